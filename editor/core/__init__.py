@@ -1,0 +1,18 @@
+"""Veil's document model: numpy and the standard library only, no Qt."""
+
+from .blend import BlendMode
+from .commands import InsertNode, MoveNode, PixelEdit, RemoveNode, ReplacePixels, SetMask, SetProperties, SetSelection
+from .document import Document
+from .events import Change, Emitter
+from .geometry import Rect
+from .history import TILE, Command, History, Macro, TileDelta, TileRecorder
+from .layers import FillLayer, Group, Layer, Node, clip_base
+from .mask import Mask
+from .selection import Selection
+
+__all__ = [
+    "TILE", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
+    "InsertNode", "Layer", "Macro", "Mask", "MoveNode", "Node", "PixelEdit", "Rect", "RemoveNode",
+    "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileDelta", "TileRecorder",
+    "clip_base",
+]

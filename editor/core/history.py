@@ -1,0 +1,189 @@
+"""Undo history: command objects in a list with a memory budget.
+
+MyPaint's lib/command.py is the model: each command knows how to redo and
+undo itself, carries a label, and may merge with the one before it (one
+drag of a slider is one step). Pixel commands keep only the 64x64 tiles
+they touched, so a stroke costs kilobytes, not the whole layer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .geometry import Rect
+
+if TYPE_CHECKING:
+    from .document import Document
+
+TILE = 64
+DEFAULT_BUDGET = 1 << 30  # 1 GiB
+
+
+class Command:
+    label = "Edit"
+
+    def redo(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def undo(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def nbytes(self) -> int:
+        """Memory this command keeps alive for undo."""
+        return 0
+
+    def merge(self, newer: Command) -> bool:
+        """Absorb `newer` (already applied) into self; True when merged."""
+        return False
+
+
+class Macro(Command):
+    """Several commands as one step."""
+
+    def __init__(self, label: str, commands: list[Command]) -> None:
+        self.label = label
+        self.commands = commands
+
+    def redo(self, doc: Document) -> None:
+        for cmd in self.commands:
+            cmd.redo(doc)
+
+    def undo(self, doc: Document) -> None:
+        for cmd in reversed(self.commands):
+            cmd.undo(doc)
+
+    def nbytes(self) -> int:
+        return sum(cmd.nbytes() for cmd in self.commands)
+
+
+def _tile_slices(key: tuple[int, int], shape: tuple[int, ...]) -> tuple[slice, slice]:
+    ty, tx = key
+    return (slice(ty * TILE, min((ty + 1) * TILE, shape[0])), slice(tx * TILE, min((tx + 1) * TILE, shape[1])))
+
+
+class TileDelta:
+    """The before and after contents of the 64x64 tiles an edit touched."""
+
+    def __init__(self, before: dict[tuple[int, int], np.ndarray], after: dict[tuple[int, int], np.ndarray]) -> None:
+        self.before = before
+        self.after = after
+
+    def write(self, array: np.ndarray, which: str) -> Rect | None:
+        """Write the "before" or "after" tiles into `array`; return the rect touched."""
+        tiles = self.before if which == "before" else self.after
+        rect: Rect | None = None
+        for key, tile in tiles.items():
+            rows, cols = _tile_slices(key, array.shape)
+            array[rows, cols] = tile
+            r = Rect(cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
+            rect = r if rect is None else rect.union(r)
+        return rect
+
+    def nbytes(self) -> int:
+        return sum(t.nbytes for t in self.before.values()) + sum(t.nbytes for t in self.after.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.before)
+
+
+class TileRecorder:
+    """Keeps the original of each tile of `array` the first time it is about to change.
+
+    Call `touch(rect)` before writing into rect (array coordinates); `finish()`
+    returns a TileDelta holding only tiles whose content really changed.
+    """
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+        self.before: dict[tuple[int, int], np.ndarray] = {}
+
+    def touch(self, rect: Rect) -> None:
+        h, w = self.array.shape[:2]
+        r = rect.intersect(Rect(0, 0, w, h))
+        if r.empty:
+            return
+        for ty in range(r.y // TILE, (r.bottom - 1) // TILE + 1):
+            for tx in range(r.x // TILE, (r.right - 1) // TILE + 1):
+                if (ty, tx) not in self.before:
+                    rows, cols = _tile_slices((ty, tx), self.array.shape)
+                    self.before[(ty, tx)] = self.array[rows, cols].copy()
+
+    def finish(self) -> TileDelta:
+        before, after = {}, {}
+        for key, old in self.before.items():
+            rows, cols = _tile_slices(key, self.array.shape)
+            new = self.array[rows, cols]
+            if not np.array_equal(old, new):
+                before[key] = old
+                after[key] = new.copy()
+        self.before = {}
+        return TileDelta(before, after)
+
+
+class History:
+    """The document's undo list. `index` counts the steps currently applied."""
+
+    def __init__(self, budget_bytes: int = DEFAULT_BUDGET) -> None:
+        self.budget_bytes = budget_bytes
+        self.steps: list[Command] = []
+        self.index = 0
+        self.clean_index: int | None = 0  # where the document was last saved
+        self.dropped = 0  # steps dropped off the bottom to stay within budget
+
+    @property
+    def can_undo(self) -> bool:
+        return self.index > 0
+
+    @property
+    def can_redo(self) -> bool:
+        return self.index < len(self.steps)
+
+    @property
+    def modified(self) -> bool:
+        return self.clean_index != self.index
+
+    def mark_clean(self) -> None:
+        self.clean_index = self.index
+
+    def labels(self) -> list[str]:
+        return [cmd.label for cmd in self.steps]
+
+    def nbytes(self) -> int:
+        return sum(cmd.nbytes() for cmd in self.steps)
+
+    def record(self, cmd: Command, *, mergeable: bool = True) -> None:
+        """Add a command that has already been applied."""
+        del self.steps[self.index :]
+        if self.clean_index is not None and self.clean_index > self.index:
+            self.clean_index = None
+        if mergeable and self.steps and self.index == len(self.steps) and self.clean_index != self.index:
+            if self.steps[-1].merge(cmd):
+                self._trim()
+                return
+        self.steps.append(cmd)
+        self.index = len(self.steps)
+        self._trim()
+
+    def _trim(self) -> None:
+        total = self.nbytes()
+        while len(self.steps) > 1 and total > self.budget_bytes:
+            total -= self.steps[0].nbytes()
+            del self.steps[0]
+            self.index -= 1
+            self.dropped += 1
+            if self.clean_index is not None:
+                self.clean_index = self.clean_index - 1 if self.clean_index > 0 else None
+
+    def undo_step(self) -> Command | None:
+        if not self.can_undo:
+            return None
+        self.index -= 1
+        return self.steps[self.index]
+
+    def redo_step(self) -> Command | None:
+        if not self.can_redo:
+            return None
+        self.index += 1
+        return self.steps[self.index - 1]

@@ -1,0 +1,286 @@
+"""User-level operations on a document, each executed as one undo step.
+
+The mask vocabulary follows GIMP's core (gimplayer.c): create a mask from
+white, black, alpha, alpha transfer, the selection or a grayscale copy;
+discard, enable/disable, invert. Operations that need the compositor (merge
+down, flatten, apply a feathered mask) live in editor.render.ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .commands import InsertNode, MoveNode, PixelEdit, RemoveNode, ReplacePixels, SetMask, SetProperties
+from .document import Document
+from .geometry import Rect
+from .history import Command, Macro, TileRecorder
+from .layers import FillLayer, Group, Layer, Node
+from .mask import Mask
+
+MASK_KINDS = ("white", "black", "alpha", "alpha-transfer", "selection", "grayscale")
+
+
+def _unique_name(doc: Document, base: str) -> str:
+    names = {n.name for n in doc.nodes()}
+    if base not in names:
+        return base
+    i = 2
+    while f"{base} {i}" in names:
+        i += 1
+    return f"{base} {i}"
+
+
+def insertion_point(doc: Document) -> tuple[Group, int]:
+    """Above the active layer, in its group; at the top of the stack when nothing is active."""
+    active = doc.active
+    if active is None or active.parent is None:
+        return doc.root, len(doc.root.children)
+    parent = active.parent
+    return parent, parent.children.index(active) + 1
+
+
+def add_node(doc: Document, node: Node, *, parent: Group | None = None, index: int | None = None, label: str | None = None) -> Node:
+    if parent is None:
+        parent, default_index = insertion_point(doc)
+        index = default_index if index is None else index
+    elif index is None:
+        index = len(parent.children)
+    doc.execute(InsertNode(parent, index, node, label or f"New {node.kind} layer".replace("group layer", "group")))
+    return node
+
+
+def new_layer(doc: Document, name: str | None = None) -> Layer:
+    layer = Layer.blank(name or _unique_name(doc, "Layer"), doc.width, doc.height)
+    add_node(doc, layer, label="New layer")
+    return layer
+
+
+def new_fill_layer(doc: Document, color: tuple[int, int, int, int], name: str | None = None) -> FillLayer:
+    fill = FillLayer(name or _unique_name(doc, "Colour fill"), color)
+    add_node(doc, fill, label="New fill layer")
+    return fill
+
+
+def new_group(doc: Document, name: str | None = None) -> Group:
+    group = Group(name or _unique_name(doc, "Group"))
+    add_node(doc, group, label="New group")
+    return group
+
+
+def delete_node(doc: Document, node: Node) -> None:
+    doc.execute(RemoveNode(node, f"Delete {node.name}"))
+
+
+def clone_node(node: Node, name: str | None = None) -> Node:
+    common: dict[str, Any] = dict(
+        opacity=node.opacity,
+        blend_mode=node.blend_mode,
+        visible=node.visible,
+        locked=node.locked,
+        clipped=node.clipped,
+        mask=node.mask.copy() if node.mask is not None else None,
+    )
+    name = node.name if name is None else name
+    if isinstance(node, Layer):
+        return Layer(name, node.pixels.copy(), offset=node.offset, alpha_locked=node.alpha_locked, **common)
+    if isinstance(node, FillLayer):
+        return FillLayer(name, node.color, **common)
+    if isinstance(node, Group):
+        group = Group(name, [clone_node(c) for c in node.children], isolated=node.isolated, **common)
+        group.expanded = node.expanded
+        return group
+    raise TypeError(f"cannot clone {node!r}")
+
+
+def duplicate_node(doc: Document, node: Node) -> Node:
+    copy = clone_node(node, f"{node.name} copy")
+    assert node.parent is not None
+    add_node(doc, copy, parent=node.parent, index=node.parent.children.index(node) + 1, label=f"Duplicate {node.name}")
+    return copy
+
+
+def move_node(doc: Document, node: Node, parent: Group, index: int) -> None:
+    """Move `node` to `index` in `parent` (index counted as if node were already removed)."""
+    if isinstance(node, Group) and node in [parent, *parent.ancestors()]:
+        raise ValueError("cannot move a group into itself")
+    if node.parent is parent and parent.children.index(node) == index:
+        return
+    doc.execute(MoveNode(node, parent, index, f"Move {node.name}"))
+
+
+def raise_node(doc: Document, node: Node, steps: int = 1) -> None:
+    assert node.parent is not None
+    siblings = node.parent.children
+    index = max(0, min(len(siblings) - 1, siblings.index(node) + steps))
+    move_node(doc, node, node.parent, index)
+
+
+def group_nodes(doc: Document, nodes: list[Node], name: str | None = None) -> Group:
+    """Put sibling nodes in a new group where the topmost of them was."""
+    if not nodes:
+        raise ValueError("nothing to group")
+    parent = nodes[0].parent
+    if parent is None or any(n.parent is not parent for n in nodes):
+        raise ValueError("only siblings can be grouped")
+    ordered = sorted(nodes, key=parent.children.index)
+    group = Group(name or _unique_name(doc, "Group"))
+    top_index = parent.children.index(ordered[-1])
+    cmds: list[Command] = [InsertNode(parent, top_index + 1, group)]
+    cmds += [MoveNode(n, group, i) for i, n in enumerate(ordered)]
+    doc.execute(Macro("Group layers", cmds))
+    doc.set_active(group)
+    return group
+
+
+def ungroup(doc: Document, group: Group) -> None:
+    parent = group.parent
+    if parent is None:
+        raise ValueError("cannot ungroup the root")
+    index = parent.children.index(group)
+    children = list(group.children)
+    cmds: list[Command] = [MoveNode(c, parent, index + i) for i, c in enumerate(children)]
+    cmds.append(RemoveNode(group))
+    doc.execute(Macro("Ungroup", cmds))
+    if children:
+        doc.set_active(children[-1])
+
+
+def set_properties(doc: Document, node: Node, *, label: str | None = None, merge_key: str | None = None, **values: Any) -> None:
+    values = {k: v for k, v in values.items() if getattr(node, k) != v}
+    if values:
+        doc.execute(SetProperties(node, values, label=label, merge_key=merge_key))
+
+
+def set_mask_properties(doc: Document, node: Node, *, label: str | None = None, merge_key: str | None = None, **values: Any) -> None:
+    if node.mask is None:
+        raise ValueError(f"{node.name} has no mask")
+    values = {k: v for k, v in values.items() if getattr(node.mask, k) != v}
+    if values:
+        doc.execute(SetProperties(node, values, target="mask", label=label, merge_key=merge_key))
+
+
+def move_layer_by(doc: Document, node: Node, dx: int, dy: int, *, merge_key: str | None = None) -> None:
+    """Translate a layer, or every layer inside a group, with their masks."""
+    layers = [node] if isinstance(node, Layer) else [n for n in node.walk() if isinstance(n, Layer)] if isinstance(node, Group) else []
+    cmds: list[Command] = [SetProperties(l, {"x": l.x + dx, "y": l.y + dy}, merge_key=merge_key) for l in layers]
+    if cmds:
+        doc.execute(cmds[0] if len(cmds) == 1 else _MergingMacro(f"Move {node.name}", cmds, merge_key))
+
+
+class _MergingMacro(Macro):
+    """A macro of SetProperties that merges with the next one like it (a group drag)."""
+
+    def __init__(self, label: str, commands: list[Command], merge_key: str | None) -> None:
+        super().__init__(label, commands)
+        self.merge_key = merge_key
+
+    def merge(self, newer: Command) -> bool:
+        if not (isinstance(newer, _MergingMacro) and self.merge_key and newer.merge_key == self.merge_key):
+            return False
+        if len(newer.commands) != len(self.commands):
+            return False
+        if not all(a.merge(b) for a, b in zip(self.commands, newer.commands, strict=True)):
+            return False
+        return True
+
+
+# --- masks -------------------------------------------------------------------
+
+def mask_extent(doc: Document, node: Node) -> Rect:
+    """Where a node's mask lives in document coordinates."""
+    if isinstance(node, Layer):
+        return node.bounds()
+    return doc.canvas
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """Rec. 709 luma of 8-bit RGB, as uint8."""
+    y = rgb[..., 0] * 0.2126 + rgb[..., 1] * 0.7152 + rgb[..., 2] * 0.0722
+    return np.clip(y + 0.5, 0, 255).astype(np.uint8)
+
+
+def selection_in(doc: Document, rect: Rect) -> np.ndarray:
+    """The selection cropped to a document rectangle; 0 outside the canvas or with no selection."""
+    out = np.zeros((rect.h, rect.w), np.uint8)
+    if doc.selection is None:
+        return out
+    inside = rect.intersect(doc.canvas)
+    if not inside.empty:
+        out[inside.translated(-rect.x, -rect.y).slices()] = doc.selection.data[inside.slices()]
+    return out
+
+
+def mask_data(doc: Document, node: Node, kind: str) -> np.ndarray:
+    """The initial contents of a new mask of `kind` for `node`."""
+    extent = mask_extent(doc, node)
+    if kind == "white":
+        return np.full((extent.h, extent.w), 255, np.uint8)
+    if kind == "black":
+        return np.zeros((extent.h, extent.w), np.uint8)
+    if kind == "selection":
+        return selection_in(doc, extent)
+    if not isinstance(node, Layer):
+        raise ValueError(f"a mask from {kind} needs a pixel layer")
+    if kind in ("alpha", "alpha-transfer"):
+        return node.pixels[..., 3].copy()
+    if kind == "grayscale":
+        return luminance(node.pixels[..., :3].astype(np.float32))
+    raise ValueError(f"unknown mask kind {kind!r}; expected one of {', '.join(MASK_KINDS)}")
+
+
+def add_mask(doc: Document, node: Node, kind: str = "white", *, inverted_data: bool = False) -> Mask:
+    """Give `node` a new mask (replacing any), as GIMP's Add Layer Mask does."""
+    data = mask_data(doc, node, kind)
+    if inverted_data:
+        data = 255 - data
+    mask = Mask(data)
+    cmds: list[Command] = [SetMask(node, mask, "Add mask")]
+    if kind == "alpha-transfer":
+        assert isinstance(node, Layer)
+        opaque = node.pixels.copy()
+        opaque[..., 3] = 255
+        cmds.append(ReplacePixels(node, opaque, label="Transfer alpha"))
+    doc.execute(Macro(f"Add mask ({kind})", cmds) if len(cmds) > 1 else cmds[0])
+    doc.set_active(node, edit_mask=True)
+    return mask
+
+
+def discard_mask(doc: Document, node: Node) -> None:
+    if node.mask is not None:
+        doc.execute(SetMask(node, None, "Delete mask"))
+        if doc.active is node:
+            doc.edit_mask = False
+
+
+def set_mask_enabled(doc: Document, node: Node, enabled: bool) -> None:
+    set_mask_properties(doc, node, enabled=enabled, label="Enable mask" if enabled else "Disable mask")
+
+
+def edit_array(doc: Document, node: Node, target: str, edit: Callable[[np.ndarray], None], label: str, rect: Rect | None = None) -> None:
+    """Run `edit` on a node's pixels or mask in place and record the touched tiles as one step.
+
+    `rect` (array coordinates) bounds what the edit may change; the whole array by default.
+    """
+    array = node.mask.data if target == "mask" else node.pixels  # type: ignore[union-attr]
+    recorder = TileRecorder(array)
+    recorder.touch(rect or Rect(0, 0, array.shape[1], array.shape[0]))
+    edit(array)
+    delta = recorder.finish()
+    if delta:
+        cmd = PixelEdit(node, target, delta, label)
+        doc.record(cmd, mergeable=False)
+        cmd.redo(doc)  # announce the change through the same path undo/redo use
+
+
+def invert_mask(doc: Document, node: Node) -> None:
+    """Invert the mask's pixels (Photoshop's Ctrl+I on a mask)."""
+    if node.mask is None:
+        raise ValueError(f"{node.name} has no mask")
+
+    def invert(a: np.ndarray) -> None:
+        np.subtract(255, a, out=a)
+
+    edit_array(doc, node, "mask", invert, "Invert mask")
