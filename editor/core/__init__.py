@@ -1,7 +1,16 @@
 """Veil's document model: numpy and the standard library only, no Qt."""
 
 from .blend import BlendMode
-from .commands import InsertNode, MoveNode, PixelEdit, RemoveNode, ReplacePixels, SetMask, SetProperties, SetSelection
+from .commands import (
+    InsertNode,
+    MoveNode,
+    PixelEdit,
+    RemoveNode,
+    ReplacePixels,
+    SetMask,
+    SetProperties,
+    SetSelection,
+)
 from .document import Document
 from .events import Change, Emitter
 from .geometry import Rect

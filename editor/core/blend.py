@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class BlendMode(str, Enum):
+class BlendMode(StrEnum):
     NORMAL = "normal"
     MULTIPLY = "multiply"
     SCREEN = "screen"

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from .commands import InsertNode, MoveNode, PixelEdit, RemoveNode, ReplacePixels, SetMask, SetProperties
+from .commands import (
+    InsertNode,
+    MoveNode,
+    PixelEdit,
+    RemoveNode,
+    ReplacePixels,
+    SetMask,
+    SetProperties,
+)
 from .document import Document
 from .geometry import Rect
 from .history import Command, Macro, TileRecorder
