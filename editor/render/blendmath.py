@@ -1,0 +1,99 @@
+"""The W3C Compositing and Blending Level 1 blend functions B(Cb, Cs), vectorised with numpy.
+
+Colours are straight (not premultiplied) float arrays in 0..1 whose last axis is RGB.
+This is the numpy backend; the numba kernels carry their own scalar copy of these formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from editor.core import BlendMode
+
+# Colour dodge and burn jump at (Cb=0, Cs=1) and (Cb=1, Cs=0). Values this close to the
+# edge count as on it, so float rounding of an unpremultiplied colour cannot flip the jump.
+EDGE = 1e-5
+
+
+def _hard_light(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    return np.where(cs <= 0.5, cb * (2 * cs), _screen(cb, 2 * cs - 1))
+
+
+def _screen(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    return cb + cs - cb * cs
+
+
+def _color_dodge(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.minimum(1, cb / np.maximum(1 - cs, EDGE))
+    return np.where(cb <= EDGE, 0, np.where(cs >= 1 - EDGE, 1, ratio))
+
+
+def _color_burn(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = 1 - np.minimum(1, (1 - cb) / np.maximum(cs, EDGE))
+    return np.where(cb >= 1 - EDGE, 1, np.where(cs <= EDGE, 0, ratio))
+
+
+def _soft_light(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    d = np.where(cb <= 0.25, ((16 * cb - 12) * cb + 4) * cb, np.sqrt(cb))
+    return np.where(cs <= 0.5, cb - (1 - 2 * cs) * cb * (1 - cb), cb + (2 * cs - 1) * (d - cb))
+
+
+def _lum(c: np.ndarray) -> np.ndarray:
+    return c[..., 0:1] * 0.3 + c[..., 1:2] * 0.59 + c[..., 2:3] * 0.11
+
+
+def _clip_color(c: np.ndarray) -> np.ndarray:
+    lum = _lum(c)
+    lo = c.min(axis=-1, keepdims=True)
+    hi = c.max(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        below = lum + (c - lum) * lum / (lum - lo)
+        above = lum + (c - lum) * (1 - lum) / (hi - lum)
+    c = np.where((lo < 0) & (lum - lo > 0), below, c)
+    c = np.where((hi > 1) & (hi - lum > 0), above, c)
+    return c
+
+
+def _set_lum(c: np.ndarray, lum: np.ndarray) -> np.ndarray:
+    return _clip_color(c + (lum - _lum(c)))
+
+
+def _sat(c: np.ndarray) -> np.ndarray:
+    return c.max(axis=-1, keepdims=True) - c.min(axis=-1, keepdims=True)
+
+
+def _set_sat(c: np.ndarray, sat: np.ndarray) -> np.ndarray:
+    # Max goes to sat, min to 0 and mid scales between them: one expression for all three.
+    lo = c.min(axis=-1, keepdims=True)
+    span = c.max(axis=-1, keepdims=True) - lo
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(span > 0, (c - lo) * sat / span, 0)
+
+
+BLEND: dict[BlendMode, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    BlendMode.NORMAL: lambda cb, cs: cs,
+    BlendMode.MULTIPLY: lambda cb, cs: cb * cs,
+    BlendMode.SCREEN: _screen,
+    BlendMode.OVERLAY: lambda cb, cs: _hard_light(cs, cb),
+    BlendMode.DARKEN: np.minimum,
+    BlendMode.LIGHTEN: np.maximum,
+    BlendMode.COLOR_DODGE: _color_dodge,
+    BlendMode.COLOR_BURN: _color_burn,
+    BlendMode.HARD_LIGHT: _hard_light,
+    BlendMode.SOFT_LIGHT: _soft_light,
+    BlendMode.DIFFERENCE: lambda cb, cs: np.abs(cb - cs),
+    BlendMode.EXCLUSION: lambda cb, cs: cb + cs - 2 * cb * cs,
+    BlendMode.HUE: lambda cb, cs: _set_lum(_set_sat(cs, _sat(cb)), _lum(cb)),
+    BlendMode.SATURATION: lambda cb, cs: _set_lum(_set_sat(cb, _sat(cs)), _lum(cb)),
+    BlendMode.COLOR: lambda cb, cs: _set_lum(cs, _lum(cb)),
+    BlendMode.LUMINOSITY: lambda cb, cs: _set_lum(cb, _lum(cs)),
+    BlendMode.ADD: lambda cb, cs: np.minimum(1, cb + cs),
+}
+
+
+def blend(mode: BlendMode, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    return BLEND[mode](cb, cs).astype(np.float32, copy=False)

@@ -1,0 +1,173 @@
+"""Turn the layer tree into ops and run them: `render`, `flatten_rgba`.
+
+Walks a group's children bottom first. Visible pixel and fill layers become ops;
+isolated groups and clip groups are composited into a buffer of their own that
+then becomes one op; pass-through groups draw their children straight onto the
+backdrop and are mixed back by opacity and mask (or simply inlined when those
+change nothing). Clipping follows Photoshop: the base draws with its mask at full
+opacity, each clipped layer draws atop it, and the base's mode and opacity apply
+to the whole clip group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import ModuleType
+
+import numpy as np
+
+from editor.core import BlendMode, Document, FillLayer, Group, Layer, Node, Rect
+
+from . import backends
+from .pixels import straight_rgba
+from .plan import Op, Source, mask_input
+
+
+class Target:
+    """A float premultiplied buffer over `rect`, with ops still waiting to be drawn on it."""
+
+    def __init__(self, rect: Rect, backend: ModuleType, acc: np.ndarray | None = None) -> None:
+        self.rect, self.backend, self.acc = rect, backend, acc
+        self.ops: list[Op] = []
+
+    def add(self, op: Op | None) -> None:
+        if op is not None:
+            self.ops.append(op)
+
+    def buffer(self) -> np.ndarray:
+        """Draw the waiting ops and return the float buffer."""
+        if self.ops or self.acc is None:
+            self.acc = self.backend.composite(self.rect, self.ops, self.acc)
+            self.ops = []
+        return self.acc
+
+    def bgra(self) -> np.ndarray:
+        return self.backend.composite_bgra(self.rect, self.ops, self.acc)
+
+
+class Compositor:
+    def __init__(self, canvas: Rect, backend: ModuleType) -> None:
+        self.canvas, self.backend = canvas, backend
+
+    # --- walking the tree ----------------------------------------------------
+    def add_children(self, target: Target, children: Sequence[Node]) -> None:
+        i, n = 0, len(children)
+        while i < n:
+            node = children[i]
+            if node.clipped:  # clipped with no base below it: drawn as if unclipped
+                self.add_node(target, node)
+                i += 1
+                continue
+            j = i + 1
+            while j < n and children[j].clipped:
+                j += 1
+            clipped = [c for c in children[i + 1 : j] if c.visible]
+            if node.visible:
+                if clipped:
+                    target.add(self.clip_group_op(node, clipped, target.rect))
+                else:
+                    self.add_node(target, node)
+            i = j
+
+    def add_node(self, target: Target, node: Node) -> None:
+        if not node.visible:
+            return
+        if isinstance(node, Group) and not node.isolated:
+            self.add_pass_through(target, node)
+        else:
+            target.add(self.node_op(node, target.rect))
+
+    def add_pass_through(self, target: Target, group: Group) -> None:
+        if group.opacity <= 0:
+            return
+        mask = mask_input(group, target.rect, self.canvas)
+        if group.opacity >= 1 and mask is None:
+            self.add_children(target, group.children)
+            return
+        backdrop = target.buffer()
+        inner = Target(target.rect, self.backend, backdrop.copy())
+        self.add_children(inner, group.children)
+        self.backend.lerp(backdrop, inner.buffer(), target.rect, group.opacity, mask)
+
+    # --- ops -----------------------------------------------------------------
+    def node_op(self, node: Node, rect: Rect, *, mode: BlendMode | None = None,
+                opacity: float | None = None, atop: bool = False) -> Op | None:
+        """One node as an op over `rect` (groups, isolated or not, as their own buffer)."""
+        mode = node.blend_mode if mode is None else mode
+        opacity = node.opacity if opacity is None else opacity
+        if opacity <= 0:
+            return None
+        if isinstance(node, Layer):
+            region = rect.intersect(node.bounds())
+            if region.empty:
+                return None
+            return Op(Source.PIXELS, region, mode, opacity, node.pixels, node.offset,
+                      mask=mask_input(node, region, self.canvas), atop=atop)
+        if isinstance(node, FillLayer):
+            region = rect.intersect(self.canvas)
+            if region.empty:
+                return None
+            color = tuple(c / 255 for c in node.color)
+            return Op(Source.FILL, region, mode, opacity, color=color,  # type: ignore[arg-type]
+                      mask=mask_input(node, region, self.canvas), atop=atop)
+        if isinstance(node, Group):
+            inner = Target(rect, self.backend)
+            self.add_children(inner, node.children)
+            if not inner.ops and inner.acc is None:
+                return None
+            return Op(Source.BUFFER, rect, mode, opacity, inner.buffer(), (rect.x, rect.y),
+                      mask=mask_input(node, rect, self.canvas), atop=atop)
+        raise TypeError(f"cannot composite {node!r}")
+
+    def clip_group_op(self, base: Node, clipped: list[Node], rect: Rect) -> Op | None:
+        base_op = self.node_op(base, rect, mode=BlendMode.NORMAL, opacity=1.0)
+        if base_op is None or base.opacity <= 0:
+            return None
+        region = base_op.region
+        inner = Target(region, self.backend)
+        inner.add(base_op)
+        for node in clipped:
+            inner.add(self.node_op(node, region, atop=True))
+        return Op(Source.BUFFER, region, base.blend_mode, base.opacity, inner.buffer(), (region.x, region.y))
+
+    def stack(self, nodes: Sequence[Node], rect: Rect, acc: np.ndarray | None = None) -> Target:
+        target = Target(rect, self.backend, acc)
+        self.add_children(target, nodes)
+        return target
+
+
+def _inside(doc: Document, rect: Rect | None) -> tuple[Rect, Rect]:
+    rect = doc.canvas if rect is None else Rect(*rect)
+    return rect, rect.intersect(doc.canvas)
+
+
+def render(doc: Document, rect: Rect | None = None, *, backend: str | None = None) -> np.ndarray:
+    """Composite `rect` of the document (the canvas by default).
+
+    Returns (rect.h, rect.w, 4) uint8 premultiplied BGRA, the byte order of
+    QImage.Format_ARGB32_Premultiplied on little-endian machines; transparent
+    where nothing is, including outside the canvas.
+    """
+    rect, inside = _inside(doc, rect)
+    compositor = Compositor(doc.canvas, backends.get(backend))
+    if inside == rect:
+        return compositor.stack(doc.root.children, rect).bgra()
+    out = np.zeros((rect.h, rect.w, 4), np.uint8)
+    if not inside.empty:
+        out[inside.translated(-rect.x, -rect.y).slices()] = compositor.stack(doc.root.children, inside).bgra()
+    return out
+
+
+def render_float(doc: Document, rect: Rect | None = None, *, backend: str | None = None) -> np.ndarray:
+    """Like `render`, as float32 premultiplied RGBA (0..1)."""
+    rect, inside = _inside(doc, rect)
+    compositor = Compositor(doc.canvas, backends.get(backend))
+    out = np.zeros((rect.h, rect.w, 4), np.float32)
+    if not inside.empty:
+        out[inside.translated(-rect.x, -rect.y).slices()] = compositor.stack(doc.root.children, inside).buffer()
+    return out
+
+
+def flatten_rgba(doc: Document, *, backend: str | None = None) -> np.ndarray:
+    """The whole canvas as straight RGBA uint8, for export."""
+    return straight_rgba(render_float(doc, backend=backend))

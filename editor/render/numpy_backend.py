@@ -1,0 +1,83 @@
+"""The plain numpy backend: slow, simple, always available, and the fast path's oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from editor.core import BlendMode, Rect
+
+from .blendmath import blend
+from .pixels import premultiplied_bgra
+from .plan import MaskInput, Op, Source
+
+name = "numpy"
+
+
+def mask_values(mask: MaskInput, region: Rect) -> np.ndarray:
+    """The effective mask (0..1 float32) over `region`."""
+    window = mask.data[region.translated(-mask.origin[0], -mask.origin[1]).slices()]
+    if mask.effective:
+        return window
+    values = window.astype(np.float32) * np.float32(1 / 255)
+    if mask.inverted:
+        values = 1 - values
+    return 1 - np.float32(mask.density) * (1 - values)
+
+
+def unpremultiply(premultiplied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(straight RGB clipped to 0..1, alpha) of a float premultiplied RGBA array."""
+    alpha = premultiplied[..., 3]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        color = np.where(alpha[..., None] > 0, premultiplied[..., :3] / alpha[..., None], 0)
+    return np.clip(color, 0, 1).astype(np.float32, copy=False), alpha
+
+
+def _source(op: Op, region: Rect) -> tuple[np.ndarray, np.ndarray]:
+    """(straight colour, alpha) of the op's source over `region`."""
+    if op.source is Source.FILL:
+        color = np.broadcast_to(np.asarray(op.color[:3], np.float32), (region.h, region.w, 3))
+        return color, np.full((region.h, region.w), op.color[3], np.float32)
+    window = op.pixels[region.translated(-op.origin[0], -op.origin[1]).slices()]
+    if op.source is Source.BUFFER:
+        return unpremultiply(window)
+    straight = window.astype(np.float32) * np.float32(1 / 255)
+    return straight[..., :3], straight[..., 3]
+
+
+def apply_op(acc: np.ndarray, rect: Rect, op: Op) -> None:
+    """Composite one op into the float premultiplied buffer `acc` covering `rect`."""
+    region = op.region
+    dst = acc[region.translated(-rect.x, -rect.y).slices()]
+    cs, alpha = _source(op, region)
+    alpha = alpha * np.float32(op.opacity)
+    if op.mask is not None:
+        alpha = alpha * mask_values(op.mask, region)
+    a_s = alpha[..., None]
+    cb, ab = unpremultiply(dst)
+    ab = ab[..., None]
+    mixed = cs if op.mode is BlendMode.NORMAL else blend(op.mode, cb, cs)
+    if op.atop:
+        dst[..., :3] = dst[..., :3] * (1 - a_s) + a_s * ab * mixed
+    else:
+        dst[..., :3] = a_s * (1 - ab) * cs + dst[..., :3] * (1 - a_s) + a_s * ab * mixed
+        dst[..., 3] = alpha + ab[..., 0] * (1 - alpha)
+
+
+def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
+    if acc is None:
+        acc = np.zeros((rect.h, rect.w, 4), np.float32)
+    for op in ops:
+        apply_op(acc, rect, op)
+    return acc
+
+
+def composite_bgra(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
+    return premultiplied_bgra(composite(rect, ops, acc))
+
+
+def lerp(backdrop: np.ndarray, result: np.ndarray, rect: Rect, opacity: float, mask: MaskInput | None) -> None:
+    """backdrop += (result - backdrop) * opacity * mask, in place (a pass-through group)."""
+    amount = np.full((rect.h, rect.w), opacity, np.float32)
+    if mask is not None:
+        amount *= mask_values(mask, rect)
+    backdrop += (result - backdrop) * amount[..., None]

@@ -1,0 +1,63 @@
+"""Hypothesis strategies for small random documents: layers, fills, groups, masks, clipping."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+
+MODES = list(BlendMode)
+W, H = 12, 10
+
+
+def random_pixels(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    px = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    # Plenty of the values where blend formulas switch branch or jump: 0, 128, 255.
+    special = rng.random((h, w, 4)) < 0.3
+    px[special] = rng.choice(np.array([0, 127, 128, 255], np.uint8), special.sum())
+    return px
+
+
+@st.composite
+def masks(draw, h: int, w: int, rng: np.random.Generator):
+    if not draw(st.booleans()):
+        return None
+    kind = draw(st.sampled_from(["random", "white", "black"]))
+    data = {"random": lambda: rng.integers(0, 256, (h, w), dtype=np.uint8),
+            "white": lambda: np.full((h, w), 255, np.uint8),
+            "black": lambda: np.zeros((h, w), np.uint8)}[kind]()
+    return Mask(data, enabled=draw(st.booleans()) or True, density=draw(st.sampled_from([1.0, 1.0, 0.6, 0.0])),
+                feather=draw(st.sampled_from([0.0, 0.0, 0.8, 1.7])), inverted=draw(st.booleans()))
+
+
+@st.composite
+def nodes(draw, rng: np.random.Generator, depth: int = 0):
+    kind = draw(st.sampled_from(["pixel", "pixel", "pixel", "fill", "group"] if depth < 2 else ["pixel", "fill"]))
+    common = dict(
+        opacity=draw(st.sampled_from([1.0, 1.0, 0.5, 0.0, 0.83])),
+        blend_mode=draw(st.sampled_from(MODES)),
+        visible=draw(st.booleans()) or draw(st.booleans()),
+        clipped=draw(st.booleans()) and draw(st.booleans()),
+    )
+    node: Node
+    if kind == "pixel":
+        h, w = draw(st.integers(1, H + 3)), draw(st.integers(1, W + 3))
+        offset = (draw(st.integers(-w, W)), draw(st.integers(-h, H)))
+        node = Layer("p", random_pixels(rng, h, w), offset=offset, mask=draw(masks(h, w, rng)), **common)
+    elif kind == "fill":
+        color = tuple(int(c) for c in rng.choice(np.array([0, 40, 128, 200, 255]), 4))
+        node = FillLayer("f", color, mask=draw(masks(H, W, rng)), **common)
+    else:
+        children = draw(st.lists(nodes(rng, depth + 1), min_size=0, max_size=3))
+        node = Group("g", children, isolated=draw(st.booleans()), mask=draw(masks(H, W, rng)), **common)
+    return node
+
+
+@st.composite
+def documents(draw, max_nodes: int = 4):
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    doc = Document(W, H)
+    for node in draw(st.lists(nodes(rng), min_size=1, max_size=max_nodes)):
+        doc.root.insert(len(doc.root.children), node)
+    return doc

@@ -1,0 +1,266 @@
+"""A float64 reference compositor written straight from the W3C Compositing and Blending
+Level 1 text, sharing no code with editor.render: slow, whole-canvas, obvious.
+
+Conventions it pins down (the same ones editor.render documents):
+- a layer is placed at its offset; outside its pixels it is transparent;
+- mask: m = data/255, inverted -> 1-m, feathered with a Gaussian of sigma=feather whose
+  input repeats the mask's edge pixels, then density d: 1 - d*(1-m); a layer's mask moves
+  with it, a fill layer's or group's mask covers the canvas from the origin;
+- isolated group: children over transparent, the result drawn with the group's mode,
+  opacity and mask; pass-through: children over the backdrop, then
+  lerp(backdrop, result, opacity*mask);
+- clip group: base with its mask at full opacity in normal mode, each clipped layer
+  drawn atop with its own mode, opacity and mask, keeping the base's alpha:
+  co = cb(1-as) + as*ab*B(Cb, Cs), ao = ab; then the buffer goes on the backdrop with
+  the base's mode and opacity.
+- colour dodge and burn treat values within 1e-5 of 0 or 1 as on the edge, so float
+  rounding cannot flip their jump.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from editor.core import Document, FillLayer, Group, Layer, Node
+
+EDGE = 1e-5
+
+
+# --- blend functions B(Cb, Cs), straight colour, last axis RGB ----------------
+
+def multiply(b, s):
+    return b * s
+
+
+def screen(b, s):
+    return b + s - b * s
+
+
+def hard_light(b, s):
+    return np.where(s <= 0.5, multiply(b, 2 * s), screen(b, 2 * s - 1))
+
+
+def overlay(b, s):
+    return hard_light(s, b)
+
+
+def color_dodge(b, s):
+    out = np.empty_like(b)
+    zero = b <= EDGE
+    one = ~zero & (s >= 1 - EDGE)
+    rest = ~zero & ~one
+    out[zero] = 0
+    out[one] = 1
+    out[rest] = np.minimum(1, b[rest] / (1 - s[rest]))
+    return out
+
+
+def color_burn(b, s):
+    out = np.empty_like(b)
+    one = b >= 1 - EDGE
+    zero = ~one & (s <= EDGE)
+    rest = ~one & ~zero
+    out[one] = 1
+    out[zero] = 0
+    out[rest] = 1 - np.minimum(1, (1 - b[rest]) / s[rest])
+    return out
+
+
+def soft_light(b, s):
+    d = np.where(b <= 0.25, ((16 * b - 12) * b + 4) * b, np.sqrt(b))
+    low = b - (1 - 2 * s) * b * (1 - b)
+    high = b + (2 * s - 1) * (d - b)
+    return np.where(s <= 0.5, low, high)
+
+
+def lum(c):
+    return 0.3 * c[..., 0] + 0.59 * c[..., 1] + 0.11 * c[..., 2]
+
+
+def clip_color(c):
+    c = c.copy()
+    l = lum(c)
+    n = c.min(axis=-1)
+    x = c.max(axis=-1)
+    for i in range(c.shape[0]):
+        if n[i] < 0 and l[i] - n[i] > 0:
+            c[i] = l[i] + (c[i] - l[i]) * l[i] / (l[i] - n[i])
+        if x[i] > 1 and x[i] - l[i] > 0:
+            c[i] = l[i] + (c[i] - l[i]) * (1 - l[i]) / (x[i] - l[i])
+    return c
+
+
+def set_lum(c, l):
+    d = l - lum(c)
+    return clip_color(c + d[..., None])
+
+
+def sat(c):
+    return c.max(axis=-1) - c.min(axis=-1)
+
+
+def set_sat(c, s):
+    """The spec's Cmax/Cmid/Cmin procedure, pixel by pixel."""
+    out = np.zeros_like(c)
+    for i in range(c.shape[0]):
+        order = np.argsort(c[i], kind="stable")
+        lo, mid, hi = order
+        if c[i, hi] > c[i, lo]:
+            out[i, mid] = (c[i, mid] - c[i, lo]) * s[i] / (c[i, hi] - c[i, lo])
+            out[i, hi] = s[i]
+        out[i, lo] = 0
+    return out
+
+
+SEPARABLE = {
+    "normal": lambda b, s: s,
+    "multiply": multiply,
+    "screen": screen,
+    "overlay": overlay,
+    "darken": np.minimum,
+    "lighten": np.maximum,
+    "color-dodge": color_dodge,
+    "color-burn": color_burn,
+    "hard-light": hard_light,
+    "soft-light": soft_light,
+    "difference": lambda b, s: np.abs(b - s),
+    "exclusion": lambda b, s: b + s - 2 * b * s,
+    "add": lambda b, s: np.minimum(1, b + s),
+}
+
+NON_SEPARABLE = {
+    "hue": lambda b, s: set_lum(set_sat(s, sat(b)), lum(b)),
+    "saturation": lambda b, s: set_lum(set_sat(b, sat(s)), lum(b)),
+    "color": lambda b, s: set_lum(s, lum(b)),
+    "luminosity": lambda b, s: set_lum(b, lum(s)),
+}
+
+
+def blend(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    if mode in SEPARABLE:
+        return SEPARABLE[mode](cb, cs)
+    shape = cb.shape
+    return NON_SEPARABLE[mode](cb.reshape(-1, 3), cs.reshape(-1, 3)).reshape(shape)
+
+
+# --- compositing -----------------------------------------------------------------
+
+def straight(premultiplied):
+    a = premultiplied[..., 3:4]
+    c = np.divide(premultiplied[..., :3], a, out=np.zeros_like(premultiplied[..., :3]), where=a > 0)
+    return np.clip(c, 0, 1), premultiplied[..., 3]
+
+
+def source_over(backdrop, cs, a_s, mode):
+    """W3C general formula: co = cs(1-ab) + cb(1-as) + as*ab*B(Cb,Cs); ao = as + ab(1-as)."""
+    cb, ab = straight(backdrop)
+    out = np.empty_like(backdrop)
+    a = a_s[..., None]
+    b = ab[..., None]
+    out[..., :3] = a * cs * (1 - b) + backdrop[..., :3] * (1 - a) + a * b * blend(mode, cb, cs)
+    out[..., 3] = a_s + ab * (1 - a_s)
+    return out
+
+
+def source_atop(backdrop, cs, a_s, mode):
+    cb, ab = straight(backdrop)
+    out = backdrop.copy()
+    a = a_s[..., None]
+    out[..., :3] = backdrop[..., :3] * (1 - a) + a * ab[..., None] * blend(mode, cb, cs)
+    return out
+
+
+def effective_mask(node: Node, doc: Document) -> np.ndarray:
+    """Canvas-sized effective mask (1 where the node has none)."""
+    H, W = doc.height, doc.width
+    m = node.mask
+    if m is None or not m.enabled:
+        return np.ones((H, W))
+    data = m.data.astype(np.float64) / 255
+    if m.inverted:
+        data = 1 - data
+    if m.feather > 0:
+        r = max(1, math.ceil(3 * m.feather))
+        padded = np.pad(data, r, mode="edge")
+        data = cv2.GaussianBlur(padded, (2 * r + 1, 2 * r + 1), m.feather, borderType=cv2.BORDER_REPLICATE)[r:-r, r:-r]
+    data = 1 - m.density * (1 - data)
+    ox, oy = node.offset
+    return place(data, ox, oy, H, W, fill=1.0)
+
+
+def place(data, ox, oy, H, W, fill=0.0):
+    """A (h, w, ...) array put on a canvas of H x W at (ox, oy), `fill` elsewhere."""
+    out = np.full((H, W) + data.shape[2:], fill, dtype=np.float64)
+    h, w = data.shape[:2]
+    x0, y0, x1, y1 = max(ox, 0), max(oy, 0), min(ox + w, W), min(oy + h, H)
+    if x0 < x1 and y0 < y1:
+        out[y0:y1, x0:x1] = data[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
+    return out
+
+
+def content(node: Node, doc: Document):
+    """(straight colour, alpha) of a node on the canvas, before its opacity and mask."""
+    H, W = doc.height, doc.width
+    if isinstance(node, Layer):
+        px = place(node.pixels.astype(np.float64) / 255, node.x, node.y, H, W)
+        return px[..., :3], px[..., 3]
+    if isinstance(node, FillLayer):
+        color = np.array(node.color, dtype=np.float64) / 255
+        return np.broadcast_to(color[:3], (H, W, 3)).copy(), np.full((H, W), color[3])
+    assert isinstance(node, Group)
+    buf = composite_children(node.children, np.zeros((H, W, 4)), doc)
+    return straight(buf)
+
+
+def draw(node: Node, backdrop, doc: Document, *, atop=False):
+    if isinstance(node, Group) and not node.isolated and not atop:
+        result = composite_children(node.children, backdrop.copy(), doc)
+        t = (node.opacity * effective_mask(node, doc))[..., None]
+        return backdrop * (1 - t) + result * t
+    cs, a = content(node, doc)
+    a = a * node.opacity * effective_mask(node, doc)
+    return (source_atop if atop else source_over)(backdrop, cs, a, str(node.blend_mode))
+
+
+def composite_children(children, backdrop, doc: Document):
+    buf = backdrop
+    for i, node in enumerate(children):
+        if not node.visible:
+            continue
+        base = None
+        if node.clipped:
+            below = [c for c in children[:i] if not c.clipped]
+            base = below[-1] if below else None
+        if base is not None:
+            continue  # drawn with its base
+        followers = []
+        for c in children[i + 1 :]:
+            if not c.clipped:
+                break
+            if c.visible:
+                followers.append(c)
+        if node.clipped or not followers:
+            buf = draw(node, buf, doc)
+            continue
+        # Clip group: an isolated buffer holding the base, then the clipped layers atop.
+        cs, a = content(node, doc)
+        group = source_over(np.zeros_like(buf), cs, a * effective_mask(node, doc), "normal")
+        for c in followers:
+            group = draw(c, group, doc, atop=True)
+        gc, ga = straight(group)
+        buf = source_over(buf, gc, ga * node.opacity, str(node.blend_mode))
+    return buf
+
+
+def reference_render(doc: Document) -> np.ndarray:
+    """The canvas as float64 premultiplied RGBA."""
+    return composite_children(doc.root.children, np.zeros((doc.height, doc.width, 4)), doc)
+
+
+def reference_bgra(doc: Document) -> np.ndarray:
+    """The reference, as premultiplied BGRA floats in 0..255 (to compare with render())."""
+    rgba = reference_render(doc) * 255
+    return rgba[..., [2, 1, 0, 3]]
