@@ -1,0 +1,30 @@
+"""The one error every reader and writer raises, and the limits that guard untrusted files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class FileFormatError(Exception):
+    """A file Veil cannot read or write: says what, which file and why."""
+
+    def __init__(self, path: str | Path, why: str, *, what: str = "cannot open") -> None:
+        self.path = str(path)
+        self.why = why
+        super().__init__(f"{what} {Path(path).name!r} ({self.path}): {why}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings for untrusted input, checked from headers before anything is decoded."""
+
+    max_pixels: int = 300_000_000  # one image, or a document's canvas (a decompression bomb beyond)
+    max_total_pixels: int = 1_500_000_000  # all layers of one document together
+    max_archive_bytes: int = 4 << 30  # an .ora's members, uncompressed, all together
+    max_xml_bytes: int = 16 << 20  # stack.xml
+    max_layers: int = 10_000
+    max_offset: int = 1_000_000  # |x|, |y| of a layer in stack.xml
+
+
+DEFAULT_LIMITS = Limits()

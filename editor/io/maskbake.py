@@ -1,0 +1,116 @@
+"""Masks as other programs see them: settings (invert, feather, density) baked into plain pixels.
+
+Used where a file format cannot carry Veil's live mask settings: the mask layer
+that Krita and GIMP read in an .ora, PSD layer masks, and the "flattened masks"
+export that applies every mask into its layer's alpha.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from editor.core import Document, FillLayer, Group, Layer, Mask, Node
+from editor.core.ops import clone_node
+
+
+def effective_mask(mask: Mask, *, respect_enabled: bool = True) -> np.ndarray:
+    """The (h, w) uint8 coverage a mask applies at render time: inverted, feathered, then density."""
+    if respect_enabled and not mask.enabled:
+        return np.full(mask.shape, 255, np.uint8)
+    m = mask.data
+    if mask.inverted:
+        m = 255 - m
+    if mask.feather > 0:
+        # the same kernel as the compositor (editor.render.plan): reach 3 sigma, float32
+        radius = max(1, math.ceil(3 * mask.feather))
+        m = cv2.GaussianBlur(m.astype(np.float32), (2 * radius + 1, 2 * radius + 1), float(mask.feather),
+                             borderType=cv2.BORDER_REPLICATE)
+    if mask.density < 1.0 or m.dtype != np.uint8:
+        m = 255.0 - np.float32(max(0.0, mask.density)) * (255.0 - m.astype(np.float32))
+        m = np.clip(np.rint(m), 0, 255).astype(np.uint8)
+    return m
+
+
+def raw_differs_from_effective(mask: Mask) -> bool:
+    return mask.inverted or mask.feather > 0 or mask.density < 1.0
+
+
+def _canvas_crop(canvas_mask: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray:
+    """A (h, w) window of a canvas-sized mask at (x, y); 0 outside the canvas."""
+    out = np.zeros((h, w), np.uint8)
+    ch, cw = canvas_mask.shape
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, cw), min(y + h, ch)
+    if x1 > x0 and y1 > y0:
+        out[y0 - y:y1 - y, x0 - x:x1 - x] = canvas_mask[y0:y1, x0:x1]
+    return out
+
+
+def _mul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return ((a.astype(np.uint16) * b + 127) // 255).astype(np.uint8)
+
+
+def _push_down(node: Node, canvas_mask: np.ndarray) -> None:
+    """Multiply a canvas-sized coverage into a node's own mask (creating one)."""
+    if isinstance(node, Group) and node.mask is None:
+        for child in node.children:
+            _push_down(child, canvas_mask)
+        return
+    if isinstance(node, Layer):
+        w, h = node.size
+        part = _canvas_crop(canvas_mask, node.x, node.y, w, h)
+    else:
+        part = canvas_mask
+    own = effective_mask(node.mask) if node.mask is not None else None
+    node.mask = Mask(part if own is None else _mul(own, part))
+
+
+def push_group_masks(group: Group) -> None:
+    """Replace every group mask below `group` by masks on its children (PSD cannot store group masks)."""
+    for child in group.children:
+        if isinstance(child, Group):
+            if child.mask is not None:
+                coverage = effective_mask(child.mask)
+                child.mask = None
+                for grandchild in child.children:
+                    _push_down(grandchild, coverage)
+            push_group_masks(child)
+
+
+def _fill_as_layer(fill: FillLayer, doc: Document) -> Layer:
+    layer = Layer(fill.name, fill.pixels_for(doc.canvas), opacity=fill.opacity, blend_mode=fill.blend_mode,
+                  visible=fill.visible, locked=fill.locked, clipped=fill.clipped, mask=fill.mask)
+    return layer
+
+
+def apply_masks(group: Group, doc: Document) -> None:
+    """Bake every layer mask into its layer's alpha (fill layers with masks become pixel layers)."""
+    for i, child in enumerate(list(group.children)):
+        if isinstance(child, Group):
+            apply_masks(child, doc)
+            continue
+        if child.mask is None:
+            continue
+        if isinstance(child, FillLayer):
+            replacement = _fill_as_layer(child, doc)
+            group.remove(child)
+            group.insert(i, replacement)
+            child = replacement
+        assert isinstance(child, Layer) and child.mask is not None
+        pixels = child.pixels.copy()
+        pixels[..., 3] = _mul(pixels[..., 3], effective_mask(child.mask))
+        child.pixels = pixels
+        child.mask = None
+
+
+def baked_copy(doc: Document, *, layer_masks: bool) -> Document:
+    """A copy of `doc` with group masks pushed into children, and optionally every mask applied."""
+    out = Document(doc.width, doc.height, resolution=doc.resolution)
+    for child in doc.root.children:
+        out.root.insert(len(out.root.children), clone_node(child, child.name))
+    push_group_masks(out.root)
+    if layer_masks:
+        apply_masks(out.root, out)
+    return out

@@ -1,0 +1,316 @@
+"""Reading OpenRaster (.ora) files: Veil's own, Krita's and MyPaint's.
+
+Mask stacks (an isolated stack whose topmost child is an `svg:dst-in` layer)
+become Masks, `svg:src-atop` layers become clipped layers, and Veil's clip-group
+stacks are unwrapped back into a base and its clipped layers. Whatever Veil
+cannot keep is named in the returned warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as DET
+import numpy as np
+from defusedxml import DefusedXmlException
+
+from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core.document import MAX_CANVAS_SIDE
+
+from .archive import SafeArchive
+from .blendnames import blend_from_ora
+from .errors import FileFormatError, Limits
+from .images import decode_image
+from .ora_write import VEIL_NS, veil
+
+MIMETYPE = b"image/openraster"
+
+
+class _Reader:
+    def __init__(self, archive: SafeArchive, path: str | Path, limits: Limits, canvas: tuple[int, int]) -> None:
+        self.archive, self.path, self.limits = archive, path, limits
+        self.width, self.height = canvas
+        self.warnings: list[str] = []
+        self.used: set[str] = set()
+        self.pixels_read = 0
+        self.layer_count = 0
+        self.active: Node | None = None
+        self.edit_mask = False
+        self.is_veil = False
+
+    def fail(self, why: str) -> FileFormatError:
+        return FileFormatError(self.path, why)
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    # --- attributes ------------------------------------------------------
+    def number(self, e: Element, attr: str, default: float, lo: float, hi: float) -> float:
+        raw = e.get(attr)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise self.fail(f"{e.tag} {e.get('name', '')!r} has a bad {attr} {raw!r}") from None
+        if math.isnan(value) or not lo <= value <= hi:
+            raise self.fail(f"{e.tag} {e.get('name', '')!r} has {attr}={raw!r}, outside {lo:g}..{hi:g}")
+        return value
+
+    def integer(self, e: Element, attr: str) -> int:
+        raw = e.get(attr, "0")
+        try:
+            value = int(raw)
+        except ValueError:
+            try:
+                value = round(float(raw))
+            except (ValueError, OverflowError):
+                raise self.fail(f"{e.tag} {e.get('name', '')!r} has a bad {attr} {raw!r}") from None
+        if abs(value) > self.limits.max_offset:
+            raise self.fail(f"{e.tag} {e.get('name', '')!r} has an absurd {attr}={raw!r}")
+        return value
+
+    def blend(self, e: Element) -> BlendMode:
+        exact = e.get(veil("blend"))
+        if exact is not None:
+            try:
+                return BlendMode(exact)
+            except ValueError:
+                self.warn(f"'{e.get('name', '')}': unknown Veil blend mode {exact!r}, shown as Normal")
+                return BlendMode.NORMAL
+        op = e.get("composite-op", "svg:src-over")
+        mode = blend_from_ora(op)
+        if mode is None:
+            self.warn(f"'{e.get('name', '')}': blend mode {op!r} is not available in Veil, shown as Normal")
+            return BlendMode.NORMAL
+        return mode
+
+    def common(self, e: Element, node: Node, *, clip_op: bool = True) -> None:
+        node.name = e.get("name", node.name)
+        node.opacity = self.number(e, "opacity", 1.0, 0.0, 1.0)
+        node.visible = e.get("visibility", "visible") != "hidden"
+        node.locked = e.get(veil("locked"), e.get("edit-locked", "false")) == "true"
+        node.clipped = e.get(veil("clipped")) == "true" or (clip_op and e.get("composite-op") == "svg:src-atop")
+        if node.clipped and e.get(veil("blend")) is None:
+            node.blend_mode = BlendMode.NORMAL
+        else:
+            node.blend_mode = self.blend(e)
+        if isinstance(node, Layer):
+            node.alpha_locked = e.get(veil("alpha-locked")) == "true"
+        if e.get("selected") == "true":
+            self.active = node
+            self.edit_mask = e.get(veil("edit-mask")) == "true"
+
+    # --- pixels ------------------------------------------------------------
+    def image(self, src: str | None, what: str, *, notes: bool = True) -> np.ndarray:
+        if not src:
+            raise self.fail(f"{what} names no image file (src)")
+        if src in self.used:
+            raise self.fail(f"{src!r} is used by more than one layer")
+        if src not in self.archive:
+            raise self.fail(f"{what} refers to {src!r}, which is missing from the archive")
+        self.used.add(src)
+        data = self.archive.read(src)
+        if not src.lower().endswith(".png"):
+            raise self.fail(f"{what}: {src!r} is not a PNG image")
+        try:
+            rgba, found = decode_image(data, src, fmt="PNG", limits=self.limits)
+        except FileFormatError as e:
+            raise self.fail(f"layer image {src!r}: {e.why}") from e
+        for note in found if notes else ():
+            self.warn(note)
+        self.pixels_read += rgba.shape[0] * rgba.shape[1]
+        if self.pixels_read > self.limits.max_total_pixels:
+            raise self.fail("its layers hold more pixels than the limit of "
+                            f"{self.limits.max_total_pixels / 1e6:.0f} MP")
+        return rgba
+
+    def mask(self, e: Element, x: int, y: int, w: int, h: int) -> Mask:
+        """A Mask of (w, h) at (x, y) from a dst-in layer element (coverage in its alpha)."""
+        name = e.get("name", "mask")
+        shown = self.image(e.get("src"), f"mask {name!r}")
+        mx, my = self.integer(e, "x"), self.integer(e, "y")
+        data = np.zeros((h, w), np.uint8)
+        sh, sw = shown.shape[:2]
+        x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + sw, x + w), min(my + sh, y + h)
+        if x1 > x0 and y1 > y0:
+            data[y0 - y:y1 - y, x0 - x:x1 - x] = shown[y0 - my:y1 - my, x0 - mx:x1 - mx, 3]
+        raw_src = e.get(veil("mask-src"))
+        if raw_src:
+            raw = self.image(raw_src, f"mask {name!r}", notes=False)  # stored as grayscale on purpose
+            if raw.shape[:2] != (h, w):
+                raise self.fail(f"the raw mask {raw_src!r} is {raw.shape[1]}x{raw.shape[0]}, not {w}x{h}")
+            data = np.ascontiguousarray(raw[..., 0])
+        mask = Mask(data)
+        mask.enabled = e.get(veil("mask-enabled"), "true" if e.get("visibility") != "hidden" else "false") == "true"
+        mask.density = self.number(e, veil("mask-density"), 1.0, 0.0, 1.0)
+        mask.feather = self.number(e, veil("mask-feather"), 0.0, 0.0, 10_000.0)
+        mask.inverted = e.get(veil("mask-inverted")) == "true"
+        generator = e.get(veil("mask-generator"))
+        if generator:
+            try:
+                mask.generator = json.loads(generator)
+            except ValueError:
+                self.warn(f"mask {name!r}: its generator settings are unreadable and were dropped")
+            if not isinstance(mask.generator, dict):
+                mask.generator = None
+        if not raw_src and self.opacity_of(e) < 1.0:
+            self.warn(f"mask {name!r}: a mask layer opacity below 100% is not kept")
+        return mask
+
+    def opacity_of(self, e: Element) -> float:
+        return self.number(e, "opacity", 1.0, 0.0, 1.0)
+
+    # --- structure ---------------------------------------------------------
+    def count(self) -> None:
+        self.layer_count += 1
+        if self.layer_count > self.limits.max_layers:
+            raise self.fail(f"it has more than {self.limits.max_layers} layers")
+
+    def children(self, stack: Element, depth: int = 0) -> list[Node]:
+        """The nodes of a stack's child elements, bottom first."""
+        if depth > 200:
+            raise self.fail("its groups are nested more than 200 deep")
+        nodes: list[Node] = []
+        elements = list(stack)
+        for e in reversed(elements):
+            nodes.extend(self.element(e, depth))
+        self.check_clips(stack, nodes)
+        return nodes
+
+    def check_clips(self, stack: Element, nodes: list[Node]) -> None:
+        if self.is_veil:
+            return
+        unclipped_below = 0
+        for node in nodes:
+            if not node.clipped:
+                unclipped_below += 1
+            elif unclipped_below > 1:
+                self.warn(f"'{node.name}' clips to everything below it in '{stack.get('name', '')}'; "
+                          "Veil clips it to the layer directly below")
+
+    def element(self, e: Element, depth: int) -> list[Node]:
+        if e.tag == "layer":
+            if e.get("composite-op") == "svg:dst-in":
+                self.warn(f"'{e.get('name', '')}': a mask layer (dst-in) outside a mask stack is kept as a normal layer")
+            return [self.layer(e)]
+        if e.tag == "stack":
+            return self.stack(e, depth)
+        self.warn(f"'{e.get('name', e.tag)}': {e.tag} elements are not supported and were left out")
+        return []
+
+    def layer(self, e: Element) -> Node:
+        self.count()
+        fill = e.get(veil("fill"))
+        node: Node
+        if fill is not None:
+            self.image(e.get("src"), f"layer {e.get('name', '')!r}")  # claimed, so it cannot be reused
+            node = FillLayer("Fill", _parse_colour(fill, self))
+        else:
+            pixels = self.image(e.get("src"), f"layer {e.get('name', '')!r}")
+            node = Layer("Layer", pixels, offset=(self.integer(e, "x"), self.integer(e, "y")))
+        self.common(e, node)
+        return node
+
+    def stack(self, e: Element, depth: int) -> list[Node]:
+        role = e.get(veil("role"))
+        kids = list(e)
+        mask_e = kids[0] if kids and kids[0].tag == "layer" and kids[0].get("composite-op") == "svg:dst-in" else None
+        if role == "clip-group":
+            return self.clip_group(e, depth)
+        inner = kids[1:] if mask_e is not None else kids
+        masked_layer = mask_e is not None and len(inner) == 1 and inner[0].tag == "layer" and (
+            role == "masked-layer" or (role is None and not self.is_veil))
+        if masked_layer:
+            node = self.layer(inner[0])
+            x, y = node.offset
+            w, h = (node.size if isinstance(node, Layer) else (self.width, self.height))
+            node.mask = self.mask(mask_e, x, y, w, h)
+            self.common(e, node)
+            if inner[0].get(veil("clipped")) == "true":
+                node.clipped = True
+            return [node]
+        self.count()
+        group = Group("Group")
+        isolation = e.get("isolation", "auto")
+        group.isolated = e.get(veil("pass-through")) != "true" if self.is_veil else isolation != "auto"
+        group.expanded = e.get(veil("collapsed")) != "true"
+        if mask_e is not None:
+            group.mask = self.mask(mask_e, 0, 0, self.width, self.height)
+        for child in self.children_of(inner, e, depth):
+            group.insert(len(group.children), child)
+        self.common(e, group)
+        return [group]
+
+    def children_of(self, elements: list[Element], stack: Element, depth: int) -> list[Node]:
+        holder = Element("stack", dict(stack.attrib))
+        holder.extend(elements)
+        return self.children(holder, depth + 1)
+
+    def clip_group(self, e: Element, depth: int) -> list[Node]:
+        """Veil's clip group: the base (bottom) takes the stack's look; the rest stay clipped."""
+        nodes = self.children(e, depth + 1)
+        if not nodes:
+            return []
+        base = nodes[0]
+        base.opacity = self.number(e, "opacity", 1.0, 0.0, 1.0)
+        base.visible = e.get("visibility", "visible") != "hidden"
+        base.blend_mode = self.blend(e)
+        base.clipped = e.get(veil("clipped")) == "true"
+        return nodes
+
+
+def _parse_colour(text: str, reader: _Reader) -> tuple[int, int, int, int]:
+    digits = text.lstrip("#")
+    if len(digits) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        raise reader.fail(f"bad fill colour {text!r}")
+    digits = digits + "ff" if len(digits) == 6 else digits
+    r, g, b, a = (int(digits[i:i + 2], 16) for i in range(0, 8, 2))
+    return (r, g, b, a)
+
+
+def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:
+    archive = SafeArchive(data, path, limits)
+    if "mimetype" in archive and archive.read("mimetype", max_bytes=1024).strip() != MIMETYPE:
+        raise FileFormatError(path, "its mimetype is not image/openraster")
+    try:
+        image = DET.fromstring(archive.read("stack.xml", max_bytes=limits.max_xml_bytes),
+                               forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as e:
+        raise FileFormatError(path, f"stack.xml uses forbidden XML features ({type(e).__name__})") from e
+    except DET.ParseError as e:
+        raise FileFormatError(path, f"stack.xml is not well-formed XML ({e})") from e
+    if image.tag != "image":
+        raise FileFormatError(path, f"stack.xml's root is <{image.tag}>, not <image>")
+    w, h = _size(image, path, limits)
+    reader = _Reader(archive, path, limits, (w, h))
+    reader.is_veil = any(k.startswith(f"{{{VEIL_NS}}}") for el in image.iter() for k in el.attrib)
+    root = image.find("stack")
+    if root is None:
+        raise FileFormatError(path, "stack.xml has no root <stack>")
+    try:
+        resolution = float(image.get("xres", "72"))
+        resolution = resolution if 0 < resolution < 1e6 else 72.0
+    except ValueError:
+        resolution = 72.0
+    doc = Document(w, h, resolution=resolution)
+    for node in reader.children(root):
+        doc.root.insert(len(doc.root.children), node)
+    doc.active = reader.active
+    doc.edit_mask = reader.edit_mask and reader.active is not None and reader.active.mask is not None
+    doc.warnings = reader.warnings
+    return doc
+
+
+def _size(image: Element, path: str | Path, limits: Limits) -> tuple[int, int]:
+    try:
+        w, h = int(image.get("w", "")), int(image.get("h", ""))
+    except ValueError:
+        raise FileFormatError(path, f"stack.xml has a bad canvas size w={image.get('w')!r} h={image.get('h')!r}") from None
+    if not (0 < w <= MAX_CANVAS_SIDE and 0 < h <= MAX_CANVAS_SIDE) or w * h > limits.max_pixels:
+        raise FileFormatError(path, f"stack.xml declares an impossible canvas size {w}x{h}")
+    return w, h

@@ -1,0 +1,195 @@
+"""Writing OpenRaster (.ora) projects that Krita and MyPaint open, with Veil's extras in its own namespace.
+
+Layout (stack.xml lists the topmost element first):
+- a layer with a mask is an isolated stack holding the mask as an `svg:dst-in`
+  layer (white, coverage in alpha) over the pixel layer; the stack carries the
+  layer's name, opacity, blend and visibility, so other programs render it as Veil does;
+- a clip group is an isolated stack with the clip base's opacity and blend,
+  holding the base and, above it, the clipped layers as `svg:src-atop`;
+- a group with a mask holds the mask as its topmost `svg:dst-in` layer;
+- veil:* attributes keep what OpenRaster cannot say (exact blend mode, raw mask
+  and its settings, fill colours, locks, pass-through).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from typing import BinaryIO
+from xml.etree import ElementTree as ET
+
+import cv2
+import numpy as np
+
+from editor.core import Document, FillLayer, Group, Layer, Node
+
+from .blendnames import ora_op
+from .images import encode_png
+from .maskbake import baked_copy, effective_mask, raw_differs_from_effective
+
+VEIL_NS = "https://veil.example/ora"
+ET.register_namespace("veil", VEIL_NS)
+THUMBNAIL_SIDE = 256
+
+
+def veil(attr: str) -> str:
+    return f"{{{VEIL_NS}}}{attr}"
+
+
+def composite_rgba(doc: Document) -> np.ndarray:
+    # the compositor, imported late so reading files never waits for its kernels
+    from editor.render import flatten_rgba
+
+    return flatten_rgba(doc)
+
+
+def thumbnail(rgba: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
+    h, w = rgba.shape[:2]
+    scale = min(1.0, side / max(w, h))
+    if scale >= 1.0:
+        return rgba
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(rgba, size, interpolation=cv2.INTER_AREA)
+
+
+class _Writer:
+    def __init__(self, doc: Document, zf: zipfile.ZipFile) -> None:
+        self.doc, self.zf = doc, zf
+        self.count = 0
+
+    def png(self, stem: str, array: np.ndarray) -> str:
+        name = f"data/{stem}.png"
+        # PNG is compressed already: storing it avoids paying deflate twice
+        self.zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), encode_png(array))
+        return name
+
+    def children(self, parent: ET.Element, children: list[Node]) -> None:
+        """Append `children` (bottom first) to `parent`, topmost first, clip groups wrapped."""
+        units: list[tuple[Node, list[Node]]] = []
+        for node in children:
+            if node.clipped and units:
+                units[-1][1].append(node)
+            else:
+                units.append((node, []))
+        for base, clipped in reversed(units):
+            if not clipped:
+                parent.append(self.node(base))
+                continue
+            stack = ET.SubElement(parent, "stack", {"isolation": "isolate", veil("role"): "clip-group"})
+            self.common(stack, base, blend=True)
+            for node in reversed(clipped):
+                stack.append(self.node(node, op="svg:src-atop"))
+            stack.append(self.node(base, as_clip_base=True))
+
+    def common(self, e: ET.Element, node: Node, *, blend: bool, op: str | None = None) -> None:
+        e.set("name", node.name)
+        e.set("opacity", repr(node.opacity))
+        e.set("visibility", "visible" if node.visible else "hidden")
+        e.set("composite-op", op or ora_op(node.blend_mode))
+        if blend:
+            e.set(veil("blend"), node.blend_mode.value)
+
+    def flags(self, e: ET.Element, node: Node) -> None:
+        if node.clipped:
+            e.set(veil("clipped"), "true")
+        if node.locked:
+            e.set(veil("locked"), "true")
+            e.set("edit-locked", "true")
+        if isinstance(node, Layer) and node.alpha_locked:
+            e.set(veil("alpha-locked"), "true")
+        if node is self.doc.active:
+            e.set("selected", "true")
+            if self.doc.edit_mask:
+                e.set(veil("edit-mask"), "true")
+
+    def node(self, node: Node, *, op: str | None = None, as_clip_base: bool = False) -> ET.Element:
+        self.count += 1
+        stem = f"layer{self.count}"
+        if isinstance(node, Group):
+            e = ET.Element("stack", {"isolation": "isolate" if node.isolated or node.mask is not None else "auto"})
+            if not node.isolated:
+                e.set(veil("pass-through"), "true")
+            if not node.expanded:
+                e.set(veil("collapsed"), "true")
+            outer = e
+            if node.mask is not None:
+                e.append(self.mask_layer(node, stem, 0, 0))
+            self.children(e, node.children)
+        else:
+            pixel = self.pixel_layer(node, stem)
+            if node.mask is None:
+                outer = pixel
+            else:
+                outer = ET.Element("stack", {"isolation": "isolate", veil("role"): "masked-layer"})
+                x, y = node.offset
+                outer.append(self.mask_layer(node, stem, x, y))
+                outer.append(pixel)
+                pixel.set(veil("role"), "pixels")
+                self.common(pixel, node, blend=False, op="svg:src-over")
+                pixel.set("opacity", "1.0")
+                pixel.set("visibility", "visible")
+        if as_clip_base:
+            # the clip-group stack carries the base's opacity, blend and visibility
+            self.common(outer, node, blend=False, op="svg:src-over")
+            outer.set("opacity", "1.0")
+            outer.set("visibility", "visible")
+            outer.set(veil("clip-base"), "true")
+        else:
+            self.common(outer, node, blend=True, op=op)
+        self.flags(outer, node)
+        return outer
+
+    def pixel_layer(self, node: Node, stem: str) -> ET.Element:
+        if isinstance(node, FillLayer):
+            pixels, (x, y) = node.pixels_for(self.doc.canvas), (0, 0)
+        else:
+            assert isinstance(node, Layer)
+            pixels, (x, y) = node.pixels, node.offset
+        e = ET.Element("layer", {"src": self.png(stem, pixels), "x": str(x), "y": str(y)})
+        if isinstance(node, FillLayer):
+            e.set(veil("fill"), "#" + "".join(f"{c:02x}" for c in node.color))
+        return e
+
+    def mask_layer(self, node: Node, stem: str, x: int, y: int) -> ET.Element:
+        mask = node.mask
+        assert mask is not None
+        shown = np.empty((*mask.shape, 4), np.uint8)
+        shown[..., :3] = 255
+        shown[..., 3] = effective_mask(mask, respect_enabled=False)
+        e = ET.Element("layer", {
+            "name": f"{node.name} (mask)", "src": self.png(f"{stem}-mask", shown), "x": str(x), "y": str(y),
+            "composite-op": "svg:dst-in", "opacity": "1.0", "visibility": "visible" if mask.enabled else "hidden",
+            veil("role"): "mask", veil("mask-enabled"): _bool(mask.enabled), veil("mask-density"): repr(mask.density),
+            veil("mask-feather"): repr(mask.feather), veil("mask-inverted"): _bool(mask.inverted),
+        })
+        if raw_differs_from_effective(mask):
+            e.set(veil("mask-src"), self.png(f"{stem}-mask-raw", mask.data))
+        if mask.generator is not None:
+            e.set(veil("mask-generator"), json.dumps(mask.generator, ensure_ascii=False, sort_keys=True))
+        return e
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def write_ora(doc: Document, f: BinaryIO, *, flatten_masks: bool = False) -> None:
+    """Write `doc` as OpenRaster to an open binary file; flatten_masks applies every mask into alpha."""
+    source = baked_copy(doc, layer_masks=True) if flatten_masks else doc
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype", date_time=(1980, 1, 1, 0, 0, 0)), b"image/openraster")
+        image = ET.Element("image", {"version": "0.0.6", "w": str(doc.width), "h": str(doc.height),
+                                     "xres": _res(doc.resolution), "yres": _res(doc.resolution)})
+        root = ET.SubElement(image, "stack", {"isolation": "isolate", "name": "Root", "opacity": "1.0",
+                                              "visibility": "visible", "composite-op": "svg:src-over"})
+        writer = _Writer(source, zf)
+        writer.children(root, source.root.children)
+        xml = ET.tostring(image, encoding="utf-8", xml_declaration=True)
+        zf.writestr("stack.xml", xml, compress_type=zipfile.ZIP_DEFLATED)
+        merged = composite_rgba(doc)
+        zf.writestr("mergedimage.png", encode_png(merged))
+        zf.writestr("Thumbnails/thumbnail.png", encode_png(thumbnail(merged)))
+
+
+def _res(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
