@@ -2,5 +2,6 @@
 
 from .brush import Brush
 from .stroke import PaintRefused, Stroke, check_paintable, paint_target
+from .warmup import warm_up
 
-__all__ = ["Brush", "PaintRefused", "Stroke", "check_paintable", "paint_target"]
+__all__ = ["Brush", "PaintRefused", "Stroke", "check_paintable", "paint_target", "warm_up"]

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from editor.core import TILE, Document, Layer, Node, PixelEdit, Rect, TileRecorder
+from editor.core import Document, Layer, Node, PixelEdit, Rect, TileRecorder
 
 from . import kernels
 from .brush import Brush
 from .path import DabWalk, Sample, Stabiliser
+from .tiles import StrokeTiles
 
 _NO_SELECTION = np.zeros((1, 1), np.uint8)
 
@@ -68,10 +69,7 @@ class Stroke:
         h, w = self.array.shape[:2]
         self.bounds = Rect(0, 0, w, h)
         self.offset = node.offset
-        # Lazily zeroed (calloc): only the pages a stroke crosses ever cost memory.
-        self.buffer = np.zeros((h, w), np.float32)
-        self.original = np.zeros_like(self.array)
-        self._saved = np.zeros(((h + TILE - 1) // TILE, (w + TILE - 1) // TILE), bool)
+        self.tiles = StrokeTiles(self.array)
         self.recorder = TileRecorder(self.array)
         self.stabiliser = Stabiliser(brush.smoothing)
         self.walk = DabWalk(brush.step)
@@ -155,29 +153,22 @@ class Stroke:
         use_sel = sel is not None
         sel_data = sel.data if use_sel else _NO_SELECTION
         ox, oy = self.offset
+        t = self.tiles
         if self.target == "mask":
-            kernels.stamp_mask(self.array, self.original, self.buffer, dabs, rects, self.brush.hardness,
+            kernels.stamp_mask(self.array, t.original, t.buffer, t.slots, dabs, rects, self.brush.hardness,
                                self.value, sel_data, use_sel, ox, oy)
         else:
-            kernels.stamp_pixels(self.array, self.original, self.buffer, dabs, rects, self.brush.hardness,
+            kernels.stamp_pixels(self.array, t.original, t.buffer, t.slots, dabs, rects, self.brush.hardness,
                                  self.color, self.mode, sel_data, use_sel, ox, oy)
 
     def _keep_original(self, rect: Rect) -> None:
         """Before the first write into a tile: keep it for undo and as the stroke's base."""
         self.recorder.touch(rect)
-        ty0, ty1 = rect.y // TILE, (rect.bottom - 1) // TILE + 1
-        tx0, tx1 = rect.x // TILE, (rect.right - 1) // TILE + 1
-        fresh = ~self._saved[ty0:ty1, tx0:tx1]
-        if not fresh.any():
-            return
-        for ty, tx in zip(*np.nonzero(fresh), strict=True):
-            rows = slice((ty0 + ty) * TILE, (ty0 + ty + 1) * TILE)
-            cols = slice((tx0 + tx) * TILE, (tx0 + tx + 1) * TILE)
-            self.original[rows, cols] = self.array[rows, cols]
-        self._saved[ty0:ty1, tx0:tx1] = True
+        self.tiles.touch(rect)
 
     def _release(self) -> None:
-        del self.buffer, self.original, self._saved
+        self.tiles.release()
+        del self.tiles
 
 
 def _mask_value(paint: int | Sequence[int]) -> int:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from editor.core import Mask, Rect, Selection
-from editor.paint import Brush, PaintRefused, Stroke
+from editor.paint import Brush, PaintRefused, Stroke, warm_up
 from tests.core.helpers import snapshot
 from tests.paint.helpers import assert_matches_golden, mask_doc, pixel_doc
 
@@ -283,3 +283,10 @@ def test_brush_settings_round_trip_and_reject_nonsense():
     assert Brush.from_dict({"size": "huge", "flow": -1}) == Brush()
     with pytest.raises(ValueError):
         Brush(opacity=2)
+
+
+def test_warm_up_leaves_no_trace_and_strokes_still_work():
+    warm_up()
+    doc, layer = mask_doc()
+    paint(doc, layer, horizontal(60), Brush(size=10, hardness=1.0))
+    assert layer.mask.data[60, 100] == 255 and len(doc.history.steps) == 1

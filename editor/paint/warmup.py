@@ -1,0 +1,23 @@
+"""Start-up work the app runs off the GUI thread, so the first stroke starts at full speed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from editor.core import Document, Layer, Mask
+
+from . import tiles
+from .brush import Brush
+from .stroke import Stroke
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) both dab kernels and fault in the tile pools."""
+    doc = Document(8, 8)
+    layer = Layer("warm-up", np.zeros((8, 8, 4), np.uint8), mask=Mask.filled(8, 8))
+    doc.root.insert(0, layer)
+    for target, paint in (("mask", 0), ("pixels", (255, 255, 255))):
+        stroke = Stroke(doc, layer, target, Brush(size=3), paint)
+        stroke.add_point(4.0, 4.0)
+        stroke.cancel()
+    tiles.warm_up()
