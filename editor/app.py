@@ -1,0 +1,41 @@
+"""The composition root: the Qt application, the main window, the file to open."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+
+def warm_up_in_background() -> threading.Thread | None:
+    """Compile the render kernels off the GUI thread, so the first paint does not wait for numba."""
+    try:
+        from editor.render import warm_up
+    except ImportError:
+        return None
+    thread = threading.Thread(target=warm_up, name="numba-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def main(args: list[str] | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from editor.ui.main_window import MainWindow
+    from editor.ui.theme import apply_dark_theme
+
+    args = sys.argv[1:] if args is None else args
+    app = QApplication.instance() or QApplication([sys.argv[0], *args])
+    app.setOrganizationName("Veil")
+    app.setApplicationName("Veil")
+    app.setApplicationDisplayName("Veil")
+    app.setDesktopFileName("veil")
+    apply_dark_theme(app)
+    warm_up_in_background()
+    window = MainWindow()
+    window.show()
+    paths = [a for a in args if not a.startswith("-")]
+    if not window.offer_recovery() and paths:
+        window.files.open(paths[0])
+        if len(paths) > 1:
+            window.files.open_as_layers(paths[1:])
+    return app.exec()

@@ -1,0 +1,258 @@
+"""File commands: new, open, open as layers, drop, paste, copy merged, save, export, recent files.
+
+A failed open or save shows a dialog saying what and why, and the document
+stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtGui import QAction, QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from editor.core import InsertNode, Layer, Macro, ops
+
+from .dialogs.export_options import (
+    EXPORT_FILTERS,
+    ExportOptions,
+    ExportOptionsDialog,
+    export_kind,
+    needs_options,
+    with_extension,
+)
+from .dialogs.new_document import NewDocumentDialog
+from .icons import icon
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+MAX_RECENT = 10
+PROJECT_SUFFIXES = (".ora", ".psd")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+OPEN_FILTER = "Images and projects (*.ora *.psd *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
+
+
+def qimage_to_rgba(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    w, h = image.width(), image.height()
+    array = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(h, image.bytesPerLine())
+    return array[:, : w * 4].reshape(h, w, 4).copy()
+
+
+def rgba_to_qimage(rgba: np.ndarray) -> QImage:
+    rgba = np.ascontiguousarray(rgba)
+    h, w = rgba.shape[:2]
+    return QImage(rgba.data, w, h, rgba.strides[0], QImage.Format.Format_RGBA8888).copy()
+
+
+class FileActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.export_options = ExportOptions()
+        self.recent_menu = QMenu("Open Recent", window)
+        self.recent_menu.setIcon(icon("history"))
+        self._rebuild_recent()
+
+    # --- dialogs (one place, so tests can answer them) ----------------------------
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.critical(self.window, title, text)
+
+    def _ask_open_paths(self, title: str) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(self.window, title, self._last_folder(), OPEN_FILTER)
+        return paths
+
+    def _last_folder(self) -> str:
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    # --- new / open -----------------------------------------------------------------
+    def new(self) -> None:
+        if not self.window.maybe_save():
+            return
+        dialog = NewDocumentDialog(self.window, self.window.document.width, self.window.document.height)
+        if dialog.exec():
+            self.window.set_document(dialog.document())
+
+    def open(self, path: str | None = None) -> bool:
+        """Open a project or image in place of the current document; False when it did not happen."""
+        if path is None:
+            paths = self._ask_open_paths("Open")
+            if not paths:
+                return False
+            path = paths[0]
+        if not self.window.maybe_save():
+            return False
+        from editor.io import FileFormatError, open_document
+
+        try:
+            doc = open_document(path)
+        except FileFormatError as err:
+            self.error("Could not open the file", str(err))
+            return False
+        except (OSError, MemoryError, ValueError) as err:
+            self.error("Could not open the file", f"{path}: {err}")
+            return False
+        self.window.set_document(doc)
+        self.add_recent(path)
+        if doc.warnings:
+            QMessageBox.warning(self.window, "Some things could not be kept",
+                                f"{Path(path).name} opened, with these differences:\n\n• " + "\n• ".join(doc.warnings))
+        return True
+
+    def open_as_layers(self, paths: list[str] | None = None) -> bool:
+        paths = paths if paths is not None else self._ask_open_paths("Open as Layers")
+        if not paths:
+            return False
+        from editor.io import FileFormatError, load_image_layers
+
+        nodes = []
+        for path in paths:
+            try:
+                nodes += load_image_layers(path)
+            except FileFormatError as err:
+                self.error("Could not open the file", str(err))
+                return False
+        self.add_layers(nodes, "Open as layers")
+        return True
+
+    def add_layers(self, nodes: list, label: str) -> None:
+        """Insert nodes above the active layer as one undo step."""
+        if not nodes:
+            return
+        doc = self.window.document
+        parent, index = ops.insertion_point(doc)
+        cmds = [InsertNode(parent, index + i, node, label) for i, node in enumerate(nodes)]
+        doc.execute(cmds[0] if len(cmds) == 1 else Macro(label, cmds))
+
+    def drop(self, paths: list[str]) -> None:
+        """Dropped files: a project opens; images become layers of the open document."""
+        projects = [p for p in paths if Path(p).suffix.lower() in PROJECT_SUFFIXES]
+        images = [p for p in paths if Path(p).suffix.lower() in IMAGE_SUFFIXES]
+        if projects:
+            self.open(projects[0])
+        if images:
+            self.open_as_layers(images)
+
+    # --- clipboard ------------------------------------------------------------------
+    def paste(self) -> bool:
+        image = QGuiApplication.clipboard().image()
+        if image.isNull():
+            self.window.show_status("The clipboard holds no image")
+            return False
+        doc = self.window.document
+        rgba = qimage_to_rgba(image)
+        h, w = rgba.shape[:2]
+        offset = ((doc.width - w) // 2, (doc.height - h) // 2)  # centred, as Photoshop pastes
+        self.add_layers([Layer(ops._unique_name(doc, "Pasted layer"), rgba, offset=offset)], "Paste")
+        return True
+
+    def copy_merged(self) -> None:
+        from editor.render import render, to_straight_rgba
+
+        doc = self.window.document
+        rect = doc.canvas
+        if doc.selection is not None:
+            bounds = doc.selection.bounds()
+            rect = bounds if bounds is not None else rect
+        rgba = to_straight_rgba(render(doc, rect))
+        if doc.selection is not None:
+            rgba[..., 3] = (rgba[..., 3].astype(np.uint16) * doc.selection.data[rect.slices()] // 255).astype(np.uint8)
+        QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
+        self.window.show_status(f"Copied {rect.w} × {rect.h} merged")
+
+    # --- save / export ------------------------------------------------------------------
+    def save(self) -> bool:
+        doc = self.window.document
+        if doc.path and doc.path.lower().endswith(".ora") and not doc.path.lower().endswith(".flat.ora"):
+            return self.save_to(doc.path)
+        return self.save_as()
+
+    def save_as(self, path: str | None = None) -> bool:
+        if path is None:
+            doc = self.window.document
+            start = str(Path(doc.path).with_suffix(".ora")) if doc.path else str(Path(self._last_folder()) / f"{self.window.document_name()}.ora")
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save As", start, "Veil project (OpenRaster) (*.ora)")
+            if not path:
+                return False
+            if not path.lower().endswith(".ora"):
+                path += ".ora"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        from editor.io import FileFormatError, save_document
+
+        try:
+            save_document(self.window.document, path)
+        except (FileFormatError, OSError) as err:
+            self.error("Could not save the file", str(err))
+            return False
+        self.add_recent(path)
+        self.window.document_saved()
+        return True
+
+    def export(self, path: str | None = None, options: ExportOptions | None = None) -> bool:
+        doc = self.window.document
+        if path is None:
+            start = str(Path(doc.path).with_suffix(".png")) if doc.path else str(Path(self._last_folder()) / f"{self.window.document_name()}.png")
+            path, chosen = QFileDialog.getSaveFileName(self.window, "Export", start, ";;".join(label for label, _ in EXPORT_FILTERS))
+            if not path:
+                return False
+            path = with_extension(path, chosen)
+            if options is None and needs_options(path):
+                dialog = ExportOptionsDialog(path, self.window, self.export_options)
+                if not dialog.exec():
+                    return False
+                self.export_options = dialog.result_options()
+        options = options or self.export_options
+        from editor.io import FileFormatError, export_flat_ora, export_image, export_psd
+
+        try:
+            kind = export_kind(path)
+            if kind == "psd":
+                export_psd(doc, path)
+            elif kind == "flat-ora":
+                export_flat_ora(doc, path)
+            else:
+                export_image(doc, path, quality=options.quality, background=options.background)
+        except (FileFormatError, OSError, ValueError) as err:
+            self.error("Could not export the file", str(err))
+            return False
+        self.window.show_status(f"Exported {Path(path).name}")
+        return True
+
+    # --- recent files ------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = QSettings().value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        files = [path, *(p for p in self.recent_files() if p != path)][:MAX_RECENT]
+        QSettings().setValue("recent_files", files)
+        self._rebuild_recent()
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for path in files:
+            action = QAction(Path(path).name, self.recent_menu)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open(p))
+            self.recent_menu.addAction(action)
+        if files:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("Clear Recent")
+            clear.triggered.connect(self._clear_recent)
+        self.recent_menu.setEnabled(bool(files))
+
+    def _clear_recent(self) -> None:
+        QSettings().setValue("recent_files", [])
+        self._rebuild_recent()
+

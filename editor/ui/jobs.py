@@ -1,0 +1,159 @@
+"""Long operations off the GUI thread, with progress and cancel in the status bar.
+
+    def grabcut(progress, cancelled):
+        for i in range(5):
+            if cancelled():
+                raise JobCancelled
+            ...
+            progress(i / 5)
+        return mask
+
+    window.jobs.run(grabcut, label="Object select", on_done=apply_mask)
+
+The function runs in a QThreadPool worker; `progress(fraction)` may be called
+from it at any rate (updates are sent to the GUI thread as signals), and
+`cancelled()` turns True when the user presses Cancel. `on_done(result)`,
+`on_error(exception)` and `on_cancel()` run on the GUI thread. The document
+must not be changed from the worker: compute there, apply in `on_done`.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+
+from .icons import icon
+
+
+class JobCancelled(Exception):
+    """Raise from a job function to stop early after `cancelled()` turned True."""
+
+
+class _Signals(QObject):
+    progress = Signal(float)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class Job(QRunnable):
+    def __init__(self, fn: Callable[..., Any], label: str) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn, self.label = fn, label
+        self.signals = _Signals()
+        self._cancel = threading.Event()
+        self._done = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the worker finished (for tests and shutdown); True when it did."""
+        return self._done.wait(timeout)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.signals.progress.emit, self._cancel.is_set)
+        except JobCancelled:
+            self.signals.cancelled.emit()
+        except Exception as err:  # reported to the user on the GUI thread
+            err.traceback_text = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(err)
+        else:
+            if self._cancel.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.finished.emit(result)
+        finally:
+            self._done.set()
+
+
+class JobRunner(QObject):
+    """Runs jobs one at a time per runner and shows the current one in a status-bar widget."""
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.widget = JobStatusWidget()
+        self.widget.cancel_button.clicked.connect(self.cancel_all)
+        self.jobs: list[Job] = []
+
+    def run(
+        self,
+        fn: Callable[[Callable[[float], None], Callable[[], bool]], Any],
+        *,
+        label: str = "Working",
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> Job:
+        job = Job(fn, label)
+        job.signals.progress.connect(self.widget.set_progress)
+        job.signals.finished.connect(lambda result: self._end(job, on_done, result))
+        job.signals.failed.connect(lambda err: self._end(job, on_error, err))
+        job.signals.cancelled.connect(lambda: self._end(job, on_cancel))
+        self.jobs.append(job)
+        self.widget.start(label)
+        self.pool.start(job)
+        return job
+
+    def _end(self, job: Job, callback: Callable | None, *args: Any) -> None:
+        if job in self.jobs:
+            self.jobs.remove(job)
+        if self.jobs:
+            self.widget.start(self.jobs[-1].label)
+        else:
+            self.widget.stop()
+        if callback is not None:
+            callback(*args)
+
+    def cancel_all(self) -> None:
+        for job in self.jobs:
+            job.cancel()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.jobs)
+
+
+class JobStatusWidget(QWidget):
+    """Label, progress bar and cancel button; hidden while nothing runs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setFixedWidth(160)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setIcon(icon("close-circle-outline"))
+        self.cancel_button.setToolTip("Cancel")
+        self.cancel_button.setAutoRaise(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def start(self, label: str) -> None:
+        self.label.setText(label)
+        self.bar.setValue(0)
+        self.show()
+
+    def set_progress(self, fraction: float) -> None:
+        self.bar.setValue(round(max(0.0, min(1.0, fraction)) * 1000))
+
+    def stop(self) -> None:
+        self.hide()

@@ -1,0 +1,152 @@
+"""The Layers dock: blend mode and opacity of the active layer, the layer tree, and buttons."""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core import BlendMode, Change, Document, ops
+from editor.core.layers import Node
+
+from .icons import icon
+from .layers_model import LayerTreeModel
+from .layers_view import LayerTreeView
+
+if TYPE_CHECKING:
+    from .layer_actions import LayerActions
+
+_edit_ids = itertools.count(1)
+
+
+class LayersPanel(QWidget):
+    def __init__(self, actions: LayerActions, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("layersPanel")
+        self.doc: Document | None = None
+        self.layer_actions = actions
+        self.model = LayerTreeModel(self)
+        self.view = LayerTreeView(self.model, self)
+        self.view.context_menu_requested.connect(self._context_menu)
+
+        self.blend = QComboBox()
+        self.blend.setToolTip("Blend mode")
+        for mode in BlendMode:
+            self.blend.addItem(mode.label, mode)
+        self.blend.activated.connect(self._blend_chosen)
+
+        self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
+        self.opacity_slider.setRange(0, 100)
+        self.opacity_spin = QSpinBox()
+        self.opacity_spin.setRange(0, 100)
+        self.opacity_spin.setSuffix(" %")
+        self.opacity_spin.setToolTip("Opacity")
+        self._opacity_key = ""
+        self.opacity_slider.sliderPressed.connect(self._new_opacity_edit)
+        self.opacity_slider.valueChanged.connect(self._opacity_from_slider)
+        self.opacity_spin.valueChanged.connect(self._opacity_from_spin)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 6, 6, 2)
+        top.addWidget(self.blend, 1)
+        opacity_row = QHBoxLayout()
+        opacity_row.setContentsMargins(6, 0, 6, 4)
+        opacity_row.addWidget(QLabel("Opacity"))
+        opacity_row.addWidget(self.opacity_slider, 1)
+        opacity_row.addWidget(self.opacity_spin)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(4, 2, 4, 4)
+        buttons.setSpacing(2)
+        for key in ("new_layer", "new_group", "new_fill", None, "mask_white", "clip", None, "duplicate", "merge_down", "delete"):
+            if key is None:
+                buttons.addSpacing(8)
+                continue
+            button = QToolButton()
+            button.setDefaultAction(actions.actions[key])
+            button.setIconSize(QSize(18, 18))
+            button.setAutoRaise(True)
+            if key == "mask_white":  # the mask button offers every kind on a long press or its arrow
+                button.setMenu(actions.add_mask_menu(button))
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+                button.setToolTip("Add layer mask (reveal all); arrow for more")
+                button.setIcon(icon("layers-outline"))
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addLayout(opacity_row)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.model.active_changed.connect(lambda _node: self._sync_controls())
+
+    def set_document(self, doc: Document | None) -> None:
+        if self.doc is not None:
+            self.doc.events.disconnect(self._on_change)
+        self.doc = doc
+        self.model.set_document(doc)
+        if doc is not None:
+            doc.events.connect(self._on_change)
+        self._sync_controls()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("property", "active", "structure", "history", "mask"):
+            self._sync_controls()
+
+    def _sync_controls(self) -> None:
+        node: Node | None = self.doc.active if self.doc is not None else None
+        for widget in (self.blend, self.opacity_slider, self.opacity_spin):
+            widget.setEnabled(node is not None)
+            widget.blockSignals(True)
+        if node is not None:
+            self.blend.setCurrentIndex(self.blend.findData(node.blend_mode))
+            value = round(node.opacity * 100)
+            self.opacity_slider.setValue(value)
+            self.opacity_spin.setValue(value)
+        for widget in (self.blend, self.opacity_slider, self.opacity_spin):
+            widget.blockSignals(False)
+        self.layer_actions.update_state()
+
+    # --- edits ----------------------------------------------------------------------
+    def _blend_chosen(self, row: int) -> None:
+        node = self.doc.active if self.doc is not None else None
+        if node is not None:
+            ops.set_properties(self.doc, node, blend_mode=BlendMode(self.blend.itemData(row)), label="Blend mode")
+
+    def _new_opacity_edit(self) -> None:
+        self._opacity_key = f"opacity-{next(_edit_ids)}"  # one drag of the slider = one undo step
+
+    def _opacity_from_slider(self, value: int) -> None:
+        if not self.opacity_slider.isSliderDown():
+            self._new_opacity_edit()
+        self._set_opacity(value)
+
+    def _opacity_from_spin(self, value: int) -> None:
+        self._new_opacity_edit()
+        self._set_opacity(value)
+
+    def _set_opacity(self, value: int) -> None:
+        node = self.doc.active if self.doc is not None else None
+        if node is not None:
+            ops.set_properties(self.doc, node, opacity=value / 100.0, label="Opacity", merge_key=self._opacity_key)
+
+    def _context_menu(self, pos) -> None:
+        node, _part = self.view.part_at(pos)
+        if node is not None and self.doc is not None and node is not self.doc.active:
+            self.doc.set_active(node)
+        self.layer_actions.update_state()
+        self.layer_actions.context_menu(self).exec(self.view.viewport().mapToGlobal(pos))

@@ -1,0 +1,119 @@
+"""Layer and mask thumbnails, made lazily on a timer so painting never waits for them."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from editor.core import Change, Document
+from editor.core.layers import FillLayer, Group, Layer, Node
+
+THUMB_SIZE = 40
+REFRESH_MS = 250
+
+
+def _sample_grid(doc: Document, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Document coordinates of a thumbnail's pixel centres (the canvas fitted in size x size)."""
+    scale = size / max(doc.width, doc.height)
+    tw, th = max(1, round(doc.width * scale)), max(1, round(doc.height * scale))
+    xs = ((np.arange(tw) + 0.5) / scale).astype(np.int64)
+    ys = ((np.arange(th) + 0.5) / scale).astype(np.int64)
+    return xs, ys
+
+
+def _sample(array: np.ndarray, ox: int, oy: int, xs: np.ndarray, ys: np.ndarray, fill) -> np.ndarray:
+    """array (placed at ox, oy) sampled at document points; `fill` outside it."""
+    h, w = array.shape[:2]
+    lx, ly = xs - ox, ys - oy
+    inside_x, inside_y = (lx >= 0) & (lx < w), (ly >= 0) & (ly < h)
+    out = np.empty((len(ys), len(xs)) + array.shape[2:], array.dtype)
+    out[...] = fill
+    if inside_x.any() and inside_y.any():
+        rows, cols = np.flatnonzero(inside_y), np.flatnonzero(inside_x)
+        out[np.ix_(rows, cols)] = array[np.ix_(ly[rows], lx[cols])]
+    return out
+
+
+def _rgba_image(rgba: np.ndarray) -> QImage:
+    rgba = np.ascontiguousarray(rgba)
+    h, w = rgba.shape[:2]
+    return QImage(rgba.data, w, h, rgba.strides[0], QImage.Format.Format_RGBA8888).copy()
+
+
+def layer_thumbnail(doc: Document, node: Node, size: int = THUMB_SIZE) -> QImage | None:
+    """The node's own content in the canvas frame; None for groups (they show a folder)."""
+    xs, ys = _sample_grid(doc, size)
+    if isinstance(node, Layer):
+        return _rgba_image(_sample(node.pixels, node.x, node.y, xs, ys, 0))
+    if isinstance(node, FillLayer):
+        out = np.empty((len(ys), len(xs), 4), np.uint8)
+        out[...] = node.color
+        return _rgba_image(out)
+    return None
+
+
+def mask_thumbnail(doc: Document, node: Node, size: int = THUMB_SIZE) -> QImage | None:
+    if node.mask is None:
+        return None
+    xs, ys = _sample_grid(doc, size)
+    ox, oy = node.offset if isinstance(node, Layer) else (0, 0)
+    gray = _sample(node.mask.data, ox, oy, xs, ys, 0)
+    gray = np.ascontiguousarray(gray)
+    h, w = gray.shape
+    return QImage(gray.data, w, h, gray.strides[0], QImage.Format.Format_Grayscale8).copy()
+
+
+class ThumbnailCache(QObject):
+    """Thumbnails per node uid; changed pixels mark them stale and a timer remakes them."""
+
+    updated = Signal(object)  # the Node whose thumbnails changed
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: Document | None = None
+        self._layer: dict[int, QImage | None] = {}
+        self._mask: dict[int, QImage | None] = {}
+        self._stale: dict[int, Node] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    def set_document(self, doc: Document | None) -> None:
+        if self.doc is not None:
+            self.doc.events.disconnect(self._on_change)
+        self.doc = doc
+        self._layer.clear()
+        self._mask.clear()
+        self._stale.clear()
+        if doc is not None:
+            doc.events.connect(self._on_change)
+
+    def _on_change(self, change: Change) -> None:
+        node = change.node
+        if node is None or change.kind not in ("pixels", "mask", "property", "structure"):
+            return
+        if change.kind == "property" and not (change.name and ({"x", "y", "color"} & set(change.name.split(",")))):
+            return
+        for n in [node, *(node.walk() if isinstance(node, Group) else [])]:
+            self._stale[n.uid] = n
+        if not self._timer.isActive():  # not restarted: a long stroke still refreshes every REFRESH_MS
+            self._timer.start()
+
+    def layer(self, node: Node) -> QImage | None:
+        if node.uid not in self._layer and self.doc is not None:
+            self._layer[node.uid] = layer_thumbnail(self.doc, node)
+        return self._layer.get(node.uid)
+
+    def mask(self, node: Node) -> QImage | None:
+        if node.uid not in self._mask and self.doc is not None:
+            self._mask[node.uid] = mask_thumbnail(self.doc, node)
+        return self._mask.get(node.uid)
+
+    def refresh(self) -> None:
+        stale, self._stale = self._stale, {}
+        for uid, node in stale.items():
+            self._layer.pop(uid, None)
+            self._mask.pop(uid, None)
+            self.updated.emit(node)

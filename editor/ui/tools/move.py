@@ -1,0 +1,84 @@
+"""The Move tool (V): drag the active layer with its mask; arrow keys nudge."""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QCursor, QKeyEvent
+
+from editor.core import ops
+from editor.core.layers import Group, Layer
+
+from .base import PointerEvent, Tool
+
+_drag_ids = itertools.count(1)
+
+NUDGE_KEYS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+
+def movable(node) -> bool:
+    if node is None or node.locked:
+        return False
+    return isinstance(node, Layer) or (isinstance(node, Group) and any(isinstance(n, Layer) for n in node.walk()))
+
+
+class MoveTool(Tool):
+    name = "Move"
+    icon = "cursor-move"
+    shortcut = "V"
+    tooltip = "Move the active layer and its mask (V); arrow keys nudge, Shift+arrow by 10"
+
+    def __init__(self, host) -> None:
+        super().__init__(host)
+        self._start: QPointF | None = None
+        self._moved = (0, 0)
+        self._merge_key = ""
+
+    def cursor(self) -> QCursor:
+        return QCursor(Qt.CursorShape.SizeAllCursor)
+
+    def press(self, pos: QPointF, event: PointerEvent) -> None:
+        if event.button != Qt.MouseButton.LeftButton:
+            return
+        node = self.document.active
+        if not movable(node):
+            self.host.show_status("The active layer is locked or cannot move")
+            return
+        self._start = QPointF(pos)
+        self._moved = (0, 0)
+        self._merge_key = f"move-tool-{next(_drag_ids)}"  # one drag = one undo step
+
+    def move(self, pos: QPointF, event: PointerEvent) -> None:
+        if self._start is None:
+            return
+        dx = round(pos.x() - self._start.x())
+        dy = round(pos.y() - self._start.y())
+        if event.has(Qt.KeyboardModifier.ShiftModifier):  # constrain to an axis
+            dx, dy = (dx, 0) if abs(dx) >= abs(dy) else (0, dy)
+        step = (dx - self._moved[0], dy - self._moved[1])
+        if step != (0, 0):
+            ops.move_layer_by(self.document, self.document.active, *step, merge_key=self._merge_key)
+            self._moved = (dx, dy)
+
+    def release(self, pos: QPointF, event: PointerEvent) -> None:
+        self._start = None
+
+    def deactivate(self) -> None:
+        self._start = None
+
+    def key_press(self, event: QKeyEvent) -> bool:
+        delta = NUDGE_KEYS.get(Qt.Key(event.key()))
+        node = self.document.active
+        if delta is None or not movable(node):
+            return False
+        step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+        if not event.isAutoRepeat() or not self._merge_key:  # a held key's repeats are one step
+            self._merge_key = f"nudge-{next(_drag_ids)}"
+        ops.move_layer_by(self.document, node, delta[0] * step, delta[1] * step, merge_key=self._merge_key)
+        return True
