@@ -195,10 +195,10 @@ def write_psd(doc: Document, f: BinaryIO) -> None:
         warnings.simplefilter("ignore")
         psd = PSDImage.new("RGBA", (doc.width, doc.height))
         _add_children(psd, work.root.children, work)
+        info = psd._record._get_layer_info()
+        if info is not None:  # the merged-transparency flag: set first, the encoder reads it
+            info.layer_count = -abs(info.layer_count)
         merged = composite_rgba(doc).astype(np.float32) / 255.0
         psd._record.image_data.set_data(numpy_io.encode_image_data(psd, merged[..., :3], merged[..., 3:]),
                                         psd._record.header)
-        info = psd._record._get_layer_info()
-        if info is not None:
-            info.layer_count = -abs(info.layer_count)  # the merged image's alpha is its transparency
         psd._record.write(f)  # not psd.save(): that would replace Veil's merged render by psd-tools' own

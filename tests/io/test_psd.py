@@ -1,0 +1,74 @@
+import numpy as np
+from PIL import Image
+from psd_tools import PSDImage
+from psd_tools.constants import BlendMode as PsdBlend
+
+from editor.core import BlendMode, Document, Group, Layer, Mask
+from editor.io import export_psd, open_document
+from editor.io.maskbake import effective_mask
+from editor.render import flatten_rgba
+
+from .builders import full_document, pixels
+
+
+def test_veil_psd_read_back_by_psd_tools(tmp_path):
+    doc = full_document()
+    path = tmp_path / "out.psd"
+    export_psd(doc, path)
+    psd = PSDImage.open(path)
+    assert psd.size == (64, 48)
+    by_name = {layer.name: layer for layer in psd.descendants()}
+    assert set(by_name) == {n.name for n in doc.nodes()}
+    base = doc.find_by_name("Basis ✓ 日本語 🙂")
+    pbase = by_name[base.name]
+    assert pbase.offset == base.offset and pbase.blend_mode == PsdBlend.MULTIPLY
+    assert pbase.opacity == round(0.7 * 255)
+    assert np.array_equal(np.asarray(pbase.topil()), base.pixels)
+    assert np.array_equal(np.asarray(pbase.mask.topil()), effective_mask(base.mask))
+    assert by_name["clip one"].clipping and by_name["clip two"].clipping and not by_name["clip two"].visible
+    assert by_name["Pass-through"].blend_mode == PsdBlend.PASS_THROUGH
+    assert by_name["inner"].blend_mode == PsdBlend.LINEAR_DODGE
+    # the group's mask lives on its children now
+    assert not by_name["Masked group"].has_mask() and by_name["inner"].has_mask()
+    merged = np.asarray(psd.topil())
+    assert merged.shape == (48, 64, 4) and merged[..., 3].any()
+    veil = flatten_rgba(doc).astype(int)
+    seen = veil[..., 3] > 0
+    assert np.abs(merged.astype(int) - veil)[seen].max() <= 2
+
+
+def test_psd_round_trip_through_veil(tmp_path):
+    rng = np.random.default_rng(5)
+    doc = Document(40, 30)
+    layer = Layer("Ω layer", pixels(rng, 10, 20), offset=(-4, 25), blend_mode=BlendMode.SOFT_LIGHT, opacity=0.6)
+    layer.mask = Mask(rng.integers(0, 256, (10, 20), dtype=np.uint8), enabled=False)
+    group = Group("g", [Layer("c", pixels(rng, 5, 5), offset=(1, 1)),
+                        Layer("clipped", pixels(rng, 5, 5), offset=(2, 2), clipped=True)])
+    for node in (Layer("bg", pixels(rng, 30, 40, opaque=True)), layer, group):
+        doc.root.insert(len(doc.root.children), node)
+    export_psd(doc, tmp_path / "r.psd")
+    back = open_document(tmp_path / "r.psd")
+    assert back.warnings == []
+    got = back.find_by_name("Ω layer")
+    assert got.offset == (-4, 25) and got.blend_mode is BlendMode.SOFT_LIGHT and abs(got.opacity - 0.6) < 1 / 255
+    assert np.array_equal(got.pixels, layer.pixels)
+    assert np.array_equal(got.mask.data, layer.mask.data) and not got.mask.enabled
+    assert back.find_by_name("clipped").clipped and isinstance(back.find_by_name("g"), Group)
+
+
+def test_psd_made_by_psd_tools_opens_in_veil(tmp_path):
+    psd = PSDImage.new("RGBA", (32, 24))
+    red = np.zeros((8, 10, 4), np.uint8)
+    red[..., 0], red[..., 3] = 255, 255
+    layer = psd.create_pixel_layer(Image.fromarray(red, "RGBA"), name="red", top=3, left=4, opacity=128,
+                                   blend_mode=PsdBlend.SCREEN)
+    layer.create_mask(Image.fromarray(np.tile(np.arange(10, dtype=np.uint8) * 25, (8, 1)), "L"))
+    group = psd.create_group(name="grp", blend_mode=PsdBlend.VIVID_LIGHT)
+    group.create_pixel_layer(Image.fromarray(red, "RGBA"), name="child", top=0, left=0)
+    psd.save(tmp_path / "made.psd")
+    doc = open_document(tmp_path / "made.psd")
+    got = doc.find_by_name("red")
+    assert got.offset == (4, 3) and got.blend_mode is BlendMode.SCREEN and abs(got.opacity - 128 / 255) < 1e-9
+    assert np.array_equal(got.pixels, red) and np.array_equal(got.mask.data[0], np.arange(10) * 25)
+    assert doc.find_by_name("grp").blend_mode is BlendMode.NORMAL
+    assert any("vivid light" in w for w in doc.warnings)
