@@ -10,6 +10,7 @@ from .events import Change, Emitter
 from .geometry import Rect
 from .history import Command, History
 from .layers import Group, Layer, Node
+from .paths import VectorPath
 from .selection import Selection
 
 MAX_CANVAS_SIDE = 100_000
@@ -25,6 +26,10 @@ class Document:
         self.active: Node | None = None
         self.edit_mask = False  # the brush paints the active layer's mask, not its pixels
         self.selection: Selection | None = None
+        self.paths: list[VectorPath] = []  # the pen tool's outlines, saved with the project
+        # While quick mask is on, the selection lives here as an editable document-sized
+        # mask (node.mask.data, 255 selected) that the brush paints; see editor.masks.selection.quickmask.
+        self.quick_mask: Node | None = None
         self.history = History() if history_budget is None else History(history_budget)
         self.events = Emitter()
         self.path: str | None = None  # where the document was last opened or saved

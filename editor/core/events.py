@@ -18,7 +18,7 @@ class Change:
     """One change to a document.
 
     kind: "pixels", "mask", "property", "structure", "selection", "document",
-    "active" or "history".
+    "active", "history" or "paths" (the vector paths changed; rect bounds them).
     node: the layer or group concerned, when there is one.
     rect: the dirty rectangle in document coordinates; None means nothing to
     redraw, and the whole canvas is given as a rect when everything changed.
