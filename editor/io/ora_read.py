@@ -24,6 +24,7 @@ from .archive import SafeArchive
 from .blendnames import blend_from_ora
 from .errors import FileFormatError, Limits
 from .images import decode_image
+from .ora_paths import read_paths
 from .ora_write import VEIL_NS, veil
 
 MIMETYPE = b"image/openraster"
@@ -303,6 +304,7 @@ def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:
     doc.active = reader.active
     doc.edit_mask = reader.edit_mask and reader.active is not None and reader.active.mask is not None
     doc.warnings = reader.warnings
+    read_paths(archive, doc)
     return doc
 
 

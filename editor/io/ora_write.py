@@ -26,6 +26,7 @@ from editor.core import Document, FillLayer, Group, Layer, Node
 from .blendnames import ora_op
 from .images import encode_png
 from .maskbake import baked_copy, effective_mask, raw_differs_from_effective
+from .ora_paths import write_paths
 
 VEIL_NS = "https://veil.example/ora"
 ET.register_namespace("veil", VEIL_NS)
@@ -186,6 +187,7 @@ def write_ora(doc: Document, f: BinaryIO, *, flatten_masks: bool = False) -> Non
         writer.children(root, source.root.children)
         xml = ET.tostring(image, encoding="utf-8", xml_declaration=True)
         zf.writestr("stack.xml", xml, compress_type=zipfile.ZIP_DEFLATED)
+        write_paths(doc, zf)
         merged = composite_rgba(doc)
         zf.writestr("mergedimage.png", encode_png(merged))
         zf.writestr("Thumbnails/thumbnail.png", encode_png(thumbnail(merged)))

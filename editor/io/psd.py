@@ -47,6 +47,34 @@ def psd_header_size(data: bytes, path: str | Path) -> tuple[int, int]:
     return width, height
 
 
+def check_complete(data: bytes, path: str | Path) -> None:
+    """Walk the section lengths; psd-tools silently accepts a file cut inside its merged image."""
+    version, channels, height, width, depth = struct.unpack(">HxxxxxxHIIH", data[4:24])
+    big = version == 2
+    pos = 26
+    for length_size in (4, 4, 8 if big else 4):  # colour mode data, image resources, layers and masks
+        if pos + length_size > len(data):
+            raise FileFormatError(path, "the file is truncated")
+        length = int.from_bytes(data[pos:pos + length_size], "big")
+        pos += length_size + length
+    if pos + 2 > len(data):
+        raise FileFormatError(path, f"the file is truncated ({len(data)} bytes, sections need {pos + 2})")
+    compression = int.from_bytes(data[pos:pos + 2], "big")
+    pos += 2
+    rows = channels * height
+    if compression == 0:
+        pos += rows * ((width * depth + 7) // 8)
+    elif compression == 1:
+        count_size = 4 if big else 2
+        table = data[pos:pos + rows * count_size]
+        if len(table) < rows * count_size:
+            raise FileFormatError(path, "the file is truncated inside its merged image")
+        fmt = ">" + ("I" if big else "H") * rows
+        pos += rows * count_size + sum(struct.unpack(fmt, table))
+    if pos > len(data):
+        raise FileFormatError(path, f"the file is truncated ({len(data)} bytes of {pos})")
+
+
 class _PsdReader:
     def __init__(self, psd: PSDImage, path: str | Path, limits: Limits) -> None:
         self.psd, self.path, self.limits = psd, path, limits
@@ -144,6 +172,7 @@ class _PsdReader:
 def read_psd(data: bytes, path: str | Path, limits: Limits) -> Document:
     width, height = psd_header_size(data, path)
     check_pixel_limit(path, (width, height), limits)
+    check_complete(data, path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         psd = PSDImage.open(io.BytesIO(data))
