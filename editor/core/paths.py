@@ -79,7 +79,7 @@ class VectorPath:
     @classmethod
     def from_svg(cls, name: str, d: str) -> VectorPath:
         """Read what to_svg writes (M, C, L and Z; absolute coordinates)."""
-        tokens = re.findall(r"[MCLZmclz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", d)
+        tokens = re.findall(r"[A-DF-Za-df-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", d)
         anchors: list[Anchor] = []
         closed, i = False, 0
 
