@@ -1,0 +1,125 @@
+"""Mask generators by name, and running one on a document layer as one undo step.
+
+A generated mask remembers `{"kind": ..., params...}` in `Mask.generator`
+(saved in the project), so a dialog can reopen with the parameters and
+`rerun` repeats the generator on the layer's current pixels with one click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from editor.core import (
+    Document,
+    Layer,
+    Macro,
+    Mask,
+    PixelEdit,
+    Rect,
+    Selection,
+    SetMask,
+    SetSelection,
+    TileRecorder,
+)
+from editor.core.history import Command
+
+from .chroma import ChromaKeyParams, chroma_key, despill
+from .color_range import ColorRangeParams, color_range
+
+Generator = Callable[[np.ndarray, dict[str, Any]], np.ndarray]
+
+
+def _chroma(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    return chroma_key(pixels, ChromaKeyParams.from_dict(params))
+
+
+def _color_range(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    return color_range(pixels, ColorRangeParams.from_dict(params))
+
+
+def _object(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    from .object_select import (  # GrabCut pulls in more; load on use
+        ObjectSelectParams,
+        object_select,
+    )
+
+    return object_select(pixels, ObjectSelectParams.from_dict(params))
+
+
+GENERATORS: dict[str, Generator] = {
+    "chroma-key": _chroma,
+    "color-range": _color_range,
+    "object": _object,
+}
+
+
+def generate(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """Run the generator named by params["kind"] on (h, w, 3|4) uint8 pixels."""
+    kind = params.get("kind")
+    if kind not in GENERATORS:
+        raise ValueError(f"unknown mask generator {kind!r}; expected one of {', '.join(GENERATORS)}")
+    return GENERATORS[kind](pixels, params)
+
+
+def despill_edit(layer: Layer, key: str, mode: str) -> PixelEdit | None:
+    """Despill the layer's pixels in place; the returned command undoes it (None when nothing changed)."""
+    recorder = TileRecorder(layer.pixels)
+    recorder.touch(Rect(0, 0, layer.pixels.shape[1], layer.pixels.shape[0]))
+    despill(layer.pixels, key, mode, out=layer.pixels)
+    delta = recorder.finish()
+    return PixelEdit(layer, "pixels", delta, "Despill") if delta else None
+
+
+def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any]) -> Command:
+    """The command that sets `data` as the layer's mask, keeping its other settings and
+    applying a chroma key's despill in the same step."""
+    old = layer.mask
+    mask = Mask(data, generator=dict(params)) if old is None else Mask(
+        data, old.enabled, old.density, old.feather, old.inverted, dict(params))
+    commands: list[Command] = []
+    if params.get("kind") == "chroma-key" and params.get("despill"):
+        edit = despill_edit(layer, params.get("key", "green"), params.get("despill_mode", "max"))
+        if edit is not None:
+            commands.append(edit)
+    commands.append(SetMask(layer, mask, _label(params)))
+    return commands[0] if len(commands) == 1 else Macro(_label(params), commands)
+
+
+def apply_to_layer(doc: Document, layer: Layer, params: dict[str, Any], data: np.ndarray | None = None) -> Mask:
+    """Generate (or take the already computed `data`) and set it as the layer's mask: one undo step."""
+    if not isinstance(layer, Layer):
+        raise ValueError("mask generators need a pixel layer")
+    if data is None:
+        data = generate(layer.pixels, params)
+    doc.execute(mask_command(layer, data, params), mergeable=False)
+    doc.set_active(layer, edit_mask=True)
+    assert layer.mask is not None
+    return layer.mask
+
+
+def rerun(doc: Document, layer: Layer) -> Mask:
+    """Repeat the layer mask's generator on the layer's current pixels."""
+    if layer.mask is None or not layer.mask.generator:
+        raise ValueError(f"{layer.name} has no generated mask to re-run")
+    return apply_to_layer(doc, layer, layer.mask.generator)
+
+
+def to_selection(doc: Document, layer: Layer, data: np.ndarray, op: str = "replace", label: str = "Select colour range") -> None:
+    """Put a layer-sized generated mask into the document selection (one undo step)."""
+    canvas = np.zeros((doc.height, doc.width), np.uint8)
+    where = layer.bounds().intersect(doc.canvas)
+    if not where.empty:
+        canvas[where.slices()] = data[where.translated(-layer.x, -layer.y).slices()]
+    new = Selection(canvas)
+    if op != "replace" and doc.selection is not None:
+        new = doc.selection.combine(new, op)
+    doc.execute(SetSelection(new, label), mergeable=False)
+
+
+def _label(params: dict[str, Any]) -> str:
+    names = {"chroma-key": "Chroma key", "color-range": "Colour range", "object": "Object select",
+             "refine-edge": "Refine edge"}
+    return names.get(params.get("kind", ""), str(params.get("kind", "Mask")).capitalize())

@@ -1,0 +1,104 @@
+import cv2
+import numpy as np
+import pytest
+
+from editor.masks.chroma import ChromaKeyParams, chroma_key, cutout, despill
+from tests.masks.scenes import mse, sad, screen_scene
+
+HSV_SCREEN = {"green": ((35, 60, 40), (85, 255, 255)), "blue": ((95, 60, 40), (130, 255, 255))}
+
+
+def hard_hsv_key(image: np.ndarray, key: str) -> np.ndarray:
+    """The baseline: a hard HSV threshold around the screen's hue."""
+    hsv = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2HSV)
+    return 255 - cv2.inRange(hsv, *HSV_SCREEN[key])
+
+
+@pytest.mark.parametrize("key", ["green", "blue"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_soft_key_beats_a_hard_hsv_key(key, seed):
+    scene = screen_scene(400, 600, seed, key)
+    alpha = chroma_key(scene.image, ChromaKeyParams(key=key))
+    ours, baseline = sad(alpha, scene.alpha), sad(hard_hsv_key(scene.image, key), scene.alpha)
+    assert ours * 1.6 < baseline, (ours, baseline)
+    assert mse(alpha, scene.alpha) < 0.004
+    # The matte is clean where the truth is: the screen keyed out, the subject kept.
+    assert alpha[scene.alpha == 0].mean() < 1.0
+    assert alpha[scene.alpha == 1].mean() > 254.0
+    partial = (scene.alpha > 0.1) & (scene.alpha < 0.9)
+    assert ((alpha[partial] > 0) & (alpha[partial] < 255)).mean() > 0.6  # soft, not a cut
+
+
+def test_even_light_keys_the_dark_corners():
+    scene = screen_scene(400, 600, 3, "green")
+    even = chroma_key(scene.image, ChromaKeyParams(even_light=True))
+    flat = chroma_key(scene.image, ChromaKeyParams(even_light=False))
+    assert sad(even, scene.alpha) < sad(flat, scene.alpha)
+
+
+def test_picked_key_colour_matches_the_preset_on_a_clean_screen():
+    scene = screen_scene(300, 400, 4, "green")
+    backdrop = scene.image[scene.alpha == 0][:, :3].astype(np.float32)
+    picked = "#" + "".join(f"{int(c):02x}" for c in np.median(backdrop, axis=0))
+    alpha = chroma_key(scene.image, ChromaKeyParams(key=picked, even_light=True))
+    assert sad(alpha, scene.alpha) < 1.2 * sad(chroma_key(scene.image, ChromaKeyParams()), scene.alpha)
+
+
+def test_foreground_colours_without_a_dominant_key_channel_stay_opaque():
+    colours = np.array([[(225, 200, 70), (196, 128, 100), (60, 200, 200), (128, 128, 128), (0, 0, 0), (255, 255, 255)]], np.uint8)
+    screen = np.full((40, 40, 3), (40, 175, 75), np.uint8)
+    screen[:1, :6] = colours  # a few subject pixels on a screen
+    alpha = chroma_key(screen, ChromaKeyParams(even_light=False))
+    assert (alpha[0, :6] == 255).all()
+    assert (alpha[5:, :] == 0).all()
+
+
+def test_tolerance_and_softness_shape_the_ramp():
+    mix = np.linspace(0, 1, 101, dtype=np.float32)  # coverage of a grey subject over the screen
+    row = (mix[:, None] * 128 + (1 - mix[:, None]) * np.array([40, 175, 75], np.float32)).astype(np.uint8)
+    pixels = np.repeat(row[None], 4, axis=0)
+    hard = chroma_key(pixels, ChromaKeyParams(key="#28af4b", tolerance=0.5, softness=0.0, even_light=False))[0]
+    soft = chroma_key(pixels, ChromaKeyParams(key="#28af4b", tolerance=0.05, softness=0.9, even_light=False))[0]
+    assert set(np.unique(hard)) <= {0, 255}
+    assert np.all(np.diff(soft.astype(int)) >= 0)
+    assert ((soft > 0) & (soft < 255)).sum() > 60
+    # A linear blend keys to roughly its coverage in the middle of the ramp.
+    assert abs(int(soft[50]) - 128) < 20
+
+
+def test_despill_removes_the_key_cast_from_the_foreground():
+    scene = screen_scene(400, 600, 5, "green")
+    fg = scene.alpha > 0.5
+    rgb = scene.image[..., :3].astype(np.int32)
+    excess_before = np.maximum(rgb[..., 1] - np.maximum(rgb[..., 0], rgb[..., 2]), 0)
+    clean = despill(scene.image, "green").astype(np.int32)
+    excess_after = np.maximum(clean[..., 1] - np.maximum(clean[..., 0], clean[..., 2]), 0)
+    edge = fg & (scene.alpha < 0.99)  # strands and soft edges, where the screen spills most
+    assert excess_before[edge].mean() > 5
+    assert excess_after[fg].mean() <= 2 and excess_after.max() == 0
+    assert np.array_equal(clean[..., [0, 2, 3]], scene.image[..., [0, 2, 3]])  # only the key channel moves
+    soft = despill(scene.image, "green", "average").astype(np.int32)
+    assert (soft[..., 1] <= clean[..., 1]).all()
+
+
+def test_despill_in_place_and_blue():
+    pixels = np.array([[[10, 20, 200, 255], [100, 90, 80, 255]]], np.uint8)
+    despill(pixels, "blue", out=pixels)
+    assert pixels[0, 0].tolist() == [10, 20, 20, 255]
+    assert pixels[0, 1].tolist() == [100, 90, 80, 255]
+
+
+def test_cutout_multiplies_the_layer_alpha():
+    pixels = np.full((2, 2, 4), 200, np.uint8)
+    pixels[..., 3] = [[255, 128], [0, 255]]
+    out = cutout(pixels, np.array([[255, 255], [255, 0]], np.uint8))
+    assert out[..., 3].tolist() == [[255, 128], [0, 0]]
+
+
+def test_bad_parameters_are_refused():
+    pixels = np.zeros((8, 8, 3), np.uint8)
+    for params in (ChromaKeyParams(key="#808080"), ChromaKeyParams(key="red"), ChromaKeyParams(tolerance=1.5),
+                   ChromaKeyParams(despill_mode="nope")):
+        with pytest.raises(ValueError):
+            chroma_key(pixels, params)
+    assert ChromaKeyParams.from_dict(ChromaKeyParams(key="blue", despill=True).to_dict()) == ChromaKeyParams(key="blue", despill=True)
