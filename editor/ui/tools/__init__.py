@@ -4,10 +4,18 @@ See editor/ui/tools/base.py for the Tool API and how to write one.
 """
 
 from .base import PointerEvent, Tool, ToolHost
+from .lasso import LassoTool, PolygonLassoTool
+from .marquee import EllipseMarqueeTool, RectMarqueeTool
 from .move import MoveTool
+from .wand import MagicWandTool
 
 TOOL_CLASSES: list[type[Tool]] = [
     MoveTool,
+    RectMarqueeTool,
+    EllipseMarqueeTool,
+    LassoTool,
+    PolygonLassoTool,
+    MagicWandTool,
 ]
 
 __all__ = ["TOOL_CLASSES", "MoveTool", "PointerEvent", "Tool", "ToolHost"]

@@ -1,0 +1,141 @@
+"""What the selection tools share: the combine mode (modifiers and option buttons),
+their options bar and how they draw an outline in progress.
+
+Modifiers at the press choose the mode, as in Photoshop: Shift adds, Alt
+subtracts, Shift+Alt intersects; with none, the mode buttons in the options
+bar decide (replace by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QHBoxLayout, QToolButton, QWidget
+
+from ..icons import icon
+from .base import PointerEvent, Tool
+
+MODE_BUTTONS = (
+    ("replace", "vector-square", "New selection"),
+    ("add", "vector-union", "Add to selection (Shift)"),
+    ("subtract", "vector-difference", "Subtract from selection (Alt)"),
+    ("intersect", "vector-intersection", "Intersect with selection (Shift+Alt)"),
+)
+
+
+def mode_from_modifiers(modifiers: Qt.KeyboardModifier, default: str) -> str:
+    shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+    alt = bool(modifiers & Qt.KeyboardModifier.AltModifier)
+    if shift and alt:
+        return "intersect"
+    if shift:
+        return "add"
+    if alt:
+        return "subtract"
+    return default
+
+
+class SelectionOptions(QWidget):
+    """The mode buttons, an optional Anti-alias box, and room for a tool's own controls."""
+
+    def __init__(self, *, antialias: bool | None = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.modes = QButtonGroup(self)
+        self.mode_buttons: dict[str, QToolButton] = {}
+        for mode, icon_name, tip in MODE_BUTTONS:
+            button = QToolButton()
+            button.setIcon(icon(icon_name))
+            button.setToolTip(tip)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            self.modes.addButton(button)
+            self.mode_buttons[mode] = button
+            self.layout_.addWidget(button)
+        self.mode_buttons["replace"].setChecked(True)
+        self.antialias: QCheckBox | None = None
+        if antialias is not None:
+            self.antialias = QCheckBox("Anti-alias")
+            self.antialias.setChecked(antialias)
+            self.layout_.addWidget(self.antialias)
+
+    @property
+    def mode(self) -> str:
+        return next(m for m, b in self.mode_buttons.items() if b.isChecked())
+
+    def set_mode(self, mode: str) -> None:
+        self.mode_buttons[mode].setChecked(True)
+
+    def add(self, widget: QWidget) -> QWidget:
+        self.layout_.addWidget(widget)
+        return widget
+
+
+class SelectionTool(Tool):
+    """A tool that ends in a selection; subclasses make the shape."""
+
+    antialias_default: bool | None = True
+
+    def __init__(self, host) -> None:
+        super().__init__(host)
+        self._options: SelectionOptions | None = None
+
+    @property
+    def options(self) -> SelectionOptions:
+        if self._options is None:
+            self._options = SelectionOptions(antialias=self.antialias_default)
+            self.build_options(self._options)
+        return self._options
+
+    def build_options(self, options: SelectionOptions) -> None:
+        """Add the tool's own controls to its options bar."""
+
+    def options_widget(self) -> QWidget | None:
+        return self.options
+
+    @property
+    def antialias(self) -> bool:
+        box = self.options.antialias
+        return bool(box is not None and box.isChecked())
+
+    def mode_for(self, event: PointerEvent) -> str:
+        return mode_from_modifiers(event.modifiers, self.options.mode)
+
+    def repaint_outline(self, *rects: QRectF | None) -> None:
+        """Repaint the overlay where an outline was and is (document rects)."""
+        area = QRectF()
+        for r in rects:
+            if r is not None:
+                area = area.united(r)
+        if not area.isNull():
+            self.canvas.update_overlay(area.adjusted(-2, -2, 2, 2))
+
+
+def draw_outline(painter: QPainter, canvas, points: Sequence[QPointF] | QPolygonF, *, closed: bool) -> None:
+    """A thin black-and-white dashed outline through document points (the shape being drawn)."""
+    if len(points) < 2:
+        return
+    poly = QPolygonF([canvas.doc_to_widget(QPointF(p)) for p in points])
+    path = QPainterPath()
+    path.addPolygon(poly)
+    if closed:
+        path.closeSubpath()
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(Qt.GlobalColor.white, 1))
+    painter.drawPath(path)
+    dashed = QPen(Qt.GlobalColor.black, 1)
+    dashed.setDashPattern([4, 4])
+    painter.setPen(dashed)
+    painter.drawPath(path)
+    painter.restore()
+
+
+def bounds_of(points: Sequence[QPointF]) -> QRectF | None:
+    if not points:
+        return None
+    return QPolygonF(list(points)).boundingRect()
