@@ -1,0 +1,287 @@
+"""Fused numba kernels: every op of a stack composited per row in one pass.
+
+Each row of the output is built in a small float32 row buffer that stays in cache
+while all the ops are drawn onto it, then written once (as float or as BGRA bytes).
+Reads uint8, computes in float32. The formulas mirror blendmath.py (the numpy oracle).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# Op table columns (int params).
+SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX, SRC_INDEX, MASK_INDEX = range(15)
+N_INT = 15
+# Op table columns (float params).
+OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A = range(6)
+N_FLOAT = 6
+
+PIXELS, FILL, BUFFER = 0, 1, 2
+NO_MASK, MASK_U8, MASK_F32 = 0, 1, 2
+(NORMAL, MULTIPLY, SCREEN, OVERLAY, DARKEN, LIGHTEN, COLOR_DODGE, COLOR_BURN, HARD_LIGHT,
+ SOFT_LIGHT, DIFFERENCE, EXCLUSION, HUE, SATURATION, COLOR, LUMINOSITY, ADD) = range(17)
+
+EDGE = np.float32(1e-5)  # see blendmath.EDGE
+INV255 = np.float32(1.0 / 255.0)
+ONE = np.float32(1.0)
+ZERO = np.float32(0.0)
+HALF = np.float32(0.5)
+F255 = np.float32(255.0)
+
+
+@njit(inline="always", fastmath=True)
+def _screen(b, s):
+    return b + s - b * s
+
+
+@njit(inline="always", fastmath=True)
+def _hard_light(b, s):
+    if s <= 0.5:
+        return b * (2 * s)
+    return _screen(b, 2 * s - 1)
+
+
+@njit(fastmath=True)
+def blend_separable(mode, b, s):
+    if mode == MULTIPLY:
+        return b * s
+    if mode == SCREEN:
+        return _screen(b, s)
+    if mode == OVERLAY:
+        return _hard_light(s, b)
+    if mode == DARKEN:
+        return min(b, s)
+    if mode == LIGHTEN:
+        return max(b, s)
+    if mode == COLOR_DODGE:
+        if b <= EDGE:
+            return np.float32(0)
+        if s >= 1 - EDGE:
+            return np.float32(1)
+        return min(np.float32(1), b / (1 - s))
+    if mode == COLOR_BURN:
+        if b >= 1 - EDGE:
+            return np.float32(1)
+        if s <= EDGE:
+            return np.float32(0)
+        return 1 - min(np.float32(1), (1 - b) / s)
+    if mode == HARD_LIGHT:
+        return _hard_light(b, s)
+    if mode == SOFT_LIGHT:
+        if b <= 0.25:
+            d = ((16 * b - 12) * b + 4) * b
+        else:
+            d = np.sqrt(b)
+        if s <= 0.5:
+            return b - (1 - 2 * s) * b * (1 - b)
+        return b + (2 * s - 1) * (d - b)
+    if mode == DIFFERENCE:
+        return abs(b - s)
+    if mode == EXCLUSION:
+        return b + s - 2 * b * s
+    if mode == ADD:
+        return min(np.float32(1), b + s)
+    return s  # NORMAL
+
+
+@njit(inline="always", fastmath=True)
+def _lum(r, g, b):
+    return np.float32(0.3) * r + np.float32(0.59) * g + np.float32(0.11) * b
+
+
+@njit(fastmath=True)
+def _set_lum(r, g, b, lum):
+    d = lum - _lum(r, g, b)
+    r, g, b = r + d, g + d, b + d
+    lum = _lum(r, g, b)
+    lo = min(r, min(g, b))
+    hi = max(r, max(g, b))
+    if lo < 0 and lum - lo > 0:
+        f = lum / (lum - lo)
+        r, g, b = lum + (r - lum) * f, lum + (g - lum) * f, lum + (b - lum) * f
+    if hi > 1 and hi - lum > 0:
+        f = (1 - lum) / (hi - lum)
+        r, g, b = lum + (r - lum) * f, lum + (g - lum) * f, lum + (b - lum) * f
+    return r, g, b
+
+
+@njit(inline="always", fastmath=True)
+def _sat(r, g, b):
+    return max(r, max(g, b)) - min(r, min(g, b))
+
+
+@njit(fastmath=True)
+def _set_sat(r, g, b, sat):
+    lo = min(r, min(g, b))
+    span = max(r, max(g, b)) - lo
+    if span > 0:
+        f = sat / span
+        return (r - lo) * f, (g - lo) * f, (b - lo) * f
+    return np.float32(0), np.float32(0), np.float32(0)
+
+
+@njit(fastmath=True)
+def blend_non_separable(mode, br, bg, bb, sr, sg, sb):
+    if mode == HUE:
+        r, g, b = _set_sat(sr, sg, sb, _sat(br, bg, bb))
+        return _set_lum(r, g, b, _lum(br, bg, bb))
+    if mode == SATURATION:
+        r, g, b = _set_sat(br, bg, bb, _sat(sr, sg, sb))
+        return _set_lum(r, g, b, _lum(br, bg, bb))
+    if mode == COLOR:
+        return _set_lum(sr, sg, sb, _lum(br, bg, bb))
+    return _set_lum(br, bg, bb, _lum(sr, sg, sb))  # LUMINOSITY
+
+
+@njit(inline="always", fastmath=True)
+def _mask_value(m, inverted, density):
+    if inverted:
+        m = ONE - m
+    return ONE - density * (ONE - m)
+
+
+@njit(fastmath=True)
+def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul, fa):
+    """The common case: a uint8 layer in normal mode. Two plain loops so LLVM vectorises them.
+
+    acc: this row, flat RGBA floats; src: the layer's row, flat RGBA bytes; the effective
+    mask is m_add + m_mul * byte (invert and density folded into the two numbers).
+    """
+    if has_mask:
+        for c in range(c0, c1):
+            fa[c] = src[(c + sx) * 4 + 3] * scale * (m_add + m_mul * mask[c + mx])
+    else:
+        for c in range(c0, c1):
+            fa[c] = src[(c + sx) * 4 + 3] * scale
+    for c in range(c0, c1):
+        a = fa[c]
+        k = a * INV255
+        t = ONE - a
+        i = c * 4
+        j = (c + sx) * 4
+        acc[i] = src[j] * k + acc[i] * t
+        acc[i + 1] = src[j + 1] * k + acc[i + 1] * t
+        acc[i + 2] = src[j + 2] * k + acc[i + 2] * t
+        acc[i + 3] = a + acc[i + 3] * t
+
+
+@njit(fastmath=True)
+def _generic_row(acc, r, ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
+    source, mode, atop, mask_kind, inverted = ip[SOURCE], ip[MODE], ip[ATOP], ip[MASK_KIND], ip[INVERTED]
+    sr, sx, mr, mx = r + ip[SY], ip[SX], r + ip[MY], ip[MX]
+    opacity, density = fp[OPACITY], fp[DENSITY]
+    for c in range(ip[C0], ip[C1]):
+        if source == PIXELS:
+            src = srcs_u8[ip[SRC_INDEX]]
+            s0 = src[sr, c + sx, 0] * INV255
+            s1 = src[sr, c + sx, 1] * INV255
+            s2 = src[sr, c + sx, 2] * INV255
+            a = src[sr, c + sx, 3] * INV255
+        elif source == FILL:
+            s0, s1, s2, a = fp[FILL_R], fp[FILL_G], fp[FILL_B], fp[FILL_A]
+        else:
+            buf = srcs_f32[ip[SRC_INDEX]]
+            a = buf[sr, c + sx, 3]
+            if a > 0:
+                inv = ONE / a
+                s0 = min(ONE, max(ZERO, buf[sr, c + sx, 0] * inv))
+                s1 = min(ONE, max(ZERO, buf[sr, c + sx, 1] * inv))
+                s2 = min(ONE, max(ZERO, buf[sr, c + sx, 2] * inv))
+            else:
+                s0 = s1 = s2 = ZERO
+        a *= opacity
+        if mask_kind == MASK_U8:
+            a *= _mask_value(masks_u8[ip[MASK_INDEX]][mr, c + mx] * INV255, inverted, density)
+        elif mask_kind == MASK_F32:
+            a *= masks_f32[ip[MASK_INDEX]][mr, c + mx]
+        i = c * 4
+        ab = acc[i + 3]
+        if ab > 0:
+            inv = ONE / ab
+            b0 = min(ONE, max(ZERO, acc[i] * inv))
+            b1 = min(ONE, max(ZERO, acc[i + 1] * inv))
+            b2 = min(ONE, max(ZERO, acc[i + 2] * inv))
+        else:
+            b0 = b1 = b2 = ZERO
+        if mode >= HUE and mode <= LUMINOSITY:
+            m0, m1, m2 = blend_non_separable(mode, b0, b1, b2, s0, s1, s2)
+        else:
+            m0 = blend_separable(mode, b0, s0)
+            m1 = blend_separable(mode, b1, s1)
+            m2 = blend_separable(mode, b2, s2)
+        t = ONE - a
+        w = a * ab
+        if atop:
+            acc[i] = acc[i] * t + w * m0
+            acc[i + 1] = acc[i + 1] * t + w * m1
+            acc[i + 2] = acc[i + 2] * t + w * m2
+        else:
+            u = a * (ONE - ab)
+            acc[i] = u * s0 + acc[i] * t + w * m0
+            acc[i + 1] = u * s1 + acc[i + 1] * t + w * m1
+            acc[i + 2] = u * s2 + acc[i + 2] * t + w * m2
+            acc[i + 3] = a + ab * t
+
+
+@njit(fastmath=True)
+def _store_bgra(acc, out):
+    """Float RGBA row to premultiplied BGRA bytes: a plain conversion loop (vectorised), then the swap."""
+    for i in range(acc.shape[0]):
+        out[i] = np.uint8(min(F255, max(ZERO, acc[i] * F255 + HALF)))
+    for i in range(0, acc.shape[0], 4):
+        red, alpha = out[i], out[i + 3]
+        # min(colour, alpha): rounding must not break the premultiplied invariant.
+        out[i] = min(out[i + 2], alpha)
+        out[i + 1] = min(out[i + 1], alpha)
+        out[i + 2] = min(red, alpha)
+
+
+@njit(parallel=True, cache=True, fastmath=True)
+def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
+                   ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
+    """Draw every op (rows of `ip`/`fp`) onto each row, starting from `init` or transparent."""
+    n = ip.shape[0]
+    for r in prange(h):
+        acc = np.empty(w * 4, np.float32)
+        fa = np.empty(w, np.float32)
+        if has_init:
+            acc[:] = init[r].reshape(w * 4)
+        else:
+            acc[:] = 0
+        for k in range(n):
+            if r < ip[k, R0] or r >= ip[k, R1]:
+                continue
+            if ip[k, SOURCE] == PIXELS and ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32:
+                src = srcs_u8[ip[k, SRC_INDEX]]
+                has_mask = ip[k, MASK_KIND] == MASK_U8
+                mask = masks_u8[ip[k, MASK_INDEX]]
+                density = fp[k, DENSITY]
+                if ip[k, INVERTED]:
+                    m_add, m_mul = ONE, -density * INV255
+                else:
+                    m_add, m_mul = ONE - density, density * INV255
+                _normal_u8_row(acc, src[r + ip[k, SY]].reshape(src.shape[1] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
+                               fp[k, OPACITY] * INV255, mask[r + ip[k, MY] if has_mask else 0], has_mask,
+                               ip[k, MX], m_add, m_mul, fa)
+            else:
+                _generic_row(acc, r, ip[k], fp[k], srcs_u8, srcs_f32, masks_u8, masks_f32)
+        if write_f32:
+            out_f32[r].reshape(w * 4)[:] = acc
+        if write_u8:
+            _store_bgra(acc, out_u8[r].reshape(w * 4))
+
+
+@njit(parallel=True, cache=True, fastmath=True)
+def lerp_rows(backdrop, result, opacity, mask_kind, mask_u8, mask_f32, my, mx, inverted, density):
+    """backdrop += (result - backdrop) * opacity * mask (a pass-through group), in place."""
+    h, w = backdrop.shape[0], backdrop.shape[1]
+    for r in prange(h):
+        for c in range(w):
+            t = opacity
+            if mask_kind == MASK_U8:
+                t *= _mask_value(mask_u8[r + my, c + mx] * INV255, inverted, density)
+            elif mask_kind == MASK_F32:
+                t *= mask_f32[r + my, c + mx]
+            for ch in range(4):
+                backdrop[r, c, ch] += (result[r, c, ch] - backdrop[r, c, ch]) * t
