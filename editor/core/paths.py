@@ -136,8 +136,10 @@ def _notify(doc: Document, *paths: VectorPath) -> None:
 
 
 class AddPath(Command):
-    def __init__(self, path: VectorPath, index: int | None = None, label: str = "New path") -> None:
-        self.path, self.index, self.label = path, index, label
+    """Add a path; EditPaths with the same merge_key merge into it (the pen's first anchor and its drag)."""
+
+    def __init__(self, path: VectorPath, index: int | None = None, label: str = "New path", *, merge_key: str | None = None) -> None:
+        self.path, self.index, self.label, self.merge_key = path, index, label, merge_key
 
     def redo(self, doc: Document) -> None:
         index = len(doc.paths) if self.index is None else self.index
@@ -147,6 +149,11 @@ class AddPath(Command):
     def undo(self, doc: Document) -> None:
         doc.paths.remove(self.path)
         _notify(doc, self.path)
+
+    def merge(self, newer: Command) -> bool:
+        # the path object already holds the newer anchors; redo re-adds it as it is now
+        return (isinstance(newer, EditPath) and self.merge_key is not None
+                and newer.merge_key == self.merge_key and newer.path is self.path)
 
 
 class RemovePath(Command):

@@ -115,6 +115,9 @@ class Canvas(QWidget):
         self.update()
 
     def _on_change(self, change: Change) -> None:
+        if change.kind == "paths":  # vector paths are drawn over the image, not in it
+            self.update_overlay(change.rect)
+            return
         if change.kind == "selection":
             self._rebuild_ants()
         if change.kind in ("active", "structure") and self.mask_alone_node is not None:
@@ -216,6 +219,8 @@ class Canvas(QWidget):
                 active = doc.active
                 if self.show_mask_overlay and active is not None and active.mask is not None:
                     self._draw_mask(p, visible, active, overlay=True)
+                if doc.quick_mask is not None and doc.quick_mask.mask is not None:
+                    self._draw_mask(p, visible, doc.quick_mask, overlay=True)  # red where not selected
         p.setClipping(False)
         p.setPen(QPen(QColor(0, 0, 0, 160), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)

@@ -139,6 +139,16 @@ class MagneticTrace:
         if len(self.live):
             self._fix_doc(self.live)
 
+    def remove_last_anchor(self) -> bool:
+        """Backspace: drop the last fixed stretch; False when only the start is left."""
+        if len(self.fixed) <= 1:
+            return False
+        self.fixed.pop()
+        self.live = np.empty((0, 2), np.float64)
+        end = self.fixed[-1][-1]
+        self._set_anchor(self._to_level((end[0], end[1])))
+        return True
+
     def _fix(self, contour: np.ndarray) -> None:
         self._fix_doc(self._to_doc(contour))
 

@@ -5,8 +5,10 @@ See editor/ui/tools/base.py for the Tool API and how to write one.
 
 from .base import PointerEvent, Tool, ToolHost
 from .lasso import LassoTool, PolygonLassoTool
+from .magnetic import MagneticLassoTool
 from .marquee import EllipseMarqueeTool, RectMarqueeTool
 from .move import MoveTool
+from .pen import PenTool
 from .wand import MagicWandTool
 
 TOOL_CLASSES: list[type[Tool]] = [
@@ -15,7 +17,9 @@ TOOL_CLASSES: list[type[Tool]] = [
     EllipseMarqueeTool,
     LassoTool,
     PolygonLassoTool,
+    MagneticLassoTool,
     MagicWandTool,
+    PenTool,
 ]
 
 __all__ = ["TOOL_CLASSES", "MoveTool", "PointerEvent", "Tool", "ToolHost"]
