@@ -171,3 +171,10 @@ def render_float(doc: Document, rect: Rect | None = None, *, backend: str | None
 def flatten_rgba(doc: Document, *, backend: str | None = None) -> np.ndarray:
     """The whole canvas as straight RGBA uint8, for export."""
     return straight_rgba(render_float(doc, backend=backend))
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's on-disk cache) the fast kernels; call off the GUI thread."""
+    fast = backends.get()
+    if hasattr(fast, "warm_up"):
+        fast.warm_up()

@@ -1,0 +1,195 @@
+"""`Renderer`: a document's compositor with caches around the active layer.
+
+While one layer is being edited, everything below it is kept as one float
+premultiplied cache and the run of normal-mode layers right above it as another,
+so re-rendering a dirty rectangle composites three inputs (below, the layer,
+above) plus whatever lies above that run. Caches are kept in 256 px tiles, filled
+on demand and dropped where anything other than the active layer changes.
+
+The fast path applies when the active node sits at the top level of the stack
+and takes no part in clipping; anywhere else (inside a group, in a clip group)
+the renderer renders without caches, which is always correct.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from editor.core import BlendMode, Change, Document, Group, Node, Rect
+
+from . import backends
+from .compositor import Compositor, Target, render
+from .plan import Op, Source, feather_radius
+
+TILE = 256
+# Properties of the active node that leave the caches (which never include it) valid.
+_LIVE_PROPERTIES = {"opacity", "blend_mode", "visible", "name", "locked", "alpha_locked", "x", "y", "expanded"}
+
+
+@dataclass(frozen=True)
+class CachePlan:
+    active: Node
+    below: tuple[Node, ...]  # top-level nodes under the active one
+    above: tuple[Node, ...]  # the run of source-over units right above it
+    rest: tuple[Node, ...]  # everything higher, composited live
+
+
+def _units(children: list[Node], start: int) -> list[tuple[int, int]]:
+    """[start, end) index ranges of clip units (a base and the clipped nodes over it)."""
+    units, i = [], start
+    while i < len(children):
+        j = i + 1
+        while j < len(children) and children[j].clipped and not children[i].clipped:
+            j += 1
+        units.append((i, j))
+        i = j
+    return units
+
+
+def _is_source_over(children: list[Node], i: int) -> bool:
+    """True when unit i draws as plain source-over of an isolated image (so runs of them combine)."""
+    node = children[i]
+    if not node.visible:
+        return True
+    if node.blend_mode is not BlendMode.NORMAL:
+        return False
+    return not (isinstance(node, Group) and not node.isolated)
+
+
+def cache_plan(doc: Document) -> CachePlan | None:
+    node = doc.active
+    root = doc.root.children
+    if node is None or node.parent is not doc.root or node.clipped:
+        return None
+    i = root.index(node)
+    if i + 1 < len(root) and root[i + 1].clipped:
+        return None  # the active node is a clip base
+    end = i + 1
+    for start, stop in _units(root, i + 1):
+        if not _is_source_over(root, start):
+            break
+        end = stop
+    return CachePlan(node, tuple(root[:i]), tuple(root[i + 1 : end]), tuple(root[end:]))
+
+
+class TileCache:
+    """Float premultiplied composites of a fixed list of nodes, tile by tile, least recently used first out."""
+
+    def __init__(self, max_tiles: int) -> None:
+        self.tiles: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
+        self.max_tiles = max_tiles
+
+    def clear(self) -> None:
+        self.tiles.clear()
+
+    def drop(self, rect: Rect) -> None:
+        for key in [k for k in self.tiles if not _tile_rect(k).intersect(rect).empty]:
+            del self.tiles[key]
+
+    def assemble(self, compositor: Compositor, nodes: tuple[Node, ...], rect: Rect) -> np.ndarray:
+        out = np.empty((rect.h, rect.w, 4), np.float32)
+        for ty in range(rect.y // TILE, (rect.bottom - 1) // TILE + 1):
+            for tx in range(rect.x // TILE, (rect.right - 1) // TILE + 1):
+                tile_rect = _tile_rect((ty, tx)).intersect(compositor.canvas)
+                tile = self.tiles.get((ty, tx))
+                if tile is None:
+                    tile = compositor.stack(nodes, tile_rect).buffer()
+                    self.tiles[(ty, tx)] = tile
+                    while len(self.tiles) > self.max_tiles:
+                        self.tiles.popitem(last=False)
+                else:
+                    self.tiles.move_to_end((ty, tx))
+                part = tile_rect.intersect(rect)
+                out[part.translated(-rect.x, -rect.y).slices()] = tile[part.translated(-tile_rect.x, -tile_rect.y).slices()]
+        return out
+
+
+def _tile_rect(key: tuple[int, int]) -> Rect:
+    return Rect(key[1] * TILE, key[0] * TILE, TILE, TILE)
+
+
+def affected_rect(doc: Document, change: Change) -> Rect | None:
+    """The document rectangle whose composite a change may alter (grown by a mask's feather)."""
+    rect = change.rect
+    if rect is None:
+        return None
+    if change.kind == "mask" and change.node is not None and change.node.mask is not None and change.node.mask.feather > 0:
+        rect = rect.adjusted(feather_radius(change.node.mask.feather))
+    return rect.intersect(doc.canvas)
+
+
+class Renderer:
+    """Renders one document, keeping the below/above caches of its active layer up to date."""
+
+    def __init__(self, doc: Document, *, backend: str | None = None, max_cache_bytes: int = 256 << 20) -> None:
+        self.doc = doc
+        self.backend_name = backend
+        self.backend = backends.get(backend)
+        tiles = max(2, max_cache_bytes // (TILE * TILE * 16) // 2)
+        self.below, self.above = TileCache(tiles), TileCache(tiles)
+        self._plan: CachePlan | None = None
+        self._planned = False
+        self._plan_active: Node | None = None
+        doc.events.connect(self._on_change)
+
+    def close(self) -> None:
+        self.doc.events.disconnect(self._on_change)
+        self.reset()
+
+    def reset(self) -> None:
+        self.below.clear()
+        self.above.clear()
+        self._plan, self._planned = None, False
+
+    @property
+    def plan(self) -> CachePlan | None:
+        """The cache layout for the current active node (None: render without caches)."""
+        if not self._planned or self._plan_active is not self.doc.active:
+            self.reset()
+            self._plan, self._planned, self._plan_active = cache_plan(self.doc), True, self.doc.active
+        return self._plan
+
+    def render(self, rect: Rect | None = None) -> np.ndarray:
+        """The same pixels as `render(doc, rect)`, drawn through the caches when they apply."""
+        plan = self.plan
+        if plan is None:
+            return render(self.doc, rect, backend=self.backend_name)
+        rect = self.doc.canvas if rect is None else Rect(*rect)
+        inside = rect.intersect(self.doc.canvas)
+        if inside != rect:
+            out = np.zeros((rect.h, rect.w, 4), np.uint8)
+            if not inside.empty:
+                out[inside.translated(-rect.x, -rect.y).slices()] = self.render(inside)
+            return out
+        compositor = Compositor(self.doc.canvas, self.backend)
+        target = Target(rect, self.backend, self.below.assemble(compositor, plan.below, rect))
+        compositor.add_node(target, plan.active)
+        if plan.above:
+            above = self.above.assemble(compositor, plan.above, rect)
+            target.add(Op(Source.BUFFER, rect, BlendMode.NORMAL, 1.0, above, (rect.x, rect.y)))
+        compositor.add_children(target, plan.rest)
+        return target.bgra()
+
+    # --- invalidation ----------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("history", "selection"):
+            return
+        plan = self._plan
+        if plan is None:
+            self.reset()
+            return
+        if change.node is plan.active and self.doc.active is plan.active:
+            if change.kind in ("pixels", "mask"):
+                return
+            if change.kind == "property" and set((change.name or "").split(",")) <= _LIVE_PROPERTIES:
+                return
+        if change.kind in ("pixels", "mask") and change.node is not None and change.node is not plan.active:
+            rect = affected_rect(self.doc, change)
+            if rect is not None:
+                self.below.drop(rect)
+                self.above.drop(rect)
+                return
+        self.reset()
