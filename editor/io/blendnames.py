@@ -1,8 +1,6 @@
-"""Blend mode names in OpenRaster (svg:/krita: composite ops) and PSD, mapped to Veil's BlendMode."""
+"""Blend mode names in OpenRaster (svg:/krita: composite ops), mapped to Veil's BlendMode."""
 
 from __future__ import annotations
-
-from psd_tools.constants import BlendMode as PsdBlend
 
 from editor.core import BlendMode
 
@@ -28,17 +26,3 @@ def ora_op(mode: BlendMode) -> str:
 def blend_from_ora(op: str) -> BlendMode | None:
     """The Veil mode for a composite-op, or None when Veil has no such mode."""
     return _ORA_READ.get(op.strip().lower())
-
-
-_PSD_NAMES = {BlendMode.ADD: PsdBlend.LINEAR_DODGE} | {
-    mode: PsdBlend[mode.name] for mode in BlendMode if mode is not BlendMode.ADD
-}
-_PSD_READ = {psd: mode for mode, psd in _PSD_NAMES.items()}
-
-
-def psd_blend(mode: BlendMode) -> PsdBlend:
-    return _PSD_NAMES[mode]
-
-
-def blend_from_psd(mode: PsdBlend) -> BlendMode | None:
-    return _PSD_READ.get(mode)

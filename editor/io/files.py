@@ -19,7 +19,6 @@ from .errors import DEFAULT_LIMITS, FileFormatError, Limits
 from .images import IMAGE_EXTENSIONS, check_content_matches, decode_image, encode_image, encode_png
 from .ora_read import read_ora
 from .ora_write import composite_rgba, write_ora
-from .psd import read_psd, write_psd
 
 SUPPORTED_OPEN = (".ora", ".psd", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 EXPORT_IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".tif": "TIFF", ".tiff": "TIFF"}
@@ -69,6 +68,10 @@ def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Docum
             check_content_matches(path, data, "ORA")
             doc = read_ora(data, path, limits)
         elif ext == ".psd":
+            from .psd import (
+                read_psd,  # psd-tools takes a second to import; only PSD work pays for it
+            )
+
             check_content_matches(path, data, "PSD")
             doc = read_psd(data, path, limits)
         else:
@@ -127,6 +130,8 @@ def export_image(doc: Document, path: str | Path, *, quality: int = 90,
 
 
 def export_psd(doc: Document, path: str | Path) -> None:
+    from .psd import write_psd
+
     _require(path, (".psd",), "a Photoshop export")
     _write(path, lambda f: write_psd(doc, f))
 

@@ -25,13 +25,24 @@ from psd_tools.constants import ColorMode
 
 from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 
-from .blendnames import blend_from_psd, psd_blend
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 from .maskbake import baked_copy, effective_mask
 from .ora_write import composite_rgba
 
 PSD_NAME_LIMIT = 255
+_PSD_NAMES = {BlendMode.ADD: PsdBlend.LINEAR_DODGE} | {
+    mode: PsdBlend[mode.name] for mode in BlendMode if mode is not BlendMode.ADD
+}
+_PSD_READ = {psd: mode for mode, psd in _PSD_NAMES.items()}
+
+
+def psd_blend(mode: BlendMode) -> PsdBlend:
+    return _PSD_NAMES[mode]
+
+
+def blend_from_psd(mode: PsdBlend) -> BlendMode | None:
+    return _PSD_READ.get(mode)
 
 
 # --- reading -------------------------------------------------------------------
