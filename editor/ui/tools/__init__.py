@@ -4,6 +4,7 @@ See editor/ui/tools/base.py for the Tool API and how to write one.
 """
 
 from .base import PointerEvent, Tool, ToolHost
+from .brush import BrushTool, EraserTool
 from .lasso import LassoTool, PolygonLassoTool
 from .magnetic import MagneticLassoTool
 from .marquee import EllipseMarqueeTool, RectMarqueeTool
@@ -20,6 +21,8 @@ TOOL_CLASSES: list[type[Tool]] = [
     MagneticLassoTool,
     MagicWandTool,
     PenTool,
+    BrushTool,
+    EraserTool,
 ]
 
-__all__ = ["TOOL_CLASSES", "MoveTool", "PointerEvent", "Tool", "ToolHost"]
+__all__ = ["TOOL_CLASSES", "BrushTool", "EraserTool", "MoveTool", "PointerEvent", "Tool", "ToolHost"]
