@@ -92,6 +92,12 @@ def _add_convert(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+def _add_mask(subparsers: argparse._SubParsersAction) -> None:
+    from .masks.batch import add_parser  # the generators' own options live beside them
+
+    add_parser(subparsers)
+
+
 def _colour(parser: argparse.ArgumentParser, text: str) -> tuple[int, int, int]:
     digits = text.lstrip("#")
     if len(digits) != 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
@@ -109,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render(subparsers)
     _add_info(subparsers)
     _add_convert(subparsers)
+    _add_mask(subparsers)
     return parser
 
 

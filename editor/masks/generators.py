@@ -46,7 +46,12 @@ def _object(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         object_select,
     )
 
-    return object_select(pixels, ObjectSelectParams.from_dict(params))
+    mask = object_select(pixels, ObjectSelectParams.from_dict(params))
+    if params.get("refine_edge"):
+        from .refine import RefineParams, refine_edge
+
+        mask, _ = refine_edge(pixels, mask, RefineParams())
+    return mask
 
 
 GENERATORS: dict[str, Generator] = {

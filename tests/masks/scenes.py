@@ -149,10 +149,10 @@ def clutter_background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     sh, sw = max(8, h // 4), max(8, w // 4)
     small = np.zeros((sh, sw, 3), np.float32)
     small[:] = rng.uniform(90, 170, 3)
-    for _ in range(220):
+    for _ in range(900):
         colour = tuple(float(c) for c in rng.uniform(40, 200, 3) * 0.6 + rng.uniform(40, 200) * 0.4)
         x, y = int(rng.integers(0, sw)), int(rng.integers(0, sh))
-        size = int(rng.integers(max(2, sw // 40), max(3, sw // 6)))
+        size = int(rng.integers(max(2, sw // 80), max(3, sw // 14)))
         if rng.random() < 0.5:
             cv2.rectangle(small, (x, y), (x + size, y + int(size * rng.uniform(0.3, 2))), colour, -1)
         else:
