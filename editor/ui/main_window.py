@@ -127,7 +127,6 @@ class MainWindow(QMainWindow):
         doc = self._document
         name = Path(doc.path).name if doc is not None and doc.path else "Untitled"
         self.setWindowTitle(f"{name}{'*' if doc is not None and doc.modified else ''} — {APP_NAME}")
-        self.setWindowModified(bool(doc and doc.modified))
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False when the user cancels."""

@@ -1,0 +1,115 @@
+"""Files through the window: failed open, autosave and restore, unsaved prompt, export, paste, drop, new."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QMessageBox
+
+from editor.core import ops
+from editor.io import open_document, save_document
+from editor.ui.dialogs.export_options import ExportOptions
+from editor.ui.dialogs.new_document import new_document
+
+from .conftest import small_document
+
+
+def test_failed_open_shows_error_and_keeps_document(make_window, tmp_path, dialogs):
+    window = make_window(small_document())
+    doc = window.document
+    ops.new_layer(doc, "Work")
+    before = (doc.history.index, [n.name for n in doc.nodes()], window.windowTitle())
+    bad = tmp_path / "broken.ora"
+    bad.write_bytes(b"PK\x03\x04 this is not a zip archive")
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Cancel
+    assert window.files.open(str(bad)) is False  # cancelled at the unsaved-changes prompt
+    assert dialogs.kinds() == ["warning"]
+    # The unsaved-changes prompt came first (answered Discard), then the error.
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
+    assert window.files.open(str(bad)) is False
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "critical" and "broken.ora" in text
+    assert window.document is doc
+    assert (doc.history.index, [n.name for n in doc.nodes()], window.windowTitle()) == before
+
+
+def test_autosave_then_a_new_window_restores(make_window, tmp_path, dialogs):
+    first = make_window(small_document(), autosave_ms=60_000)
+    assert first.recovery.autosave() is False  # nothing changed, nothing written
+    ops.new_layer(first.document, "Unsaved work")
+    assert first.recovery.autosave() is True
+    assert first.recovery.project_path.exists()
+    assert first.document.modified  # autosave does not count as saving
+    assert first.recovery.autosave() is False  # unchanged since the last autosave
+
+    dialogs.answers["box"] = QMessageBox.StandardButton.Yes
+    second = make_window()
+    assert second.offer_recovery() is True
+    assert "Recover" in dialogs.shown[-1][1]
+    restored = second.document
+    assert [n.name for n in restored.nodes()] == ["Background", "Red", "Unsaved work"]
+    assert restored.modified
+    np.testing.assert_array_equal(restored.find_by_name("Red").pixels, first.document.find_by_name("Red").pixels)
+
+
+def test_clean_close_removes_autosave_and_prompt_can_cancel(make_window, dialogs):
+    window = make_window(small_document())
+    ops.new_layer(window.document)
+    window.recovery.autosave()
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Cancel
+    assert window.close() is False  # cancelled: the window stays with its work
+    assert window.recovery.project_path.exists()
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
+    assert window.close() is True
+    assert not window.recovery.project_path.exists()
+
+
+def test_export_png_and_jpeg(make_window, tmp_path):
+    window = make_window(small_document())
+    png = tmp_path / "out.png"
+    assert window.files.export(str(png))
+    rgba = open_document(png).layers()[0].pixels
+    assert tuple(rgba[20, 30]) == (230, 30, 30, 255)
+    jpg = tmp_path / "out.jpg"
+    assert window.files.export(str(jpg), ExportOptions(quality=80))
+    assert jpg.stat().st_size > 0
+
+
+def test_paste_and_copy_merged(make_window):
+    window = make_window(small_document())
+    doc = window.document
+    window.files.copy_merged()
+    image = QGuiApplication.clipboard().image()
+    assert image.size().width() == 120
+    assert image.pixelColor(30, 20).red() == 230
+    pasted = QImage(10, 6, QImage.Format.Format_RGBA8888)
+    pasted.fill(Qt.GlobalColor.green)
+    QGuiApplication.clipboard().setImage(pasted)
+    assert window.files.paste()
+    layer = doc.active
+    assert layer.name == "Pasted layer" and layer.pixels.shape == (6, 10, 4)
+    assert tuple(layer.pixels[0, 0]) == (0, 255, 0, 255)
+    assert layer.offset == ((120 - 10) // 2, (80 - 6) // 2)
+
+
+def test_drop_images_as_layers_and_project(make_window, tmp_path, qtbot):
+    window = make_window(small_document())
+    project = tmp_path / "p.ora"
+    save_document(new_document(64, 48), project)
+    image = tmp_path / "dot.png"
+    QImage(8, 8, QImage.Format.Format_RGB32).save(str(image))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(image))])
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)  # the window's handler, as the platform's drag and drop calls it
+    qtbot.waitUntil(lambda: window.document.active.name == "dot")  # opened after the drop returns
+    window.files.drop([str(project)])
+    assert (window.document.width, window.document.height) == (64, 48)
+
+
+def test_new_document_backgrounds():
+    white = new_document(30, 20)
+    assert tuple(white.layers()[0].pixels[5, 5]) == (255, 255, 255, 255) and not white.modified
+    clear = new_document(30, 20, background=None)
+    assert clear.layers()[0].pixels[..., 3].max() == 0
