@@ -32,6 +32,8 @@ def check_paintable(node: Node | None, target: str) -> None:
         raise PaintRefused("No layer is selected.")
     if node.locked or any(group.locked for group in node.ancestors()):
         raise PaintRefused(f"“{node.name}” is locked.")
+    if not node.visible:
+        raise PaintRefused(f"“{node.name}” is hidden; show it to paint on it.")
     if target == "mask" and node.mask is None:
         raise PaintRefused(f"“{node.name}” has no mask to paint.")
     if target == "pixels" and not isinstance(node, Layer):
@@ -42,7 +44,8 @@ class Stroke:
     """A stroke in progress.
 
     target: "mask" or "pixels" (None: what `doc.edit_mask` says).
-    paint: a mask value 0..255, or an (r, g, b[, a]) colour for pixels. The
+    paint: a mask value 0..255 (255 shows, also on an inverted mask), or an
+        (r, g, b[, a]) colour for pixels. The
         eraser passes the background here: on a mask it paints that value,
         on an alpha-locked layer that colour; on other layers it removes alpha.
     Points are in document coordinates. `add_point` paints the dabs up to the
@@ -59,7 +62,9 @@ class Stroke:
         if target == "mask":
             assert node.mask is not None
             self.array = node.mask.data
-            self.value = float(_mask_value(paint))
+            value = _mask_value(paint)
+            # White shows whatever the mask's settings: an inverted mask stores the opposite value.
+            self.value = float(255 - value if node.mask.inverted else value)
         else:
             assert isinstance(node, Layer)
             self.array = node.pixels

@@ -290,3 +290,27 @@ def test_warm_up_leaves_no_trace_and_strokes_still_work():
     doc, layer = mask_doc()
     paint(doc, layer, horizontal(60), Brush(size=10, hardness=1.0))
     assert layer.mask.data[60, 100] == 255 and len(doc.history.steps) == 1
+
+
+def test_hidden_layers_refuse_and_an_inverted_mask_still_shows_where_white_is_painted():
+    doc, layer = mask_doc(value=255)
+    layer.visible = False
+    with pytest.raises(PaintRefused, match="hidden"):
+        Stroke(doc, layer, "mask", Brush(), 255)
+    layer.visible = True
+    layer.mask.inverted = True  # data 255 = hidden
+    paint(doc, layer, horizontal(60), Brush(size=10, hardness=1.0), value=255)
+    assert layer.mask.data[60, 100] == 0 and layer.mask.data[10, 100] == 255
+
+
+def test_a_fill_layer_mask_is_painted_in_document_coordinates():
+    from editor.core import Document, FillLayer
+
+    doc = Document(160, 100)
+    fill = FillLayer("Backdrop", (255, 0, 0, 255), mask=Mask.filled(100, 160, 0))
+    doc.root.insert(0, fill)
+    doc.set_active(fill, edit_mask=True)
+    paint(doc, fill, [(40, 50, 1.0), (120, 50, 1.0)], Brush(size=10, hardness=1.0), value=255)
+    assert (fill.mask.data[50, 40:121] == 255).all() and fill.mask.data[20, 80] == 0
+    with pytest.raises(PaintRefused, match="no pixels"):
+        Stroke(doc, fill, "pixels", Brush(), (0, 0, 0))

@@ -152,6 +152,7 @@ class BrushTool(Tool):
             if not (0 <= x - ox < w and 0 <= y - oy < h):
                 return
             v = int(node.mask.data[y - oy, x - ox])
+            v = 255 - v if node.mask.inverted else v  # the value as seen: white shows
             picked = QColor(v, v, v)
         else:
             rgba = self.canvas.source.pixel(x, y) if self.canvas.source is not None else None
