@@ -5,8 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core import Document
 from editor.core.ops import edit_array
@@ -17,8 +18,34 @@ from editor.masks.selection.shapes import polygons_coverage
 from editor.ui.tools.magnetic import MagneticLassoTool
 from editor.ui.tools.pen import PenTool
 from tests.masks.selection.test_scissors import blob_scene, wobbly
-from tests.ui.conftest import activate, send_mouse
-from tests.ui.test_selection_tools import click, drag, with_tool, wp
+from tests.ui.test_selection_tools import click, drag, send_mouse, with_tool, wp
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, monkeypatch):
+    """A real main window with private settings and recovery folder, no blocking message boxes."""
+    from editor.ui.main_window import MainWindow
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.StandardButton.No)
+
+    def make(document):
+        window = MainWindow(document=document, recovery_folder=tmp_path / "recovery")
+        qtbot.addWidget(window)
+        window.resize(1200, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+def activate(qtbot, window) -> None:
+    """Make the window active so its keyboard shortcuts fire."""
+    window.activateWindow()
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
 
 
 def hover(canvas, x, y):

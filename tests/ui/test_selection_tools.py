@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from editor.core import Document, Layer
 from editor.masks.selection.shapes import ellipse_coverage, polygons_coverage
@@ -14,7 +15,6 @@ from editor.ui.canvas import Canvas
 from editor.ui.tools.lasso import LassoTool, PolygonLassoTool
 from editor.ui.tools.marquee import EllipseMarqueeTool, RectMarqueeTool
 from editor.ui.tools.wand import MagicWandTool
-from tests.ui.conftest import send_mouse
 
 NO = Qt.KeyboardModifier.NoModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -57,6 +57,13 @@ def with_tool(qtbot, doc, tool_class, zoom):
     tool = tool_class(host)
     canvas.set_tool(tool)
     return canvas, tool
+
+
+def send_mouse(widget, kind: QEvent.Type, pos: QPoint, button=Qt.MouseButton.LeftButton,
+               buttons=Qt.MouseButton.LeftButton, modifiers=NO) -> None:
+    """A real QMouseEvent with explicit button state (QTest's moves carry no buttons)."""
+    event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons, modifiers)
+    QApplication.sendEvent(widget, event)
 
 
 def wp(canvas, x, y) -> QPoint:
