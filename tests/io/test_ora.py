@@ -126,3 +126,11 @@ def test_flattened_masks_export_has_no_mask_layers_and_renders_the_same(tmp_path
     assert all(n.mask is None for n in back.nodes())
     diff = np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int))
     assert diff.max() <= 2
+
+
+def test_thumbnail_fits_in_256_pixels(tmp_path):
+    doc = Document.from_pixels(np.full((300, 600, 4), 128, np.uint8))
+    save_document(doc, tmp_path / "big.ora")
+    with zipfile.ZipFile(tmp_path / "big.ora") as zf:
+        thumb = Image.open(io.BytesIO(zf.read("Thumbnails/thumbnail.png")))
+    assert thumb.size == (256, 128)
