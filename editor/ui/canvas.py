@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -32,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from editor.core import Change, Document, Rect
+from editor.masks.selection.outline import selection_outline
 
 from .display import DisplaySource
 from .tools.base import PointerEvent, Tool
@@ -283,12 +283,9 @@ class Canvas(QWidget):
         doc = self.document
         self._ants_path = None
         if doc is not None and doc.selection is not None and not doc.selection.is_empty:
-            binary = (doc.selection.data >= 128).astype(np.uint8)
-            contours, _ = cv2.findContours(binary, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
             path = QPainterPath()
-            for contour in contours:
-                pts = contour.reshape(-1, 2).astype(np.float64) + 0.5
-                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts]))
+            for pts in selection_outline(doc.selection.data):  # bounded work for huge or speckled selections
+                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in pts.tolist()]))
                 path.closeSubpath()
             self._ants_path = path
         if self._ants_path is not None:
