@@ -43,14 +43,20 @@ CHECKER_CELL = 8
 ANTS_INTERVAL_MS = 160
 
 
-def _checker_brush() -> QBrush:
-    tile = QPixmap(2 * CHECKER_CELL, 2 * CHECKER_CELL)
+def _checker_image(width: int, height: int) -> QImage:
+    """An opaque checkerboard one period larger than the view: blitting it costs far less than a pattern fill."""
+    period = 2 * CHECKER_CELL
+    tile = QPixmap(period, period)
     tile.fill(CHECKER_LIGHT)
     p = QPainter(tile)
     p.fillRect(0, 0, CHECKER_CELL, CHECKER_CELL, CHECKER_DARK)
     p.fillRect(CHECKER_CELL, CHECKER_CELL, CHECKER_CELL, CHECKER_CELL, CHECKER_DARK)
     p.end()
-    return QBrush(tile)
+    image = QImage(width + period, height + period, QImage.Format.Format_RGB32)
+    p = QPainter(image)
+    p.fillRect(image.rect(), QBrush(tile))
+    p.end()
+    return image
 
 
 def _gray_image(array: np.ndarray) -> QImage:
@@ -86,7 +92,7 @@ class Canvas(QWidget):
         self.tool: Tool | None = None
         self.show_mask_overlay = False  # "\": red overlay of the active mask
         self.mask_alone_node = None  # Alt+click on a mask thumbnail: that mask alone, in grayscale
-        self._checker = _checker_brush()
+        self._checker: QImage | None = None
         self._fitted = False
         self._space_held = False
         self._panning: QPointF | None = None
@@ -213,8 +219,7 @@ class Canvas(QWidget):
                 p.fillRect(area, Qt.GlobalColor.black)
                 self._draw_mask(p, visible, self.mask_alone_node, overlay=False)
             else:
-                p.setBrushOrigin(doc_widget.topLeft().toPoint())
-                p.fillRect(area, self._checker)
+                self._draw_checker(p, area, doc_widget.topLeft())
                 self._draw_composite(p, visible)
                 active = doc.active
                 if self.show_mask_overlay and active is not None and active.mask is not None:
@@ -230,6 +235,15 @@ class Canvas(QWidget):
         if self.tool is not None:
             self.tool.paint_overlay(p, self)
         p.end()
+
+    def _draw_checker(self, p: QPainter, area: QRectF, anchor: QPointF) -> None:
+        """The checkerboard behind transparency, its cells fixed to the image's corner as it pans."""
+        period = 2 * CHECKER_CELL
+        if self._checker is None or self._checker.width() < self.width() + period or self._checker.height() < self.height() + period:
+            self._checker = _checker_image(self.width(), self.height())
+        target = area.toAlignedRect().intersected(self.rect())
+        dx, dy = round(anchor.x()) % period, round(anchor.y()) % period
+        p.drawImage(target.topLeft(), self._checker, target.translated(period - dx, period - dy))
 
     def _device_scale(self) -> float:
         return self.view.scale * self.devicePixelRatioF()
