@@ -30,6 +30,9 @@ def main(args: list[str] | None = None) -> int:
     app.setApplicationDisplayName("Veil")
     app.setDesktopFileName("veil")
     apply_dark_theme(app)
+    from editor.ui.theme import app_icon
+
+    app.setWindowIcon(app_icon())
     warm_up_in_background()
     window = MainWindow()
     window.show()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 STYLE_SHEET = RESOURCES / "styles" / "dark.qss"
+APP_ICON = RESOURCES / "icons" / "veil.png"
 
 ACCENT = QColor(62, 133, 207)
 
@@ -40,3 +41,7 @@ def apply_dark_theme(app: QApplication) -> None:
     app.setPalette(dark_palette())
     if STYLE_SHEET.exists():
         app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(APP_ICON)) if APP_ICON.exists() else QIcon()

@@ -97,3 +97,29 @@ def test_drag_into_and_out_of_group(make_window):
     assert bg_rect.isValid()
     doc.undo()
     assert bg.parent is group
+
+
+def test_layer_and_mask_actions(make_window):
+    window = make_window(small_document())
+    doc, act = window.document, window.layer_actions.actions
+    red = doc.find_by_name("Red")
+    doc.set_active(red)
+    act["clip"].trigger()
+    assert red.clipped and act["clip"].isChecked()
+    act["clip"].trigger()
+    act["mask_grayscale"].trigger()
+    luma = int(round(0.2126 * 230 + 0.7152 * 30 + 0.0722 * 30))  # Rec. 709 luma of the red (230, 30, 30)
+    assert red.mask is not None and int(red.mask.data[0, 0]) == luma
+    act["mask_invert"].trigger()
+    assert int(red.mask.data[0, 0]) == 255 - luma
+    act["mask_apply"].trigger()
+    assert red.mask is None and abs(int(red.pixels[0, 0, 3]) - (255 - luma)) <= 1
+    act["duplicate"].trigger()
+    assert doc.active.name == "Red copy"
+    act["merge_down"].trigger()
+    assert [n.name for n in doc.root.children] == ["Background", "Red"]
+    act["flatten"].trigger()
+    assert len(doc.root.children) == 1
+    for _ in range(6):
+        doc.undo()
+    assert [n.name for n in doc.root.children] == ["Background", "Red"] and red.mask is None and not red.clipped
