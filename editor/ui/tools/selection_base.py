@@ -61,6 +61,7 @@ class SelectionOptions(QWidget):
             self.antialias = QCheckBox("Anti-alias")
             self.antialias.setChecked(antialias)
             self.layout_.addWidget(self.antialias)
+        self.layout_.addStretch(1)  # keep the controls compact at the left of the bar
 
     @property
     def mode(self) -> str:
@@ -70,7 +71,7 @@ class SelectionOptions(QWidget):
         self.mode_buttons[mode].setChecked(True)
 
     def add(self, widget: QWidget) -> QWidget:
-        self.layout_.addWidget(widget)
+        self.layout_.insertWidget(self.layout_.count() - 1, widget)  # before the stretch
         return widget
 
 
