@@ -237,14 +237,16 @@ def _store_bgra(acc, out):
         out[i + 2] = min(red, alpha)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
+@njit(cache=True, fastmath=True)
+def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
                    ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
-    """Draw every op (rows of `ip`/`fp`) onto each row, starting from `init` or transparent."""
+    """Rows y0..y1 of the output: every op (rows of `ip`/`fp`) drawn onto a row buffer in turn,
+    starting from `init` or transparent. Called directly for small jobs, where waking the
+    thread pool would cost more than the work."""
     n = ip.shape[0]
-    for r in prange(h):
-        acc = np.empty(w * 4, np.float32)
-        fa = np.empty(w, np.float32)
+    acc = np.empty(w * 4, np.float32)
+    fa = np.empty(w, np.float32)
+    for r in range(y0, y1):
         if has_init:
             acc[:] = init[r].reshape(w * 4)
         else:
@@ -270,6 +272,18 @@ def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
             out_f32[r].reshape(w * 4)[:] = acc
         if write_u8:
             _store_bgra(acc, out_u8[r].reshape(w * 4))
+
+
+BAND = 8  # rows per parallel task
+
+
+@njit(parallel=True, cache=True, fastmath=True)
+def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
+                   ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
+    """composite_band over all rows, bands spread over the cores."""
+    for band in prange((h + BAND - 1) // BAND):
+        composite_band(band * BAND, min(h, (band + 1) * BAND), w, init, has_init, out_f32, write_f32,
+                       out_u8, write_u8, ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32)
 
 
 @njit(parallel=True, cache=True, fastmath=True)

@@ -15,6 +15,8 @@ from . import kernels as K
 from .plan import MaskInput, Op, Source
 
 name = "numba"
+# Below this many pixel-ops a job runs on the calling thread: waking the pool costs more.
+PARALLEL_WORK = 1 << 21
 
 MODE_CODES = {
     BlendMode.NORMAL: K.NORMAL, BlendMode.MULTIPLY: K.MULTIPLY, BlendMode.SCREEN: K.SCREEN,
@@ -99,10 +101,15 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, _Arrays]
 def _run(rect: Rect, ops: list[Op], acc: np.ndarray | None, out_f32: np.ndarray | None, out_u8: np.ndarray | None) -> None:
     ip, fp, arrays = _tables(rect, ops)
     lists = arrays.lists
-    K.composite_rows(rect.h, rect.w, _NO_INIT if acc is None else acc, acc is not None,
-                     _NO_INIT if out_f32 is None else out_f32, out_f32 is not None,
-                     _NO_U8 if out_u8 is None else out_u8, out_u8 is not None,
-                     ip, fp, lists["u8"], lists["f32"], lists["m8"], lists["m32"])
+    args = (rect.w, _NO_INIT if acc is None else acc, acc is not None,
+            _NO_INIT if out_f32 is None else out_f32, out_f32 is not None,
+            _NO_U8 if out_u8 is None else out_u8, out_u8 is not None,
+            ip, fp, lists["u8"], lists["f32"], lists["m8"], lists["m32"])
+    work = rect.h * rect.w * (len(ops) + 1)
+    if work < PARALLEL_WORK:
+        K.composite_band(0, rect.h, *args)
+    else:
+        K.composite_rows(rect.h, *args)
 
 
 def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
@@ -144,3 +151,7 @@ def warm_up() -> None:
            Op(Source.BUFFER, rect, BlendMode.HUE, 0.5, buf, mask=M(np.ones((2, 2), np.float32), (0, 0), effective=True))]
     composite_bgra(rect, ops, composite(rect, ops, None))
     lerp(buf, buf.copy(), rect, 0.5, None)
+    ip, fp, arrays = _tables(rect, ops)
+    lists = arrays.lists
+    K.composite_rows(rect.h, rect.w, buf, True, buf, True, _NO_U8, False, ip, fp,
+                     lists["u8"], lists["f32"], lists["m8"], lists["m32"])
