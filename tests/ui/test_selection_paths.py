@@ -178,7 +178,10 @@ def test_select_menu_modify_and_mask_entries(qtbot, make_window):
     assert doc.selection is None
     menu.actions["load_mask"].trigger()
     np.testing.assert_array_equal(doc.selection.data, doc.active.mask.data)
-    labels = doc.history.labels()
+    menu.actions["hide_selection"].trigger()
+    np.testing.assert_array_equal(doc.active.mask.data, 255 - doc.selection.data)
+    labels = doc.history.labels()[:-1]
+    assert doc.history.labels()[-1] == "Add mask"
     assert labels[-6:] == ["Grow selection by 3 px", "Shrink selection by 3 px", "Feather selection by 3 px",
                            "Save selection to mask", "Deselect", "Mask to selection"]
 

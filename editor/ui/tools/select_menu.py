@@ -48,6 +48,8 @@ class SelectMenu:
         menu.addAction(self._action("load_mask", "Load Mask as Selection", lambda: self.load_mask(), None, "selection-search"))
         menu.addAction(self._action("load_alpha", "Load Alpha as Selection", lambda: self.load_alpha(), None))
         menu.addAction(self._action("save_to_mask", "Save Selection to Mask", lambda: self.save_to_mask(), None, "content-save-outline"))
+        menu.addAction(self._action("reveal_selection", "Layer Mask: Reveal Selection", lambda: self.mask_from_selection(False), None))
+        menu.addAction(self._action("hide_selection", "Layer Mask: Hide Selection", lambda: self.mask_from_selection(True), None))
         menu.addSeparator()
         quick = self._action("quick_mask", "Quick Mask", lambda: self.toggle_quick_mask(), "Q", "draw")
         quick.setCheckable(True)
@@ -105,6 +107,14 @@ class SelectMenu:
             self.window.show_status("Nothing is selected")
             return
         ops.save_selection_to_mask(doc, doc.active)
+
+    def mask_from_selection(self, hide: bool) -> None:
+        """Photoshop's Layer Mask > Reveal / Hide Selection: a new mask for the active layer."""
+        doc = self.document
+        if doc.active is None or doc.selection is None:
+            self.window.show_status("Select an area and a layer first")
+            return
+        ops.mask_from_selection(doc, doc.active, hide=hide)
 
     def toggle_quick_mask(self) -> None:
         on = toggle_quick_mask(self.document)
