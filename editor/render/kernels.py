@@ -167,34 +167,51 @@ def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul
 
 
 @njit(fastmath=True)
-def _generic_row(acc, r, ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
+def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_kind, mx, m_add, m_mul):
+    """A premultiplied buffer (a group) in normal mode: plain source-over."""
+    for c in range(c0, c1):
+        k = opacity
+        if mask_kind == MASK_U8:
+            k *= m_add + m_mul * mask_u8[c + mx]
+        elif mask_kind == MASK_F32:
+            k *= mask_f32[c + mx]
+        i = c * 4
+        j = (c + sx) * 4
+        t = ONE - buf[j + 3] * k
+        acc[i] = buf[j] * k + acc[i] * t
+        acc[i + 1] = buf[j + 1] * k + acc[i + 1] * t
+        acc[i + 2] = buf[j + 2] * k + acc[i + 2] * t
+        acc[i + 3] = buf[j + 3] * k + acc[i + 3] * t
+
+
+@njit(fastmath=True)
+def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
+    """Any op: every blend mode, fills, buffers, atop; one pixel at a time."""
     source, mode, atop, mask_kind, inverted = ip[SOURCE], ip[MODE], ip[ATOP], ip[MASK_KIND], ip[INVERTED]
     sr, sx, mr, mx = r + ip[SY], ip[SX], r + ip[MY], ip[MX]
     opacity, density = fp[OPACITY], fp[DENSITY]
     for c in range(ip[C0], ip[C1]):
         if source == PIXELS:
-            src = srcs_u8[ip[SRC_INDEX]]
-            s0 = src[sr, c + sx, 0] * INV255
-            s1 = src[sr, c + sx, 1] * INV255
-            s2 = src[sr, c + sx, 2] * INV255
-            a = src[sr, c + sx, 3] * INV255
+            s0 = src_u8[sr, c + sx, 0] * INV255
+            s1 = src_u8[sr, c + sx, 1] * INV255
+            s2 = src_u8[sr, c + sx, 2] * INV255
+            a = src_u8[sr, c + sx, 3] * INV255
         elif source == FILL:
             s0, s1, s2, a = fp[FILL_R], fp[FILL_G], fp[FILL_B], fp[FILL_A]
         else:
-            buf = srcs_f32[ip[SRC_INDEX]]
-            a = buf[sr, c + sx, 3]
+            a = src_f32[sr, c + sx, 3]
             if a > 0:
                 inv = ONE / a
-                s0 = min(ONE, max(ZERO, buf[sr, c + sx, 0] * inv))
-                s1 = min(ONE, max(ZERO, buf[sr, c + sx, 1] * inv))
-                s2 = min(ONE, max(ZERO, buf[sr, c + sx, 2] * inv))
+                s0 = min(ONE, max(ZERO, src_f32[sr, c + sx, 0] * inv))
+                s1 = min(ONE, max(ZERO, src_f32[sr, c + sx, 1] * inv))
+                s2 = min(ONE, max(ZERO, src_f32[sr, c + sx, 2] * inv))
             else:
                 s0 = s1 = s2 = ZERO
         a *= opacity
         if mask_kind == MASK_U8:
-            a *= _mask_value(masks_u8[ip[MASK_INDEX]][mr, c + mx] * INV255, inverted, density)
+            a *= _mask_value(mask_u8[mr, c + mx] * INV255, inverted, density)
         elif mask_kind == MASK_F32:
-            a *= masks_f32[ip[MASK_INDEX]][mr, c + mx]
+            a *= mask_f32[mr, c + mx]
         i = c * 4
         ab = acc[i + 3]
         if ab > 0:
@@ -254,20 +271,29 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_
         for k in range(n):
             if r < ip[k, R0] or r >= ip[k, R1]:
                 continue
-            if ip[k, SOURCE] == PIXELS and ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32:
-                src = srcs_u8[ip[k, SRC_INDEX]]
-                has_mask = ip[k, MASK_KIND] == MASK_U8
-                mask = masks_u8[ip[k, MASK_INDEX]]
-                density = fp[k, DENSITY]
-                if ip[k, INVERTED]:
-                    m_add, m_mul = ONE, -density * INV255
-                else:
-                    m_add, m_mul = ONE - density, density * INV255
-                _normal_u8_row(acc, src[r + ip[k, SY]].reshape(src.shape[1] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
-                               fp[k, OPACITY] * INV255, mask[r + ip[k, MY] if has_mask else 0], has_mask,
-                               ip[k, MX], m_add, m_mul, fa)
+            source, mask_kind = ip[k, SOURCE], ip[k, MASK_KIND]
+            mask_u8 = masks_u8[ip[k, MASK_INDEX] if mask_kind == MASK_U8 else 0]
+            mask_f32 = masks_f32[ip[k, MASK_INDEX] if mask_kind == MASK_F32 else 0]
+            density = fp[k, DENSITY]
+            if ip[k, INVERTED]:
+                m_add, m_mul = ONE, -density * INV255
             else:
-                _generic_row(acc, r, ip[k], fp[k], srcs_u8, srcs_f32, masks_u8, masks_f32)
+                m_add, m_mul = ONE - density, density * INV255
+            fast = ip[k, MODE] == NORMAL and ip[k, ATOP] == 0
+            mr = r + ip[k, MY] if mask_kind != NO_MASK else 0
+            if fast and source == PIXELS and mask_kind != MASK_F32:
+                src = srcs_u8[ip[k, SRC_INDEX]]
+                _normal_u8_row(acc, src[r + ip[k, SY]].reshape(src.shape[1] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
+                               fp[k, OPACITY] * INV255, mask_u8[mr if mask_kind == MASK_U8 else 0],
+                               mask_kind == MASK_U8, ip[k, MX], m_add, m_mul, fa)
+            elif fast and source == BUFFER:
+                buf = srcs_f32[ip[k, SRC_INDEX]]
+                _normal_buffer_row(acc, buf[r + ip[k, SY]].reshape(buf.shape[1] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
+                                   fp[k, OPACITY], mask_u8[mr if mask_kind == MASK_U8 else 0],
+                                   mask_f32[mr if mask_kind == MASK_F32 else 0], mask_kind, ip[k, MX], m_add, m_mul)
+            else:
+                _generic_row(acc, r, ip[k], fp[k], srcs_u8[ip[k, SRC_INDEX] if source == PIXELS else 0],
+                             srcs_f32[ip[k, SRC_INDEX] if source == BUFFER else 0], mask_u8, mask_f32)
         if write_f32:
             out_f32[r].reshape(w * 4)[:] = acc
         if write_u8:
