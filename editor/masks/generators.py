@@ -28,6 +28,7 @@ from editor.core.history import Command
 
 from .chroma import ChromaKeyParams, chroma_key, despill
 from .color_range import ColorRangeParams, color_range
+from .luminance import LuminanceParams, luminance_mask
 
 Generator = Callable[[np.ndarray, dict[str, Any]], np.ndarray]
 
@@ -54,10 +55,26 @@ def _object(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return mask
 
 
+def _luminance(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    return luminance_mask(pixels, LuminanceParams.from_dict(params))
+
+
+def _refine_edge(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """Refine edge re-runs the generator it refined (`base`), then refines its result."""
+    from .refine import RefineParams, refine_edge
+
+    if not params.get("base"):
+        raise ValueError("this refined mask was painted, not generated: there is nothing to re-run")
+    mask, _ = refine_edge(pixels, generate(pixels, params["base"]), RefineParams.from_dict(params))
+    return mask
+
+
 GENERATORS: dict[str, Generator] = {
     "chroma-key": _chroma,
     "color-range": _color_range,
     "object": _object,
+    "luminance": _luminance,
+    "refine-edge": _refine_edge,
 }
 
 
@@ -69,37 +86,40 @@ def generate(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return GENERATORS[kind](pixels, params)
 
 
-def despill_edit(layer: Layer, key: str, mode: str) -> PixelEdit | None:
-    """Despill the layer's pixels in place; the returned command undoes it (None when nothing changed)."""
+def pixel_edit(layer: Layer, write: Callable[[np.ndarray], None], label: str) -> PixelEdit | None:
+    """Run `write` on the layer's pixels in place; the returned command undoes it (None: no change)."""
     recorder = TileRecorder(layer.pixels)
     recorder.touch(Rect(0, 0, layer.pixels.shape[1], layer.pixels.shape[0]))
-    despill(layer.pixels, key, mode, out=layer.pixels)
+    write(layer.pixels)
     delta = recorder.finish()
-    return PixelEdit(layer, "pixels", delta, "Despill") if delta else None
+    return PixelEdit(layer, "pixels", delta, label) if delta else None
 
 
-def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any]) -> Command:
-    """The command that sets `data` as the layer's mask, keeping its other settings and
-    applying a chroma key's despill in the same step."""
+def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any], new_pixels: np.ndarray | None = None) -> Command:
+    """The command that sets `data` as the layer's mask, keeping its other settings, together
+    with the pixel change that belongs to it (a chroma key's despill, refine edge's cleaned
+    colours in `new_pixels`) as one step."""
     old = layer.mask
     mask = Mask(data, generator=dict(params)) if old is None else Mask(
         data, old.enabled, old.density, old.feather, old.inverted, dict(params))
-    commands: list[Command] = []
-    if params.get("kind") == "chroma-key" and params.get("despill"):
-        edit = despill_edit(layer, params.get("key", "green"), params.get("despill_mode", "max"))
-        if edit is not None:
-            commands.append(edit)
-    commands.append(SetMask(layer, mask, _label(params)))
-    return commands[0] if len(commands) == 1 else Macro(_label(params), commands)
+    edit = None
+    if new_pixels is not None:
+        edit = pixel_edit(layer, lambda a: np.copyto(a, new_pixels), "Decontaminate colours")
+    elif params.get("kind") == "chroma-key" and params.get("despill"):
+        key, mode = params.get("key", "green"), params.get("despill_mode", "max")
+        edit = pixel_edit(layer, lambda a: despill(a, key, mode, out=a), "Despill")
+    set_mask = SetMask(layer, mask, _label(params))
+    return set_mask if edit is None else Macro(_label(params), [edit, set_mask])
 
 
-def apply_to_layer(doc: Document, layer: Layer, params: dict[str, Any], data: np.ndarray | None = None) -> Mask:
+def apply_to_layer(doc: Document, layer: Layer, params: dict[str, Any], data: np.ndarray | None = None,
+                   new_pixels: np.ndarray | None = None) -> Mask:
     """Generate (or take the already computed `data`) and set it as the layer's mask: one undo step."""
     if not isinstance(layer, Layer):
         raise ValueError("mask generators need a pixel layer")
     if data is None:
         data = generate(layer.pixels, params)
-    doc.execute(mask_command(layer, data, params), mergeable=False)
+    doc.execute(mask_command(layer, data, params, new_pixels), mergeable=False)
     doc.set_active(layer, edit_mask=True)
     assert layer.mask is not None
     return layer.mask
@@ -126,5 +146,5 @@ def to_selection(doc: Document, layer: Layer, data: np.ndarray, op: str = "repla
 
 def _label(params: dict[str, Any]) -> str:
     names = {"chroma-key": "Chroma key", "color-range": "Colour range", "object": "Object select",
-             "refine-edge": "Refine edge"}
+             "refine-edge": "Refine edge", "luminance": "Mask from luminance"}
     return names.get(params.get("kind", ""), str(params.get("kind", "Mask")).capitalize())

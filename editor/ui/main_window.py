@@ -29,6 +29,7 @@ from editor.core.selection import Selection
 
 from .canvas import Canvas
 from .color_swatch import ColorSwatch
+from .dialogs.mask_menu import install_mask_generators
 from .dialogs.new_document import new_document
 from .file_actions import FileActions
 from .history_panel import HistoryPanel
@@ -311,6 +312,7 @@ class MainWindow(QMainWindow):
         self.layer_actions.fill_layer_menu(layer)
         mask = bar.addMenu("&Mask")
         self.layer_actions.fill_mask_menu(mask)
+        install_mask_generators(self, mask)
         mask.addSeparator()
         mask.addAction(a("mask_overlay", "Show Mask Overlay", self.toggle_mask_overlay, "\\", "eye-circle-outline", checkable=True))
         mask.addAction(a("mask_alone", "Show Mask Alone", lambda: self.toggle_mask_alone(self.document.active), None, "eye-outline", checkable=True))

@@ -6,8 +6,10 @@ from editor.core.ops import add_node, set_mask_properties
 from editor.masks.chroma import ChromaKeyParams
 from editor.masks.color_range import ColorRangeParams
 from editor.masks.generators import apply_to_layer, generate, rerun, to_selection
+from editor.masks.luminance import LuminanceParams
+from editor.masks.refine import RefineParams, refine_edge
 from tests.core.helpers import snapshot
-from tests.masks.scenes import screen_scene
+from tests.masks.scenes import hair_scene, screen_scene
 
 
 def _doc_with(pixels: np.ndarray, offset=(0, 0)) -> tuple[Document, Layer]:
@@ -74,3 +76,28 @@ def test_to_selection_places_the_layer_mask_on_the_canvas():
     assert (ys.min(), ys.max(), xs.min(), xs.max()) == (7, 9, 17, 19)
     doc.undo()
     assert doc.selection is None
+
+
+def test_luminance_threshold_generator():
+    ramp = np.zeros((4, 256, 4), np.uint8)
+    ramp[..., :3] = np.arange(256, dtype=np.uint8)[None, :, None]
+    hard = generate(ramp, LuminanceParams(threshold=100, softness=0).to_dict())[0]
+    assert hard[:100].max() == 0 and hard[100:].min() == 255
+    soft = generate(ramp, LuminanceParams(threshold=100, softness=40, invert=True).to_dict())[0]
+    assert soft[50] == 255 and soft[150] == 0 and 100 < soft[100] < 156
+
+
+def test_refined_mask_reruns_its_base_generator_and_keeps_cleaned_colours_in_the_same_step():
+    scene = hair_scene(120, 150, 2)
+    doc, layer = _doc_with(scene.image)
+    before, steps = snapshot(doc), len(doc.history.steps)
+    base = LuminanceParams(threshold=1, softness=0, invert=True).to_dict()  # a crude start: everything
+    params = {**RefineParams(radius=6, decontaminate=True).to_dict(), "base": base}
+    mask, cleaned = refine_edge(layer.pixels, ((scene.alpha >= 0.5) * 255).astype(np.uint8), RefineParams(radius=6, decontaminate=True))
+    apply_to_layer(doc, layer, params, data=mask, new_pixels=cleaned)
+    assert len(doc.history.steps) == steps + 1 and np.array_equal(layer.pixels, cleaned)
+    doc.undo()
+    assert snapshot(doc) == before
+    with pytest.raises(ValueError):
+        generate(layer.pixels, {**params, "base": None})
+    assert generate(layer.pixels, params).shape == layer.pixels.shape[:2]

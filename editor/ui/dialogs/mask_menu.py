@@ -1,0 +1,115 @@
+"""The Mask menu's generator entries: Colour Range, Chroma Key, Object Select, Select Subject,
+Refine Edge, Mask from Luminance, and Edit / Re-run the active mask's generator.
+
+`install_mask_generators(window, menu)` adds them; the dialogs are created fresh each time
+and reopen with the mask's stored parameters (Mask.generator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from editor.core import Layer
+from editor.masks.generators import rerun
+
+from .mask_dialogs import ChromaKeyDialog, ColorRangeDialog, LuminanceDialog
+from .mask_object import ObjectSelectDialog
+from .mask_preview import GeneratorDialog
+from .mask_refine import RefineEdgeDialog
+
+DIALOGS: dict[str, type[GeneratorDialog]] = {
+    "color-range": ColorRangeDialog,
+    "chroma-key": ChromaKeyDialog,
+    "object": ObjectSelectDialog,
+    "refine-edge": RefineEdgeDialog,
+    "luminance": LuminanceDialog,
+}
+
+
+class MaskGeneratorMenu:
+    """Kept on the window as `window.mask_generators`; `open_dialog` returns the dialog it showed."""
+
+    def __init__(self, window, menu: QMenu) -> None:
+        self.window = window
+        self.actions: dict[str, QAction] = {}
+        self.dialog: GeneratorDialog | None = None
+        menu.addSeparator()
+        entries: list[tuple[str, str, Callable[[], object], str | None]] = [
+            ("color_range", "Colour Range…", lambda: self.open_dialog("color-range"), None),
+            ("chroma_key", "Chroma Key…", lambda: self.open_dialog("chroma-key"), None),
+            ("object_select", "Object Select…", lambda: self.open_dialog("object"), None),
+            ("select_subject", "Select Subject", self.select_subject, None),
+            ("refine_edge", "Refine Edge…", lambda: self.open_dialog("refine-edge"), "Ctrl+Alt+R"),
+            ("luminance_mask", "Mask from Luminance…", lambda: self.open_dialog("luminance"), None),
+            ("edit_generator", "Edit Mask Generator…", self.edit_generator, None),
+            ("rerun_generator", "Re-run Mask Generator", self.rerun, None),
+        ]
+        for key, text, slot, shortcut in entries:
+            action = QAction(text, window)
+            if shortcut:
+                action.setShortcut(shortcut)
+            action.triggered.connect(lambda _=False, s=slot: s())
+            menu.addAction(action)
+            window.addAction(action)
+            self.actions[key] = action
+        menu.aboutToShow.connect(self.update_state)
+
+    def layer(self) -> Layer | None:
+        active = self.window.document.active
+        return active if isinstance(active, Layer) else None
+
+    def update_state(self) -> None:
+        layer = self.layer()
+        has_layer = layer is not None
+        generated = has_layer and layer.mask is not None and bool(layer.mask.generator)
+        for action in self.actions.values():
+            action.setEnabled(has_layer)
+        self.actions["refine_edge"].setEnabled(has_layer and layer.mask is not None)
+        self.actions["edit_generator"].setEnabled(generated)
+        self.actions["rerun_generator"].setEnabled(generated)
+
+    def open_dialog(self, kind: str, params: dict | None = None, *, modal: bool = True) -> GeneratorDialog | None:
+        layer = self.layer()
+        if layer is None:
+            self.window.show_status("Choose a pixel layer first")
+            return None
+        if kind == "refine-edge" and layer.mask is None:
+            self.window.show_status(f"{layer.name} has no mask to refine")
+            return None
+        self.dialog = DIALOGS[kind](self.window, layer, params)
+        if modal:
+            self.dialog.open()  # window-modal, does not block the event loop (jobs keep running)
+        return self.dialog
+
+    def select_subject(self) -> GeneratorDialog | None:
+        dialog = self.open_dialog("object")
+        if isinstance(dialog, ObjectSelectDialog):
+            dialog.select_subject()
+        return dialog
+
+    def edit_generator(self) -> GeneratorDialog | None:
+        layer = self.layer()
+        if layer is None or layer.mask is None or not layer.mask.generator:
+            return None
+        generator = layer.mask.generator
+        return self.open_dialog(generator["kind"], generator)
+
+    def rerun(self) -> None:
+        layer = self.layer()
+        if layer is None or layer.mask is None or not layer.mask.generator:
+            return
+        kind = layer.mask.generator.get("kind")
+        if kind in ("object", "refine-edge"):  # seconds of work: through the dialog's worker
+            dialog = self.edit_generator()
+            if dialog is not None:
+                dialog.accept()
+            return
+        rerun(self.window.document, layer)
+
+
+def install_mask_generators(window, menu: QMenu) -> MaskGeneratorMenu:
+    window.mask_generators = MaskGeneratorMenu(window, menu)
+    return window.mask_generators

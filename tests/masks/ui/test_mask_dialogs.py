@@ -1,0 +1,142 @@
+"""The mask generator dialogs through the real main window and Mask menu."""
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from editor.core import Document
+from editor.core.ops import add_mask
+from tests.core.helpers import snapshot
+from tests.masks.scenes import edge_band, hair_scene, iou, object_scene, sad, screen_scene
+from tests.ui.conftest import send_mouse
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _window(make_window, image):
+    doc = Document.from_pixels(image.copy(), name="Photo")
+    return make_window(doc), doc
+
+
+def _button(dialog, which):
+    return dialog.buttons.button(which)
+
+
+def test_chroma_key_preview_follows_sliders_cancel_changes_nothing_ok_is_one_step(qtbot, make_window):
+    scene = screen_scene(120, 160, 0)
+    window, doc = _window(make_window, scene.image)
+    before, steps = snapshot(doc), len(doc.history.steps)
+    window.mask_generators.actions["chroma_key"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitUntil(lambda: dialog.preview_runs >= 1)
+    first_runs, first = dialog.preview_runs, dialog.preview_mask.copy()
+    for value in (100, 300, 500, 700):  # a quick drag: the throttle recomputes once it pauses
+        dialog.tolerance.slider.setValue(value)
+    qtbot.waitUntil(lambda: dialog.preview_runs > first_runs)
+    qtbot.wait(150)
+    assert dialog.preview_runs == first_runs + 1
+    assert not np.array_equal(first, dialog.preview_mask)
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert snapshot(doc) == before and len(doc.history.steps) == steps
+
+    window.mask_generators.actions["chroma_key"].trigger()
+    dialog = window.mask_generators.dialog
+    dialog.despill.setChecked(True)
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    layer = doc.active
+    assert len(doc.history.steps) == steps + 1
+    assert layer.mask.generator["kind"] == "chroma-key" and layer.mask.generator["despill"]
+    assert iou(layer.mask.data, scene.alpha) > 0.9
+    doc.undo()
+    assert snapshot(doc) == before
+
+    # Edit Mask Generator reopens the dialog with the stored parameters.
+    doc.redo()
+    window.mask_generators.actions["edit_generator"].trigger()
+    assert window.mask_generators.dialog.despill.isChecked()
+    window.mask_generators.dialog.reject()
+
+
+def test_colour_range_samples_with_clicks_and_modifiers(qtbot, make_window):
+    image = np.zeros((100, 150, 4), np.uint8)
+    image[..., 3] = 255
+    image[:, :50, :3] = (200, 40, 40)
+    image[:, 50:100, :3] = (40, 40, 200)
+    image[:, 100:, :3] = (40, 200, 40)
+    window, doc = _window(make_window, image)
+    window.mask_generators.actions["color_range"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitExposed(dialog)
+    to_preview = dialog.scale
+    qtbot.mouseClick(dialog.preview, Qt.MouseButton.LeftButton, pos=QPoint(int(20 * to_preview), 10))
+    qtbot.mouseClick(dialog.preview, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(int(70 * to_preview), 10))
+    qtbot.mouseClick(dialog.preview, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, QPoint(int(120 * to_preview), 10))
+    qtbot.mouseClick(dialog.preview, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, QPoint(int(125 * to_preview), 20))
+    assert dialog.range.samples == [(200, 40, 40), (40, 40, 200)]
+    qtbot.waitUntil(lambda: dialog.preview_mask[:, : int(100 * to_preview) - 2].min() == 255)
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    mask = doc.active.mask.data
+    assert mask[:, :100].min() == 255 and mask[:, 100:].max() == 0
+
+
+def test_object_select_runs_in_a_worker_and_cancel_leaves_the_document(qtbot, make_window):
+    scene = object_scene(300, 400, 1)
+    window, doc = _window(make_window, scene.image)
+    before, steps = snapshot(doc), len(doc.history.steps)
+    window.mask_generators.actions["object_select"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitExposed(dialog)
+    x, y, w, h = scene.rect
+    s = dialog.scale
+    start, end = QPoint(int(x * s), int(y * s)), QPoint(int((x + w) * s), int((y + h) * s))
+    send_mouse(dialog.preview, QEvent.Type.MouseButtonPress, start)
+    send_mouse(dialog.preview, QEvent.Type.MouseMove, (start + end) / 2, Qt.MouseButton.NoButton)
+    send_mouse(dialog.preview, QEvent.Type.MouseMove, end, Qt.MouseButton.NoButton)
+    send_mouse(dialog.preview, QEvent.Type.MouseButtonRelease, end, buttons=Qt.MouseButton.NoButton)
+    qtbot.waitUntil(lambda: dialog.preview_runs >= 2 and dialog.preview_mask.any())
+    small_truth = cv2.resize(scene.alpha, (dialog.small.shape[1], dialog.small.shape[0]))
+    assert iou(dialog.preview_mask, small_truth) > 0.9
+
+    # Cancel while the worker runs: nothing changes.
+    dialog.accept()
+    assert dialog.job is not None
+    job = dialog.job
+    dialog.reject()
+    job.wait(30)
+    qtbot.wait(50)
+    assert snapshot(doc) == before and len(doc.history.steps) == steps
+
+    window.mask_generators.actions["object_select"].trigger()
+    dialog = window.mask_generators.dialog
+    dialog.rect = (int(x * s), int(y * s), int(w * s), int(h * s))
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30000)
+    assert len(doc.history.steps) == steps + 1
+    assert iou(doc.active.mask.data, scene.alpha) > 0.95
+    assert doc.active.mask.generator["kind"] == "object" and doc.active.mask.generator["rect"] is not None
+
+
+def test_refine_edge_dialog_refines_the_active_mask_in_one_step(qtbot, make_window):
+    scene = hair_scene(160, 200, 1)
+    window, doc = _window(make_window, scene.image)
+    add_mask(doc, doc.active, "white")
+    hard = ((scene.alpha >= 0.5) * 255).astype(np.uint8)
+    doc.active.mask.data[...] = hard
+    steps = len(doc.history.steps)
+    window.mask_generators.actions["refine_edge"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitUntil(lambda: dialog.preview_runs >= 1)
+    runs = dialog.preview_runs
+    dialog.radius.set_value(6)
+    qtbot.waitUntil(lambda: dialog.preview_runs > runs)
+    dialog.view_mode.setCurrentText("On white")
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30000)
+    assert len(doc.history.steps) == steps + 1
+    band = edge_band(scene.alpha, 3)
+    assert sad(doc.active.mask.data, scene.alpha, band) * 2 < sad(hard, scene.alpha, band)
+    assert doc.active.mask.generator["kind"] == "refine-edge"
+    doc.undo()
+    assert np.array_equal(doc.active.mask.data, hard)
