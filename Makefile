@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE := resources/samples/sample.ora
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/veil $(SAMPLE)
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -m "not bench"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -m "not bench and not package"
 
 lint: $(STAMP)
 	$(BIN)/ruff check editor tests
@@ -26,6 +26,19 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench
+
+# The installable one-folder build in dist/veil (see packaging/README.md); run and test never need it.
+PACKAGE_STAMP := $(VENV)/.installed-package
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,package]'
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/veil.spec
+
+package-test: $(PACKAGE_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m package tests/packaging
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info bench-results.json

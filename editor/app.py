@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 
@@ -18,6 +19,7 @@ def warm_up_in_background() -> threading.Thread | None:
 
 
 def main(args: list[str] | None = None) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from editor.ui.main_window import MainWindow
@@ -28,7 +30,7 @@ def main(args: list[str] | None = None) -> int:
     app.setOrganizationName("Veil")
     app.setApplicationName("Veil")
     app.setApplicationDisplayName("Veil")
-    app.setDesktopFileName("veil")
+    app.setDesktopFileName("io.github.veil_editor.Veil")  # packaging/'s .desktop entry, for the icon and grouping
     apply_dark_theme(app)
     from editor.ui.theme import app_icon
 
@@ -41,4 +43,6 @@ def main(args: list[str] | None = None) -> int:
         window.files.open(paths[0])
         if len(paths) > 1:
             window.files.open_as_layers(paths[1:])
+    if os.environ.get("VEIL_QUIT_AFTER_SHOW"):  # start-up timing (packaging/README.md): exit once shown
+        QTimer.singleShot(0, app.quit)
     return app.exec()

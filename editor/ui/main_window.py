@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from editor.core import Document, SetSelection
 from editor.core.selection import Selection
 
+from .about import AboutDialog
 from .canvas import Canvas
 from .color_swatch import ColorSwatch
 from .dialogs.mask_menu import install_mask_generators
@@ -342,8 +343,7 @@ class MainWindow(QMainWindow):
         self.menus.update(file=file, edit=edit, layer=layer, mask=mask, select=select, view=view, panels=panels, help=help_menu)
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Veil", "<b>Veil</b><br>A layer-mask photo editor.<br>"
-                          "Icons: Material Design Icons via QtAwesome.")
+        AboutDialog(self).open()
 
     # --- edit / view commands -------------------------------------------------------------
     def undo(self) -> None:
