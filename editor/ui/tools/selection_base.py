@@ -8,11 +8,14 @@ bar decide (replace by default).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QHBoxLayout, QToolButton, QWidget
+
+from editor.masks.selection import warm_up
 
 from ..icons import icon
 from .base import PointerEvent, Tool
@@ -23,6 +26,17 @@ MODE_BUTTONS = (
     ("subtract", "vector-difference", "Subtract from selection (Alt)"),
     ("intersect", "vector-intersection", "Intersect with selection (Shift+Alt)"),
 )
+
+
+_warming: threading.Thread | None = None
+
+
+def _start_warm_up() -> None:
+    """Compile the selection kernels in the background once, so the first selection does not wait."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=warm_up, name="selection-warm-up", daemon=True)
+        _warming.start()
 
 
 def mode_from_modifiers(modifiers: Qt.KeyboardModifier, default: str) -> str:
@@ -83,6 +97,7 @@ class SelectionTool(Tool):
     def __init__(self, host) -> None:
         super().__init__(host)
         self._options: SelectionOptions | None = None
+        _start_warm_up()
 
     @property
     def options(self) -> SelectionOptions:

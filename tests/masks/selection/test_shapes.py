@@ -89,3 +89,9 @@ def test_cubic_points_start_at_the_first_anchor_and_approach_the_last():
     assert np.hypot(*(pts[-1] - (10, 0))) < 2.5
     # the apex at t = 0.5 is 7.5; two-pixel steps come within a fraction of it
     assert 7.3 < pts[:, 1].max() <= 7.5
+
+
+def test_warm_up_compiles_without_error():
+    from editor.masks.selection import warm_up
+
+    warm_up()
