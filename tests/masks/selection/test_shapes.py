@@ -91,7 +91,9 @@ def test_cubic_points_start_at_the_first_anchor_and_approach_the_last():
     assert 7.3 < pts[:, 1].max() <= 7.5
 
 
-def test_warm_up_compiles_without_error():
-    from editor.masks.selection import warm_up
+def test_warm_up_compiles_the_kernels():
+    from editor.masks.selection import shapes, wand, warm_up
 
     warm_up()
+    for kernel in (shapes._accumulate, shapes._resolve, wand._match, wand._soften):
+        assert kernel.signatures, kernel
