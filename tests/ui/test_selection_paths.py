@@ -146,9 +146,16 @@ def test_quick_mask_round_trip_through_the_window(qtbot, make_window):
     activate(qtbot, window)
     # select a rectangle, Q, paint into the quick mask (as the brush records it), Q again
     ops.select_rect(doc, 10, 10, 50, 50)
-    QTest.keyClick(window.canvas, Qt.Key.Key_Q)
+    canvas = window.canvas
+    outside, inside = wp(canvas, 100, 100), wp(canvas, 30, 30)
+    before = canvas.grab().toImage()
+    QTest.keyClick(canvas, Qt.Key.Key_Q)
     assert doc.quick_mask is not None and doc.selection is None
-    window.canvas.grab()  # paints the red overlay without error
+    shown = canvas.grab().toImage()
+    # red overlay where nothing is selected, the image untouched where it is
+    assert shown.pixelColor(outside).red() > before.pixelColor(outside).red() + 30
+    assert shown.pixelColor(outside).blue() < before.pixelColor(outside).blue()
+    assert shown.pixelColor(inside) == before.pixelColor(inside)
 
     def paint(a):
         a[60:80, 60:80] = 255
