@@ -8,11 +8,14 @@ Reads uint8, computes in float32. The formulas mirror blendmath.py (the numpy or
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import carray, njit, prange, types, uint64
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 # Op table columns (int params).
-SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX, SRC_INDEX, MASK_INDEX = range(15)
-N_INT = 15
+(SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX,
+ SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W) = range(19)
+N_INT = 19
 # Op table columns (float params).
 OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A = range(6)
 N_FLOAT = 6
@@ -28,6 +31,14 @@ ONE = np.float32(1.0)
 ZERO = np.float32(0.0)
 HALF = np.float32(0.5)
 F255 = np.float32(255.0)
+
+
+@intrinsic
+def _address(typingctx, address):
+    """An int64 address as a void pointer, so arrays can be passed in a table (no typed lists)."""
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], cgutils.voidptr_t)
+    return types.voidptr(address), codegen
 
 
 @njit(inline="always", fastmath=True)
@@ -141,6 +152,11 @@ def _mask_value(m, inverted, density):
     return ONE - density * (ONE - m)
 
 
+# The fast loops index with unsigned integers: numba then skips its negative-index
+# wraparound, which otherwise keeps LLVM from vectorising them.
+U1, U2, U3, U4 = uint64(1), uint64(2), uint64(3), uint64(4)
+
+
 @njit(fastmath=True)
 def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul, fa):
     """The common case: a uint8 layer in normal mode. Two plain loops so LLVM vectorises them.
@@ -148,40 +164,42 @@ def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul
     acc: this row, flat RGBA floats; src: the layer's row, flat RGBA bytes; the effective
     mask is m_add + m_mul * byte (invert and density folded into the two numbers).
     """
+    n, a0, s0, k0 = uint64(c1 - c0), uint64(c0), uint64(c0 + sx), uint64(c0 + mx)
     if has_mask:
-        for c in range(c0, c1):
-            fa[c] = src[(c + sx) * 4 + 3] * scale * (m_add + m_mul * mask[c + mx])
+        for c in range(n):
+            fa[a0 + c] = src[(s0 + c) * U4 + U3] * scale * (m_add + m_mul * mask[k0 + c])
     else:
-        for c in range(c0, c1):
-            fa[c] = src[(c + sx) * 4 + 3] * scale
-    for c in range(c0, c1):
-        a = fa[c]
+        for c in range(n):
+            fa[a0 + c] = src[(s0 + c) * U4 + U3] * scale
+    for c in range(n):
+        a = fa[a0 + c]
         k = a * INV255
         t = ONE - a
-        i = c * 4
-        j = (c + sx) * 4
+        i = (a0 + c) * U4
+        j = (s0 + c) * U4
         acc[i] = src[j] * k + acc[i] * t
-        acc[i + 1] = src[j + 1] * k + acc[i + 1] * t
-        acc[i + 2] = src[j + 2] * k + acc[i + 2] * t
-        acc[i + 3] = a + acc[i + 3] * t
+        acc[i + U1] = src[j + U1] * k + acc[i + U1] * t
+        acc[i + U2] = src[j + U2] * k + acc[i + U2] * t
+        acc[i + U3] = a + acc[i + U3] * t
 
 
 @njit(fastmath=True)
 def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_kind, mx, m_add, m_mul):
-    """A premultiplied buffer (a group) in normal mode: plain source-over."""
-    for c in range(c0, c1):
+    """A premultiplied buffer (a group, a cache) in normal mode: plain source-over."""
+    n, a0, s0, k0 = uint64(c1 - c0), uint64(c0), uint64(c0 + sx), uint64(c0 + mx)
+    for c in range(n):
         k = opacity
         if mask_kind == MASK_U8:
-            k *= m_add + m_mul * mask_u8[c + mx]
+            k *= m_add + m_mul * mask_u8[k0 + c]
         elif mask_kind == MASK_F32:
-            k *= mask_f32[c + mx]
-        i = c * 4
-        j = (c + sx) * 4
-        t = ONE - buf[j + 3] * k
+            k *= mask_f32[k0 + c]
+        i = (a0 + c) * U4
+        j = (s0 + c) * U4
+        t = ONE - buf[j + U3] * k
         acc[i] = buf[j] * k + acc[i] * t
-        acc[i + 1] = buf[j + 1] * k + acc[i + 1] * t
-        acc[i + 2] = buf[j + 2] * k + acc[i + 2] * t
-        acc[i + 3] = buf[j + 3] * k + acc[i + 3] * t
+        acc[i + U1] = buf[j + U1] * k + acc[i + U1] * t
+        acc[i + U2] = buf[j + U2] * k + acc[i + U2] * t
+        acc[i + U3] = buf[j + U3] * k + acc[i + U3] * t
 
 
 @njit(fastmath=True)
@@ -244,19 +262,21 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
 @njit(fastmath=True)
 def _store_bgra(acc, out):
     """Float RGBA row to premultiplied BGRA bytes: a plain conversion loop (vectorised), then the swap."""
-    for i in range(acc.shape[0]):
+    n = uint64(acc.shape[0])
+    for i in range(n):
         out[i] = np.uint8(min(F255, max(ZERO, acc[i] * F255 + HALF)))
-    for i in range(0, acc.shape[0], 4):
-        red, alpha = out[i], out[i + 3]
+    for p in range(n // U4):
+        i = p * U4
+        red, alpha = out[i], out[i + U3]
         # min(colour, alpha): rounding must not break the premultiplied invariant.
-        out[i] = min(out[i + 2], alpha)
-        out[i + 1] = min(out[i + 1], alpha)
-        out[i + 2] = min(red, alpha)
+        out[i] = min(out[i + U2], alpha)
+        out[i + U1] = min(out[i + U1], alpha)
+        out[i + U2] = min(red, alpha)
 
 
 @njit(cache=True, fastmath=True)
 def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
-                   ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
+                   ip, fp):
     """Rows y0..y1 of the output: every op (rows of `ip`/`fp`) drawn onto a row buffer in turn,
     starting from `init` or transparent. Called directly for small jobs, where waking the
     thread pool would cost more than the work."""
@@ -272,8 +292,12 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_
             if r < ip[k, R0] or r >= ip[k, R1]:
                 continue
             source, mask_kind = ip[k, SOURCE], ip[k, MASK_KIND]
-            mask_u8 = masks_u8[ip[k, MASK_INDEX] if mask_kind == MASK_U8 else 0]
-            mask_f32 = masks_f32[ip[k, MASK_INDEX] if mask_kind == MASK_F32 else 0]
+            # Views of the op's arrays from their addresses (the caller keeps them alive); each
+            # address is read only through the view of its real dtype.
+            src_u8 = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W], 4), np.uint8)
+            src_f32 = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W], 4), np.float32)
+            mask_u8 = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)
+            mask_f32 = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.float32)
             density = fp[k, DENSITY]
             if ip[k, INVERTED]:
                 m_add, m_mul = ONE, -density * INV255
@@ -282,18 +306,15 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_
             fast = ip[k, MODE] == NORMAL and ip[k, ATOP] == 0
             mr = r + ip[k, MY] if mask_kind != NO_MASK else 0
             if fast and source == PIXELS and mask_kind != MASK_F32:
-                src = srcs_u8[ip[k, SRC_INDEX]]
-                _normal_u8_row(acc, src[r + ip[k, SY]].reshape(src.shape[1] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
+                _normal_u8_row(acc, src_u8[r + ip[k, SY]].reshape(ip[k, SRC_W] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
                                fp[k, OPACITY] * INV255, mask_u8[mr if mask_kind == MASK_U8 else 0],
                                mask_kind == MASK_U8, ip[k, MX], m_add, m_mul, fa)
             elif fast and source == BUFFER:
-                buf = srcs_f32[ip[k, SRC_INDEX]]
-                _normal_buffer_row(acc, buf[r + ip[k, SY]].reshape(buf.shape[1] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
+                _normal_buffer_row(acc, src_f32[r + ip[k, SY]].reshape(ip[k, SRC_W] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
                                    fp[k, OPACITY], mask_u8[mr if mask_kind == MASK_U8 else 0],
                                    mask_f32[mr if mask_kind == MASK_F32 else 0], mask_kind, ip[k, MX], m_add, m_mul)
             else:
-                _generic_row(acc, r, ip[k], fp[k], srcs_u8[ip[k, SRC_INDEX] if source == PIXELS else 0],
-                             srcs_f32[ip[k, SRC_INDEX] if source == BUFFER else 0], mask_u8, mask_f32)
+                _generic_row(acc, r, ip[k], fp[k], src_u8, src_f32, mask_u8, mask_f32)
         if write_f32:
             out_f32[r].reshape(w * 4)[:] = acc
         if write_u8:
@@ -305,11 +326,11 @@ BAND = 8  # rows per parallel task
 
 @njit(parallel=True, cache=True, fastmath=True)
 def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
-                   ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32):
+                   ip, fp):
     """composite_band over all rows, bands spread over the cores."""
     for band in prange((h + BAND - 1) // BAND):
         composite_band(band * BAND, min(h, (band + 1) * BAND), w, init, has_init, out_f32, write_f32,
-                       out_u8, write_u8, ip, fp, srcs_u8, srcs_f32, masks_u8, masks_f32)
+                       out_u8, write_u8, ip, fp)
 
 
 @njit(parallel=True, cache=True, fastmath=True)

@@ -6,8 +6,6 @@ Importing this module fails when numba is missing; backends.py then falls back t
 from __future__ import annotations
 
 import numpy as np
-from numba import types
-from numba.typed import List
 
 from editor.core import BlendMode, Rect
 
@@ -29,44 +27,25 @@ MODE_CODES = {
 }
 SOURCE_CODES = {Source.PIXELS: K.PIXELS, Source.FILL: K.FILL, Source.BUFFER: K.BUFFER}
 
-_U8_3D = types.Array(types.uint8, 3, "C")
-_F32_3D = types.Array(types.float32, 3, "C")
-_U8_2D = types.Array(types.uint8, 2, "C")
-_F32_2D = types.Array(types.float32, 2, "C")
-# Every list starts with a dummy so the kernel can always index entry 0.
-_DUMMY_U8_3D = np.zeros((1, 1, 4), np.uint8)
-_DUMMY_F32_3D = np.zeros((1, 1, 4), np.float32)
+# Addresses of arrays stand in for the arrays in the op table; unused slots point here.
+_DUMMY = np.zeros((1, 1, 4), np.float32)
 _DUMMY_U8_2D = np.zeros((1, 1), np.uint8)
 _DUMMY_F32_2D = np.zeros((1, 1), np.float32)
 _NO_INIT = np.zeros((1, 1, 4), np.float32)
 _NO_U8 = np.zeros((1, 1, 4), np.uint8)
 
 
-class _Arrays:
-    """The typed lists of arrays the ops refer to by index."""
-
-    def __init__(self) -> None:
-        self.lists = {key: List.empty_list(typ) for key, typ in
-                      (("u8", _U8_3D), ("f32", _F32_3D), ("m8", _U8_2D), ("m32", _F32_2D))}
-        for key, dummy in (("u8", _DUMMY_U8_3D), ("f32", _DUMMY_F32_3D), ("m8", _DUMMY_U8_2D), ("m32", _DUMMY_F32_2D)):
-            self.lists[key].append(dummy)
-        self.seen: dict[tuple[str, int], int] = {}
-
-    def index(self, key: str, array: np.ndarray) -> int:
-        # The same array (a layer drawn twice, the fill dummy) is sent once.
-        found = self.seen.get((key, id(array)))
-        if found is not None:
-            return found
-        typed = self.lists[key]
-        typed.append(np.ascontiguousarray(array))
-        self.seen[(key, id(array))] = len(typed) - 1
-        return len(typed) - 1
-
-
-def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, _Arrays]:
+def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The op table, and the arrays it points into (keep them alive while the kernel runs)."""
     ip = np.zeros((len(ops), K.N_INT), np.int64)
     fp = np.zeros((len(ops), K.N_FLOAT), np.float32)
-    arrays = _Arrays()
+    keep: list[np.ndarray] = []
+
+    def address(array: np.ndarray) -> int:
+        keep.append(array)
+        return array.ctypes.data
+
+    dummy = address(_DUMMY)
     for k, op in enumerate(ops):
         row = ip[k]
         row[K.SOURCE] = SOURCE_CODES[op.source]
@@ -78,38 +57,36 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, _Arrays]
         # source[r + SY, c + SX] is the pixel at buffer position (r, c).
         row[K.SY], row[K.SX] = rect.y - op.origin[1], rect.x - op.origin[0]
         fp[k, K.OPACITY] = op.opacity
-        if op.source is Source.PIXELS:
-            row[K.SRC_INDEX] = arrays.index("u8", op.pixels)
-        elif op.source is Source.BUFFER:
-            row[K.SRC_INDEX] = arrays.index("f32", op.pixels)
-        else:
+        row[K.SRC_PTR], row[K.SRC_H], row[K.SRC_W] = dummy, 1, 1
+        row[K.MASK_PTR], row[K.MASK_H], row[K.MASK_W] = dummy, 1, 1
+        if op.source is Source.FILL:
             fp[k, K.FILL_R : K.FILL_A + 1] = op.color
+        else:
+            dtype = np.uint8 if op.source is Source.PIXELS else np.float32
+            pixels = np.ascontiguousarray(op.pixels, dtype)
+            row[K.SRC_PTR], row[K.SRC_H], row[K.SRC_W] = address(pixels), pixels.shape[0], pixels.shape[1]
         mask = op.mask
         if mask is not None:
             row[K.MY], row[K.MX] = rect.y - mask.origin[1], rect.x - mask.origin[0]
-            if mask.effective:
-                row[K.MASK_KIND] = K.MASK_F32
-                row[K.MASK_INDEX] = arrays.index("m32", mask.data)
-            else:
-                row[K.MASK_KIND] = K.MASK_U8
-                row[K.MASK_INDEX] = arrays.index("m8", mask.data)
-                row[K.INVERTED] = mask.inverted
-                fp[k, K.DENSITY] = mask.density
-    return ip, fp, arrays
+            data = np.ascontiguousarray(mask.data, np.float32 if mask.effective else np.uint8)
+            row[K.MASK_PTR], row[K.MASK_H], row[K.MASK_W] = address(data), data.shape[0], data.shape[1]
+            row[K.MASK_KIND] = K.MASK_F32 if mask.effective else K.MASK_U8
+            row[K.INVERTED] = mask.inverted
+            fp[k, K.DENSITY] = mask.density
+    return ip, fp, keep
 
 
 def _run(rect: Rect, ops: list[Op], acc: np.ndarray | None, out_f32: np.ndarray | None, out_u8: np.ndarray | None) -> None:
-    ip, fp, arrays = _tables(rect, ops)
-    lists = arrays.lists
+    ip, fp, keep = _tables(rect, ops)
     args = (rect.w, _NO_INIT if acc is None else acc, acc is not None,
             _NO_INIT if out_f32 is None else out_f32, out_f32 is not None,
-            _NO_U8 if out_u8 is None else out_u8, out_u8 is not None,
-            ip, fp, lists["u8"], lists["f32"], lists["m8"], lists["m32"])
+            _NO_U8 if out_u8 is None else out_u8, out_u8 is not None, ip, fp)
     work = rect.h * rect.w * (len(ops) + 1)
     if work < PARALLEL_WORK:
         K.composite_band(0, rect.h, *args)
     else:
         K.composite_rows(rect.h, *args)
+    del keep  # the arrays the table points into lived until here
 
 
 def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
@@ -151,7 +128,6 @@ def warm_up() -> None:
            Op(Source.BUFFER, rect, BlendMode.HUE, 0.5, buf, mask=M(np.ones((2, 2), np.float32), (0, 0), effective=True))]
     composite_bgra(rect, ops, composite(rect, ops, None))
     lerp(buf, buf.copy(), rect, 0.5, None)
-    ip, fp, arrays = _tables(rect, ops)
-    lists = arrays.lists
-    K.composite_rows(rect.h, rect.w, buf, True, buf, True, _NO_U8, False, ip, fp,
-                     lists["u8"], lists["f32"], lists["m8"], lists["m32"])
+    ip, fp, keep = _tables(rect, ops)
+    K.composite_rows(rect.h, rect.w, buf, True, buf, True, _NO_U8, False, ip, fp)
+    del keep

@@ -89,8 +89,12 @@ class TileCache:
         for key in [k for k in self.tiles if not _tile_rect(k).intersect(rect).empty]:
             del self.tiles[key]
 
-    def assemble(self, compositor: Compositor, nodes: tuple[Node, ...], rect: Rect) -> np.ndarray:
-        out = np.empty((rect.h, rect.w, 4), np.float32)
+    def ops(self, compositor: Compositor, nodes: tuple[Node, ...], rect: Rect) -> list[Op]:
+        """Source-over ops that draw the cached composite of `nodes` over `rect`, tile by tile.
+
+        Drawn first on a transparent buffer they reproduce it exactly; no copying of tiles.
+        """
+        ops = []
         for ty in range(rect.y // TILE, (rect.bottom - 1) // TILE + 1):
             for tx in range(rect.x // TILE, (rect.right - 1) // TILE + 1):
                 tile_rect = _tile_rect((ty, tx)).intersect(compositor.canvas)
@@ -102,9 +106,9 @@ class TileCache:
                         self.tiles.popitem(last=False)
                 else:
                     self.tiles.move_to_end((ty, tx))
-                part = tile_rect.intersect(rect)
-                out[part.translated(-rect.x, -rect.y).slices()] = tile[part.translated(-tile_rect.x, -tile_rect.y).slices()]
-        return out
+                ops.append(Op(Source.BUFFER, tile_rect.intersect(rect), BlendMode.NORMAL, 1.0, tile,
+                              (tile_rect.x, tile_rect.y)))
+        return ops
 
 
 def _tile_rect(key: tuple[int, int]) -> Rect:
@@ -165,11 +169,12 @@ class Renderer:
                 out[inside.translated(-rect.x, -rect.y).slices()] = self.render(inside)
             return out
         compositor = Compositor(self.doc.canvas, self.backend)
-        target = Target(rect, self.backend, self.below.assemble(compositor, plan.below, rect))
+        target = Target(rect, self.backend)
+        if plan.below:
+            target.ops.extend(self.below.ops(compositor, plan.below, rect))
         compositor.add_node(target, plan.active)
         if plan.above:
-            above = self.above.assemble(compositor, plan.above, rect)
-            target.add(Op(Source.BUFFER, rect, BlendMode.NORMAL, 1.0, above, (rect.x, rect.y)))
+            target.ops.extend(self.above.ops(compositor, plan.above, rect))
         compositor.add_children(target, plan.rest)
         return target.bgra()
 

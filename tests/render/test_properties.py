@@ -100,5 +100,6 @@ def test_straight_export_round_trips_opaque_pixels(doc) -> None:
     bgra = render(doc)
     straight = flatten_rgba(doc)
     opaque = bgra[..., 3] == 255
-    np.testing.assert_array_equal(straight[opaque][:, :3], bgra[opaque][:, 2::-1])
+    # "Opaque" in 8 bits may be 254.6/255 in float: the straight colour may round one step apart.
+    assert max_diff(straight[opaque][:, :3], bgra[opaque][:, 2::-1]) <= 1 if opaque.any() else True
     assert max_diff(to_straight_rgba(bgra)[..., 3], straight[..., 3]) <= 1
