@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit, prange
 
 from .color_range import parse_hex
+from .words import as_words, channel_shift
 
 PRESET_KEYS = {"green": 1, "blue": 2}  # preset name -> key channel (RGB index)
 GRID_CELLS = 128  # samples of the backdrop-strength map along the long side
@@ -116,12 +117,14 @@ def backdrop_map(pixels: np.ndarray, channel: int, reference: float) -> np.ndarr
     return np.maximum(filled, 0.25 * reference).astype(np.float32)
 
 
-@njit(parallel=True, cache=True)
-def _key_kernel(pixels, channel, a, b, grid, step, hi, lo, out):  # pragma: no cover - compiled
+@njit(parallel=True, cache=True, fastmath=True)
+def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, out):  # pragma: no cover - compiled
+    """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
+    the key channel and the other two (one load per pixel instead of three)."""
     h, w = out.shape
     gh, gw = grid.shape
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
-    hi32 = np.float32(hi)
+    offset = np.float32(hi) * inv_ramp
     # Bilinear weights into the backdrop grid (sample k sits at pixel k*step + step/2), per column once.
     x0s = np.empty(w, np.int64)
     x1s = np.empty(w, np.int64)
@@ -137,17 +140,18 @@ def _key_kernel(pixels, channel, a, b, grid, step, hi, lo, out):  # pragma: no c
         y0 = min(max(int(np.floor(gy)), 0), gh - 1)
         y1 = min(y0 + 1, gh - 1)
         fy = np.float32(min(max(gy - y0, 0.0), 1.0))
-        # alpha = hi/ramp - (k - o) * scale, scale = 1 / (ramp * backdrop); interpolate scale along the row.
-        scale = np.empty(gw, np.float32)
+        # alpha = hi/ramp - (k - o) * scale with scale = 1 / (ramp * backdrop strength), interpolated.
+        coarse = np.empty(gw, np.float32)
         for gx in range(gw):
-            ref = grid[y0, gx] + (grid[y1, gx] - grid[y0, gx]) * fy
-            scale[gx] = inv_ramp / ref
-        offset = hi32 * inv_ramp
+            coarse[gx] = inv_ramp / (grid[y0, gx] + (grid[y1, gx] - grid[y0, gx]) * fy)
+        scale = np.empty(w, np.float32)
         for x in range(w):
-            fx = fxs[x]
-            c = scale[x0s[x]] * (1 - fx) + scale[x1s[x]] * fx
-            d = np.float32(np.int32(pixels[y, x, channel]) - max(np.int32(pixels[y, x, a]), np.int32(pixels[y, x, b])))
-            alpha = min(max(offset - d * c, np.float32(0.0)), np.float32(1.0))
+            scale[x] = coarse[x0s[x]] * (1 - fxs[x]) + coarse[x1s[x]] * fxs[x]
+        for x in range(w):
+            v = words[y, x]
+            k = np.int32((v >> sk) & 255)
+            o = max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255))
+            alpha = min(max(offset - np.float32(k - o) * scale[x], np.float32(0.0)), np.float32(1.0))
             out[y, x] = np.uint8(alpha * np.float32(255.0) + np.float32(0.5))
 
 
@@ -180,7 +184,8 @@ def chroma_key(pixels: np.ndarray, params: ChromaKeyParams) -> np.ndarray:
     hi = 1.0 - params.tolerance
     lo = hi - params.softness
     out = np.empty(pixels.shape[:2], np.uint8)
-    _key_kernel(pixels, channel, a, b, grid, float(step), hi, lo, out)
+    shift = [channel_shift(c) for c in (channel, a, b)]
+    _key_kernel(as_words(pixels), shift[0], shift[1], shift[2], grid, float(step), hi, lo, out)
     return out
 
 

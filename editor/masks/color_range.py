@@ -11,7 +11,7 @@ tolerance per channel. Lightness counts half as much as the two chroma axes
 Speed: converting 24 MP to Lab costs more than the budget, so the selection
 is computed once per quantised colour into a 64x64x64 lookup table (262 k
 entries, a few ms) and the image is mapped through it by a parallel numba
-kernel. Quantising to 6 bits per channel moves a colour by at most 2 of 255
+kernel that loads each pixel as one 32-bit word. Quantising to 6 bits per channel moves a colour by at most 2 of 255
 per channel, well under a fuzziness step.
 """
 
@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 from numba import njit, prange
+
+from .words import as_words, channel_shift
 
 LUT_BITS = 6
 LUT_SIDE = 1 << LUT_BITS
@@ -82,25 +84,38 @@ def build_lut(params: ColorRangeParams) -> np.ndarray:
         _CENTRES_LAB = _bin_centres_lab()
     if not params.samples:
         return np.zeros(LUT_SIDE**3, np.uint8)
-    fuzz = max(float(params.fuzziness), 1e-3)
+    lut = np.empty(LUT_SIDE**3, np.uint8)
     samples = srgb_to_lab(np.asarray(params.samples, np.float32))
-    weight = np.zeros(len(_CENTRES_LAB), np.float32)
-    for s in samples:
-        d = np.sqrt(np.sum((_CENTRES_LAB - s) ** 2, axis=1))
-        # Fully selected within half the fuzziness, then a linear fall to 0 at it.
-        np.maximum(weight, np.clip((fuzz - d) / (fuzz / 2), 0.0, 1.0), out=weight)
-    return (weight * 255 + 0.5).astype(np.uint8)
+    _lut_kernel(_CENTRES_LAB, samples, np.float32(max(float(params.fuzziness), 1e-3)), lut)
+    return lut
 
 
-@njit(parallel=True, cache=True)
-def _map_through_lut(pixels, lut, bits, out):  # pragma: no cover - compiled
+@njit(parallel=True, cache=True, fastmath=True)
+def _lut_kernel(centres, samples, fuzz, out):  # pragma: no cover - compiled
+    half = fuzz / 2.0
+    for i in prange(centres.shape[0]):
+        best = 0.0
+        for s in range(samples.shape[0]):
+            d2 = 0.0
+            for c in range(3):
+                diff = centres[i, c] - samples[s, c]
+                d2 += diff * diff
+            # Fully selected within half the fuzziness, then a linear fall to 0 at it.
+            best = max(best, min(max((fuzz - np.sqrt(d2)) / half, 0.0), 1.0))
+        out[i] = np.uint8(best * 255.0 + 0.5)
+
+
+@njit(parallel=True, cache=True, fastmath=True)
+def _map_through_lut(words, lut, bits, sr, sg, sb, out):  # pragma: no cover - compiled
     h, w = out.shape
-    shift = 8 - bits
+    drop = 8 - bits
+    top = (1 << bits) - 1
     for y in prange(h):
         for x in range(w):
-            r = pixels[y, x, 0] >> shift
-            g = pixels[y, x, 1] >> shift
-            b = pixels[y, x, 2] >> shift
+            v = words[y, x]
+            r = (v >> (sr + drop)) & top
+            g = (v >> (sg + drop)) & top
+            b = (v >> (sb + drop)) & top
             out[y, x] = lut[(r << (2 * bits)) | (g << bits) | b]
 
 
@@ -109,7 +124,8 @@ def color_range(pixels: np.ndarray, params: ColorRangeParams) -> np.ndarray:
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] < 3:
         raise ValueError("color_range needs (h, w, 3|4) uint8 pixels")
     out = np.empty(pixels.shape[:2], np.uint8)
-    _map_through_lut(pixels, build_lut(params), LUT_BITS, out)
+    shifts = [channel_shift(c) for c in range(3)]
+    _map_through_lut(as_words(pixels), build_lut(params), LUT_BITS, *shifts, out)
     return out
 
 
