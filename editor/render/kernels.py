@@ -8,7 +8,7 @@ Reads uint8, computes in float32. The formulas mirror blendmath.py (the numpy or
 from __future__ import annotations
 
 import numpy as np
-from numba import carray, njit, prange, types, uint64
+from numba import carray, njit, prange, types, uint32, uint64
 from numba.core import cgutils
 from numba.extending import intrinsic
 
@@ -152,35 +152,39 @@ def _mask_value(m, inverted, density):
     return ONE - density * (ONE - m)
 
 
-# The fast loops index with unsigned integers: numba then skips its negative-index
-# wraparound, which otherwise keeps LLVM from vectorising them.
+# The row buffer is planar (R, G, B, A rows of float32), a layer row is read as one uint32
+# per pixel, and the fast loops index with unsigned integers (numba then skips negative-index
+# wraparound): together these let LLVM vectorise them.
 U1, U2, U3, U4 = uint64(1), uint64(2), uint64(3), uint64(4)
+B8, B16, B24, LOW = uint32(8), uint32(16), uint32(24), uint32(255)
+
+
+@njit(inline="always", fastmath=True)
+def _over_u8(acc, i, p, a):
+    k = a * INV255
+    t = ONE - a
+    acc[0, i] = np.float32(p & LOW) * k + acc[0, i] * t
+    acc[1, i] = np.float32((p >> B8) & LOW) * k + acc[1, i] * t
+    acc[2, i] = np.float32((p >> B16) & LOW) * k + acc[2, i] * t
+    acc[3, i] = a + acc[3, i] * t
 
 
 @njit(fastmath=True)
-def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul, fa):
-    """The common case: a uint8 layer in normal mode. Two plain loops so LLVM vectorises them.
+def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul):
+    """The common case: a uint8 layer in normal mode, source-over.
 
-    acc: this row, flat RGBA floats; src: the layer's row, flat RGBA bytes; the effective
+    src: the layer's row as one little-endian uint32 (RGBA bytes) per pixel; the effective
     mask is m_add + m_mul * byte (invert and density folded into the two numbers).
     """
     n, a0, s0, k0 = uint64(c1 - c0), uint64(c0), uint64(c0 + sx), uint64(c0 + mx)
     if has_mask:
         for c in range(n):
-            fa[a0 + c] = src[(s0 + c) * U4 + U3] * scale * (m_add + m_mul * mask[k0 + c])
+            p = src[s0 + c]
+            _over_u8(acc, a0 + c, p, np.float32(p >> B24) * scale * (m_add + m_mul * np.float32(mask[k0 + c])))
     else:
         for c in range(n):
-            fa[a0 + c] = src[(s0 + c) * U4 + U3] * scale
-    for c in range(n):
-        a = fa[a0 + c]
-        k = a * INV255
-        t = ONE - a
-        i = (a0 + c) * U4
-        j = (s0 + c) * U4
-        acc[i] = src[j] * k + acc[i] * t
-        acc[i + U1] = src[j + U1] * k + acc[i + U1] * t
-        acc[i + U2] = src[j + U2] * k + acc[i + U2] * t
-        acc[i + U3] = a + acc[i + U3] * t
+            p = src[s0 + c]
+            _over_u8(acc, a0 + c, p, np.float32(p >> B24) * scale)
 
 
 @njit(fastmath=True)
@@ -193,13 +197,13 @@ def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_ki
             k *= m_add + m_mul * mask_u8[k0 + c]
         elif mask_kind == MASK_F32:
             k *= mask_f32[k0 + c]
-        i = (a0 + c) * U4
+        i = a0 + c
         j = (s0 + c) * U4
         t = ONE - buf[j + U3] * k
-        acc[i] = buf[j] * k + acc[i] * t
-        acc[i + U1] = buf[j + U1] * k + acc[i + U1] * t
-        acc[i + U2] = buf[j + U2] * k + acc[i + U2] * t
-        acc[i + U3] = buf[j + U3] * k + acc[i + U3] * t
+        acc[0, i] = buf[j] * k + acc[0, i] * t
+        acc[1, i] = buf[j + U1] * k + acc[1, i] * t
+        acc[2, i] = buf[j + U2] * k + acc[2, i] * t
+        acc[3, i] = buf[j + U3] * k + acc[3, i] * t
 
 
 @njit(fastmath=True)
@@ -230,13 +234,12 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             a *= _mask_value(mask_u8[mr, c + mx] * INV255, inverted, density)
         elif mask_kind == MASK_F32:
             a *= mask_f32[mr, c + mx]
-        i = c * 4
-        ab = acc[i + 3]
+        ab = acc[3, c]
         if ab > 0:
             inv = ONE / ab
-            b0 = min(ONE, max(ZERO, acc[i] * inv))
-            b1 = min(ONE, max(ZERO, acc[i + 1] * inv))
-            b2 = min(ONE, max(ZERO, acc[i + 2] * inv))
+            b0 = min(ONE, max(ZERO, acc[0, c] * inv))
+            b1 = min(ONE, max(ZERO, acc[1, c] * inv))
+            b2 = min(ONE, max(ZERO, acc[2, c] * inv))
         else:
             b0 = b1 = b2 = ZERO
         if mode >= HUE and mode <= LUMINOSITY:
@@ -248,44 +251,53 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
         t = ONE - a
         w = a * ab
         if atop:
-            acc[i] = acc[i] * t + w * m0
-            acc[i + 1] = acc[i + 1] * t + w * m1
-            acc[i + 2] = acc[i + 2] * t + w * m2
+            acc[0, c] = acc[0, c] * t + w * m0
+            acc[1, c] = acc[1, c] * t + w * m1
+            acc[2, c] = acc[2, c] * t + w * m2
         else:
             u = a * (ONE - ab)
-            acc[i] = u * s0 + acc[i] * t + w * m0
-            acc[i + 1] = u * s1 + acc[i + 1] * t + w * m1
-            acc[i + 2] = u * s2 + acc[i + 2] * t + w * m2
-            acc[i + 3] = a + ab * t
+            acc[0, c] = u * s0 + acc[0, c] * t + w * m0
+            acc[1, c] = u * s1 + acc[1, c] * t + w * m1
+            acc[2, c] = u * s2 + acc[2, c] * t + w * m2
+            acc[3, c] = a + ab * t
 
 
 @njit(fastmath=True)
 def _store_bgra(acc, out):
-    """Float RGBA row to premultiplied BGRA bytes: a plain conversion loop (vectorised), then the swap."""
-    n = uint64(acc.shape[0])
-    for i in range(n):
-        out[i] = np.uint8(min(F255, max(ZERO, acc[i] * F255 + HALF)))
-    for p in range(n // U4):
-        i = p * U4
-        red, alpha = out[i], out[i + U3]
+    """The planar float row to premultiplied BGRA, one little-endian uint32 per pixel."""
+    for c in range(uint64(acc.shape[1])):
+        a = min(F255, max(ZERO, acc[3, c] * F255 + HALF))
         # min(colour, alpha): rounding must not break the premultiplied invariant.
-        out[i] = min(out[i + U2], alpha)
-        out[i + U1] = min(out[i + U1], alpha)
-        out[i + U2] = min(red, alpha)
+        r = min(a, max(ZERO, acc[0, c] * F255 + HALF))
+        g = min(a, max(ZERO, acc[1, c] * F255 + HALF))
+        b = min(a, max(ZERO, acc[2, c] * F255 + HALF))
+        out[c] = uint32(b) | (uint32(g) << B8) | (uint32(r) << B16) | (uint32(a) << B24)
+
+
+@njit(fastmath=True)
+def _load_rgba(row, acc):
+    for c in range(uint64(acc.shape[1])):
+        for ch in range(4):
+            acc[ch, c] = row[c * U4 + uint64(ch)]
+
+
+@njit(fastmath=True)
+def _save_rgba(acc, row):
+    for c in range(uint64(acc.shape[1])):
+        for ch in range(4):
+            row[c * U4 + uint64(ch)] = acc[ch, c]
 
 
 @njit(cache=True, fastmath=True)
-def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
-                   ip, fp):
+def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write_u32, ip, fp):
     """Rows y0..y1 of the output: every op (rows of `ip`/`fp`) drawn onto a row buffer in turn,
     starting from `init` or transparent. Called directly for small jobs, where waking the
-    thread pool would cost more than the work."""
+    thread pool would cost more than the work. out_u32: BGRA pixels as uint32 (h, w)."""
     n = ip.shape[0]
-    acc = np.empty(w * 4, np.float32)
-    fa = np.empty(w, np.float32)
+    acc = np.empty((4, w), np.float32)
     for r in range(y0, y1):
         if has_init:
-            acc[:] = init[r].reshape(w * 4)
+            _load_rgba(init[r].reshape(w * 4), acc)
         else:
             acc[:] = 0
         for k in range(n):
@@ -295,6 +307,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_
             # Views of the op's arrays from their addresses (the caller keeps them alive); each
             # address is read only through the view of its real dtype.
             src_u8 = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W], 4), np.uint8)
+            src_u32 = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W]), np.uint32)
             src_f32 = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W], 4), np.float32)
             mask_u8 = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)
             mask_f32 = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.float32)
@@ -306,31 +319,30 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u8, write_
             fast = ip[k, MODE] == NORMAL and ip[k, ATOP] == 0
             mr = r + ip[k, MY] if mask_kind != NO_MASK else 0
             if fast and source == PIXELS and mask_kind != MASK_F32:
-                _normal_u8_row(acc, src_u8[r + ip[k, SY]].reshape(ip[k, SRC_W] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
+                _normal_u8_row(acc, src_u32[r + ip[k, SY]], ip[k, SX], ip[k, C0], ip[k, C1],
                                fp[k, OPACITY] * INV255, mask_u8[mr if mask_kind == MASK_U8 else 0],
-                               mask_kind == MASK_U8, ip[k, MX], m_add, m_mul, fa)
+                               mask_kind == MASK_U8, ip[k, MX], m_add, m_mul)
             elif fast and source == BUFFER:
-                _normal_buffer_row(acc, src_f32[r + ip[k, SY]].reshape(ip[k, SRC_W] * 4), ip[k, SX], ip[k, C0], ip[k, C1],
-                                   fp[k, OPACITY], mask_u8[mr if mask_kind == MASK_U8 else 0],
+                _normal_buffer_row(acc, src_f32[r + ip[k, SY]].reshape(ip[k, SRC_W] * 4), ip[k, SX], ip[k, C0],
+                                   ip[k, C1], fp[k, OPACITY], mask_u8[mr if mask_kind == MASK_U8 else 0],
                                    mask_f32[mr if mask_kind == MASK_F32 else 0], mask_kind, ip[k, MX], m_add, m_mul)
             else:
                 _generic_row(acc, r, ip[k], fp[k], src_u8, src_f32, mask_u8, mask_f32)
         if write_f32:
-            out_f32[r].reshape(w * 4)[:] = acc
-        if write_u8:
-            _store_bgra(acc, out_u8[r].reshape(w * 4))
+            _save_rgba(acc, out_f32[r].reshape(w * 4))
+        if write_u32:
+            _store_bgra(acc, out_u32[r])
 
 
 BAND = 8  # rows per parallel task
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u8, write_u8,
-                   ip, fp):
+def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u32, write_u32, ip, fp):
     """composite_band over all rows, bands spread over the cores."""
     for band in prange((h + BAND - 1) // BAND):
         composite_band(band * BAND, min(h, (band + 1) * BAND), w, init, has_init, out_f32, write_f32,
-                       out_u8, write_u8, ip, fp)
+                       out_u32, write_u32, ip, fp)
 
 
 @njit(parallel=True, cache=True, fastmath=True)

@@ -32,7 +32,7 @@ _DUMMY = np.zeros((1, 1, 4), np.float32)
 _DUMMY_U8_2D = np.zeros((1, 1), np.uint8)
 _DUMMY_F32_2D = np.zeros((1, 1), np.float32)
 _NO_INIT = np.zeros((1, 1, 4), np.float32)
-_NO_U8 = np.zeros((1, 1, 4), np.uint8)
+_NO_U32 = np.zeros((1, 1), np.uint32)
 
 
 def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -80,7 +80,7 @@ def _run(rect: Rect, ops: list[Op], acc: np.ndarray | None, out_f32: np.ndarray 
     ip, fp, keep = _tables(rect, ops)
     args = (rect.w, _NO_INIT if acc is None else acc, acc is not None,
             _NO_INIT if out_f32 is None else out_f32, out_f32 is not None,
-            _NO_U8 if out_u8 is None else out_u8, out_u8 is not None, ip, fp)
+            _NO_U32 if out_u8 is None else out_u8.view(np.uint32).reshape(rect.h, rect.w), out_u8 is not None, ip, fp)
     work = rect.h * rect.w * (len(ops) + 1)
     if work < PARALLEL_WORK:
         K.composite_band(0, rect.h, *args)
@@ -129,5 +129,5 @@ def warm_up() -> None:
     composite_bgra(rect, ops, composite(rect, ops, None))
     lerp(buf, buf.copy(), rect, 0.5, None)
     ip, fp, keep = _tables(rect, ops)
-    K.composite_rows(rect.h, rect.w, buf, True, buf, True, _NO_U8, False, ip, fp)
+    K.composite_rows(rect.h, rect.w, buf, True, buf, True, _NO_U32, False, ip, fp)
     del keep
