@@ -7,13 +7,17 @@ import sys
 import threading
 
 
-def warm_up_in_background() -> threading.Thread | None:
-    """Compile the render kernels off the GUI thread, so the first paint does not wait for numba."""
-    try:
-        from editor.render import warm_up
-    except ImportError:
-        return None
-    thread = threading.Thread(target=warm_up, name="numba-warm-up", daemon=True)
+def _warm_up_kernels() -> None:
+    from editor.paint import warm_up as warm_up_paint
+    from editor.render import warm_up as warm_up_render
+
+    warm_up_render()
+    warm_up_paint()
+
+
+def warm_up_in_background() -> threading.Thread:
+    """Compile the render and brush kernels off the GUI thread, so the first paint and stroke do not wait for numba."""
+    thread = threading.Thread(target=_warm_up_kernels, name="numba-warm-up", daemon=True)
     thread.start()
     return thread
 

@@ -53,7 +53,10 @@ class ColorSwatch(QWidget):
         self._changed()
 
     def reset(self) -> None:
-        self.window.foreground, self.window.background = QColor(Qt.GlobalColor.black), QColor(Qt.GlobalColor.white)
+        """Black on white; white on black while a mask is edited, as Photoshop does (a brush then reveals)."""
+        black, white = QColor(Qt.GlobalColor.black), QColor(Qt.GlobalColor.white)
+        on_mask = self.window.document.edit_mask
+        self.window.foreground, self.window.background = (white, black) if on_mask else (black, white)
         self._changed()
 
     def _changed(self) -> None:
