@@ -25,6 +25,9 @@ from .compositor import Compositor, Target, render
 from .plan import Op, Source, feather_radius
 
 TILE = 256
+# Larger renders (a full frame) go straight through the compositor: filling caches for
+# them would cost more than it saves; caches fill as small dirty rects come in.
+LARGE_RECT = 16 * TILE * TILE
 # Properties of the active node that leave the caches (which never include it) valid.
 _LIVE_PROPERTIES = {"opacity", "blend_mode", "visible", "name", "locked", "alpha_locked", "x", "y", "expanded"}
 
@@ -159,9 +162,9 @@ class Renderer:
     def render(self, rect: Rect | None = None) -> np.ndarray:
         """The same pixels as `render(doc, rect)`, drawn through the caches when they apply."""
         plan = self.plan
-        if plan is None:
-            return render(self.doc, rect, backend=self.backend_name)
         rect = self.doc.canvas if rect is None else Rect(*rect)
+        if plan is None or rect.w * rect.h > LARGE_RECT:
+            return render(self.doc, rect, backend=self.backend_name)
         inside = rect.intersect(self.doc.canvas)
         if inside != rect:
             out = np.zeros((rect.h, rect.w, 4), np.uint8)
