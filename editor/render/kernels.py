@@ -187,23 +187,29 @@ def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul
             _over_u8(acc, a0 + c, p, np.float32(p >> B24) * scale)
 
 
+@njit(inline="always", fastmath=True)
+def _over_f32(acc, i, buf, j, k):
+    t = ONE - buf[j + U3] * k
+    acc[0, i] = buf[j] * k + acc[0, i] * t
+    acc[1, i] = buf[j + U1] * k + acc[1, i] * t
+    acc[2, i] = buf[j + U2] * k + acc[2, i] * t
+    acc[3, i] = buf[j + U3] * k + acc[3, i] * t
+
+
 @njit(fastmath=True)
 def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_kind, mx, m_add, m_mul):
-    """A premultiplied buffer (a group, a cache) in normal mode: plain source-over."""
+    """A premultiplied buffer (a group, a cache tile) in normal mode: plain source-over.
+    One loop per mask kind, so each stays branch-free."""
     n, a0, s0, k0 = uint64(c1 - c0), uint64(c0), uint64(c0 + sx), uint64(c0 + mx)
-    for c in range(n):
-        k = opacity
-        if mask_kind == MASK_U8:
-            k *= m_add + m_mul * mask_u8[k0 + c]
-        elif mask_kind == MASK_F32:
-            k *= mask_f32[k0 + c]
-        i = a0 + c
-        j = (s0 + c) * U4
-        t = ONE - buf[j + U3] * k
-        acc[0, i] = buf[j] * k + acc[0, i] * t
-        acc[1, i] = buf[j + U1] * k + acc[1, i] * t
-        acc[2, i] = buf[j + U2] * k + acc[2, i] * t
-        acc[3, i] = buf[j + U3] * k + acc[3, i] * t
+    if mask_kind == MASK_U8:
+        for c in range(n):
+            _over_f32(acc, a0 + c, buf, (s0 + c) * U4, opacity * (m_add + m_mul * mask_u8[k0 + c]))
+    elif mask_kind == MASK_F32:
+        for c in range(n):
+            _over_f32(acc, a0 + c, buf, (s0 + c) * U4, opacity * mask_f32[k0 + c])
+    else:
+        for c in range(n):
+            _over_f32(acc, a0 + c, buf, (s0 + c) * U4, opacity)
 
 
 @njit(fastmath=True)
