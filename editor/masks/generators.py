@@ -29,6 +29,8 @@ from editor.core.history import Command
 from .chroma import ChromaKeyParams, chroma_key, despill
 from .color_range import ColorRangeParams, color_range
 from .luminance import LuminanceParams, luminance_mask
+from .object_select import ObjectSelectParams, object_select
+from .refine import RefineParams, refine_edge
 
 Generator = Callable[[np.ndarray, dict[str, Any]], np.ndarray]
 
@@ -42,15 +44,8 @@ def _color_range(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
 
 
 def _object(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-    from .object_select import (  # GrabCut pulls in more; load on use
-        ObjectSelectParams,
-        object_select,
-    )
-
     mask = object_select(pixels, ObjectSelectParams.from_dict(params))
     if params.get("refine_edge"):
-        from .refine import RefineParams, refine_edge
-
         mask, _ = refine_edge(pixels, mask, RefineParams())
     return mask
 
@@ -61,8 +56,6 @@ def _luminance(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
 
 def _refine_edge(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     """Refine edge re-runs the generator it refined (`base`), then refines its result."""
-    from .refine import RefineParams, refine_edge
-
     if not params.get("base"):
         raise ValueError("this refined mask was painted, not generated: there is nothing to re-run")
     mask, _ = refine_edge(pixels, generate(pixels, params["base"]), RefineParams.from_dict(params))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
 from editor.core import Layer
-from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams
+from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, despill
 from editor.masks.color_range import ColorRangeParams
 from editor.masks.generators import apply_to_layer, generate, to_selection
 from editor.masks.luminance import LuminanceParams
@@ -41,6 +42,8 @@ class ChromaKeyDialog(GeneratorDialog):
         self.despill_mode = QComboBox()
         self.despill_mode.addItems(DESPILL_MODES)
         self.despill_mode.setCurrentText(p.despill_mode)
+        self.despill.toggled.connect(lambda _c: self.redraw())
+        self.despill_mode.currentTextChanged.connect(lambda _t: self.redraw())
         for label, widget in (("Key", self.key), ("Tolerance", self.tolerance), ("Softness", self.softness),
                               ("", self.even_light), ("", self.despill), ("Despill limit", self.despill_mode)):
             self.form.addRow(label, widget)
@@ -56,6 +59,12 @@ class ChromaKeyDialog(GeneratorDialog):
         if self.key.findText(colour) < 0:
             self.key.addItem(colour)
         self.key.setCurrentText(colour)
+
+    def preview_pixels(self) -> np.ndarray:
+        """With despill on, the preview shows the despilled colours OK will write."""
+        if not self.despill.isChecked():
+            return self.small[..., :3]
+        return despill(self.small, self.key.currentText(), self.despill_mode.currentText())[..., :3]
 
     def params(self) -> dict[str, Any]:
         return ChromaKeyParams(self.key.currentText(), self.tolerance.value(), self.softness.value(),
