@@ -8,15 +8,17 @@ import threading
 
 
 def _warm_up_kernels() -> None:
+    from editor.masks.warmup import warm_up as warm_up_masks
     from editor.paint import warm_up as warm_up_paint
     from editor.render import warm_up as warm_up_render
 
     warm_up_render()
     warm_up_paint()
+    warm_up_masks()
 
 
 def warm_up_in_background() -> threading.Thread:
-    """Compile the render and brush kernels off the GUI thread, so the first paint and stroke do not wait for numba."""
+    """Compile the render, brush and mask kernels off the GUI thread, so the first paint and stroke do not wait for numba."""
     thread = threading.Thread(target=_warm_up_kernels, name="numba-warm-up", daemon=True)
     thread.start()
     return thread
