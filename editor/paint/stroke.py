@@ -21,9 +21,14 @@ class PaintRefused(Exception):
     """The target cannot be painted (locked, no mask, no pixels); the message says why."""
 
 
-def paint_target(doc: Document) -> str:
-    """What the brush paints on the active layer right now: "mask" or "pixels"."""
-    return "mask" if doc.edit_mask else "pixels"
+def paint_target(doc: Document) -> tuple[Node | None, str]:
+    """What a brush stroke paints now: (node, "mask" or "pixels").
+
+    The quick mask while it is on (Q), else the active layer's mask or pixels.
+    """
+    if doc.quick_mask is not None:
+        return doc.quick_mask, "mask"
+    return doc.active, "mask" if doc.edit_mask else "pixels"
 
 
 def check_paintable(node: Node | None, target: str) -> None:
@@ -43,7 +48,7 @@ def check_paintable(node: Node | None, target: str) -> None:
 class Stroke:
     """A stroke in progress.
 
-    target: "mask" or "pixels" (None: what `doc.edit_mask` says).
+    target: "mask" or "pixels" (None: what `paint_target` says).
     paint: a mask value 0..255 (255 shows, also on an inverted mask), or an
         (r, g, b[, a]) colour for pixels. The
         eraser passes the background here: on a mask it paints that value,
@@ -54,7 +59,7 @@ class Stroke:
 
     def __init__(self, doc: Document, node: Node, target: str | None, brush: Brush,
                  paint: int | Sequence[int], *, eraser: bool = False) -> None:
-        target = target or paint_target(doc)
+        target = target or paint_target(doc)[1]
         if target not in ("mask", "pixels"):
             raise ValueError("target must be 'mask' or 'pixels'")
         check_paintable(node, target)

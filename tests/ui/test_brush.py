@@ -245,3 +245,19 @@ def test_in_the_main_window_the_brush_paints_the_foreground_and_its_options_show
     mid = layer.pixels[540 - oy, 950 - ox]
     assert mid.tolist() == [200, 10, 20, 255]
     assert doc.history.labels()[-1] == "Brush"
+
+
+def test_in_quick_mask_the_brush_paints_the_selection_not_the_layer(qtbot):
+    from editor.masks.selection.quickmask import toggle_quick_mask
+    from tests.ui.conftest import mouse_drag
+
+    doc, layer = masked_doc()
+    layer_mask = layer.mask.data.copy()
+    toggle_quick_mask(doc)  # no selection: quick mask starts with nothing selected
+    canvas, host, tool = with_tool(qtbot, doc, brush=Brush(size=20, hardness=1.0))
+    mouse_drag(canvas, widget_point(canvas, 40, 100), widget_point(canvas, 200, 100))
+    quick = doc.quick_mask.mask.data
+    assert quick[100, 120] == 255 and quick[20, 120] == 0  # host.foreground is white: selects
+    np.testing.assert_array_equal(layer.mask.data, layer_mask)
+    toggle_quick_mask(doc)
+    assert doc.selection.data[100, 120] == 255 and doc.selection.data[20, 120] == 0

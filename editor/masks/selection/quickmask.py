@@ -3,7 +3,8 @@
 While it is on, `doc.quick_mask` is a plain `Node` outside the layer tree
 whose `mask.data` (255 selected, 0 not) holds the selection, and
 `doc.selection` is None, so painting is not confined by it. The brush paints
-that mask through the usual `PixelEdit` undo (its offset is (0, 0)); the
+that mask (`editor.paint.paint_target` returns it) through the usual `PixelEdit`
+undo (its offset is (0, 0)); the
 canvas shows it as a red overlay where it is not selected. Q again turns the
 mask back into the selection. Entering and leaving are one undo step each,
 as in GIMP and Photoshop; with no selection, quick mask starts all red
@@ -33,16 +34,6 @@ class SetQuickMask(Command):
 
     def nbytes(self) -> int:
         return sum(n.mask.data.nbytes for n in (self.node, self.old) if n is not None and n.mask is not None)
-
-
-def paint_target(doc: Document) -> tuple[Node | None, str]:
-    """What a brush stroke paints now: (node, "mask" or "pixels").
-
-    The quick mask when it is on, else the active layer's mask or pixels.
-    """
-    if doc.quick_mask is not None:
-        return doc.quick_mask, "mask"
-    return doc.active, "mask" if doc.edit_mask else "pixels"
 
 
 def enter_quick_mask(doc: Document) -> Node:

@@ -87,7 +87,7 @@ class BrushTool(Tool):
 
     def _paint(self, doc: Document) -> int | tuple[int, int, int]:
         colour = self._colour()
-        if paint_target(doc) == "mask":
+        if paint_target(doc)[1] == "mask":
             return _gray(colour)
         return colour.red(), colour.green(), colour.blue()
 
@@ -102,13 +102,13 @@ class BrushTool(Tool):
             self._pick(pos)
             return
         doc = self.document
-        target = paint_target(doc)
+        node, target = paint_target(doc)
         try:
-            check_paintable(doc.active, target)
+            check_paintable(node, target)
         except PaintRefused as refusal:
             self.host.show_status(str(refusal))
             return
-        self.stroke = Stroke(doc, doc.active, target, self.brush, self._paint(doc), eraser=self.eraser)
+        self.stroke = Stroke(doc, node, target, self.brush, self._paint(doc), eraser=self.eraser)
         if event.has(Qt.KeyboardModifier.ShiftModifier) and self.last_point is not None:
             self.stroke.add_point(*self.last_point, event.pressure)
             self.stroke.line_to(pos.x(), pos.y(), event.pressure)
@@ -145,8 +145,8 @@ class BrushTool(Tool):
         """Alt+click: the mask value under the pointer when editing a mask, else the composite colour."""
         doc = self.document
         x, y = math.floor(pos.x()), math.floor(pos.y())
-        node = doc.active
-        if paint_target(doc) == "mask" and node is not None and node.mask is not None:
+        node, target = paint_target(doc)
+        if target == "mask" and node is not None and node.mask is not None:
             ox, oy = node.offset
             h, w = node.mask.shape
             if not (0 <= x - ox < w and 0 <= y - oy < h):

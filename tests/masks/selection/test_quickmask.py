@@ -2,7 +2,8 @@ import numpy as np
 
 from editor.core.ops import edit_array
 from editor.masks.selection import ops
-from editor.masks.selection.quickmask import paint_target, toggle_quick_mask
+from editor.masks.selection.quickmask import toggle_quick_mask
+from editor.paint import paint_target
 from tests.core.helpers import snapshot
 from tests.masks.selection.test_ops import blank_doc
 
