@@ -1,10 +1,12 @@
-"""PyInstaller runtime hook: give numba a writable cache of Veil's own before any kernel is compiled.
+"""PyInstaller runtime hook: numba's kernel cache and Python's bytecode go to the user's cache.
 
-A frozen app lives in a folder users often cannot write (/opt, Program Files), so numba's default of
-caching beside the source fails there. The kernels' sources are bundled (see veil.spec), which lets
-numba's user-provided locator key each function to NUMBA_CACHE_DIR. The folder is per Veil version;
-within it numba still checks the executable's hash, which changes with every build (the Python code
-is archived inside it), so a rebuilt Veil never loads stale machine code.
+An installed app often lives where users cannot write (/opt, Program Files), and nothing should be
+written into it anyway. The modules holding `cache=True` kernels are bundled as plain .py files
+(see veil.spec), so their code objects carry real absolute paths, which numba needs to key its
+cache; this hook points numba at a folder of Veil's own, one per build, so a rebuilt Veil never
+loads machine code compiled from older sources. The .pyc files of those modules go to the same
+cache through `sys.pycache_prefix` (PyInstaller's bootloader turns bytecode writing off, which
+would recompile Veil's sources at every start).
 """
 
 import os
@@ -20,12 +22,12 @@ def _user_cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
-def _set_numba_cache_dir() -> None:
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return  # the user chose a place; respect it
-    from editor import __version__
+def _configure_caches() -> None:
+    build_id = (Path(sys._MEIPASS) / "veil-build-id").read_text(encoding="ascii").strip()
+    cache = _user_cache_root() / "veil" / build_id
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache / "numba"))  # a user's own choice wins
+    sys.pycache_prefix = str(cache / "pycache")
+    sys.dont_write_bytecode = False
 
-    os.environ["NUMBA_CACHE_DIR"] = str(_user_cache_root() / "veil" / "numba" / __version__)
 
-
-_set_numba_cache_dir()
+_configure_caches()
