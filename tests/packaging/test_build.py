@@ -23,7 +23,8 @@ pytestmark = pytest.mark.package
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist" / "veil"
 SAMPLE = ROOT / "resources" / "samples" / "sample.ora"
-SOURCES = ("editor", "packaging", "resources", "pyproject.toml")
+SOURCES = ("editor", "resources", "pyproject.toml",  # what goes into the build; docs and tools do not
+           "packaging/veil.spec", "packaging/launch.py", "packaging/rthook_numba_cache.py")
 
 
 def _newest_source_mtime() -> float:
