@@ -87,7 +87,8 @@ class ColorRangeDialog(GeneratorDialog):
         self.form.addRow("Fuzziness", self.fuzziness)
         self.form.addRow("Samples", self.samples_label)
         self.form.addRow("Result", self.output)
-        self.view_mode.setCurrentText("Matte")
+        # With nothing sampled yet the matte is black: show the photo so there is something to click.
+        self.view_mode.setCurrentText("Matte" if self.range.samples else "Overlay")
         self.preview.pressed.connect(self.sample)
         self._show_samples()
 
