@@ -4,10 +4,21 @@ The keyer is a colour-difference keyer (the family of Keylight and Nuke's
 IBK): a pixel's screen strength is how far its key channel rises above the
 larger of the other two, relative to the backdrop's own. Because a mixed
 pixel is a linear blend of foreground and backdrop, its strength falls
-linearly with coverage, so a linear ramp between `lo` and `hi` gives a true
-soft alpha for hair and motion blur instead of a hard cut. Foreground
-colours whose key channel does not dominate (skin, yellow, cyan next to a
-green screen) have strength <= 0 and stay opaque.
+linearly with coverage: alpha = 1 - strength / backdrop strength unmixes it
+against the local backdrop (the default: tolerance 0, softness 1), a true
+soft alpha for hair and motion blur instead of a hard cut; tolerance and
+softness squeeze that ramp for a harder key. Foreground colours whose key
+channel does not dominate (skin, yellow, cyan next to a green screen) have
+strength <= 0 and stay opaque.
+
+Unmixing is unbiased but passes the sensor noise through (about 0.05 of
+alpha at sigma 3), which over a whole screen would leave a faint veil that
+costs more than all the edges together. `clean` removes it without a ramp
+that biases the edges: a pixel whose 3x3 neighbourhood averages within
+`clean` of pure screen snaps to 0, within `clean` of opaque to 1. The mean
+of nine pixels has a third of the noise, while a 1-px strand at half
+coverage still lifts its neighbourhood above the threshold and keeps its
+unmixed alpha.
 
 Backdrops are never evenly lit. `even_light` divides the strength by a
 smooth estimate of the local backdrop strength (sampled on a coarse grid,
@@ -32,25 +43,28 @@ from .words import as_words, channel_shift
 
 PRESET_KEYS = {"green": 1, "blue": 2}  # preset name -> key channel (RGB index)
 GRID_CELLS = 128  # samples of the backdrop-strength map along the long side
+KEY_BLOCK_ROWS = 64  # rows per parallel work item of the key kernel
 DESPILL_MODES = ("max", "average")
 
 
 @dataclass
 class ChromaKeyParams:
     key: str = "green"  # "green", "blue" or "#RRGGBB"
-    tolerance: float = 0.15  # strength within this of the backdrop's is fully keyed out
-    softness: float = 0.75  # width of the soft ramp below that, in units of backdrop strength
+    tolerance: float = 0.0  # strength within this of the backdrop's is fully keyed out
+    softness: float = 1.0  # width of the soft ramp below that (down to strength 0), in backdrop strengths
     even_light: bool = True
     despill: bool = False
     despill_mode: str = "max"
+    clean: float = 0.1  # a 3x3 neighbourhood keyed within this of screen (of opaque) snaps to 0 (to 1)
 
     def to_dict(self) -> dict:
         return {"kind": "chroma-key", "key": self.key, "tolerance": self.tolerance, "softness": self.softness,
-                "even_light": self.even_light, "despill": self.despill, "despill_mode": self.despill_mode}
+                "clean": self.clean, "even_light": self.even_light, "despill": self.despill,
+                "despill_mode": self.despill_mode}
 
     @classmethod
     def from_dict(cls, data: dict) -> ChromaKeyParams:
-        fields = ("key", "tolerance", "softness", "even_light", "despill", "despill_mode")
+        fields = ("key", "tolerance", "softness", "clean", "even_light", "despill", "despill_mode")
         return cls(**{k: data[k] for k in fields if k in data})
 
     def validate(self) -> None:
@@ -59,6 +73,8 @@ class ChromaKeyParams:
             raise ValueError("tolerance must be in [0, 1)")
         if not 0.0 <= self.softness <= 1.0:
             raise ValueError("softness must be in [0, 1]")
+        if not 0.0 <= self.clean < 0.5:
+            raise ValueError("clean must be in [0, 0.5)")
         if self.despill_mode not in DESPILL_MODES:
             raise ValueError(f"despill mode must be one of {', '.join(DESPILL_MODES)}")
 
@@ -84,12 +100,16 @@ def grid_step(shape: tuple[int, ...]) -> int:
     return max(4, max(shape[:2]) // GRID_CELLS)
 
 
-def _strength_grid(pixels: np.ndarray, channel: int) -> np.ndarray:
-    """Raw screen strength on a coarse grid of samples (float32)."""
+def _sample_grid(pixels: np.ndarray, channel: int) -> tuple[np.ndarray, np.ndarray]:
+    """Raw screen strength and key-channel value on a coarse grid of samples (float32)."""
     a, b = _others(channel)
     step = grid_step(pixels.shape)
     grid = pixels[step // 2 :: step, step // 2 :: step].astype(np.float32)
-    return grid[..., channel] - np.maximum(grid[..., a], grid[..., b])
+    return grid[..., channel] - np.maximum(grid[..., a], grid[..., b]), grid[..., channel]
+
+
+def _strength_grid(pixels: np.ndarray, channel: int) -> np.ndarray:
+    return _sample_grid(pixels, channel)[0]
 
 
 def backdrop_strength(pixels: np.ndarray, channel: int, picked: tuple[int, int, int] | None) -> float:
@@ -104,8 +124,14 @@ def backdrop_strength(pixels: np.ndarray, channel: int, picked: tuple[int, int, 
 
 def backdrop_map(pixels: np.ndarray, channel: int, reference: float) -> np.ndarray:
     """Local backdrop strength on the coarse grid, with the subject's holes inpainted, smoothed."""
-    s = _strength_grid(pixels, channel)
-    holes = (s < 0.6 * reference).astype(np.uint8)
+    s, k = _sample_grid(pixels, channel)
+    # A backdrop sample is one as saturated as the screen, however brightly lit: strength over the
+    # key channel is the screen's chromaticity and does not change with light. (Strength alone
+    # would take a dark corner for a hole and fill it from the bright centre, a veil over it.)
+    screen = s > 0.5 * max(float(np.percentile(s, 99)), 1.0)
+    saturation = s / np.maximum(k, 1.0)
+    typical = float(np.median(saturation[screen])) if screen.any() else 1.0
+    holes = ((saturation < 0.8 * typical) | (s <= 0)).astype(np.uint8)
     if holes.all():
         return np.full(s.shape, reference, np.float32)
     # Inpaint in 8-bit relative to 2x the reference, which keeps 1/128 precision.
@@ -117,42 +143,79 @@ def backdrop_map(pixels: np.ndarray, channel: int, reference: float) -> np.ndarr
     return np.maximum(filled, 0.25 * reference).astype(np.float32)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, out):  # pragma: no cover - compiled
-    """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
-    the key channel and the other two (one load per pixel instead of three)."""
-    h, w = out.shape
+@njit(cache=True, fastmath=True)
+def _ramp_row(words, y, sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, row):  # pragma: no cover - compiled
+    """Row y's alpha on the ramp, clamped to [0, 1], into `row` (float32)."""
     gh, gw = grid.shape
+    gy = (y + 0.5) / step - 0.5
+    y0 = min(max(int(np.floor(gy)), 0), gh - 1)
+    y1 = min(y0 + 1, gh - 1)
+    fy = np.float32(min(max(gy - y0, 0.0), 1.0))
+    # alpha = hi/ramp - (k - o) * scale with scale = 1 / (ramp * backdrop strength), interpolated
+    # bilinearly; columns between two grid samples form a run, so the loops stay contiguous.
+    previous = inv_ramp / (grid[y0, 0] + (grid[y1, 0] - grid[y0, 0]) * fy)
+    for gx in range(gw):
+        nxt = inv_ramp / (grid[y0, min(gx + 1, gw - 1)] + (grid[y1, min(gx + 1, gw - 1)] - grid[y0, min(gx + 1, gw - 1)]) * fy)
+        rise = nxt - previous
+        for x in range(starts[gx], starts[gx + 1]):
+            scale[x] = previous + rise * fxs[x]
+        previous = nxt
+    for x in range(row.shape[0]):
+        v = words[y, x]
+        k = np.int32((v >> sk) & 255)
+        o = max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255))
+        row[x] = min(max(offset - np.float32(k - o) * scale[x], np.float32(0.0)), np.float32(1.0))
+
+
+@njit(parallel=True, cache=True, fastmath=True)
+def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, out):  # pragma: no cover - compiled
+    """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
+    the key channel and the other two (one load per pixel instead of three). Rows go in
+    blocks with a ring of three ramp rows, so the 3x3 mean costs no second pass."""
+    h, w = out.shape
+    gw = grid.shape[1]
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
     offset = np.float32(hi) * inv_ramp
-    # Bilinear weights into the backdrop grid (sample k sits at pixel k*step + step/2), per column once.
-    x0s = np.empty(w, np.int64)
-    x1s = np.empty(w, np.int64)
+    low, high = np.float32(9.0 * clean), np.float32(9.0 * (1.0 - clean))  # against 3x3 sums
+    # Bilinear weights into the backdrop grid (sample k sits at pixel k*step + step/2), per column
+    # once: columns starts[g]..starts[g+1] lie between samples g and g+1, at fraction fxs.
+    starts = np.zeros(gw + 1, np.int64)
     fxs = np.empty(w, np.float32)
     for x in range(w):
         gx = (x + 0.5) / step - 0.5
         x0 = min(max(int(np.floor(gx)), 0), gw - 1)
-        x0s[x] = x0
-        x1s[x] = min(x0 + 1, gw - 1)
+        starts[x0 + 1] = x + 1
         fxs[x] = min(max(gx - x0, 0.0), 1.0)
-    for y in prange(h):
-        gy = (y + 0.5) / step - 0.5
-        y0 = min(max(int(np.floor(gy)), 0), gh - 1)
-        y1 = min(y0 + 1, gh - 1)
-        fy = np.float32(min(max(gy - y0, 0.0), 1.0))
-        # alpha = hi/ramp - (k - o) * scale with scale = 1 / (ramp * backdrop strength), interpolated.
-        coarse = np.empty(gw, np.float32)
-        for gx in range(gw):
-            coarse[gx] = inv_ramp / (grid[y0, gx] + (grid[y1, gx] - grid[y0, gx]) * fy)
+    for g in range(1, gw + 1):
+        starts[g] = max(starts[g], starts[g - 1])
+    blocks = (h + KEY_BLOCK_ROWS - 1) // KEY_BLOCK_ROWS
+    for bi in prange(blocks):
+        first = bi * KEY_BLOCK_ROWS
+        last = min(h, first + KEY_BLOCK_ROWS)
+        rows = np.empty((3, w), np.float32)
         scale = np.empty(w, np.float32)
-        for x in range(w):
-            scale[x] = coarse[x0s[x]] * (1 - fxs[x]) + coarse[x1s[x]] * fxs[x]
-        for x in range(w):
-            v = words[y, x]
-            k = np.int32((v >> sk) & 255)
-            o = max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255))
-            alpha = min(max(offset - np.float32(k - o) * scale[x], np.float32(0.0)), np.float32(1.0))
-            out[y, x] = np.uint8(alpha * np.float32(255.0) + np.float32(0.5))
+        column = np.empty(w + 2, np.float32)
+        _ramp_row(words, max(first - 1, 0), sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, rows[0])
+        _ramp_row(words, first, sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, rows[1])
+        for y in range(first, last):
+            i = y - first
+            above, here, below = rows[i % 3], rows[(i + 1) % 3], rows[(i + 2) % 3]
+            _ramp_row(words, min(y + 1, h - 1), sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, below)
+            if clean <= 0:
+                for x in range(w):
+                    out[y, x] = np.uint8(here[x] * np.float32(255.0) + np.float32(0.5))
+                continue
+            # Padded by one column each side so the 3x3 sum has no clamped index (it vectorises).
+            for x in range(w):
+                column[x + 1] = above[x] + here[x] + below[x]
+            column[0] = column[1]
+            column[w + 1] = column[w]
+            for x in range(w):
+                total = column[x] + column[x + 1] + column[x + 2]
+                alpha = here[x]
+                alpha = np.float32(0.0) if total < low else alpha
+                alpha = np.float32(1.0) if total > high else alpha
+                out[y, x] = np.uint8(alpha * np.float32(255.0) + np.float32(0.5))
 
 
 @njit(parallel=True, cache=True)
@@ -182,10 +245,10 @@ def chroma_key(pixels: np.ndarray, params: ChromaKeyParams) -> np.ndarray:
     else:
         grid = np.full((1, 1), reference, np.float32)
     hi = 1.0 - params.tolerance
-    lo = hi - params.softness
+    lo = max(hi - params.softness, 0.0)  # the ramp never reaches past pure foreground (strength 0)
     out = np.empty(pixels.shape[:2], np.uint8)
     shift = [channel_shift(c) for c in (channel, a, b)]
-    _key_kernel(as_words(pixels), shift[0], shift[1], shift[2], grid, float(step), hi, lo, out)
+    _key_kernel(as_words(pixels), shift[0], shift[1], shift[2], grid, float(step), hi, lo, params.clean, out)
     return out
 
 

@@ -14,14 +14,18 @@ def hard_hsv_key(image: np.ndarray, key: str) -> np.ndarray:
     return 255 - cv2.inRange(hsv, *HSV_SCREEN[key])
 
 
+# SAD at least this many times lower than the hard HSV key (the 24 MP benchmark asks 3x of green).
+SAD_RATIO = {"green": 2.8, "blue": 2.0}
+
+
 @pytest.mark.parametrize("key", ["green", "blue"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_soft_key_beats_a_hard_hsv_key(key, seed):
     scene = screen_scene(400, 600, seed, key)
     alpha = chroma_key(scene.image, ChromaKeyParams(key=key))
     ours, baseline = sad(alpha, scene.alpha), sad(hard_hsv_key(scene.image, key), scene.alpha)
-    assert ours * 1.6 < baseline, (ours, baseline)
-    assert mse(alpha, scene.alpha) < 0.004
+    assert ours * SAD_RATIO[key] < baseline, (ours, baseline)
+    assert mse(alpha, scene.alpha) < 0.0008
     # The matte is clean where the truth is: the screen keyed out, the subject kept.
     assert alpha[scene.alpha == 0].mean() < 1.0
     assert alpha[scene.alpha == 1].mean() > 254.0
@@ -34,6 +38,31 @@ def test_even_light_keys_the_dark_corners():
     even = chroma_key(scene.image, ChromaKeyParams(even_light=True))
     flat = chroma_key(scene.image, ChromaKeyParams(even_light=False))
     assert sad(even, scene.alpha) < sad(flat, scene.alpha)
+
+
+@pytest.mark.parametrize("seed", [0, 4])
+def test_clean_snaps_the_noise_veil_without_losing_strands(seed):
+    scene = screen_scene(400, 600, seed, "green")
+    raw = chroma_key(scene.image, ChromaKeyParams(clean=0.0))
+    clean = chroma_key(scene.image, ChromaKeyParams())
+    screen, strands = scene.alpha == 0, (scene.alpha > 0.3) & (scene.alpha < 0.7)
+    assert raw[screen].mean() > 3.0 and clean[screen].mean() < 0.1  # noise unmixes to a faint veil
+    assert (clean[screen] == 0).mean() > 0.999
+    assert sad(clean, scene.alpha) * 4 < sad(raw, scene.alpha)
+    # Half-covered pixels keep their unmixed alpha: neither snapped to 0 nor to 1.
+    assert ((clean[strands] > 0) & (clean[strands] < 255)).mean() > 0.95
+
+
+def test_default_key_unmixes_a_linear_blend():
+    """A grey subject blended over the screen keys to its coverage (no ramp bias), even under noise."""
+    rng = np.random.default_rng(0)
+    mix = np.linspace(0, 1, 101, dtype=np.float32)
+    row = mix[:, None] * 128 + (1 - mix[:, None]) * np.array([40, 175, 75], np.float32)
+    pixels = np.repeat(row[None], 64, axis=0) + rng.normal(0, 3, (64, 101, 3))
+    alpha = chroma_key(np.clip(pixels + 0.5, 0, 255).astype(np.uint8), ChromaKeyParams(key="#28af4b", even_light=False))
+    bias = alpha[:, 15:86].mean(axis=0) / 255 - mix[15:86]
+    assert np.abs(bias).max() < 0.02
+    assert (alpha[:, :5] == 0).all() and (alpha[:, -5:] == 255).all()
 
 
 def test_picked_key_colour_matches_the_preset_on_a_clean_screen():
@@ -98,6 +127,7 @@ def test_cutout_multiplies_the_layer_alpha():
 def test_bad_parameters_are_refused():
     pixels = np.zeros((8, 8, 3), np.uint8)
     for params in (ChromaKeyParams(key="#808080"), ChromaKeyParams(key="red"), ChromaKeyParams(tolerance=1.5),
+                   ChromaKeyParams(clean=0.5),
                    ChromaKeyParams(despill_mode="nope")):
         with pytest.raises(ValueError):
             chroma_key(pixels, params)
