@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from types import ModuleType
 
 from . import numpy_backend
@@ -14,11 +15,15 @@ except ImportError:  # numba missing or broken: numpy still renders everything
 
 NAMES = ("numba", "numpy")
 
+# Set while warm_up compiles the kernels: a first compile takes ~30 s with a cold
+# cache, and a render waiting on numba's compile lock would freeze the window.
+_compiling = threading.Event()
+
 
 def get(name: str | None = None) -> ModuleType:
-    """The backend called `name`; None picks the fastest available."""
+    """The backend called `name`; None picks the fastest one ready to run now."""
     if name is None:
-        return _fast or numpy_backend
+        return numpy_backend if _fast is None or _compiling.is_set() else _fast
     if name == "numpy":
         return numpy_backend
     if name == "numba":
@@ -30,3 +35,14 @@ def get(name: str | None = None) -> ModuleType:
 
 def available() -> list[str]:
     return [n for n in NAMES if n == "numpy" or _fast is not None]
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's on-disk cache) the fast kernels; numpy renders meanwhile."""
+    if _fast is None:
+        return
+    _compiling.set()
+    try:
+        _fast.warm_up()
+    finally:
+        _compiling.clear()

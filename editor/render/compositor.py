@@ -174,7 +174,8 @@ def flatten_rgba(doc: Document, *, backend: str | None = None) -> np.ndarray:
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's on-disk cache) the fast kernels; call off the GUI thread."""
-    fast = backends.get()
-    if hasattr(fast, "warm_up"):
-        fast.warm_up()
+    """Compile (or load from numba's on-disk cache) the fast kernels; call off the GUI thread.
+
+    Until it returns, renders that name no backend use numpy, so the window paints at once.
+    """
+    backends.warm_up()

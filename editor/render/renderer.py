@@ -134,7 +134,6 @@ class Renderer:
     def __init__(self, doc: Document, *, backend: str | None = None, max_cache_bytes: int = 256 << 20) -> None:
         self.doc = doc
         self.backend_name = backend
-        self.backend = backends.get(backend)
         tiles = max(2, max_cache_bytes // (TILE * TILE * 16) // 2)
         self.below, self.above = TileCache(tiles), TileCache(tiles)
         self._plan: CachePlan | None = None
@@ -150,6 +149,11 @@ class Renderer:
         self.below.clear()
         self.above.clear()
         self._plan, self._planned = None, False
+
+    @property
+    def backend(self):
+        """Looked up per render: numpy while the numba kernels compile, numba once they are ready."""
+        return backends.get(self.backend_name)
 
     @property
     def plan(self) -> CachePlan | None:
