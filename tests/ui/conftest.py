@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core import Document, Layer
@@ -113,3 +113,18 @@ def activate(qtbot, window) -> None:
     window.activateWindow()
     window.windowHandle().requestActivate()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+
+
+class ToolHost:
+    """What the tools use of the main window: the document, the canvas and the colours."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        self.document = canvas.document
+        self.jobs = None
+        self.foreground = QColor(255, 255, 255)
+        self.background = QColor(0, 0, 0)
+        self.messages: list[str] = []
+
+    def show_status(self, text: str, timeout_ms: int = 3000) -> None:
+        self.messages.append(text)

@@ -13,6 +13,7 @@ from editor.paint import Brush
 from editor.ui.canvas import Canvas
 from editor.ui.tools import TOOL_CLASSES
 from editor.ui.tools.brush import BrushTool, EraserTool
+from tests.ui.conftest import ToolHost as Host
 
 
 @pytest.fixture(autouse=True)
@@ -21,21 +22,6 @@ def private_settings(tmp_path):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
     QSettings().clear()
-
-
-class Host:
-    """What the tools use of the main window: the document, the canvas and the colours."""
-
-    def __init__(self, canvas: Canvas) -> None:
-        self.canvas = canvas
-        self.document = canvas.document
-        self.jobs = None
-        self.foreground = QColor(255, 255, 255)
-        self.background = QColor(0, 0, 0)
-        self.messages: list[str] = []
-
-    def show_status(self, text: str, timeout_ms: int = 3000) -> None:
-        self.messages.append(text)
 
 
 def masked_doc(w=300, h=200, offset=(0, 0)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -15,24 +15,12 @@ from editor.ui.canvas import Canvas
 from editor.ui.tools.lasso import LassoTool, PolygonLassoTool
 from editor.ui.tools.marquee import EllipseMarqueeTool, RectMarqueeTool
 from editor.ui.tools.wand import MagicWandTool
+from tests.ui.conftest import ToolHost as Host
 
 NO = Qt.KeyboardModifier.NoModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 ZOOMS = [1.0, 2.0]
-
-
-class Host:
-    def __init__(self, canvas: Canvas) -> None:
-        self.canvas = canvas
-        self.document = canvas.document
-        self.jobs = None
-        self.foreground = QColor(255, 255, 255)
-        self.background = QColor(0, 0, 0)
-        self.messages: list[str] = []
-
-    def show_status(self, text: str, timeout_ms: int = 3000) -> None:
-        self.messages.append(text)
 
 
 def scene_doc(w=160, h=120):
