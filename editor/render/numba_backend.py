@@ -6,6 +6,7 @@ Importing this module fails when numba is missing; backends.py then falls back t
 from __future__ import annotations
 
 import numpy as np
+from numba import parallel_chunksize
 
 from editor.core import BlendMode, Rect
 
@@ -15,6 +16,7 @@ from .plan import MaskInput, Op, Source
 name = "numba"
 # Below this many pixel-ops a job runs on the calling thread: waking the pool costs more.
 PARALLEL_WORK = 1 << 21
+CHUNK_BANDS = 4  # bands (of K.BAND rows) a thread takes from the queue at a time
 
 MODE_CODES = {
     BlendMode.NORMAL: K.NORMAL, BlendMode.MULTIPLY: K.MULTIPLY, BlendMode.SCREEN: K.SCREEN,
@@ -85,7 +87,10 @@ def _run(rect: Rect, ops: list[Op], acc: np.ndarray | None, out_f32: np.ndarray 
     if work < PARALLEL_WORK:
         K.composite_band(0, rect.h, *args)
     else:
-        K.composite_rows(rect.h, *args)
+        # Bands handed out a few at a time rather than split evenly up front: on a shared
+        # machine a thread that loses its core would otherwise hold up the whole frame.
+        with parallel_chunksize(CHUNK_BANDS):
+            K.composite_rows(rect.h, *args)
     del keep  # the arrays the table points into lived until here
 
 
