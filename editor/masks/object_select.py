@@ -157,9 +157,13 @@ def object_select(
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(0)  # GrabCut seeds its colour models with k-means: the same input gives the same mask
     mode = cv2.GC_INIT_WITH_MASK
+    # The colour models are GMMs with five components each: in Lab, where distance follows perceived
+    # difference, muted clutter and a saturated subject fall into separate components more often
+    # than in RGB, whose k-means start lets a clutter patch share the subject's model.
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2Lab)
     for i in range(params.iterations):
         _check(cancel)
-        cv2.grabCut(small, mask, None, bgd, fgd, 1, mode)
+        cv2.grabCut(lab, mask, None, bgd, fgd, 1, mode)
         mode = cv2.GC_EVAL
         report((i + 1) / steps)
     fg = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.float32)

@@ -8,13 +8,13 @@ from tests.masks.scenes import iou, object_scene
 SIZE = (450, 600)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2, 5])
 def test_rectangle_selects_the_object_at_reduced_scale(seed):
     scene = object_scene(*SIZE, seed)
     progress: list[float] = []
     mask = object_select(scene.image, ObjectSelectParams(rect=scene.rect, work_pixels=60_000), progress=progress.append)
     assert mask.shape == SIZE and mask.dtype == np.uint8
-    assert iou(mask, scene.alpha) > 0.95
+    assert iou(mask, scene.alpha) > 0.97  # the benchmark asks 0.95 at 12 MP
     assert progress == sorted(progress) and progress[-1] == 1.0 and len(progress) >= 5
 
 
