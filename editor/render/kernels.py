@@ -196,6 +196,59 @@ def _normal_u8_row(acc, src, sx, c0, c1, scale, mask, has_mask, mx, m_add, m_mul
 
 
 @njit(inline="always", fastmath=True)
+def _over_u8_values(x0, x1, x2, x3, p, a):
+    k = a * INV255
+    t = ONE - a
+    return (np.float32(p & LOW) * k + x0 * t, np.float32((p >> B8) & LOW) * k + x1 * t,
+            np.float32((p >> B16) & LOW) * k + x2 * t, a + x3 * t)
+
+
+@njit(fastmath=True)
+def _normal_u8_pair_row(acc, c0, n, src1, s1, mask1, m1, add1, mul1, src2, s2, mask2, m2, add2, mul2):
+    """Two uint8 source-over ops over the same columns in one pass: the row buffer is read and
+    written once for both (about a fifth less time than two passes). Arguments as _u8_op_row."""
+    for c in range(n):
+        i = c0 + c
+        p, q = src1[s1 + c], src2[s2 + c]
+        x0, x1, x2, x3 = _over_u8_values(acc[0, i], acc[1, i], acc[2, i], acc[3, i], p,
+                                         _alpha_byte(p) * (add1 + mul1 * np.float32(mask1[m1 + c])))
+        acc[0, i], acc[1, i], acc[2, i], acc[3, i] = _over_u8_values(
+            x0, x1, x2, x3, q, _alpha_byte(q) * (add2 + mul2 * np.float32(mask2[m2 + c])))
+
+
+@njit(inline="always")
+def _is_u8_source_over(ip, k):
+    return ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, SOURCE] == PIXELS and ip[k, MASK_KIND] != MASK_F32
+
+
+@njit(inline="always")
+def _covers(ip, k, r):
+    return ip[k, R0] <= r and r < ip[k, R1]
+
+
+@njit(inline="always", fastmath=True)
+def _u8_op_row(ip, fp, k, r):
+    """Row r of a uint8 source-over op: its pixels (uint32) from the op's first column, its mask
+    bytes likewise, and alpha = byte * (add + mul * mask byte) with opacity, invert and density
+    folded in. Without a mask the source's own bytes stand in, times zero (one branch-free loop)."""
+    scale = fp[k, OPACITY] * INV255
+    src = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W]), np.uint32)[r + ip[k, SY]]
+    if ip[k, MASK_KIND] == MASK_U8:
+        mask = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)[r + ip[k, MY]]
+        m0 = ip[k, C0] + ip[k, MX]
+        density = fp[k, DENSITY]
+        if ip[k, INVERTED]:
+            add, mul = scale, -scale * density * INV255
+        else:
+            add, mul = scale * (ONE - density), scale * density * INV255
+    else:
+        mask = carray(_address(ip[k, SRC_PTR]), (ip[k, SRC_H], ip[k, SRC_W] * 4), np.uint8)[r + ip[k, SY]]
+        m0 = 0
+        add, mul = scale, ZERO
+    return src, uint64(ip[k, C0] + ip[k, SX]), mask, uint64(m0), add, mul
+
+
+@njit(inline="always", fastmath=True)
 def _over_f32(acc, i, buf, j, k):
     t = ONE - buf[j + U3] * k
     acc[0, i] = buf[j] * k + acc[0, i] * t
@@ -285,7 +338,8 @@ def _store_bgra(acc, out):
         r = min(a, max(ZERO, acc[0, c] * F255 + HALF))
         g = min(a, max(ZERO, acc[1, c] * F255 + HALF))
         b = min(a, max(ZERO, acc[2, c] * F255 + HALF))
-        out[c] = uint32(b) | (uint32(g) << B8) | (uint32(r) << B16) | (uint32(a) << B24)
+        # Through int32: a float to uint32 conversion costs twice the instructions.
+        out[c] = uint32(np.int32(b)) | (uint32(np.int32(g)) << B8) | (uint32(np.int32(r)) << B16) | (uint32(np.int32(a)) << B24)
 
 
 @njit(fastmath=True)
@@ -322,8 +376,18 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write
             _load_rgba(init[r].reshape(w * 4), acc)
         else:
             acc[:] = 0
-        for k in range(n):
-            if r < ip[k, R0] or r >= ip[k, R1]:
+        k = 0
+        while k < n:
+            if not _covers(ip, k, r):
+                k += 1
+                continue
+            if (k + 1 < n and _is_u8_source_over(ip, k) and _is_u8_source_over(ip, k + 1) and _covers(ip, k + 1, r)
+                    and ip[k, C0] == ip[k + 1, C0] and ip[k, C1] == ip[k + 1, C1]):
+                src1, s1, mask1, m1, add1, mul1 = _u8_op_row(ip, fp, k, r)
+                src2, s2, mask2, m2, add2, mul2 = _u8_op_row(ip, fp, k + 1, r)
+                _normal_u8_pair_row(acc, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]), src1, s1, mask1, m1,
+                                    add1, mul1, src2, s2, mask2, m2, add2, mul2)
+                k += 2
                 continue
             source, mask_kind = ip[k, SOURCE], ip[k, MASK_KIND]
             # Views of the op's arrays from their addresses (the caller keeps them alive); each
@@ -350,6 +414,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write
                                    mask_f32[mr if mask_kind == MASK_F32 else 0], mask_kind, ip[k, MX], m_add, m_mul)
             else:
                 _generic_row(acc, r, ip[k], fp[k], src_u8, src_f32, mask_u8, mask_f32)
+            k += 1
         if write_f32:
             _save_rgba(acc, out_f32[r].reshape(w * 4))
         if write_u32:
