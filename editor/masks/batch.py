@@ -47,8 +47,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     ck = kinds.add_parser("chroma-key", help="key out a green, blue or picked backdrop")
     common(ck)
     ck.add_argument("--key", default="green", help="green, blue or #RRGGBB (default green)")
-    ck.add_argument("--tolerance", type=float, default=0.15, help="0..1, how much of the backdrop counts as pure screen")
-    ck.add_argument("--softness", type=float, default=0.75, help="0..1, width of the soft edge")
+    # Unset tuning flags take ChromaKeyParams' defaults, the dialog's too: one keyer, the same result headless.
+    ck.add_argument("--tolerance", type=float, help="0..1, how much of the backdrop counts as pure screen")
+    ck.add_argument("--softness", type=float, help="0..1, width of the soft edge")
+    ck.add_argument("--clean", type=float, help="0..1, snap near-screen and near-opaque neighbourhoods to 0 and 1")
     ck.add_argument("--despill", action="store_true", help="remove the key colour's cast (with --apply)")
 
     cr = kinds.add_parser("color-range", help="select colours near one or more samples")
@@ -71,7 +73,8 @@ def params_from_args(args: argparse.Namespace) -> dict[str, Any]:
     from .object_select import ObjectSelectParams
 
     if args.generator == "chroma-key":
-        params = ChromaKeyParams(key=args.key, tolerance=args.tolerance, softness=args.softness, despill=args.despill)
+        tuning = {k: getattr(args, k) for k in ("tolerance", "softness", "clean") if getattr(args, k) is not None}
+        params = ChromaKeyParams(key=args.key, despill=args.despill, **tuning)
         params.validate()
         return params.to_dict()
     if args.generator == "color-range":

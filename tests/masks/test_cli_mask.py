@@ -43,6 +43,15 @@ def test_chroma_key_writes_a_grayscale_mask(screens, tmp_path):
     assert sad(mask, scenes[0].alpha) < 0.1 * scenes[0].alpha.size / 1000
 
 
+def test_default_flags_key_exactly_as_the_dialog_defaults(screens, tmp_path):
+    from editor.masks.chroma import ChromaKeyParams, chroma_key
+
+    folder, scenes = screens
+    out = tmp_path / "mask.png"
+    assert veil("chroma-key", folder / "shot2.png", "--out", out).returncode == 0
+    np.testing.assert_array_equal(cv2.imread(str(out), cv2.IMREAD_UNCHANGED), chroma_key(scenes[2].image, ChromaKeyParams()))
+
+
 def test_apply_with_despill_writes_a_clean_cutout(screens, tmp_path):
     folder, scenes = screens
     out = tmp_path / "cut.png"
