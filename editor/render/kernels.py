@@ -273,6 +273,83 @@ def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_ki
             _over_f32(acc, a0 + c, buf, (s0 + c) * U4, opacity)
 
 
+# blend_separable inlined where the mode is a constant, so each mode's loop folds to its formula.
+_blend_inline = njit(inline="always", fastmath=True)(blend_separable.py_func)
+
+
+@njit(fastmath=True)
+def _blend_plane(mode, b, s, out, n):
+    """B(Cb, Cs) of one channel over n pixels: one plain loop per mode, which LLVM vectorises."""
+    if mode == MULTIPLY:
+        for c in range(n):
+            out[c] = _blend_inline(MULTIPLY, b[c], s[c])
+    elif mode == SCREEN:
+        for c in range(n):
+            out[c] = _blend_inline(SCREEN, b[c], s[c])
+    elif mode == OVERLAY:
+        for c in range(n):
+            out[c] = _blend_inline(OVERLAY, b[c], s[c])
+    elif mode == DARKEN:
+        for c in range(n):
+            out[c] = _blend_inline(DARKEN, b[c], s[c])
+    elif mode == LIGHTEN:
+        for c in range(n):
+            out[c] = _blend_inline(LIGHTEN, b[c], s[c])
+    elif mode == HARD_LIGHT:
+        for c in range(n):
+            out[c] = _blend_inline(HARD_LIGHT, b[c], s[c])
+    elif mode == DIFFERENCE:
+        for c in range(n):
+            out[c] = _blend_inline(DIFFERENCE, b[c], s[c])
+    elif mode == EXCLUSION:
+        for c in range(n):
+            out[c] = _blend_inline(EXCLUSION, b[c], s[c])
+    elif mode == ADD:
+        for c in range(n):
+            out[c] = _blend_inline(ADD, b[c], s[c])
+    else:  # the modes with divisions and roots: one call per pixel
+        for c in range(n):
+            out[c] = blend_separable(mode, b[c], s[c])
+
+
+# Planes of the scratch buffer used by _separable_u8_row.
+S_R, S_G, S_B, B_R, B_G, B_B, S_A, M_R, M_G, M_B = range(10)
+N_SCRATCH = 10
+TINY = np.float32(1e-30)
+
+
+@njit(fastmath=True)
+def _separable_u8_row(acc, scratch, mode, c0, n, src, s0, mask, m0, add, mul):
+    """A uint8 layer in a separable mode (not normal), source-over, in three plain loops:
+    straight source and backdrop into scratch planes, the blend per channel, the composite.
+    Arguments as _u8_op_row; same formulas as _generic_row."""
+    for c in range(n):
+        p = src[s0 + c]
+        i = c0 + c
+        scratch[S_A, c] = _alpha_byte(p) * (add + mul * np.float32(mask[m0 + c]))
+        scratch[S_R, c] = np.float32(p & LOW) * INV255
+        scratch[S_G, c] = np.float32((p >> B8) & LOW) * INV255
+        scratch[S_B, c] = np.float32((p >> B16) & LOW) * INV255
+        # A transparent backdrop has zero colour, so any finite inverse gives zero there.
+        inv = ONE / max(acc[3, i], TINY)
+        scratch[B_R, c] = min(ONE, max(ZERO, acc[0, i] * inv))
+        scratch[B_G, c] = min(ONE, max(ZERO, acc[1, i] * inv))
+        scratch[B_B, c] = min(ONE, max(ZERO, acc[2, i] * inv))
+    for ch in range(3):
+        _blend_plane(mode, scratch[B_R + ch], scratch[S_R + ch], scratch[M_R + ch], n)
+    for c in range(n):
+        i = c0 + c
+        a = scratch[S_A, c]
+        ab = acc[3, i]
+        t = ONE - a
+        w = a * ab
+        u = a - w
+        acc[0, i] = u * scratch[S_R, c] + acc[0, i] * t + w * scratch[M_R, c]
+        acc[1, i] = u * scratch[S_G, c] + acc[1, i] * t + w * scratch[M_G, c]
+        acc[2, i] = u * scratch[S_B, c] + acc[2, i] * t + w * scratch[M_B, c]
+        acc[3, i] = a + ab * t
+
+
 @njit(fastmath=True)
 def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
     """Any op: every blend mode, fills, buffers, atop; one pixel at a time."""
@@ -371,6 +448,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write
     thread pool would cost more than the work. out_u32: BGRA pixels as uint32 (h, w)."""
     n = ip.shape[0]
     acc = np.empty((4, padded_width(w)), np.float32)
+    scratch = np.empty((N_SCRATCH, padded_width(w)), np.float32)
     for r in range(y0, y1):
         if has_init:
             _load_rgba(init[r].reshape(w * 4), acc)
@@ -388,6 +466,14 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write
                 _normal_u8_pair_row(acc, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]), src1, s1, mask1, m1,
                                     add1, mul1, src2, s2, mask2, m2, add2, mul2)
                 k += 2
+                continue
+            mode = ip[k, MODE]
+            if (mode != NORMAL and (mode < HUE or mode > LUMINOSITY) and ip[k, SOURCE] == PIXELS
+                    and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32):
+                src, s0, mask, m0, add, mul = _u8_op_row(ip, fp, k, r)
+                _separable_u8_row(acc, scratch, mode, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]),
+                                  src, s0, mask, m0, add, mul)
+                k += 1
                 continue
             source, mask_kind = ip[k, SOURCE], ip[k, MASK_KIND]
             # Views of the op's arrays from their addresses (the caller keeps them alive); each
