@@ -62,6 +62,9 @@ def bench_canvas_frame_24mp():
         """What a naive canvas does: scale the whole level-0 composite into the view every frame."""
 
         def paintEvent(self, event):
+            if self.source is None:  # shown before its document is set
+                super().paintEvent(event)
+                return
             p = QPainter(self)
             p.fillRect(event.rect(), BACKGROUND)
             image, _ = self.source.level_image(0)
