@@ -53,18 +53,53 @@ def _hard_light(b, s):
     return _screen(b, 2 * s - 1)
 
 
+@njit(inline="always", fastmath=True)
+def _overlay(b, s):
+    return _hard_light(s, b)
+
+
+@njit(inline="always", fastmath=True)
+def _multiply(b, s):
+    return b * s
+
+
+@njit(inline="always", fastmath=True)
+def _darken(b, s):
+    return min(b, s)
+
+
+@njit(inline="always", fastmath=True)
+def _lighten(b, s):
+    return max(b, s)
+
+
+@njit(inline="always", fastmath=True)
+def _difference(b, s):
+    return abs(b - s)
+
+
+@njit(inline="always", fastmath=True)
+def _exclusion(b, s):
+    return b + s - 2 * b * s
+
+
+@njit(inline="always", fastmath=True)
+def _add(b, s):
+    return min(np.float32(1), b + s)
+
+
 @njit(fastmath=True)
 def blend_separable(mode, b, s):
     if mode == MULTIPLY:
-        return b * s
+        return _multiply(b, s)
     if mode == SCREEN:
         return _screen(b, s)
     if mode == OVERLAY:
-        return _hard_light(s, b)
+        return _overlay(b, s)
     if mode == DARKEN:
-        return min(b, s)
+        return _darken(b, s)
     if mode == LIGHTEN:
-        return max(b, s)
+        return _lighten(b, s)
     if mode == COLOR_DODGE:
         if b <= EDGE:
             return np.float32(0)
@@ -88,11 +123,11 @@ def blend_separable(mode, b, s):
             return b - (1 - 2 * s) * b * (1 - b)
         return b + (2 * s - 1) * (d - b)
     if mode == DIFFERENCE:
-        return abs(b - s)
+        return _difference(b, s)
     if mode == EXCLUSION:
-        return b + s - 2 * b * s
+        return _exclusion(b, s)
     if mode == ADD:
-        return min(np.float32(1), b + s)
+        return _add(b, s)
     return s  # NORMAL
 
 
@@ -273,40 +308,36 @@ def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_ki
             _over_f32(acc, a0 + c, buf, (s0 + c) * U4, opacity)
 
 
-# blend_separable inlined where the mode is a constant, so each mode's loop folds to its formula.
-_blend_inline = njit(inline="always", fastmath=True)(blend_separable.py_func)
-
-
 @njit(fastmath=True)
 def _blend_plane(mode, b, s, out, n):
     """B(Cb, Cs) of one channel over n pixels: one plain loop per mode, which LLVM vectorises."""
     if mode == MULTIPLY:
         for c in range(n):
-            out[c] = _blend_inline(MULTIPLY, b[c], s[c])
+            out[c] = _multiply(b[c], s[c])
     elif mode == SCREEN:
         for c in range(n):
-            out[c] = _blend_inline(SCREEN, b[c], s[c])
+            out[c] = _screen(b[c], s[c])
     elif mode == OVERLAY:
         for c in range(n):
-            out[c] = _blend_inline(OVERLAY, b[c], s[c])
+            out[c] = _overlay(b[c], s[c])
     elif mode == DARKEN:
         for c in range(n):
-            out[c] = _blend_inline(DARKEN, b[c], s[c])
+            out[c] = _darken(b[c], s[c])
     elif mode == LIGHTEN:
         for c in range(n):
-            out[c] = _blend_inline(LIGHTEN, b[c], s[c])
+            out[c] = _lighten(b[c], s[c])
     elif mode == HARD_LIGHT:
         for c in range(n):
-            out[c] = _blend_inline(HARD_LIGHT, b[c], s[c])
+            out[c] = _hard_light(b[c], s[c])
     elif mode == DIFFERENCE:
         for c in range(n):
-            out[c] = _blend_inline(DIFFERENCE, b[c], s[c])
+            out[c] = _difference(b[c], s[c])
     elif mode == EXCLUSION:
         for c in range(n):
-            out[c] = _blend_inline(EXCLUSION, b[c], s[c])
+            out[c] = _exclusion(b[c], s[c])
     elif mode == ADD:
         for c in range(n):
-            out[c] = _blend_inline(ADD, b[c], s[c])
+            out[c] = _add(b[c], s[c])
     else:  # the modes with divisions and roots: one call per pixel
         for c in range(n):
             out[c] = blend_separable(mode, b[c], s[c])
