@@ -17,23 +17,11 @@ from editor.masks.object_select import ObjectSelectParams, object_select
 from editor.masks.refine import RefineParams, refine_edge
 from tests.masks.scenes import edge_band, hair_scene, iou, mse, object_scene, sad, screen_scene
 
-from .harness import median_ms, record
+from .harness import cpu_median_ms, median_ms, record
 
 W24, H24 = 6000, 4000
 W12, H12 = 4000, 3000
 HSV_GREEN = ((35, 60, 40), (85, 255, 255))
-
-
-def cpu_ms(fn, repeat: int = 7) -> float:
-    """Median CPU time over all threads: on a shared 2-core machine wall time mostly measures the
-    neighbours; CPU / 2 is what the kernel costs when it has both cores."""
-    fn()
-    samples = []
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        samples.append((time.process_time() - t0) * 1000)
-    return float(np.median(samples))
 
 
 def _hard_hsv_key(image: np.ndarray) -> np.ndarray:
@@ -60,8 +48,8 @@ def bench_chroma_key_24mp():
     other_ratio = sad(_hard_hsv_key(other.image), other.alpha) / sad(chroma_key(other.image, params), other.alpha)
     del other
     return record("chroma_key_24mp", ours, "hard HSV threshold (cvtColor+inRange)", baseline, budget_ms=50,
-                  cpu_ms=round(cpu_ms(lambda: chroma_key(scene.image, params)), 1),
-                  baseline_cpu_ms=round(cpu_ms(lambda: _hard_hsv_key(scene.image)), 1),
+                  cpu_ms=round(cpu_median_ms(lambda: chroma_key(scene.image, params), warmup=1), 1),
+                  baseline_cpu_ms=round(cpu_median_ms(lambda: _hard_hsv_key(scene.image), warmup=1), 1),
                   sad=round(ours_sad, 2), hsv_sad=round(hsv_sad, 2), sad_ratio=round(hsv_sad / ours_sad, 2),
                   sad_ratio_seed1=round(other_ratio, 2),
                   mse=round(mse(alpha, scene.alpha), 5), hsv_mse=round(mse(hard, scene.alpha), 5),
@@ -81,8 +69,8 @@ def bench_color_range_24mp():
     baseline = median_ms(lambda: cv2.inRange(rgb, lo, hi), repeat=7)
     soft = color_range(scene.image, params)
     return record("color_range_24mp", ours, "cv2.inRange hard box (+-30)", baseline, budget_ms=50,
-                  cpu_ms=round(cpu_ms(lambda: color_range(scene.image, params)), 1),
-                  baseline_cpu_ms=round(cpu_ms(lambda: cv2.inRange(rgb, lo, hi)), 1),
+                  cpu_ms=round(cpu_median_ms(lambda: color_range(scene.image, params), warmup=1), 1),
+                  baseline_cpu_ms=round(cpu_median_ms(lambda: cv2.inRange(rgb, lo, hi), warmup=1), 1),
                   selected_fraction=round(float((soft >= 128).mean()), 4),
                   soft_fraction=round(float(((soft > 0) & (soft < 255)).mean()), 4))
 

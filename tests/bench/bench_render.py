@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 from PIL import Image, ImageChops
 
 from editor.core import Document, Layer, Mask, Rect
 from editor.render import Renderer, render, warm_up
 
-from .harness import median_ms, record
-
-
-def _cpu_median_ms(fn, repeat: int) -> float:
-    """Median CPU time (all threads) per call: on a shared, busy machine the wall clock
-    mostly measures other processes; this shows what the code itself costs."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        times.append((time.process_time() - t0) * 1000.0)
-    return round(statistics.median(times), 3)
+from .harness import cpu_median_ms, median_ms, record
 
 
 def _layers(size: tuple[int, int], count: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -49,7 +35,7 @@ def bench_composite_10_layers_4096():
     layers = _layers(size, 10)
     doc = _document(size, layers)
     ours = median_ms(lambda: render(doc), repeat=5)
-    ours_cpu = _cpu_median_ms(lambda: render(doc), 3)
+    ours_cpu = cpu_median_ms(lambda: render(doc), 3)
 
     # Pillow's fastest path: each layer's alpha times its mask times the opacity, then paste with that mask.
     images = [(Image.fromarray(px, "RGBA"), Image.fromarray(mask, "L")) for px, mask in layers]
@@ -64,7 +50,7 @@ def bench_composite_10_layers_4096():
 
     baseline = median_ms(pillow, repeat=3)
     return record("composite_10_layers_4096", ours, "Pillow paste with mask", baseline, budget_ms=70,
-                  cpu_ms=ours_cpu, baseline_cpu_ms=_cpu_median_ms(pillow, 2))
+                  cpu_ms=ours_cpu, baseline_cpu_ms=cpu_median_ms(pillow, 2))
 
 
 def bench_rect_200_8000x6000_10_layers():
@@ -82,7 +68,7 @@ def bench_rect_200_8000x6000_10_layers():
         render(doc, rects[next(i) % len(rects)])
 
     cold = median_ms(cold_render, repeat=31, warmup=3)
-    cold_cpu = _cpu_median_ms(cold_render, 31)
+    cold_cpu = cpu_median_ms(cold_render, 31)
     numpy_cold = median_ms(lambda: render(doc, rects[next(i) % len(rects)], backend="numpy"), repeat=5)
 
     doc.set_active(active)
@@ -97,7 +83,7 @@ def bench_rect_200_8000x6000_10_layers():
         renderer.render(rect)
 
     warm = median_ms(dab_and_render, repeat=31, warmup=3)
-    warm_cpu = _cpu_median_ms(dab_and_render, 31)
+    warm_cpu = cpu_median_ms(dab_and_render, 31)
     renderer.close()
     return [
         record("rect_200_8000x6000_10_layers_cold", cold, "numpy path, same rect", numpy_cold, budget_ms=1.5,
