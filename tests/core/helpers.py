@@ -7,20 +7,21 @@ from typing import Any
 from editor.core import Document, FillLayer, Group, Layer, Node
 
 
-def snapshot_node(node: Node) -> dict[str, Any]:
+def snapshot_node(node: Node, *, with_uid: bool = True) -> dict[str, Any]:
+    """Everything a node holds, comparable with ==; without `with_uid`, what survives a save and load."""
     snap: dict[str, Any] = {
         "type": type(node).__name__,
-        "uid": node.uid,
         **{k: getattr(node, k) for k in node.PROPERTIES},
-        "mask": None if node.mask is None else (node.mask.data.tobytes(), tuple(sorted(
-            (k, repr(v)) for k, v in node.mask.settings().items()))),
+        "mask": None if node.mask is None else (node.mask.data.shape, node.mask.data.tobytes(), node.mask.settings()),
     }
+    if with_uid:
+        snap["uid"] = node.uid
     if isinstance(node, Layer):
         snap["pixels"] = (node.pixels.shape, node.pixels.tobytes())
     if isinstance(node, FillLayer):
         snap["color"] = node.color
     if isinstance(node, Group):
-        snap["children"] = [snapshot_node(c) for c in node.children]
+        snap["children"] = [snapshot_node(c, with_uid=with_uid) for c in node.children]
     return snap
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from tests.core.helpers import snapshot_node
 
 
 def pixels(rng: np.random.Generator, h: int, w: int, *, opaque: bool = False) -> np.ndarray:
@@ -46,13 +47,5 @@ def full_document(seed: int = 1) -> Document:
 
 def tree(node: Node) -> dict[str, Any]:
     """Everything a node holds except its session id, comparable with ==."""
-    out: dict[str, Any] = {"type": type(node).__name__, **{k: getattr(node, k) for k in node.PROPERTIES}}
-    if node.mask is not None:
-        out["mask"] = (node.mask.data.shape, node.mask.data.tobytes(), node.mask.settings())
-    if isinstance(node, Layer):
-        out["pixels"] = (node.pixels.shape, node.pixels.tobytes())
-    if isinstance(node, FillLayer):
-        out["color"] = node.color
-    if isinstance(node, Group):
-        out["children"] = [tree(c) for c in node.children]
-    return out
+    return snapshot_node(node, with_uid=False)
+

@@ -128,3 +128,18 @@ class ToolHost:
 
     def show_status(self, text: str, timeout_ms: int = 3000) -> None:
         self.messages.append(text)
+
+
+def tool_canvas(qtbot, doc: Document, zoom: float):
+    """A real Canvas showing `doc` at `zoom`, its origin off the widget's corner so mapping is exercised."""
+    from editor.ui.canvas import Canvas
+
+    canvas = Canvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(640, 480)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.set_document(doc)
+    canvas.set_zoom(zoom, QPointF(0, 0))
+    canvas.view.origin = QPointF(12.0, 9.0)
+    return canvas

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from editor.core import Document, Layer, Mask
 from editor.paint import Brush
-from editor.ui.canvas import Canvas
 from editor.ui.tools import TOOL_CLASSES
 from editor.ui.tools.brush import BrushTool, EraserTool
 from tests.ui.conftest import ToolHost as Host
+from tests.ui.conftest import tool_canvas
 
 
 @pytest.fixture(autouse=True)
@@ -34,20 +34,8 @@ def masked_doc(w=300, h=200, offset=(0, 0)):
     return doc, layer
 
 
-def make_canvas(qtbot, doc, zoom):
-    canvas = Canvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(640, 480)
-    canvas.show()
-    qtbot.waitExposed(canvas)
-    canvas.set_document(doc)
-    canvas.set_zoom(zoom, QPointF(0, 0))
-    canvas.view.origin = QPointF(12.0, 9.0)
-    return canvas
-
-
 def with_tool(qtbot, doc, zoom=1.0, tool_class=BrushTool, brush=None):
-    canvas = make_canvas(qtbot, doc, zoom)
+    canvas = tool_canvas(qtbot, doc, zoom)
     host = Host(canvas)
     tool = tool_class(host)
     if brush is not None:

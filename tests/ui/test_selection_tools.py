@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication
 
 from editor.core import Document, Layer
 from editor.masks.selection.shapes import ellipse_coverage, polygons_coverage
-from editor.ui.canvas import Canvas
 from editor.ui.tools.lasso import LassoTool, PolygonLassoTool
 from editor.ui.tools.marquee import EllipseMarqueeTool, RectMarqueeTool
 from editor.ui.tools.wand import MagicWandTool
 from tests.ui.conftest import ToolHost as Host
+from tests.ui.conftest import tool_canvas
 
 NO = Qt.KeyboardModifier.NoModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -33,14 +33,7 @@ def scene_doc(w=160, h=120):
 
 
 def with_tool(qtbot, doc, tool_class, zoom):
-    canvas = Canvas()
-    qtbot.addWidget(canvas)
-    canvas.resize(640, 480)
-    canvas.show()
-    qtbot.waitExposed(canvas)
-    canvas.set_document(doc)
-    canvas.set_zoom(zoom, QPointF(0, 0))
-    canvas.view.origin = QPointF(12.0, 9.0)
+    canvas = tool_canvas(qtbot, doc, zoom)
     host = Host(canvas)
     tool = tool_class(host)
     canvas.set_tool(tool)
