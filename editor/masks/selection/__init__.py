@@ -9,11 +9,9 @@ are in `ops`; the array-level building blocks in `shapes`, `modify`,
 
 def warm_up() -> None:
     """Compile the numba kernels (rasteriser, wand) on tiny inputs; call it from a background thread."""
-    import numpy as np
-
+    from . import wand
     from .shapes import polygons_coverage
-    from .wand import magic_wand
 
     polygons_coverage(8, 8, [[(1, 1), (6, 1), (3, 6)]])
     polygons_coverage(8, 8, [[(1, 1), (6, 1), (3, 6)]], antialias=False)
-    magic_wand(np.zeros((8, 8, 4), np.uint8), 1, 1)
+    wand.warm_up()

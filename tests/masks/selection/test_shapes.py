@@ -97,5 +97,5 @@ def test_warm_up_compiles_the_kernels():
     from editor.masks.selection import shapes, wand, warm_up
 
     warm_up()
-    for kernel in (shapes._accumulate, shapes._resolve, wand._match, wand._soften):
+    for kernel in (shapes._accumulate, shapes._resolve, wand._runs, wand._flood, wand._paint, wand._match, wand._soften):
         assert kernel.signatures, kernel

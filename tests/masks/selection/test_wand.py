@@ -1,5 +1,8 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from editor.masks.selection import wand
 from editor.masks.selection.wand import magic_wand
 
 
@@ -71,3 +74,72 @@ def test_rgb_and_grey_images_and_clicks_outside():
     grey = rgb[..., 0].copy()
     assert (magic_wand(grey, 15, 15, tolerance=10, antialias=False)[10:30, 10:30] == 255).all()
     assert not magic_wand(rgb, -1, 5).any() and not magic_wand(rgb, 80, 5).any()
+
+
+def reference_wand(img, x, y, tolerance, contiguous, antialias):
+    """The wand written plainly: per-channel test, scipy's 4-connected labels, a padded [1 2 1] blur."""
+    from scipy import ndimage
+
+    match = (np.abs(img.astype(np.int16) - img[y, x].astype(np.int16)) <= tolerance).all(axis=2)
+    if contiguous:
+        labels, _ = ndimage.label(match)
+        match = labels == labels[y, x]
+    region = match.astype(np.int32) * 255
+    if not antialias:
+        return region.astype(np.uint8)
+    p = np.pad(region, 1, mode="edge")
+    column = p[:-2] + 2 * p[1:-1] + p[2:]
+    total = column[:, :-2] + 2 * column[:, 1:-1] + column[:, 2:]
+    return ((total + 8) >> 4).astype(np.uint8)
+
+
+def palette_image(rng, h, w, colours, block):
+    """Blocks of a few colours with a little noise: regions of every shape, runs of every length."""
+    palette = rng.integers(0, 256, (colours, 4))
+    coarse = rng.integers(0, colours, (-(-h // block), -(-w // block)))
+    img = palette[np.kron(coarse, np.ones((block, block), int))[:h, :w]]
+    return np.clip(img + rng.integers(-3, 4, img.shape), 0, 255).astype(np.uint8)
+
+
+@given(seed=st.integers(0, 2**32 - 1), h=st.integers(1, 40), w=st.integers(1, 300),
+       colours=st.integers(2, 4), block=st.integers(1, 9), tolerance=st.integers(0, 40),
+       contiguous=st.booleans(), antialias=st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_matches_the_plain_reference(seed, h, w, colours, block, tolerance, contiguous, antialias):
+    rng = np.random.default_rng(seed)
+    img = palette_image(rng, h, w, colours, block)
+    x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+    np.testing.assert_array_equal(
+        magic_wand(img, x, y, tolerance=tolerance, contiguous=contiguous, antialias=antialias),
+        reference_wand(img, x, y, tolerance, contiguous, antialias))
+
+
+def test_busy_images_take_the_pixel_flood_and_agree():
+    """Stripes one pixel wide give 100 runs a row on a 200-wide image, past the run path's room."""
+    img = np.zeros((30, 200, 4), np.uint8)
+    img[:, ::2] = 255
+    img[0] = 255  # joins every stripe: one comb-shaped region
+    packed = wand._packed_rgba(img)
+    assert wand._connected_runs(packed, 0, 0, np.uint32(0xFFFFFFFF), np.uint32(0xFFFFFFFF), True) is None
+    for contiguous in (True, False):
+        for antialias in (True, False):
+            np.testing.assert_array_equal(magic_wand(img, 0, 0, tolerance=10, contiguous=contiguous, antialias=antialias),
+                                          reference_wand(img, 0, 0, 10, contiguous, antialias))
+
+
+def test_a_region_winding_up_and_down_is_found_whole():
+    """A spiral needs the flood to go back up rows it has left: the run search must not be one-way."""
+    img = np.zeros((41, 41, 4), np.uint8)
+    img[..., 3] = 255
+    wall = np.zeros((41, 41), bool)
+    for k in range(0, 20, 4):  # concentric square walls with alternating gaps
+        wall[k, k:41 - k] = wall[40 - k, k:41 - k] = wall[k:41 - k, k] = wall[k:41 - k, 40 - k] = True
+        gap = k + 2
+        if (k // 4) % 2:
+            wall[k, gap] = False
+        else:
+            wall[40 - k, 40 - gap] = False
+    img[wall, :3] = 255
+    sel = magic_wand(img, 20, 20, tolerance=0, antialias=False)
+    np.testing.assert_array_equal(sel, reference_wand(img, 20, 20, 0, True, False))
+    assert (sel == 255).sum() == (~wall).sum()
