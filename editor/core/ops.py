@@ -9,6 +9,7 @@ down, flatten, apply a feathered mask) live in editor.render.ops.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .geometry import Rect
 from .history import Command, Macro, TileRecorder
 from .layers import FillLayer, Group, Layer, Node
 from .mask import Mask
+from .paths import VectorPath
 
 MASK_KINDS = ("white", "black", "alpha", "alpha-transfer", "selection", "grayscale")
 
@@ -82,25 +84,57 @@ def delete_node(doc: Document, node: Node) -> None:
     doc.execute(RemoveNode(node, f"Delete {node.name}"))
 
 
-def clone_node(node: Node, name: str | None = None) -> Node:
+def clone_node(node: Node, name: str | None = None, *, copy_arrays: bool = True) -> Node:
+    """A new node like `node` (and its children); with copy_arrays=False it shares their pixel and mask arrays."""
+    mask = node.mask
+    if mask is not None:
+        mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
     common: dict[str, Any] = dict(
         opacity=node.opacity,
         blend_mode=node.blend_mode,
         visible=node.visible,
         locked=node.locked,
         clipped=node.clipped,
-        mask=node.mask.copy() if node.mask is not None else None,
+        mask=mask,
     )
     name = node.name if name is None else name
     if isinstance(node, Layer):
-        return Layer(name, node.pixels.copy(), offset=node.offset, alpha_locked=node.alpha_locked, **common)
+        pixels = node.pixels.copy() if copy_arrays else node.pixels
+        return Layer(name, pixels, offset=node.offset, alpha_locked=node.alpha_locked, **common)
     if isinstance(node, FillLayer):
         return FillLayer(name, node.color, **common)
     if isinstance(node, Group):
-        group = Group(name, [clone_node(c) for c in node.children], isolated=node.isolated, **common)
+        group = Group(name, [clone_node(c, copy_arrays=copy_arrays) for c in node.children], isolated=node.isolated, **common)
         group.expanded = node.expanded
         return group
     raise TypeError(f"cannot clone {node!r}")
+
+
+def snapshot_document(doc: Document, *, copy_arrays: bool = True) -> Document:
+    """A copy of what a save writes (tree, pixels and masks, paths, active layer, path), without history.
+
+    With copy_arrays (the default) it shares no mutable array with `doc` and can be written
+    on another thread while the user goes on editing `doc`. Without, it is a copy of the
+    structure only (microseconds), sharing the arrays until `own_arrays` copies them.
+    """
+    out = Document(doc.width, doc.height, resolution=doc.resolution)
+    for child in doc.root.children:
+        out.root.insert(len(out.root.children), clone_node(child, copy_arrays=copy_arrays))
+    twins = dict(zip((n.uid for n in doc.nodes()), out.nodes(), strict=True))
+    out.active = twins.get(doc.active.uid) if doc.active is not None else None
+    out.edit_mask = doc.edit_mask
+    out.paths = [VectorPath(p.name, p.anchors, p.closed) for p in doc.paths]  # anchors are immutable
+    out.path = doc.path
+    return out
+
+
+def own_arrays(doc: Document) -> None:
+    """Give every layer and mask of `doc` a private copy of its array (after a structure-only snapshot)."""
+    for node in doc.nodes():
+        if isinstance(node, Layer):
+            node.pixels = node.pixels.copy()
+        if node.mask is not None:
+            node.mask.data = node.mask.data.copy()
 
 
 def duplicate_node(doc: Document, node: Node) -> Node:

@@ -27,7 +27,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, target.stat().st_mode & 0o7777)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -40,6 +40,11 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# Read once, at import: os.umask can only be read by setting it, which would race
+# with files other threads create while an autosave runs in the background.
+_UMASK = _umask()
 
 
 def _fsync_dir(folder: Path) -> None:

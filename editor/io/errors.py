@@ -15,6 +15,10 @@ class FileFormatError(Exception):
         super().__init__(f"{what} {Path(path).name!r} ({self.path}): {why}")
 
 
+class SaveCancelled(Exception):
+    """A save stopped on request before it finished; the file on disk is as it was."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """Ceilings for untrusted input, checked from headers before anything is decoded."""

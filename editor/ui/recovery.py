@@ -3,22 +3,34 @@
 Each window owns one token; its autosave is `<token>.ora` beside `<token>.json`
 (what the document was called and where it came from). A clean close removes
 them; after a crash they remain, and the next start offers to restore them.
+
+An autosave never holds the window for long: the GUI thread copies only the
+layer tree (microseconds); a worker thread copies the pixel and mask arrays
+(about a second per GB) and then encodes and writes them (tens of seconds for
+a big project). Whether the arrays changed while the worker copied them is
+judged back on the GUI thread, where every edit happens and announces itself
+with a Change event: if one came, the copy may be torn, so it is dropped and
+the autosave tried again a little later. The file is replaced atomically: a
+crash mid-write leaves the previous autosave.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 
 from editor.core import Document
+from editor.core.ops import own_arrays, snapshot_document
 
 DEFAULT_INTERVAL_MS = 3 * 60 * 1000
+RETRY_MS = 10_000  # after an autosave dropped because the user was editing
 
 
 def default_folder() -> Path:
@@ -39,24 +51,38 @@ class RecoveryEntry:
         return f"{self.name} (autosaved {when})"
 
 
-def write_snapshot(doc: Document, path: Path) -> None:
-    """Save a copy of the document without making it clean or changing its path."""
-    from editor.io import save_document
+class _Autosave:
+    """One autosave in flight, shared by the GUI thread and its worker."""
 
-    path_before, clean_before = doc.path, doc.history.clean_index
-    try:
-        save_document(doc, path)
-    finally:
-        doc.path, doc.history.clean_index = path_before, clean_before
+    def __init__(self, copy: Document, state: tuple, info: dict, project: Path, info_path: Path, changes: int) -> None:
+        self.copy, self.state, self.info = copy, state, info
+        self.project, self.info_path = project, info_path
+        self.changes_at_start = changes
+        self.copied = threading.Event()  # the worker has its own arrays now
+        self.judged = threading.Event()  # the GUI thread said whether to write them
+        self.go = False
+        self.abandoned = threading.Event()  # the work is safe another way: write nothing
+        self.error = ""
+        self.ended = False
+        self.thread: threading.Thread | None = None
 
 
 class RecoveryManager(QObject):
+    # an _Autosave: sent by the worker, received on the GUI thread
+    _copied = Signal(object)
+    _ended = Signal(object)
+
     def __init__(self, window, folder: Path | None = None, interval_ms: int = DEFAULT_INTERVAL_MS) -> None:
         super().__init__(window)
         self.window = window
         self.folder = Path(folder) if folder is not None else default_folder()
         self.token = uuid.uuid4().hex
         self._saved_state: tuple[int, int, int] | None = None
+        self._current: _Autosave | None = None
+        self._watched: Document | None = None
+        self._changes = 0  # Change events seen from the watched document
+        self._copied.connect(self._judge)
+        self._ended.connect(self._end)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.autosave)
@@ -71,26 +97,116 @@ class RecoveryManager(QObject):
         return self.folder / f"{self.token}.json"
 
     def autosave(self) -> bool:
-        """Write the document when it changed since the last autosave; True when written."""
+        """Start an autosave when the document changed since the last one; True when started.
+
+        At most one runs at a time; `wait()` blocks until it is done."""
         doc: Document | None = self.window.document
-        if doc is None or not doc.modified:
+        if doc is None or not doc.modified or self.writing:
             return False
         state = (id(doc), doc.history.index, len(doc.history.steps))
         if state == self._saved_state:
             return False
-        self.folder.mkdir(parents=True, exist_ok=True)
-        try:
-            write_snapshot(doc, self.project_path)
-        except Exception as err:  # autosave must never interrupt the user; say it in the status bar
-            self.window.show_status(f"Autosave failed: {err}", 8000)
-            return False
-        info = {"name": self.window.document_name(), "original_path": doc.path, "saved_at": time.time(), "pid": os.getpid()}
-        self.info_path.write_text(json.dumps(info), encoding="utf-8")
-        self._saved_state = state
+        self._watch(doc)
+        info = {"name": self.window.document_name(), "original_path": doc.path, "pid": os.getpid()}
+        job = _Autosave(snapshot_document(doc, copy_arrays=False), state, info, self.project_path, self.info_path,
+                        self._changes)
+        # daemon: quitting never waits for an autosave (the atomic write leaves the old one)
+        job.thread = threading.Thread(target=self._work, args=(job,), name="autosave", daemon=True)
+        self._current = job
+        self._saved_state = state  # taken back if the autosave is dropped or fails
+        job.thread.start()
         return True
 
+    @property
+    def writing(self) -> bool:
+        return self._current is not None
+
+    def wait(self) -> None:
+        """Block until the autosave in flight (if any) is on disk, dropped or failed (GUI thread only)."""
+        job = self._current
+        if job is None or job.thread is None:
+            return
+        job.copied.wait()
+        self._judge(job)
+        job.thread.join()
+        self._end(job)
+
+    def _watch(self, doc: Document) -> None:
+        if self._watched is not doc:
+            if self._watched is not None:
+                self._watched.events.disconnect(self._count_change)
+            doc.events.connect(self._count_change)
+            self._watched = doc
+
+    def _count_change(self, change) -> None:
+        # Any change may have written into an array the worker is copying, except these two,
+        # whose data (the selection, the active layer) the snapshot does not share.
+        if change.kind not in ("active", "selection"):
+            self._changes += 1
+
+    def _work(self, job: _Autosave) -> None:
+        """The worker: copy the arrays, wait for the GUI thread's verdict, write."""
+        from editor.io import SaveCancelled, save_document
+        from editor.io.atomic import atomic_write
+
+        try:
+            own_arrays(job.copy)
+        except MemoryError as err:
+            job.error = f"not enough memory to copy the document ({err})"
+        job.copied.set()
+        self._copied.emit(job)
+        job.judged.wait()
+        if job.go and not job.error:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                save_document(job.copy, job.project, cancelled=job.abandoned.is_set)
+                with atomic_write(job.info_path) as f:
+                    f.write(json.dumps({**job.info, "saved_at": time.time()}).encode("utf-8"))
+            except SaveCancelled:
+                pass
+            except Exception as err:  # autosave must never interrupt the user; said in the status bar
+                job.error = str(err) or type(err).__name__
+        job.copy = None  # the memory goes back now, not when the GUI thread gets round to it
+        if job.abandoned.is_set():  # discarded while writing: take back what landed
+            for path in (job.project, job.info_path):
+                path.unlink(missing_ok=True)
+        self._ended.emit(job)
+
+    def _judge(self, job: _Autosave) -> None:
+        """On the GUI thread, once the worker has copied: write only if no edit came meanwhile."""
+        if job.judged.is_set():
+            return
+        job.go = not job.abandoned.is_set() and self._changes == job.changes_at_start
+        job.judged.set()
+        if not job.go and not job.abandoned.is_set():
+            self._take_back(job)
+            QTimer.singleShot(RETRY_MS, self.autosave)
+
+    def _end(self, job: _Autosave) -> None:
+        """On the GUI thread, once the worker is done (from its signal, or from `wait`: once)."""
+        if job.ended:
+            return
+        job.ended = True
+        if self._current is job:
+            self._current = None
+        if job.error and not job.abandoned.is_set():
+            self.window.show_status(f"Autosave failed: {job.error}", 8000)
+            self._take_back(job)
+
+    def _take_back(self, job: _Autosave) -> None:
+        if self._saved_state == job.state:
+            self._saved_state = None
+
     def discard(self) -> None:
-        """The work is safe (saved, or knowingly thrown away): remove this window's autosave."""
+        """The work is safe (saved, or knowingly thrown away): remove this window's autosave.
+
+        An autosave in flight is abandoned, not waited for: it stops between layers and
+        removes anything it wrote."""
+        job = self._current
+        if job is not None:
+            job.abandoned.set()
+            self._judge(job)  # before the worker's copy is judged: drop it
+            self._current = None
         for path in (self.project_path, self.info_path):
             path.unlink(missing_ok=True)
         self._saved_state = None

@@ -234,3 +234,37 @@ def test_any_sequence_undone_restores_document(steps):
     for expected in states[1:]:
         assert doc.redo()
         assert snapshot(doc) == expected
+
+
+def test_snapshot_document_copies_what_a_save_writes_and_shares_no_array():
+    from editor.core.paths import Anchor, VectorPath
+    from tests.core.helpers import snapshot_node
+
+    doc = make_doc()
+    top = ops.new_layer(doc, "Top")
+    ops.add_mask(doc, top, "black")
+    group = ops.group_nodes(doc, [top])
+    doc.root.insert(0, FillLayer("Fill", (10, 20, 30, 255)))
+    doc.paths.append(VectorPath("Outline", [Anchor.corner(1, 1), Anchor.smooth(9, 9, 12, 9)], closed=True))
+    doc.set_active(top, edit_mask=True)
+    doc.path = "/somewhere/work.ora"
+
+    copy = ops.snapshot_document(doc)
+    assert snapshot_node(copy.root, with_uid=False) == snapshot_node(doc.root, with_uid=False)
+    assert (copy.width, copy.height, copy.resolution, copy.path) == (doc.width, doc.height, doc.resolution, doc.path)
+    assert copy.active is copy.find_by_name("Top") and copy.active is not top and copy.edit_mask
+    assert [(p.name, p.anchors, p.closed) for p in copy.paths] == [(p.name, p.anchors, p.closed) for p in doc.paths]
+    assert not copy.history.steps
+    for mine, theirs in zip(doc.nodes(), copy.nodes(), strict=True):
+        if isinstance(mine, Layer):
+            assert not np.shares_memory(mine.pixels, theirs.pixels)
+        if mine.mask is not None:
+            assert not np.shares_memory(mine.mask.data, theirs.mask.data)
+    assert copy.find_by_name(group.name).children[0] is copy.active
+
+    # editing the document afterwards leaves the copy as it was
+    top.pixels[:] = 7
+    top.mask.data[:] = 200
+    doc.paths[0].name = "Renamed"
+    assert (copy.active.pixels != 7).any() and (copy.active.mask.data == 0).all()
+    assert copy.paths[0].name == "Outline"

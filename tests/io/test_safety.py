@@ -14,6 +14,7 @@ from editor.core import Document, Layer
 from editor.io import (
     FileFormatError,
     Limits,
+    SaveCancelled,
     export_image,
     export_psd,
     open_document,
@@ -70,6 +71,25 @@ def test_failed_project_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["p.ora"]  # no temporary file left behind
     monkeypatch.undo()
     assert open_document(path).find_by_name("Background") is not None
+
+
+def test_a_cancelled_save_stops_between_layers_and_leaves_the_old_file(tmp_path):
+    path = tmp_path / "p.ora"
+    save_document(full_document(1), path)
+    before = path.read_bytes()
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) >= 2  # let the first layer through, stop at the second
+
+    doc = full_document(2)
+    doc.history.clean_index = None
+    with pytest.raises(SaveCancelled):
+        save_document(doc, path, cancelled=cancelled)
+    assert len(asked) == 2
+    assert path.read_bytes() == before and doc.modified and doc.path is None
+    assert [p.name for p in tmp_path.iterdir()] == ["p.ora"]
 
 
 def test_failed_psd_and_image_exports_leave_old_files_intact(tmp_path, monkeypatch):

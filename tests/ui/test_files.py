@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from types import SimpleNamespace
+
 import numpy as np
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QMessageBox
@@ -39,6 +43,7 @@ def test_autosave_then_a_new_window_restores(make_window, tmp_path, dialogs):
     assert first.recovery.autosave() is False  # nothing changed, nothing written
     ops.new_layer(first.document, "Unsaved work")
     assert first.recovery.autosave() is True
+    first.recovery.wait()
     assert first.recovery.project_path.exists()
     assert first.document.modified  # autosave does not count as saving
     assert first.recovery.autosave() is False  # unchanged since the last autosave
@@ -53,10 +58,109 @@ def test_autosave_then_a_new_window_restores(make_window, tmp_path, dialogs):
     np.testing.assert_array_equal(restored.find_by_name("Red").pixels, first.document.find_by_name("Red").pixels)
 
 
+@pytest.fixture
+def held_save(monkeypatch):
+    """save_document held at its start until `release` is set; `writing` tells it was reached."""
+    import editor.io
+
+    held = SimpleNamespace(writing=threading.Event(), release=threading.Event())
+    real_save = editor.io.save_document
+
+    def save(doc, path, **kw):
+        held.writing.set()
+        assert held.release.wait(10)
+        real_save(doc, path, **kw)
+
+    monkeypatch.setattr(editor.io, "save_document", save)
+    yield held
+    held.release.set()
+
+
+def test_autosave_writes_on_a_worker_what_the_document_was_when_it_started(make_window, qtbot, held_save):
+    """The window goes on while the autosave writes; edits made meanwhile wait for the next one."""
+    window = make_window(small_document(), autosave_ms=60_000)
+    red = window.document.find_by_name("Red")
+    ops.new_layer(window.document, "Before")
+    assert window.recovery.autosave() is True
+    qtbot.waitUntil(held_save.writing.is_set)  # copied, judged on this thread, now writing
+    assert window.recovery.autosave() is False  # one at a time
+    red.pixels[:] = (0, 0, 255, 255)  # the user paints on meanwhile
+    window.document.notify("pixels", red)
+    ops.new_layer(window.document, "After")
+    held_save.release.set()
+    window.recovery.wait()
+    saved = open_document(window.recovery.project_path)
+    assert [n.name for n in saved.nodes()] == ["Background", "Red", "Before"]
+    assert tuple(saved.find_by_name("Red").pixels[20, 30]) == (230, 30, 30, 255)
+    assert window.recovery.autosave() is True  # the later edits make the next autosave
+    window.recovery.wait()
+    saved = open_document(window.recovery.project_path)
+    assert [n.name for n in saved.nodes()][-1] == "After"
+    assert tuple(saved.find_by_name("Red").pixels[20, 30]) == (0, 0, 255, 255)
+
+
+def test_an_edit_during_the_copy_drops_that_autosave_and_it_is_tried_again(make_window, qtbot, monkeypatch):
+    """The worker copies the arrays while the user may paint into them: a torn copy is never written."""
+    from editor.ui import recovery
+
+    copying, release = threading.Event(), threading.Event()
+    real_own_arrays = recovery.own_arrays
+
+    def held_copy(doc):
+        copying.set()
+        assert release.wait(10)
+        real_own_arrays(doc)
+
+    monkeypatch.setattr(recovery, "own_arrays", held_copy)
+    monkeypatch.setattr(recovery, "RETRY_MS", 50)
+    window = make_window(small_document(), autosave_ms=60_000)
+    red = window.document.find_by_name("Red")
+    ops.new_layer(window.document)
+    assert window.recovery.autosave() is True
+    assert copying.wait(10)
+    red.pixels[:5] = (0, 255, 0, 255)  # a dab lands in an array being copied
+    window.document.notify("pixels", red)
+    release.set()
+    qtbot.waitUntil(lambda: window.recovery.project_path.exists(), timeout=10_000)  # the retry, by itself
+    window.recovery.wait()
+    saved = open_document(window.recovery.project_path)
+    assert (saved.find_by_name("Red").pixels[:5] == (0, 255, 0, 255)).all()
+
+
+def test_discard_abandons_an_autosave_in_flight_without_waiting(make_window, qtbot, held_save):
+    window = make_window(small_document(), autosave_ms=60_000)
+    ops.new_layer(window.document)
+    assert window.recovery.autosave() is True
+    qtbot.waitUntil(held_save.writing.is_set)
+    job = window.recovery._current
+    window.recovery.discard()  # returns at once although the writer is held
+    assert not window.recovery.writing
+    held_save.release.set()
+    job.thread.join(10)
+    assert not job.thread.is_alive()
+    assert not list(window.recovery.folder.iterdir())  # nothing written, no temporary file left
+
+
+def test_a_failed_autosave_says_so_and_is_tried_again(make_window, tmp_path, qtbot):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    window = make_window(small_document(), autosave_ms=60_000)
+    window.recovery.folder = blocker / "recovery"  # cannot be created: a file is in the way
+    ops.new_layer(window.document)
+    assert window.recovery.autosave() is True
+    window.recovery.wait()
+    qtbot.waitUntil(lambda: "Autosave failed" in window.statusBar().currentMessage())
+    window.recovery.folder = tmp_path / "recovery"
+    assert window.recovery.autosave() is True  # the failure did not count as saved
+    window.recovery.wait()
+    assert window.recovery.project_path.exists()
+
+
 def test_clean_close_removes_autosave_and_prompt_can_cancel(make_window, dialogs):
     window = make_window(small_document())
     ops.new_layer(window.document)
     window.recovery.autosave()
+    window.recovery.wait()
     dialogs.answers["warning"] = QMessageBox.StandardButton.Cancel
     assert window.close() is False  # cancelled: the window stays with its work
     assert window.recovery.project_path.exists()
