@@ -14,8 +14,11 @@ Layout (stack.xml lists the topmost element first):
 from __future__ import annotations
 
 import json
+import os
 import zipfile
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import BinaryIO
 from xml.etree import ElementTree as ET
 
@@ -33,6 +36,7 @@ from .ora_paths import write_paths
 VEIL_NS = "https://veil.example/ora"
 ET.register_namespace("veil", VEIL_NS)
 THUMBNAIL_SIDE = 256
+_ENCODERS = min(4, os.cpu_count() or 1)
 
 
 def veil(attr: str) -> str:
@@ -56,18 +60,34 @@ def thumbnail(rgba: np.ndarray, side: int = THUMBNAIL_SIDE) -> np.ndarray:
 
 
 class _Writer:
-    def __init__(self, doc: Document, zf: zipfile.ZipFile, cancelled: Callable[[], bool]) -> None:
+    """Walks the tree into stack.xml; layer PNGs are encoded on a thread pool (OpenCV's encoder
+    releases the GIL, so every core works) and stored in order, a few in flight at a time."""
+
+    def __init__(self, doc: Document, zf: zipfile.ZipFile, cancelled: Callable[[], bool], pool: Executor) -> None:
         self.doc, self.zf = doc, zf
         self.cancelled = cancelled
+        self.pool = pool
+        self.pending: deque[tuple[str, Future[bytes]]] = deque()
+        self.in_flight = 2 * _ENCODERS  # bounds the encoded bytes held in memory
         self.count = 0
 
     def png(self, stem: str, array: np.ndarray) -> str:
         if self.cancelled():  # between layers: each PNG takes a second or two at 24 MP
             raise SaveCancelled
         name = f"data/{stem}.png"
-        # PNG is compressed already: storing it avoids paying deflate twice
-        self.zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), encode_png(array))
+        self.pending.append((name, self.pool.submit(encode_png, array)))
+        while len(self.pending) > self.in_flight:
+            self.store_next()
         return name
+
+    def store_next(self) -> None:
+        name, encoded = self.pending.popleft()
+        # PNG is compressed already: storing it avoids paying deflate twice
+        self.zf.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), encoded.result())
+
+    def store_all(self) -> None:
+        while self.pending:
+            self.store_next()
 
     def children(self, parent: ET.Element, children: list[Node]) -> None:
         """Append `children` (bottom first) to `parent`, topmost first, clip groups wrapped."""
@@ -191,8 +211,14 @@ def write_ora(doc: Document, f: BinaryIO, *, flatten_masks: bool = False,
                                      "xres": _res(doc.resolution), "yres": _res(doc.resolution)})
         root = ET.SubElement(image, "stack", {"isolation": "isolate", "name": "Root", "opacity": "1.0",
                                               "visibility": "visible", "composite-op": "svg:src-over"})
-        writer = _Writer(source, zf, cancelled)
-        writer.children(root, source.root.children)
+        with ThreadPoolExecutor(max_workers=_ENCODERS, thread_name_prefix="png") as pool:
+            writer = _Writer(source, zf, cancelled, pool)
+            try:
+                writer.children(root, source.root.children)
+                writer.store_all()
+            finally:
+                for _, encoded in writer.pending:  # a failure midway: do not encode the rest
+                    encoded.cancel()
         xml = ET.tostring(image, encoding="utf-8", xml_declaration=True)
         zf.writestr("stack.xml", xml, compress_type=zipfile.ZIP_DEFLATED)
         write_paths(doc, zf)
