@@ -41,8 +41,9 @@ class Target:
             self.ops = []
         return self.acc
 
-    def bgra(self) -> np.ndarray:
-        return self.backend.composite_bgra(self.rect, self.ops, self.acc)
+    def bgra(self, out: np.ndarray | None = None) -> np.ndarray:
+        """Draw the waiting ops into premultiplied BGRA bytes (into `out` when given)."""
+        return self.backend.composite_bgra(self.rect, self.ops, self.acc, out)
 
 
 class Compositor:
@@ -141,20 +142,34 @@ def _inside(doc: Document, rect: Rect | None) -> tuple[Rect, Rect]:
     return rect, rect.intersect(doc.canvas)
 
 
-def render(doc: Document, rect: Rect | None = None, *, backend: str | None = None) -> np.ndarray:
+def bgra_output(rect: Rect, out: np.ndarray | None) -> np.ndarray:
+    """`out` checked to hold a BGRA render of `rect`, or a new array for one."""
+    if out is None:
+        return np.empty((rect.h, rect.w, 4), np.uint8)
+    if out.dtype != np.uint8 or out.shape != (rect.h, rect.w, 4):
+        raise ValueError(f"out must be uint8 of shape {(rect.h, rect.w, 4)}, got {out.dtype} {out.shape}")
+    return out
+
+
+def render(doc: Document, rect: Rect | None = None, *, backend: str | None = None,
+           out: np.ndarray | None = None) -> np.ndarray:
     """Composite `rect` of the document (the canvas by default).
 
     Returns (rect.h, rect.w, 4) uint8 premultiplied BGRA, the byte order of
     QImage.Format_ARGB32_Premultiplied on little-endian machines; transparent
-    where nothing is, including outside the canvas.
+    where nothing is, including outside the canvas. With `out` (that shape, may be
+    a view into a larger image) the pixels are written there and `out` is returned:
+    a caller that keeps the composite, like the mipmap's level 0, saves a fresh
+    allocation (for a full 4096² frame, ~15 ms of page faults) and a copy.
     """
     rect, inside = _inside(doc, rect)
+    out = bgra_output(rect, out)
     compositor = Compositor(doc.canvas, backends.get(backend))
     if inside == rect:
-        return compositor.stack(doc.root.children, rect).bgra()
-    out = np.zeros((rect.h, rect.w, 4), np.uint8)
+        return compositor.stack(doc.root.children, rect).bgra(out)
+    out[...] = 0
     if not inside.empty:
-        out[inside.translated(-rect.x, -rect.y).slices()] = compositor.stack(doc.root.children, inside).bgra()
+        compositor.stack(doc.root.children, inside).bgra(out[inside.translated(-rect.x, -rect.y).slices()])
     return out
 
 

@@ -473,10 +473,11 @@ def padded_width(w):
 
 
 @njit(cache=True, fastmath=True)
-def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write_u32, ip, fp):
+def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra_stride, write_bgra, ip, fp):
     """Rows y0..y1 of the output: every op (rows of `ip`/`fp`) drawn onto a row buffer in turn,
     starting from `init` or transparent. Called directly for small jobs, where waking the
-    thread pool would cost more than the work. out_u32: BGRA pixels as uint32 (h, w)."""
+    thread pool would cost more than the work. BGRA output: row r is w uint32 pixels at address
+    bgra_ptr + r * bgra_stride (bytes), so the caller's buffer may be a view into a larger image."""
     n = ip.shape[0]
     acc = np.empty((4, padded_width(w)), np.float32)
     scratch = np.empty((N_SCRATCH, padded_width(w)), np.float32)
@@ -534,19 +535,19 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, out_u32, write
             k += 1
         if write_f32:
             _save_rgba(acc, out_f32[r].reshape(w * 4))
-        if write_u32:
-            _store_bgra(acc, out_u32[r])
+        if write_bgra:
+            _store_bgra(acc, carray(_address(bgra_ptr + r * bgra_stride), (w,), np.uint32))
 
 
 BAND = 8  # rows per parallel task
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def composite_rows(h, w, init, has_init, out_f32, write_f32, out_u32, write_u32, ip, fp):
+def composite_rows(h, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra_stride, write_bgra, ip, fp):
     """composite_band over all rows, bands spread over the cores (the caller sets the chunk size)."""
     for band in prange((h + BAND - 1) // BAND):
         composite_band(band * BAND, min(h, (band + 1) * BAND), w, init, has_init, out_f32, write_f32,
-                       out_u32, write_u32, ip, fp)
+                       bgra_ptr, bgra_stride, write_bgra, ip, fp)
 
 
 @njit(parallel=True, cache=True, fastmath=True)

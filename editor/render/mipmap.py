@@ -67,7 +67,7 @@ class MipmapPyramid:
         rect = rect.intersect(self.renderer.doc.canvas)
         if rect.empty:
             return
-        self.levels[0][rect.slices()] = self.renderer.render(rect)
+        self.renderer.render(rect, out=self.levels[0][rect.slices()])  # straight into level 0, no copy
         for k in range(1, len(self.levels)):
             prev_h, prev_w = self.levels[k - 1].shape[:2]
             x0, y0 = rect.x // 2, rect.y // 2

@@ -34,7 +34,6 @@ _DUMMY = np.zeros((1, 1, 4), np.float32)
 _DUMMY_U8_2D = np.zeros((1, 1), np.uint8)
 _DUMMY_F32_2D = np.zeros((1, 1), np.float32)
 _NO_INIT = np.zeros((1, 1, 4), np.float32)
-_NO_U32 = np.zeros((1, 1), np.uint32)
 
 
 def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -78,11 +77,13 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.
     return ip, fp, keep
 
 
-def _run(rect: Rect, ops: list[Op], acc: np.ndarray | None, out_f32: np.ndarray | None, out_u8: np.ndarray | None) -> None:
+def _run(rect: Rect, ops: list[Op], acc: np.ndarray | None, out_f32: np.ndarray | None, out_bgra: np.ndarray | None) -> None:
+    """out_bgra: (h, w, 4) uint8 whose pixels are 4 contiguous bytes (rows may be any stride)."""
     ip, fp, keep = _tables(rect, ops)
+    bgra_ptr, bgra_stride = (0, 0) if out_bgra is None else (out_bgra.ctypes.data, out_bgra.strides[0])
     args = (rect.w, _NO_INIT if acc is None else acc, acc is not None,
             _NO_INIT if out_f32 is None else out_f32, out_f32 is not None,
-            _NO_U32 if out_u8 is None else out_u8.view(np.uint32).reshape(rect.h, rect.w), out_u8 is not None, ip, fp)
+            bgra_ptr, bgra_stride, out_bgra is not None, ip, fp)
     work = rect.h * rect.w * (len(ops) + 1)
     if work < PARALLEL_WORK:
         K.composite_band(0, rect.h, *args)
@@ -104,8 +105,17 @@ def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
     return acc
 
 
-def composite_bgra(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
-    out = np.empty((rect.h, rect.w, 4), np.uint8)
+def _writable_in_place(out: np.ndarray, rect: Rect) -> bool:
+    """True when the kernel can store into `out` directly: rows of whole uint32 pixels."""
+    return out.strides[1:] == (4, 1) and out.strides[0] > 0 and out.flags.writeable
+
+
+def composite_bgra(rect: Rect, ops: list[Op], acc: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        out = np.empty((rect.h, rect.w, 4), np.uint8)
+    elif not _writable_in_place(out, rect):
+        out[...] = composite_bgra(rect, ops, acc)
+        return out
     _run(rect, ops, acc, None, out)
     return out
 
@@ -134,5 +144,5 @@ def warm_up() -> None:
     composite_bgra(rect, ops, composite(rect, ops, None))
     lerp(buf, buf.copy(), rect, 0.5, None)
     ip, fp, keep = _tables(rect, ops)
-    K.composite_rows(rect.h, rect.w, buf, True, buf, True, _NO_U32, False, ip, fp)
+    K.composite_rows(rect.h, rect.w, buf, True, buf, True, 0, 0, False, ip, fp)
     del keep

@@ -71,8 +71,12 @@ def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
     return acc
 
 
-def composite_bgra(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
-    return premultiplied_bgra(composite(rect, ops, acc))
+def composite_bgra(rect: Rect, ops: list[Op], acc: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+    bgra = premultiplied_bgra(composite(rect, ops, acc))
+    if out is None:
+        return bgra
+    out[...] = bgra
+    return out
 
 
 def lerp(backdrop: np.ndarray, result: np.ndarray, rect: Rect, opacity: float, mask: MaskInput | None) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 from editor.core import BlendMode, Change, Document, Group, Node, Rect
 
 from . import backends
-from .compositor import Compositor, Target, render
+from .compositor import Compositor, Target, bgra_output, render
 from .plan import Op, Source, feather_radius
 
 TILE = 256
@@ -163,17 +163,19 @@ class Renderer:
             self._plan, self._planned, self._plan_active = cache_plan(self.doc), True, self.doc.active
         return self._plan
 
-    def render(self, rect: Rect | None = None) -> np.ndarray:
-        """The same pixels as `render(doc, rect)`, drawn through the caches when they apply."""
+    def render(self, rect: Rect | None = None, *, out: np.ndarray | None = None) -> np.ndarray:
+        """The same pixels as `render(doc, rect)`, drawn through the caches when they apply
+        (into `out` when given, as `render` does)."""
         plan = self.plan
         rect = self.doc.canvas if rect is None else Rect(*rect)
         if plan is None or rect.w * rect.h > LARGE_RECT:
-            return render(self.doc, rect, backend=self.backend_name)
+            return render(self.doc, rect, backend=self.backend_name, out=out)
+        out = bgra_output(rect, out)
         inside = rect.intersect(self.doc.canvas)
         if inside != rect:
-            out = np.zeros((rect.h, rect.w, 4), np.uint8)
+            out[...] = 0
             if not inside.empty:
-                out[inside.translated(-rect.x, -rect.y).slices()] = self.render(inside)
+                self.render(inside, out=out[inside.translated(-rect.x, -rect.y).slices()])
             return out
         compositor = Compositor(self.doc.canvas, self.backend)
         target = Target(rect, self.backend)
@@ -183,7 +185,7 @@ class Renderer:
         if plan.above:
             target.ops.extend(self.above.ops(compositor, plan.above, rect))
         compositor.add_children(target, plan.rest)
-        return target.bgra()
+        return target.bgra(out)
 
     # --- invalidation ----------------------------------------------------------
     def _on_change(self, change: Change) -> None:
