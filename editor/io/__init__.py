@@ -13,10 +13,11 @@ from .files import (
     load_image_layers,
     open_document,
     save_document,
+    write_project,
 )
 
 __all__ = [
     "DEFAULT_LIMITS", "SUPPORTED_EXPORT", "SUPPORTED_OPEN", "FileFormatError", "Limits", "convert",
     "export_flat_ora", "export_image", "export_layer_png", "export_mask_png", "export_psd", "load_image_layers",
-    "open_document", "SaveCancelled", "save_document",
+    "open_document", "SaveCancelled", "save_document", "write_project",
 ]

@@ -113,12 +113,17 @@ def _require(path: str | Path, allowed: tuple[str, ...], what: str) -> str:
     return ext
 
 
-def save_document(doc: Document, path: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> None:
-    """Save the project as .ora (atomically); the document becomes clean and remembers the path.
+def write_project(doc: Document, path: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Write the project as .ora (atomically) without touching `doc`, so it may run on a worker thread.
 
     When `cancelled` turns True midway, SaveCancelled is raised and the file is left as it was."""
     _require(path, (".ora",), "a Veil project")
     _write(path, lambda f: write_ora(doc, f, cancelled=cancelled))
+
+
+def save_document(doc: Document, path: str | Path, *, cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Save the project as .ora (atomically); the document becomes clean and remembers the path."""
+    write_project(doc, path, cancelled=cancelled)
     doc.history.mark_clean()
     doc.path = str(path)
 

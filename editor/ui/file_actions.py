@@ -26,6 +26,7 @@ from .dialogs.export_options import (
 )
 from .dialogs.new_document import NewDocumentDialog
 from .icons import icon
+from .jobs import run_with_progress
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -184,13 +185,33 @@ class FileActions(QObject):
         return self.save_to(path)
 
     def save_to(self, path: str) -> bool:
-        from editor.io import FileFormatError, save_document
+        """Write the project on a worker behind a progress dialog with Cancel (a big project takes
+        tens of seconds), from a copy of the tree whose arrays the worker copies first: the file
+        holds the document as it was when Save was chosen."""
+        from editor.io import FileFormatError, SaveCancelled, write_project
+
+        doc = self.window.document
+        state = (doc.history.index, len(doc.history.steps))
+        copy = ops.snapshot_document(doc, copy_arrays=False)
+
+        def write(cancelled) -> None:
+            try:
+                ops.own_arrays(copy)
+            except MemoryError:
+                pass  # write from the shared arrays: the modal dialog keeps the user from editing them
+            write_project(copy, path, cancelled=cancelled)
 
         try:
-            save_document(self.window.document, path)
+            run_with_progress(self.window, f"Saving {Path(path).name}", write)
+        except SaveCancelled:
+            self.window.show_status("Save cancelled: the file on disk is as it was")
+            return False
         except (FileFormatError, OSError) as err:
             self.error("Could not save the file", str(err))
             return False
+        doc.path = str(path)
+        if (doc.history.index, len(doc.history.steps)) == state:  # nothing came in while it saved
+            doc.history.mark_clean()
         self.add_recent(path)
         self.window.document_saved()
         return True

@@ -24,8 +24,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QToolButton, QWidget
 
 from .icons import icon
 
@@ -124,6 +124,54 @@ class JobRunner(QObject):
     @property
     def busy(self) -> bool:
         return bool(self.jobs)
+
+
+class _Waker(QObject):
+    done = Signal()
+
+
+def run_with_progress(parent: QWidget, label: str, fn: Callable[[Callable[[], bool]], Any]) -> Any:
+    """Run `fn(cancelled)` on a worker thread behind a window-modal progress dialog with Cancel.
+
+    For work the user waits for (saving): the window keeps repainting but takes no input, so
+    the document cannot change meanwhile. Returns what `fn` returned, or raises what it raised,
+    here on the GUI thread. The dialog only appears when the work takes longer than a moment.
+    """
+    cancel = threading.Event()
+    outcome: dict[str, Any] = {}
+    waker = _Waker()
+    loop = QEventLoop()
+    waker.done.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+
+    def work() -> None:
+        try:
+            outcome["result"] = fn(cancel.is_set)
+        except BaseException as err:  # handed to the GUI thread as it is
+            outcome["error"] = err
+        finally:
+            waker.done.emit()
+
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    dialog.setWindowTitle(label)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+    dialog.canceled.connect(cancel.set)
+    appear = QTimer(dialog)
+    appear.setSingleShot(True)
+    appear.timeout.connect(dialog.show)
+    appear.start(400)
+    worker = threading.Thread(target=work, name=label, daemon=True)
+    worker.start()
+    loop.exec()
+    worker.join()
+    appear.stop()
+    dialog.canceled.disconnect(cancel.set)
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
 
 
 class JobStatusWidget(QWidget):

@@ -146,7 +146,7 @@ class RecoveryManager(QObject):
 
     def _work(self, job: _Autosave) -> None:
         """The worker: copy the arrays, wait for the GUI thread's verdict, write."""
-        from editor.io import SaveCancelled, save_document
+        from editor.io import SaveCancelled, write_project
         from editor.io.atomic import atomic_write
 
         try:
@@ -159,7 +159,7 @@ class RecoveryManager(QObject):
         if job.go and not job.error:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                save_document(job.copy, job.project, cancelled=job.abandoned.is_set)
+                write_project(job.copy, job.project, cancelled=job.abandoned.is_set)
                 with atomic_write(job.info_path) as f:
                     f.write(json.dumps({**job.info, "saved_at": time.time()}).encode("utf-8"))
             except SaveCancelled:

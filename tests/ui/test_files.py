@@ -60,18 +60,18 @@ def test_autosave_then_a_new_window_restores(make_window, tmp_path, dialogs):
 
 @pytest.fixture
 def held_save(monkeypatch):
-    """save_document held at its start until `release` is set; `writing` tells it was reached."""
+    """write_project held at its start until `release` is set; `writing` tells it was reached."""
     import editor.io
 
     held = SimpleNamespace(writing=threading.Event(), release=threading.Event())
-    real_save = editor.io.save_document
+    real_save = editor.io.write_project
 
     def save(doc, path, **kw):
         held.writing.set()
         assert held.release.wait(10)
         real_save(doc, path, **kw)
 
-    monkeypatch.setattr(editor.io, "save_document", save)
+    monkeypatch.setattr(editor.io, "write_project", save)
     yield held
     held.release.set()
 
@@ -167,6 +167,44 @@ def test_clean_close_removes_autosave_and_prompt_can_cancel(make_window, dialogs
     dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
     assert window.close() is True
     assert not window.recovery.project_path.exists()
+
+
+def test_save_runs_behind_a_progress_dialog_and_cancel_keeps_the_old_file(make_window, tmp_path, qtbot, held_save):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    window = make_window(small_document(), autosave_ms=60_000)
+    path = tmp_path / "work.ora"
+    held_save.release.set()
+    assert window.files.save_as(str(path))
+    assert not window.document.modified and window.document.path == str(path)
+    before = path.read_bytes()
+
+    ops.new_layer(window.document, "More")
+    held_save.release.clear()
+    held_save.writing.clear()
+    seen = []
+
+    def press_cancel():
+        dialog = window.findChild(QProgressDialog)
+        seen.append(dialog is not None and dialog.isVisible() and dialog.labelText())
+        dialog.findChild(QPushButton).click()
+        held_save.release.set()
+
+    QTimer.singleShot(800, press_cancel)  # the dialog shows after 400 ms
+    assert window.files.save() is False
+    assert seen == ["Saving work.ora"]
+    assert path.read_bytes() == before and window.document.modified
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_a_failed_save_says_why_and_keeps_the_document_modified(make_window, tmp_path, dialogs):
+    window = make_window(small_document(), autosave_ms=60_000)
+    ops.new_layer(window.document)
+    assert window.files.save_as(str(tmp_path / "missing-folder" / "work.ora")) is False
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "critical" and "work.ora" in text
+    assert window.document.modified and window.document.path is None
 
 
 def test_export_png_and_jpeg(make_window, tmp_path):
