@@ -180,7 +180,7 @@ class RecoveryManager(QObject):
         job.judged.set()
         if not job.go and not job.abandoned.is_set():
             self._take_back(job)
-            QTimer.singleShot(RETRY_MS, self.autosave)
+            QTimer.singleShot(RETRY_MS, self, self.autosave)  # self as context: none once the window is gone
 
     def _end(self, job: _Autosave) -> None:
         """On the GUI thread, once the worker is done (from its signal, or from `wait`: once)."""
