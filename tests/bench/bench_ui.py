@@ -144,3 +144,18 @@ def bench_autosave_pause_10_layers_24mp():
         manager.timer.stop()
     return record("autosave_pause_10_layers_24mp", statistics.median(pauses), "save_document on the GUI thread", blocking,
                   write_in_background_ms=round(statistics.median(writes)))
+
+
+def bench_memory_10_layers_24mp():
+    """Resident memory of the window with 10 layers at 24 MP (one masked) after a stroke and panning at
+    100 %; budget 1.5 GB (DESIGN.md). The comparison figure is the document's own pixel data."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "tests.bench.memory_probe"], capture_output=True, text=True,
+                         check=True, timeout=600)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    return record("memory_10_layers_24mp_mb", figures["resident_mb"], "layer and mask data alone (MB)",
+                  figures["document_data_mb"], budget_ms=1536, unit="MiB resident, not ms",
+                  peak_mb=figures["peak_mb"], interpreter_and_libraries_mb=figures["interpreter_and_libraries_mb"])
