@@ -22,10 +22,19 @@ FIXTURES = Path(__file__).parent / "fixtures" / "foreign"
 TOLERANCE = 2
 
 
-def assert_renders_alike(actual: np.ndarray, expected: np.ndarray) -> None:
+FAILURES = Path(__file__).parent / "_failures"  # git-ignored
+
+
+def assert_renders_alike(actual: np.ndarray, expected: np.ndarray, name: str) -> None:
+    """Within TOLERANCE where either is visible; on failure Veil's render is written to
+    _failures/<name>.actual.png beside a copy of the expected one, to look at."""
     a, e = actual.astype(int), expected.astype(int)
     visible = (a[..., 3] > 0) | (e[..., 3] > 0)
     diff = np.abs(a - e)[visible]
+    if diff.max(initial=0) > TOLERANCE:
+        FAILURES.mkdir(exist_ok=True)
+        Image.fromarray(actual, "RGBA").save(FAILURES / f"{name}.actual.png")
+        Image.fromarray(expected, "RGBA").save(FAILURES / f"{name}.expected.png")
     assert diff.max(initial=0) <= TOLERANCE, f"max difference {diff.max()} over {(diff > TOLERANCE).any(-1).sum()} px"
 
 
@@ -42,7 +51,7 @@ def reference(name: str) -> np.ndarray:
 def test_veil_renders_what_the_other_program_renders(source, render):
     doc = open_document(FIXTURES / source)
     assert doc.warnings == []
-    assert_renders_alike(flatten_rgba(doc), reference(render))
+    assert_renders_alike(flatten_rgba(doc), reference(render), source)
 
 
 @pytest.mark.parametrize("source", ["krita-export.psd", "krita-native-export.psd", "psdtools-src.psd"])
@@ -51,7 +60,7 @@ def test_psds_render_as_their_layers_say(source):
     psd-tools' own compositor of the same layers is the reference."""
     psd = PSDImage.open(FIXTURES / source)
     expected = np.asarray(psd.composite(ignore_preview=True).convert("RGBA"))
-    assert_renders_alike(flatten_rgba(open_document(FIXTURES / source)), expected)
+    assert_renders_alike(flatten_rgba(open_document(FIXTURES / source)), expected, source)
 
 
 def test_krita_ora_structures_become_masks_and_clipping():
