@@ -3,12 +3,14 @@
 Only what changed is repainted: a document change marks its rectangle dirty in
 the pyramid and asks Qt to repaint that rectangle of the widget; a pan
 repaints the view from the level nearest the zoom, never scaling the full
-image. Pointer events reach the active tool in document coordinates.
+image. Pointer events reach the active tool in document coordinates, unless a
+sampler is set (a dialog's eyedropper): then a left click samples instead.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
@@ -77,6 +79,7 @@ def _premul_image(bgra: np.ndarray) -> QImage:
 class Canvas(QWidget):
     zoom_changed = Signal(float)
     cursor_moved = Signal(object)  # QPointF in document coordinates, or None when outside
+    document_replaced = Signal()  # set_document ran: whatever worked on the old document must let go
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +93,9 @@ class Canvas(QWidget):
         self.document: Document | None = None
         self.source: DisplaySource | None = None
         self.tool: Tool | None = None
+        # While set, a left click calls sampler(document position, modifiers) instead of the tool.
+        self.sampler: Callable[[QPointF, Qt.KeyboardModifier], None] | None = None
+        self._sampler_cursor: QCursor | None = None
         self.show_mask_overlay = False  # "\": red overlay of the active mask
         self.mask_alone_node = None  # Alt+click on a mask thumbnail: that mask alone, in grayscale
         self._checker: QImage | None = None
@@ -119,6 +125,7 @@ class Canvas(QWidget):
         if self.isVisible() and doc is not None:
             self.fit()
         self.update()
+        self.document_replaced.emit()
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "paths":  # vector paths are drawn over the image, not in it
@@ -232,7 +239,7 @@ class Canvas(QWidget):
         p.drawRect(doc_widget.adjusted(-0.5, -0.5, 0.5, 0.5))
         if self._ants_path is not None:
             self._draw_ants(p)
-        if self.tool is not None:
+        if self.tool is not None and self.sampler is None:  # a sampling click does not reach the tool: hide its outline
             self.tool.paint_overlay(p, self)
         p.end()
 
@@ -340,11 +347,23 @@ class Canvas(QWidget):
         self._update_cursor()
         self.update()
 
+    def set_sampler(self, sampler: Callable[[QPointF, Qt.KeyboardModifier], None] | None,
+                    cursor: QCursor | None = None) -> None:
+        """Route left clicks to `sampler` (with `cursor` shown) instead of the tool; None gives them back.
+
+        Panning and zooming keep working; the tool sees no pointer or key events meanwhile.
+        """
+        self.sampler, self._sampler_cursor = sampler, cursor
+        self._update_cursor()
+        self.update()
+
     def _update_cursor(self) -> None:
         if self._panning is not None:
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
         elif self._space_held:
             self.setCursor(Qt.CursorShape.OpenHandCursor)
+        elif self.sampler is not None:
+            self.setCursor(self._sampler_cursor or QCursor(Qt.CursorShape.CrossCursor))
         elif self.tool is not None:
             self.setCursor(self.tool.cursor())
         else:
@@ -359,6 +378,10 @@ class Canvas(QWidget):
             self._panning = event.position()
             self._update_cursor()
             return
+        if self.sampler is not None:
+            if event.button() == Qt.MouseButton.LeftButton and self.document is not None:
+                self.sampler(self.view.to_doc(event.position()), event.modifiers())
+            return
         if self.tool is not None and self.document is not None and not self._tablet_down:
             pe = self._pointer(event.position(), event.button(), event.buttons(), event.modifiers(), ts=event.timestamp())
             self.tool.press(pe.pos, pe)
@@ -372,7 +395,7 @@ class Canvas(QWidget):
             self._panning = pos
             self.pan_by(delta.x(), delta.y())
             return
-        if self.tool is None or self.document is None or self._tablet_down:
+        if self.tool is None or self.document is None or self._tablet_down or self.sampler is not None:
             return
         pe = self._pointer(pos, Qt.MouseButton.NoButton, event.buttons(), event.modifiers(), ts=event.timestamp())
         if event.buttons() & (Qt.MouseButton.LeftButton | Qt.MouseButton.RightButton):
@@ -385,19 +408,24 @@ class Canvas(QWidget):
             self._panning = None
             self._update_cursor()
             return
+        if self.sampler is not None:
+            return
         if self.tool is not None and self.document is not None and not self._tablet_down:
             pe = self._pointer(event.position(), event.button(), event.buttons(), event.modifiers(), ts=event.timestamp())
             self.tool.release(pe.pos, pe)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.sampler is not None:  # the second press of a quick double click samples too, as on the preview
+            self.mousePressEvent(event)
+            return
         if self.tool is not None and self.document is not None:
             pe = self._pointer(event.position(), event.button(), event.buttons(), event.modifiers(), ts=event.timestamp())
             self.tool.double_click(pe.pos, pe)
 
     def tabletEvent(self, event: QTabletEvent) -> None:
         """Pen input with pressure; accepted so Qt sends no duplicate mouse events."""
-        if self.tool is None or self.document is None or self._space_held:
-            event.ignore()
+        if self.tool is None or self.document is None or self._space_held or self.sampler is not None:
+            event.ignore()  # Qt then sends the matching mouse events
             return
         event.accept()
         pe = self._pointer(event.position(), event.button(), event.buttons(), event.modifiers(), event.pressure(),
@@ -431,7 +459,7 @@ class Canvas(QWidget):
                 self._space_held = True
                 self._update_cursor()
             return
-        if self.tool is not None and self.document is not None and self.tool.key_press(event):
+        if self.tool is not None and self.document is not None and self.sampler is None and self.tool.key_press(event):
             return
         super().keyPressEvent(event)
 
@@ -440,7 +468,7 @@ class Canvas(QWidget):
             self._space_held = False
             self._update_cursor()
             return
-        if self.tool is not None and self.document is not None and self.tool.key_release(event):
+        if self.tool is not None and self.document is not None and self.sampler is None and self.tool.key_release(event):
             return
         super().keyReleaseEvent(event)
 

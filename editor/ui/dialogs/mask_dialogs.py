@@ -1,14 +1,22 @@
-"""Chroma key, colour range and luminance threshold dialogs (live preview, OK is one undo step)."""
+"""Chroma key, colour range and luminance threshold dialogs (live preview, OK is one undo step).
+
+Chroma key and colour range also sample colours from the main canvas, where the user can zoom
+in: see `CanvasEyedropper`.
+"""
 
 from __future__ import annotations
 
+import math
+from functools import cache
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+import qtawesome as qta
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QCursor, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
 
-from editor.core import Layer
+from editor.core import Change, Layer
 from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, despill
 from editor.masks.color_range import ColorRangeParams
 from editor.masks.generators import apply_to_layer, generate, to_selection
@@ -16,9 +24,96 @@ from editor.masks.luminance import LuminanceParams
 
 from .mask_preview import GeneratorDialog, Slider
 
+CURSOR_SIDE = 24
 
-class ChromaKeyDialog(GeneratorDialog):
-    """Green, blue or a key colour clicked on the preview; tolerance, softness, despill."""
+
+@cache
+def eyedropper_cursor() -> QCursor:
+    """mdi's eyedropper, white with a dark outline so it shows on any photo; the hot spot is its tip."""
+    side = CURSOR_SIDE
+    dark = qta.icon("mdi6.eyedropper", color="#000000").pixmap(side, side)
+    light = qta.icon("mdi6.eyedropper", color="#ffffff").pixmap(side, side)
+    pixmap = QPixmap(side + 2, side + 2)
+    pixmap.setDevicePixelRatio(dark.devicePixelRatio())
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    for dx, dy in ((0, 1), (2, 1), (1, 0), (1, 2), (0, 0), (2, 2), (0, 2), (2, 0)):
+        painter.drawPixmap(QPoint(dx, dy), dark)
+    painter.drawPixmap(QPoint(1, 1), light)
+    painter.end()
+    tip = round(side * 3 / 24) + 1, round(side * 21 / 24) + 1  # where the glyph's tip sits in its 24-unit box
+    return QCursor(pixmap, *tip)
+
+
+class CanvasEyedropper:
+    """Mixed into the colour-picking dialogs: a click on the main canvas samples the dialog's layer
+    at that document pixel, with the same modifiers as a click on the preview (Photoshop's Colour
+    Range and GIMP's Select by Color sample the image window, where the user can zoom in).
+
+    So the dialog is shown without modality; while it is up the canvas shows an eyedropper and
+    its tool gets no clicks. Only one such dialog is up at a time, and it closes (as Cancel) when
+    its layer leaves the document or another document is opened, so OK never writes a mask into
+    a document the layer is not part of.
+    """
+
+    window_: Any
+    layer: Layer
+
+    def use_colour(self, rgb: tuple[int, int, int], modifiers: Qt.KeyboardModifier) -> None:
+        """A sampled colour, from the preview or the canvas."""
+        raise NotImplementedError
+
+    def open(self) -> None:
+        """Shown, not window-modal (QDialog.open's default): the canvas must take the clicks."""
+        self.setWindowModality(Qt.WindowModality.NonModal)  # type: ignore[attr-defined]
+        self.show()  # type: ignore[attr-defined]
+
+    def _canvas(self):
+        return getattr(self.window_, "canvas", None)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)  # type: ignore[misc]
+        canvas = self._canvas()
+        if canvas is None or canvas.sampler == self.sample_canvas:
+            return
+        for other in self.window_.findChildren(GeneratorDialog):
+            if other is not self and isinstance(other, CanvasEyedropper) and other.isVisible():
+                other.reject()
+        self.document = self.window_.document
+        self.document.events.connect(self._document_changed)
+        canvas.document_replaced.connect(self.reject)  # type: ignore[attr-defined]
+        canvas.set_sampler(self.sample_canvas, eyedropper_cursor())
+
+    def hideEvent(self, event) -> None:
+        canvas = self._canvas()
+        if canvas is not None and canvas.sampler == self.sample_canvas:
+            canvas.set_sampler(None)
+            canvas.document_replaced.disconnect(self.reject)  # type: ignore[attr-defined]
+            self.document.events.disconnect(self._document_changed)
+        super().hideEvent(event)  # type: ignore[misc]
+
+    def sample_canvas(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        x, y = math.floor(pos.x()) - self.layer.x, math.floor(pos.y()) - self.layer.y
+        h, w = self.layer.pixels.shape[:2]
+        if not (0 <= x < w and 0 <= y < h):
+            self.window_.show_status(f"Click inside {self.layer.name} to sample its colours")
+            return
+        r, g, b, a = (int(c) for c in self.layer.pixels[y, x])
+        if a == 0:
+            self.window_.show_status(f"{self.layer.name} is transparent there: no colour to sample")
+            return
+        self.use_colour((r, g, b), modifiers)
+
+    def _document_changed(self, change: Change) -> None:
+        if change.kind in ("structure", "document") and self.document.find(self.layer.uid) is None:
+            self.reject()  # type: ignore[attr-defined]
+        elif change.kind == "pixels" and change.node is self.layer:  # e.g. an undo: preview what OK would use
+            self.shrink_layer()  # type: ignore[attr-defined]
+            self.schedule_preview()  # type: ignore[attr-defined]
+
+
+class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
+    """Green, blue or a key colour clicked on the preview or the image; tolerance, softness, despill."""
 
     title = "Chroma Key"
 
@@ -30,7 +125,7 @@ class ChromaKeyDialog(GeneratorDialog):
         if p.key not in ("green", "blue"):
             self.key.addItem(p.key)
         self.key.setCurrentText(p.key)
-        self.key.setToolTip("Click the preview to pick the key colour from the backdrop")
+        self.key.setToolTip("Click the backdrop on the image or the preview to pick the key colour")
         self.key.currentTextChanged.connect(lambda _t: self.schedule_preview())
         self.tolerance = Slider(0.0, 0.9, p.tolerance, on_change=self.schedule_preview)
         self.softness = Slider(0.0, 1.0, p.softness, on_change=self.schedule_preview)
@@ -50,12 +145,17 @@ class ChromaKeyDialog(GeneratorDialog):
         self.view_mode.setCurrentText("Matte")
         self.preview.pressed.connect(self._pick)
 
-    def _pick(self, x: int, y: int, _modifiers) -> None:
+    def _pick(self, x: int, y: int, modifiers) -> None:
         h, w = self.small.shape[:2]
         r, g, b = (int(c) for c in self.small[min(y, h - 1), min(x, w - 1), :3])
+        self.use_colour((r, g, b), modifiers)
+
+    def use_colour(self, rgb: tuple[int, int, int], _modifiers=None) -> None:
+        r, g, b = rgb
         colour = f"#{r:02x}{g:02x}{b:02x}"
         if max(r, g, b) - sorted((r, g, b))[1] < 16:
-            return  # too grey to key on; keep the current key
+            self.window_.show_status(f"{colour} is too grey to key on; the key stays {self.key.currentText()}")
+            return
         if self.key.findText(colour) < 0:
             self.key.addItem(colour)
         self.key.setCurrentText(colour)
@@ -72,8 +172,8 @@ class ChromaKeyDialog(GeneratorDialog):
                                self.despill_mode.currentText()).to_dict()
 
 
-class ColorRangeDialog(GeneratorDialog):
-    """Click the preview to sample (Shift+click adds a sample, Alt+click removes the nearest)."""
+class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
+    """Click the image or the preview to sample (Shift+click adds a sample, Alt+click removes the nearest)."""
 
     title = "Colour Range"
 
@@ -94,7 +194,10 @@ class ColorRangeDialog(GeneratorDialog):
 
     def sample(self, x: int, y: int, modifiers) -> None:
         h, w = self.small.shape[:2]
-        rgb = tuple(int(c) for c in self.small[min(y, h - 1), min(x, w - 1), :3])
+        r, g, b = (int(c) for c in self.small[min(y, h - 1), min(x, w - 1), :3])
+        self.use_colour((r, g, b), modifiers)
+
+    def use_colour(self, rgb: tuple[int, int, int], modifiers: Qt.KeyboardModifier) -> None:
         if modifiers & Qt.KeyboardModifier.AltModifier:
             self.range.remove_sample(rgb)
         elif modifiers & Qt.KeyboardModifier.ShiftModifier:
@@ -105,7 +208,7 @@ class ColorRangeDialog(GeneratorDialog):
         self.schedule_preview()
 
     def _show_samples(self) -> None:
-        self.samples_label.setText(" ".join(f"#{r:02x}{g:02x}{b:02x}" for r, g, b in self.range.samples) or "click the preview")
+        self.samples_label.setText(" ".join(f"#{r:02x}{g:02x}{b:02x}" for r, g, b in self.range.samples) or "click the image or the preview")
 
     def params(self) -> dict[str, Any]:
         self.range.fuzziness = self.fuzziness.value()

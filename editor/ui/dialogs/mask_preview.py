@@ -114,11 +114,7 @@ class GeneratorDialog(QDialog):
         super().__init__(parent or window)
         self.window_, self.layer = window, layer
         self.setWindowTitle(self.title)
-        h, w = layer.pixels.shape[:2]
-        self.scale = min(1.0, PREVIEW_SIDE / max(h, w))
-        size = (max(1, round(w * self.scale)), max(1, round(h * self.scale)))
-        self.small = cv2.resize(layer.pixels, size, interpolation=cv2.INTER_AREA) if self.scale < 1 else layer.pixels.copy()
-        self.preview_mask = np.full(self.small.shape[:2], 255, np.uint8)
+        self.shrink_layer()
         self.preview_runs = 0  # how often the preview was recomputed (tests watch it)
 
         self.preview = PreviewLabel()
@@ -142,6 +138,15 @@ class GeneratorDialog(QDialog):
         self.timer.setSingleShot(True)
         self.timer.setInterval(THROTTLE_MS)
         self.timer.timeout.connect(self.update_preview)
+
+    def shrink_layer(self) -> None:
+        """The layer at preview size (`small`, `scale`); again whenever its pixels change."""
+        h, w = self.layer.pixels.shape[:2]
+        self.scale = min(1.0, PREVIEW_SIDE / max(h, w))
+        size = (max(1, round(w * self.scale)), max(1, round(h * self.scale)))
+        pixels = self.layer.pixels
+        self.small = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA) if self.scale < 1 else pixels.copy()
+        self.preview_mask = np.full(self.small.shape[:2], 255, np.uint8)
 
     # --- subclasses -------------------------------------------------------------------
     def params(self) -> dict[str, Any]:
