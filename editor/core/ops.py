@@ -326,3 +326,84 @@ def invert_mask(doc: Document, node: Node) -> None:
         np.subtract(255, a, out=a)
 
     edit_array(doc, node, "mask", invert, "Invert mask")
+
+
+# --- several nodes at once (the layers panel's multi-selection) ----------------
+
+def top_level(doc: Document, nodes: list[Node]) -> list[Node]:
+    """`nodes` without those inside another of them, in stacking order (bottom first, depth first)."""
+    chosen = set(nodes)
+    return [n for n in doc.nodes() if n in chosen and not any(a in chosen for a in n.ancestors())]
+
+
+def delete_nodes(doc: Document, nodes: list[Node]) -> None:
+    """Delete several nodes (a group takes its children with it) as one step."""
+    doomed = top_level(doc, nodes)
+    if not doomed:
+        return
+    label = f"Delete {doomed[0].name}" if len(doomed) == 1 else f"Delete {len(doomed)} layers"
+    doc.execute(Macro(label, [RemoveNode(n) for n in reversed(doomed)]))
+
+
+def duplicate_nodes(doc: Document, nodes: list[Node]) -> list[Node]:
+    """Copy each node right above itself, as one step; returns the copies, bottom first."""
+    originals = top_level(doc, nodes)
+    copies = [clone_node(n, f"{n.name} copy") for n in originals]
+    cmds: list[Command] = []
+    # Top first: an insert lower in the same group shifts the copies above along with their originals.
+    for node, copy in reversed(list(zip(originals, copies, strict=True))):
+        assert node.parent is not None
+        cmds.append(InsertNode(node.parent, node.parent.children.index(node) + 1, copy))
+    if cmds:
+        doc.execute(Macro(f"Duplicate {len(cmds)} layers" if len(cmds) > 1 else f"Duplicate {originals[0].name}", cmds))
+    return copies
+
+
+def group_together(doc: Document, nodes: list[Node], name: str | None = None) -> Group:
+    """Put nodes from anywhere in the tree in a new group where the topmost of them was, keeping their order."""
+    ordered = top_level(doc, nodes)
+    if not ordered:
+        raise ValueError("nothing to group")
+    if all(n.parent is ordered[0].parent for n in ordered):
+        return group_nodes(doc, ordered, name)
+    top = ordered[-1]
+    assert top.parent is not None
+    group = Group(name or _unique_name(doc, "Group"))
+    cmds: list[Command] = [InsertNode(top.parent, top.parent.children.index(top) + 1, group)]
+    cmds += [MoveNode(n, group, i) for i, n in enumerate(ordered)]
+    doc.execute(Macro("Group layers", cmds))
+    doc.set_active(group)
+    return group
+
+
+def move_nodes(doc: Document, nodes: list[Node], parent: Group, index: int) -> None:
+    """Move several nodes, keeping their order, to `index` in `parent` counted as if they were all removed."""
+    moving = top_level(doc, nodes)
+    if any(isinstance(n, Group) and n in [parent, *parent.ancestors()] for n in moving):
+        raise ValueError("cannot move a group into itself")
+    staying = [c for c in parent.children if c not in moving]
+    index = max(0, min(index, len(staying)))
+    if parent.children == staying[:index] + moving + staying[index:]:
+        return  # already there
+    below = staying[index - 1] if index > 0 else None
+    cmds: list[Command] = []
+    # Each move is applied as it is made: the next one's index depends on where the last one went.
+    for node in moving:
+        others = [c for c in parent.children if c is not node]
+        cmd = MoveNode(node, parent, others.index(below) + 1 if below is not None else 0, f"Move {node.name}")
+        cmd.redo(doc)
+        cmds.append(cmd)
+        below = node
+    if cmds:
+        doc.record(Macro(f"Move {len(cmds)} layers" if len(cmds) > 1 else cmds[0].label, cmds), mergeable=False)
+
+
+def set_properties_each(doc: Document, changes: dict[Node, dict[str, Any]], label: str) -> None:
+    """Set properties on several nodes (each its own values) as one step; unchanged values are skipped."""
+    cmds: list[Command] = []
+    for node, values in changes.items():
+        values = {k: v for k, v in values.items() if getattr(node, k) != v}
+        if values:
+            cmds.append(SetProperties(node, values, label=label))
+    if cmds:
+        doc.execute(cmds[0] if len(cmds) == 1 else Macro(label, cmds))

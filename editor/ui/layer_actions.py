@@ -1,4 +1,9 @@
-"""The Layer and Mask commands, as QActions shared by the menus, the panel and its context menu."""
+"""The Layer and Mask commands, as QActions shared by the menus, the panel and its context menu.
+
+With several layers selected in the panel, Delete, Duplicate, Group, Merge (Ctrl+E merges
+the selection instead of merging down) and Lock act on all of them, each as one undo
+step; the commands that only make sense for one layer are disabled.
+"""
 
 from __future__ import annotations
 
@@ -42,17 +47,18 @@ class LayerActions(QObject):
         a = self._add
         a("new_layer", "New Layer", "layers-plus", "Ctrl+Shift+N", lambda doc, n: ops.new_layer(doc), needs_node=False)
         a("new_group", "New Group", "folder-plus-outline", None, lambda doc, n: ops.new_group(doc), needs_node=False)
-        a("group", "Group Layer", "folder-move-outline", "Ctrl+G", lambda doc, n: ops.group_nodes(doc, [n]))
+        a("group", "Group Layer", "folder-move-outline", "Ctrl+G", lambda doc, n: ops.group_together(doc, self.selected()), multi=True)
         a("ungroup", "Ungroup", "folder-remove-outline", "Ctrl+Shift+G", lambda doc, n: ops.ungroup(doc, n), when=lambda n: isinstance(n, Group))
         a("new_fill", "New Fill Layer…", "format-color-fill", None, self._new_fill, needs_node=False)
-        a("duplicate", "Duplicate Layer", "content-duplicate", "Ctrl+J", lambda doc, n: ops.duplicate_node(doc, n))
-        a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_node(doc, n))
-        a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", lambda doc, n: _render_ops().merge_down(doc, n), when=self._has_below)
+        a("duplicate", "Duplicate Layer", "content-duplicate", "Ctrl+J", self._duplicate, multi=True)
+        a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_nodes(doc, self.selected()), multi=True)
+        a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", self._merge, when=self._has_below, multi=True)
         a("flatten", "Flatten Image", "layers-triple-outline", None, lambda doc, n: _render_ops().flatten(doc), needs_node=False)
         a("raise", "Bring Forward", "arrange-bring-forward", "Ctrl+]", lambda doc, n: ops.raise_node(doc, n, 1))
         a("lower", "Send Backward", "arrange-send-backward", "Ctrl+[", lambda doc, n: ops.raise_node(doc, n, -1))
         a("clip", "Clip to Layer Below", "arrow-down-right", "Ctrl+Alt+G", self._toggle_clip, checkable=True)
-        a("lock", "Lock Layer", "lock-outline", "Ctrl+/", lambda doc, n: self.window.layers_panel.model.toggle_locked(n), checkable=True)
+        a("lock", "Lock Layer", "lock-outline", "Ctrl+/",
+          lambda doc, n: self.window.layers_panel.model.set_locked(self.selected(), not n.locked), checkable=True, multi=True)
         for kind, text, _name, _inv in MASK_ADD_KINDS:
             a(f"mask_{kind}", text, "vector-difference-ab" if kind == "white" else "vector-difference-ba" if kind == "black" else "layers-outline",
               None, lambda doc, n, k=kind: ops.add_mask(doc, n, k),
@@ -64,12 +70,14 @@ class LayerActions(QObject):
         a("mask_edit", "Edit Mask", "draw", None, lambda doc, n: doc.set_active(n, edit_mask=not doc.edit_mask), when=self._has_mask, checkable=True, undoable=False)
 
     def _add(self, key: str, text: str, icon_name: str, shortcut: str | None, fn: Callable, *, needs_node: bool = True,
-             when: Callable[[Node], bool] | None = None, checkable: bool = False, undoable: bool = True) -> QAction:
+             when: Callable[[Node], bool] | None = None, checkable: bool = False, undoable: bool = True,
+             multi: bool = False) -> QAction:
+        """`multi`: acts on every selected layer; otherwise, with several selected, the action is disabled."""
         action = QAction(icon(icon_name), text, self.window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setCheckable(checkable)
-        action.setData((needs_node, when))
+        action.setData((needs_node, when, multi))
         action.triggered.connect(lambda _checked=False: self._run(fn, needs_node))
         self.actions[key] = action
         return action
@@ -88,7 +96,33 @@ class LayerActions(QObject):
             self.window.show_status("This needs the render module, which is not available", 5000)
         self.update_state()
 
+    def selected(self) -> list[Node]:
+        """The layers selected in the panel (bottom first); the active layer when the panel is not built yet."""
+        panel = getattr(self.window, "layers_panel", None)
+        nodes = panel.view.selected_nodes() if panel is not None else []
+        doc = self.window.document
+        if not nodes and doc is not None and doc.active is not None:
+            nodes = [doc.active]
+        return nodes
+
     # --- the operations that need more than one call ------------------------------
+    def _duplicate(self, doc, node) -> None:
+        originals = ops.top_level(doc, self.selected())
+        copies = ops.duplicate_nodes(doc, originals)
+        twin = dict(zip(originals, copies, strict=True))
+        active = twin.get(node, copies[-1])
+        doc.set_active(active)
+        self.window.layers_panel.view.select_nodes(copies, active)
+
+    def _merge(self, doc, node) -> None:
+        """Ctrl+E: merge the selected layers when there are several (Photoshop's Merge Layers), else merge down."""
+        selected = self.selected()
+        if len(selected) > 1:
+            from .layer_merge import merge_layers  # needs the compositor, like _render_ops
+
+            merge_layers(doc, selected)
+        else:
+            _render_ops().merge_down(doc, node)
     def _new_fill(self, doc, node) -> None:
         color = QColorDialog.getColor(self.window.foreground, self.window, "Fill layer colour",
                                       QColorDialog.ColorDialogOption.ShowAlphaChannel)
@@ -109,15 +143,22 @@ class LayerActions(QObject):
         return parent is not None and parent.children.index(node) > 0 and not isinstance(node, FillLayer | Group)
 
     def update_state(self) -> None:
-        """Enable what applies to the active layer; reflect its clip/lock/mask state."""
+        """Enable what applies to the selection (or the active layer alone); reflect its clip/lock/mask state."""
         doc = self.window.document
         node = doc.active if doc is not None else None
+        several = len(self.selected()) > 1 if doc is not None else False
         for action in self.actions.values():
-            needs_node, when = action.data()
+            needs_node, when, multi = action.data()
             ok = doc is not None and (not needs_node or node is not None)
-            if ok and node is not None and when is not None:
+            if ok and several and needs_node:
+                ok = multi
+            elif ok and node is not None and when is not None:
                 ok = when(node)
             action.setEnabled(ok)
+        for key, one, many in (("merge_down", "Merge Down", "Merge Layers"), ("delete", "Delete Layer", "Delete Layers"),
+                               ("duplicate", "Duplicate Layer", "Duplicate Layers"), ("group", "Group Layer", "Group Layers"),
+                               ("lock", "Lock Layer", "Lock Layers")):
+            self.actions[key].setText(many if several else one)
         self.actions["clip"].setChecked(bool(node and node.clipped))
         self.actions["lock"].setChecked(bool(node and node.locked))
         self.actions["mask_edit"].setChecked(bool(doc and node and doc.edit_mask))

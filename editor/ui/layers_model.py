@@ -40,6 +40,8 @@ class LayerTreeModel(QAbstractItemModel):
         self.thumbnails = ThumbnailCache(self)
         self.thumbnails.updated.connect(self._thumbnail_updated)
         self._nodes: dict[int, Node] = {}
+        # The last Alt+click on an eye: (node, visibility before, visibility it set), to undo it on the next one.
+        self._solo: tuple[Node, dict[Node, bool], dict[Node, bool]] | None = None
 
     # --- document -------------------------------------------------------------
     def set_document(self, doc: Document | None) -> None:
@@ -171,24 +173,48 @@ class LayerTreeModel(QAbstractItemModel):
         return flags
 
     # --- edits from the view --------------------------------------------------------
-    def toggle_visible(self, node: Node) -> None:
+    def set_visible(self, nodes: list[Node], visible: bool) -> None:
+        """Show or hide these nodes, one undo step."""
         assert self.doc is not None
-        ops.set_properties(self.doc, node, visible=not node.visible, label="Hide layer" if node.visible else "Show layer")
+        label = ("Show " if visible else "Hide ") + ("layer" if len(nodes) == 1 else f"{len(nodes)} layers")
+        ops.set_properties_each(self.doc, {n: {"visible": visible} for n in nodes}, label)
 
-    def toggle_locked(self, node: Node) -> None:
+    def set_locked(self, nodes: list[Node], locked: bool) -> None:
+        """Lock or unlock these nodes, one undo step."""
         assert self.doc is not None
-        ops.set_properties(self.doc, node, locked=not node.locked, label="Unlock layer" if node.locked else "Lock layer")
+        label = ("Lock " if locked else "Unlock ") + ("layer" if len(nodes) == 1 else f"{len(nodes)} layers")
+        ops.set_properties_each(self.doc, {n: {"locked": locked} for n in nodes}, label)
+
+    def solo(self, node: Node) -> None:
+        """Alt+click on an eye: show `node` alone; on the same node again, bring back what was visible before.
+
+        "Alone" hides every sibling of the node and of each of its groups, and shows the node
+        and those groups; what lies inside them keeps its own visibility. Each is one undo step.
+        """
+        assert self.doc is not None
+        path = [node, *(a for a in node.ancestors() if a is not self.doc.root)]
+        alone = {n: True for n in path}
+        for kept in path:
+            assert kept.parent is not None
+            alone.update({s: False for s in kept.parent.children if s is not kept})
+        record = self._solo
+        if record is not None and record[0] is node and all(n.uid in self._nodes and n.visible == v for n, v in record[2].items()):
+            before = {n: v for n, v in record[1].items() if n.uid in self._nodes}
+            ops.set_properties_each(self.doc, {n: {"visible": v} for n, v in before.items()}, "Show previous layers")
+            return
+        if all(n.visible == v for n, v in alone.items()):  # already alone, nothing remembered: show them all
+            ops.set_properties_each(self.doc, {n: {"visible": True} for n in alone}, "Show all layers")
+            return
+        self._solo = (node, {n: n.visible for n in alone}, alone)
+        ops.set_properties_each(self.doc, {n: {"visible": v} for n, v in alone.items()}, f"Show {node.name} alone")
 
     def toggle_mask_enabled(self, node: Node) -> None:
         assert self.doc is not None and node.mask is not None
         ops.set_mask_enabled(self.doc, node, not node.mask.enabled)
 
-    def move(self, node: Node, parent: Group, view_row: int) -> None:
-        """Move `node` so it shows at `view_row` (top-first, counted before removal) of `parent`."""
+    def move(self, nodes: list[Node], parent: Group, view_row: int) -> None:
+        """Move `nodes`, keeping their order, so they show at `view_row` (top-first, counted before removal) of `parent`."""
         assert self.doc is not None
-        count = len(parent.children)
-        index = count - view_row  # core index before removing the node (bottom first)
-        if node.parent is parent and parent.children.index(node) < index:
-            index -= 1
-        index = max(0, min(index, count - (1 if node.parent is parent else 0)))
-        ops.move_node(self.doc, node, parent, index)
+        below = parent.children[: max(0, len(parent.children) - view_row)]  # what stays under the drop line
+        moving = set(nodes)
+        ops.move_nodes(self.doc, nodes, parent, sum(1 for c in below if c not in moving))

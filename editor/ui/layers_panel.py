@@ -1,4 +1,4 @@
-"""The Layers dock: blend mode and opacity of the active layer, the layer tree, and buttons."""
+"""The Layers dock: blend mode and opacity of the active layer, the layer tree (several rows may be selected), and buttons."""
 
 from __future__ import annotations
 
@@ -39,9 +39,11 @@ class LayersPanel(QWidget):
         self.model = LayerTreeModel(self)
         self.view = LayerTreeView(self.model, self)
         self.view.context_menu_requested.connect(self._context_menu)
+        self.view.selection_changed.connect(actions.update_state)
+        self.view.delete_requested.connect(lambda: actions.actions["delete"].trigger())
 
         self.blend = QComboBox()
-        self.blend.setToolTip("Blend mode")
+        self.blend.setToolTip("Blend mode of the active layer")
         for mode in BlendMode:
             self.blend.addItem(mode.label, mode)
         self.blend.activated.connect(self._blend_chosen)
@@ -51,7 +53,7 @@ class LayersPanel(QWidget):
         self.opacity_spin = QSpinBox()
         self.opacity_spin.setRange(0, 100)
         self.opacity_spin.setSuffix(" %")
-        self.opacity_spin.setToolTip("Opacity")
+        self.opacity_spin.setToolTip("Opacity of the active layer")
         self._opacity_key = ""
         self.opacity_slider.sliderPressed.connect(self._new_opacity_edit)
         self.opacity_slider.valueChanged.connect(self._opacity_from_slider)
