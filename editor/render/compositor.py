@@ -160,7 +160,7 @@ def render(doc: Document, rect: Rect | None = None, *, backend: str | None = Non
     where nothing is, including outside the canvas. With `out` (that shape, may be
     a view into a larger image) the pixels are written there and `out` is returned:
     a caller that keeps the composite, like the mipmap's level 0, saves a fresh
-    allocation (for a full 4096² frame, ~15 ms of page faults) and a copy.
+    allocation (for a full 4096² frame, 10-15 ms of CPU in page faults) and a copy.
     """
     rect, inside = _inside(doc, rect)
     out = bgra_output(rect, out)
