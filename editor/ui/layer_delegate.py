@@ -18,6 +18,18 @@ CLIP_WIDTH = 16
 GAP = 4
 LOCK_SIZE = 16
 CHECKER = (QColor(200, 200, 200), QColor(150, 150, 150))
+# Every selected row is clearly blue; the active one (what the tools act on) brighter, with a bar at its left.
+ACTIVE_FILL, SELECTED_FILL, HOVER_FILL = QColor(64, 104, 152), QColor(48, 74, 106), QColor(52, 52, 56)
+ACTIVE_BAR = QColor(130, 190, 255)
+
+
+def row_fill(option: QStyleOptionViewItem, active: bool) -> QColor | None:
+    """The background of a row: the view paints the tree's indentation with it too."""
+    if option.state & QStyle.StateFlag.State_Selected:
+        return ACTIVE_FILL if active else SELECTED_FILL
+    if option.state & QStyle.StateFlag.State_MouseOver:
+        return HOVER_FILL
+    return None
 
 
 def row_layout(rect: QRect, node: Node) -> dict[str, QRect]:
@@ -60,17 +72,19 @@ class LayerDelegate(QStyledItemDelegate):
         if node is None:
             return
         painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(option.rect, QColor(61, 95, 135))
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(option.rect, QColor(52, 52, 56))
+        doc = self.model.doc
+        active = doc is not None and doc.active is node
+        fill = row_fill(option, active)
+        if fill is not None:
+            painter.fillRect(option.rect, fill)
         painter.setPen(QColor(30, 30, 32))
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
         if index.column() == EYE_COLUMN:
+            if active:
+                painter.fillRect(QRect(option.rect.left(), option.rect.top(), 3, option.rect.height() - 1), ACTIVE_BAR)
             self._paint_eye(painter, option.rect, node)
         else:
-            self._paint_layer(painter, option, node, selected)
+            self._paint_layer(painter, option, node, active)
         painter.restore()
 
     def _paint_eye(self, painter: QPainter, rect: QRect, node: Node) -> None:
@@ -78,7 +92,7 @@ class LayerDelegate(QStyledItemDelegate):
         name, color = ("eye", "#d8d8d8" if visible_in_tree else "#777777") if node.visible else ("eye-off-outline", "#555555")
         icon(name, color).paint(painter, QRect(rect.center().x() - 9, rect.center().y() - 9, 18, 18))
 
-    def _paint_layer(self, painter: QPainter, option: QStyleOptionViewItem, node: Node, selected: bool) -> None:
+    def _paint_layer(self, painter: QPainter, option: QStyleOptionViewItem, node: Node, active: bool) -> None:
         parts = row_layout(option.rect, node)
         doc = self.model.doc
         editing_mask = doc is not None and doc.active is node and doc.edit_mask
@@ -93,14 +107,14 @@ class LayerDelegate(QStyledItemDelegate):
             image = self.model.thumbnails.layer(node)
             if image is not None:
                 painter.drawImage(self._centered(thumb_rect, image.size()), image)
-        self._frame(painter, thumb_rect, active=selected and not editing_mask)
+        self._frame(painter, thumb_rect, active=active and not editing_mask)
         if "mask" in parts:
             mask_rect = parts["mask"]
             painter.fillRect(mask_rect, Qt.GlobalColor.black)
             image = self.model.thumbnails.mask(node)
             if image is not None:
                 painter.drawImage(self._centered(mask_rect, image.size()), image)
-            self._frame(painter, mask_rect, active=selected and editing_mask)
+            self._frame(painter, mask_rect, active=active and editing_mask)
             if node.mask is not None and not node.mask.enabled:  # Shift+click disabled it: a red cross
                 painter.setPen(QPen(QColor(230, 40, 40), 2.5))
                 painter.drawLine(mask_rect.topLeft() + QPoint(3, 3), mask_rect.bottomRight() - QPoint(3, 3))

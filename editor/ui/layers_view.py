@@ -25,11 +25,18 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyleOptionViewItem,
+    QTreeView,
+)
 
 from editor.core.layers import Group, Node
 
-from .layer_delegate import LayerDelegate, hit_part
+from .layer_delegate import LayerDelegate, hit_part, row_fill
 from .layers_model import EYE_COLUMN, LAYER_COLUMN, LayerTreeModel
 from .theme import ACCENT
 
@@ -308,6 +315,18 @@ class LayerTreeView(QTreeView):
         if rel < 0.5:
             return DropTarget(parent, row, rect.top())
         return DropTarget(parent, row + 1, rect.bottom())
+
+    def drawBranches(self, painter: QPainter, rect: QRect, index: QModelIndex) -> None:
+        """The indentation left of a nested row takes the row's selection colour, so the row reads as one band."""
+        node = self.layer_model.node(index)
+        doc = self.layer_model.doc
+        if node is not None and node in self._selected:
+            option = QStyleOptionViewItem()
+            option.state = QStyle.StateFlag.State_Selected
+            fill = row_fill(option, doc is not None and doc.active is node)
+            if fill is not None:
+                painter.fillRect(rect, fill)
+        super().drawBranches(painter, rect, index)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
