@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from editor.core import Document, Layer
+from editor.core.commands import ReplacePixels
 from editor.core.ops import delete_node
 from editor.masks.generators import generate
 from tests.core.helpers import snapshot
@@ -81,7 +82,9 @@ def test_canvas_clicks_sample_the_layer_and_ok_masks_from_them_in_one_step(qtbot
     assert dialog.range.samples == [_rgb(layer, *first), _rgb(layer, *second), _rgb(layer, *third)]
     _click(canvas, second[0] + 2, second[1], ALT)  # a neighbour of the second sample removes that one
     assert dialog.range.samples == [_rgb(layer, *first), _rgb(layer, *third)]
-    assert dialog.samples_label.text().count("#") == 2
+    shown = dialog.samples_label.text()
+    assert all(f"#{r:02x}{g:02x}{b:02x}" in shown for r, g, b in dialog.range.samples)
+    assert "#{:02x}{:02x}{:02x}".format(*_rgb(layer, *second)) not in shown
 
     # The brush did not paint, nothing entered the history.
     assert snapshot(doc) == before and len(doc.history.steps) == steps
@@ -143,6 +146,22 @@ def test_chroma_key_picks_its_key_on_the_canvas(qtbot, make_window):
     assert snapshot(doc) == before
     dialog.reject()
     assert canvas.sampler is None
+
+
+def test_the_preview_follows_the_layer_when_its_pixels_change_under_the_dialog(qtbot, make_window):
+    doc = _document()
+    window = make_window(doc)
+    layer = doc.active
+    canvas, dialog = _open(window, qtbot, "color_range", 1.0)
+    _click(canvas, 30, 20)
+    first = dialog.range.samples[0]
+    runs = dialog.preview_runs
+    flat = np.full_like(layer.pixels, (*first, 255))  # e.g. Edit > Undo of an earlier edit, with the dialog up
+    doc.execute(ReplacePixels(layer, flat))
+    assert np.array_equal(dialog.small, flat[: dialog.small.shape[0], : dialog.small.shape[1]])
+    qtbot.waitUntil(lambda: dialog.preview_runs > runs)
+    assert dialog.preview_mask.min() == 255  # every pixel now has the sampled colour
+    dialog.reject()
 
 
 def test_the_dialog_lets_go_when_its_layer_or_document_goes(qtbot, make_window):

@@ -25,6 +25,7 @@ from editor.masks.luminance import LuminanceParams
 from .mask_preview import GeneratorDialog, Slider
 
 CURSOR_SIDE = 24
+SAMPLES_WIDTH = 240  # logical pixels: four samples a line
 
 
 @cache
@@ -41,7 +42,7 @@ def eyedropper_cursor() -> QCursor:
         painter.drawPixmap(QPoint(dx, dy), dark)
     painter.drawPixmap(QPoint(1, 1), light)
     painter.end()
-    tip = round(side * 3 / 24) + 1, round(side * 21 / 24) + 1  # where the glyph's tip sits in its 24-unit box
+    tip = round(side * 4 / 24) + 1, round(side * 20 / 24) + 1  # the glyph's tip in its 24-unit box, past the outline
     return QCursor(pixmap, *tip)
 
 
@@ -182,6 +183,8 @@ class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
         self.range = ColorRangeParams.from_dict(params or {})
         self.fuzziness = Slider(1.0, 200.0, self.range.fuzziness, decimals=0, on_change=self.schedule_preview)
         self.samples_label = QLabel()
+        self.samples_label.setWordWrap(True)  # many Shift+clicks wrap instead of widening the dialog over the image
+        self.samples_label.setFixedWidth(SAMPLES_WIDTH)
         self.output = QComboBox()
         self.output.addItems(["Layer mask", "Selection"])
         self.form.addRow("Fuzziness", self.fuzziness)
@@ -208,7 +211,9 @@ class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
         self.schedule_preview()
 
     def _show_samples(self) -> None:
-        self.samples_label.setText(" ".join(f"#{r:02x}{g:02x}{b:02x}" for r, g, b in self.range.samples) or "click the image or the preview")
+        chips = (f'<span style="color:#{r:02x}{g:02x}{b:02x}">\u25a0</span>&nbsp;#{r:02x}{g:02x}{b:02x}'
+                 for r, g, b in self.range.samples)
+        self.samples_label.setText(" ".join(chips) or "click the image or the preview")
 
     def params(self) -> dict[str, Any]:
         self.range.fuzziness = self.fuzziness.value()
