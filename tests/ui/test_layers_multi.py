@@ -264,3 +264,16 @@ def test_single_layer_actions_are_disabled_with_several_selected(make_window, qt
     for key in ("delete", "duplicate", "group", "merge_down", "lock", "new_layer", "flatten"):
         assert act[key].isEnabled(), key
     assert act["delete"].text() == "Delete Layers"
+
+
+def test_arrow_keys_move_the_active_layer_and_shift_extends(make_window, qtbot):
+    window = make_window(stack_document())
+    doc, view = window.document, window.layers_panel.view
+    click(qtbot, window, doc.find_by_name("B"))
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert names(view.selected_nodes()) == ["C"] and doc.active.name == "C"
+    qtbot.keyClick(view, Qt.Key.Key_Down, SHIFT)
+    qtbot.keyClick(view, Qt.Key.Key_Down, SHIFT)
+    assert names(view.selected_nodes()) == ["Folder", "B", "C"] and doc.active.name == "Folder"
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert names(doc.root.children) == ["Background", "A"] and doc.history.index == 1
