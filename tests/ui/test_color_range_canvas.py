@@ -73,9 +73,13 @@ def test_canvas_clicks_sample_the_layer_and_ok_masks_from_them_in_one_step(qtbot
     assert QApplication.activeModalWidget() is None  # the window takes input (QTest would get past a modal dialog)
     assert canvas.cursor().shape() == Qt.CursorShape.BitmapCursor  # the eyedropper, not the brush's cross
 
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # nothing sampled yet: OK would write an all-black mask
+
     # Even document pixels: exact at zoom 0.5, where one widget pixel spans two.
     first, second, third = (20, 12), (40, 30), (60, 40)
     _click(canvas, *first)
+    assert ok.isEnabled()
     assert dialog.range.samples == [_rgb(layer, *first)]
     _click(canvas, *second, SHIFT)
     _click(canvas, *third, SHIFT)

@@ -14,7 +14,7 @@ import numpy as np
 import qtawesome as qta
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QCursor, QPainter, QPixmap
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLabel, QWidget
 
 from editor.core import Change, Layer
 from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, despill
@@ -214,6 +214,8 @@ class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
         chips = (f'<span style="color:#{r:02x}{g:02x}{b:02x}">\u25a0</span>&nbsp;#{r:02x}{g:02x}{b:02x}'
                  for r, g, b in self.range.samples)
         self.samples_label.setText(" ".join(chips) or "click the image or the preview")
+        # nothing sampled selects nothing: OK would only write an all-black mask
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.range.samples))
 
     def params(self) -> dict[str, Any]:
         self.range.fuzziness = self.fuzziness.value()
