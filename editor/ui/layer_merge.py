@@ -52,6 +52,12 @@ def merge_layers(doc: Document, nodes: list[Node]) -> Layer:
         base = clip_base(node)
         if base is not None and base not in chosen:
             raise ValueError(f"{node.name} is clipped to {base.name}; select {base.name} too")
+    # A clipped layer left behind would lose its base; the topmost's keep clipping to the merged layer in its place.
+    for node in merging[:-1]:
+        assert node.parent is not None
+        for above in node.parent.children:
+            if above not in chosen and clip_base(above) is node:
+                raise ValueError(f"{above.name} is clipped to {node.name}; select {above.name} too")
     rect = Rect(0, 0, 0, 0)
     for node in merging:
         rect = rect.union(_extent(doc, node))

@@ -172,6 +172,17 @@ def test_merge_refuses_a_clipped_layer_without_its_base(make_window, qtbot):
     window.layer_actions.actions["merge_down"].trigger()
     assert doc.history.index == 0 and names(doc.root.children) == ["Background", "A", "Folder", "B", "C"]
     assert "select B too" in window.statusBar().currentMessage()
+    # Nor a base whose clipped layer stays behind, unless it is the topmost: the merged layer takes its place.
+    c.clipped = False
+    folder = doc.find_by_name("Folder")
+    folder.clipped = True  # clipped to A
+    click(qtbot, window, doc.find_by_name("B"), mods=CTRL)
+    window.layer_actions.actions["merge_down"].trigger()
+    assert doc.history.index == 0 and "Folder is clipped to A" in window.statusBar().currentMessage()
+    click(qtbot, window, doc.find_by_name("Background"))
+    click(qtbot, window, doc.find_by_name("A"), mods=CTRL)
+    window.layer_actions.actions["merge_down"].trigger()
+    assert names(doc.root.children) == ["A", "Folder", "B", "C"] and folder.clipped and doc.history.index == 1
 
 
 def test_duplicate_copies_each_selected_layer_above_itself(make_window, qtbot):
