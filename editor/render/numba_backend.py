@@ -105,7 +105,7 @@ def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:
     return acc
 
 
-def _writable_in_place(out: np.ndarray, rect: Rect) -> bool:
+def _writable_in_place(out: np.ndarray) -> bool:
     """True when the kernel can store into `out` directly: rows of whole uint32 pixels."""
     return out.strides[1:] == (4, 1) and out.strides[0] > 0 and out.flags.writeable
 
@@ -113,7 +113,7 @@ def _writable_in_place(out: np.ndarray, rect: Rect) -> bool:
 def composite_bgra(rect: Rect, ops: list[Op], acc: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
     if out is None:
         out = np.empty((rect.h, rect.w, 4), np.uint8)
-    elif not _writable_in_place(out, rect):
+    elif not _writable_in_place(out):
         out[...] = composite_bgra(rect, ops, acc)
         return out
     _run(rect, ops, acc, None, out)
