@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _render_ops():
-    """editor.render.ops (merge down, flatten, apply mask) needs the compositor."""
+    """editor.render.ops (merge down, merge layers, flatten, apply mask) needs the compositor."""
     from editor.render import ops as render_ops
 
     return render_ops
@@ -118,9 +118,7 @@ class LayerActions(QObject):
         """Ctrl+E: merge the selected layers when there are several (Photoshop's Merge Layers), else merge down."""
         selected = self.selected()
         if len(selected) > 1:
-            from .layer_merge import merge_layers  # needs the compositor, like _render_ops
-
-            merge_layers(doc, selected)
+            _render_ops().merge_layers(doc, selected)
         else:
             _render_ops().merge_down(doc, node)
     def _new_fill(self, doc, node) -> None:
