@@ -196,6 +196,16 @@ def set_properties(doc: Document, node: Node, *, label: str | None = None, merge
         doc.execute(SetProperties(node, values, label=label, merge_key=merge_key))
 
 
+def set_properties_all(doc: Document, nodes: list[Node], *, label: str, merge_key: str | None = None, **values: Any) -> None:
+    """The same values on several nodes as one step; a slider drag over them (same merge_key) stays one step."""
+    changing = [n for n in nodes if any(getattr(n, k) != v for k, v in values.items())]
+    if len(changing) == 1:
+        set_properties(doc, changing[0], label=label, merge_key=merge_key, **values)
+    elif changing:
+        doc.execute(_MergingMacro(label, [SetProperties(n, dict(values), label=label, merge_key=merge_key) for n in changing],
+                                  merge_key))
+
+
 def set_mask_properties(doc: Document, node: Node, *, label: str | None = None, merge_key: str | None = None, **values: Any) -> None:
     if node.mask is None:
         raise ValueError(f"{node.name} has no mask")

@@ -43,7 +43,7 @@ class LayersPanel(QWidget):
         self.view.delete_requested.connect(lambda: actions.actions["delete"].trigger())
 
         self.blend = QComboBox()
-        self.blend.setToolTip("Blend mode of the active layer")
+        self.blend.setToolTip("Blend mode of the selected layers (shows the active one's)")
         for mode in BlendMode:
             self.blend.addItem(mode.label, mode)
         self.blend.activated.connect(self._blend_chosen)
@@ -53,7 +53,7 @@ class LayersPanel(QWidget):
         self.opacity_spin = QSpinBox()
         self.opacity_spin.setRange(0, 100)
         self.opacity_spin.setSuffix(" %")
-        self.opacity_spin.setToolTip("Opacity of the active layer")
+        self.opacity_spin.setToolTip("Opacity of the selected layers (shows the active one's)")
         self._opacity_key = ""
         self.opacity_slider.sliderPressed.connect(self._new_opacity_edit)
         self.opacity_slider.valueChanged.connect(self._opacity_from_slider)
@@ -125,9 +125,9 @@ class LayersPanel(QWidget):
 
     # --- edits ----------------------------------------------------------------------
     def _blend_chosen(self, row: int) -> None:
-        node = self.doc.active if self.doc is not None else None
-        if node is not None:
-            ops.set_properties(self.doc, node, blend_mode=BlendMode(self.blend.itemData(row)), label="Blend mode")
+        if self.doc is not None:  # every selected layer, as Photoshop does
+            ops.set_properties_all(self.doc, self.layer_actions.selected(), blend_mode=BlendMode(self.blend.itemData(row)),
+                                   label="Blend mode")
 
     def _new_opacity_edit(self) -> None:
         self._opacity_key = f"opacity-{next(_edit_ids)}"  # one drag of the slider = one undo step
@@ -142,9 +142,9 @@ class LayersPanel(QWidget):
         self._set_opacity(value)
 
     def _set_opacity(self, value: int) -> None:
-        node = self.doc.active if self.doc is not None else None
-        if node is not None:
-            ops.set_properties(self.doc, node, opacity=value / 100.0, label="Opacity", merge_key=self._opacity_key)
+        if self.doc is not None:  # every selected layer, as Photoshop does
+            ops.set_properties_all(self.doc, self.layer_actions.selected(), opacity=value / 100.0, label="Opacity",
+                                   merge_key=self._opacity_key)
 
     def _context_menu(self, pos) -> None:
         node, _part = self.view.part_at(pos)

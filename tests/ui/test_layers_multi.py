@@ -288,3 +288,26 @@ def test_arrow_keys_move_the_active_layer_and_shift_extends(make_window, qtbot):
     assert names(view.selected_nodes()) == ["Folder", "B", "C"] and doc.active.name == "Folder"
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert names(doc.root.children) == ["Background", "A"] and doc.history.index == 1
+
+
+def test_opacity_drag_and_blend_mode_apply_to_every_selected_layer_in_one_step(make_window, qtbot):
+    window = make_window(stack_document())
+    doc, panel = window.document, window.layers_panel
+    a, b, c = (doc.find_by_name(n) for n in ("A", "B", "C"))
+    click(qtbot, window, b)
+    click(qtbot, window, c, mods=CTRL)
+    before, steps = snapshot(doc), len(doc.history.steps)
+    slider = panel.opacity_slider
+    slider.setSliderDown(True)  # a drag: several values, one undo step
+    panel._new_opacity_edit()
+    for value in (50, 40, 30):
+        slider.setValue(value)
+    slider.setSliderDown(False)
+    assert (b.opacity, c.opacity, a.opacity) == (0.3, 0.3, 1.0)
+    assert len(doc.history.steps) == steps + 1
+    panel.blend.activated.emit(panel.blend.findData(BlendMode.SCREEN))
+    assert b.blend_mode == c.blend_mode == BlendMode.SCREEN and a.blend_mode == BlendMode.NORMAL
+    assert len(doc.history.steps) == steps + 2
+    doc.undo()
+    doc.undo()
+    assert snapshot(doc) == before
