@@ -216,10 +216,21 @@ def set_mask_properties(doc: Document, node: Node, *, label: str | None = None, 
 
 def move_layer_by(doc: Document, node: Node, dx: int, dy: int, *, merge_key: str | None = None) -> None:
     """Translate a layer, or every layer inside a group, with their masks."""
-    layers = [node] if isinstance(node, Layer) else [n for n in node.walk() if isinstance(n, Layer)] if isinstance(node, Group) else []
+    move_nodes_by(doc, [node], dx, dy, merge_key=merge_key)
+
+
+def move_nodes_by(doc: Document, nodes: list[Node], dx: int, dy: int, *, merge_key: str | None = None) -> None:
+    """Translate several layers and groups (every layer inside them) with their masks, as one step;
+    the steps of one drag (same merge_key) merge."""
+    layers: list[Layer] = []
+    for node in nodes:
+        for layer in ([node] if isinstance(node, Layer) else node.walk() if isinstance(node, Group) else []):
+            if isinstance(layer, Layer) and layer not in layers:
+                layers.append(layer)
     cmds: list[Command] = [SetProperties(l, {"x": l.x + dx, "y": l.y + dy}, merge_key=merge_key) for l in layers]
     if cmds:
-        doc.execute(cmds[0] if len(cmds) == 1 else _MergingMacro(f"Move {node.name}", cmds, merge_key))
+        label = f"Move {nodes[0].name}" if len(nodes) == 1 else f"Move {len(nodes)} layers"
+        doc.execute(cmds[0] if len(cmds) == 1 else _MergingMacro(label, cmds, merge_key))
 
 
 class _MergingMacro(Macro):

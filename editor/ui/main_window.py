@@ -92,6 +92,10 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str, timeout_ms: int = 3000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
+    def selected_layers(self) -> list:
+        """The tools' view of the Layers panel's selection (ToolHost)."""
+        return self.layer_actions.selected()
+
     def document_name(self) -> str:
         doc = self._document
         return Path(doc.path).stem if doc is not None and doc.path else "Untitled"

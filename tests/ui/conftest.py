@@ -129,6 +129,9 @@ class ToolHost:
     def show_status(self, text: str, timeout_ms: int = 3000) -> None:
         self.messages.append(text)
 
+    def selected_layers(self):
+        return [self.document.active] if self.document.active is not None else []
+
 
 def tool_canvas(qtbot, doc: Document, zoom: float):
     """A real Canvas showing `doc` at `zoom`, its origin off the widget's corner so mapping is exercised."""

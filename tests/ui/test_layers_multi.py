@@ -311,3 +311,33 @@ def test_opacity_drag_and_blend_mode_apply_to_every_selected_layer_in_one_step(m
     doc.undo()
     doc.undo()
     assert snapshot(doc) == before
+
+
+def test_the_move_tool_drags_and_nudges_every_selected_layer_in_one_step(make_window, qtbot):
+    from PySide6.QtCore import QPointF
+
+    window = make_window(stack_document())
+    doc, canvas = window.document, window.canvas
+    a, b, folder, f1 = (doc.find_by_name(n) for n in ("A", "B", "Folder", "F1"))
+    click(qtbot, window, a)
+    click(qtbot, window, folder, mods=CTRL)
+    click(qtbot, window, b, mods=CTRL)
+    before, steps = snapshot(doc), len(doc.history.steps)
+    window.set_tool(window.tool("Move"))
+    canvas.set_zoom(2.0, QPointF(0, 0))
+    start = canvas.doc_to_widget(QPointF(40, 30)).toPoint()
+    mouse_drag(canvas, start, start + QPoint(20, 10))  # 10x5 document px at 200 %
+    assert (a.offset, b.offset, f1.offset) == ((20, 13), (40, 25), (10, 35))
+    assert len(doc.history.steps) == steps + 1
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert (a.offset, b.offset, f1.offset) == ((21, 13), (41, 25), (11, 35))
+    assert doc.find_by_name("C").offset == (50, 4)  # not selected, not moved
+    doc.undo()
+    doc.undo()
+    assert snapshot(doc) == before
+    c = doc.find_by_name("C")
+    click(qtbot, window, c, mods=CTRL)
+    c.locked = True
+    mouse_drag(canvas, start, start + QPoint(20, 10))  # one selected layer is locked: nothing moves
+    assert (a.offset, c.offset) == ((10, 8), (50, 4)) and "locked" in window.statusBar().currentMessage()

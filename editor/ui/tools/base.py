@@ -31,7 +31,7 @@ from PySide6.QtGui import QColor, QCursor, QKeyEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
-    from editor.core import Document
+    from editor.core import Document, Node
 
     from ..canvas import Canvas
     from ..jobs import JobRunner
@@ -53,6 +53,10 @@ class ToolHost(Protocol):
     background: QColor
 
     def show_status(self, text: str, timeout_ms: int = 3000) -> None: ...
+
+    def selected_layers(self) -> list[Node]:
+        """The layers selected in the Layers panel, bottom first (the active one when alone)."""
+        ...
 
 
 @dataclass

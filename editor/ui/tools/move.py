@@ -1,4 +1,4 @@
-"""The Move tool (V): drag the active layer with its mask; arrow keys nudge."""
+"""The Move tool (V): drag the selected layers with their masks (the active one when alone); arrow keys nudge."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class MoveTool(Tool):
     name = "Move"
     icon = "cursor-move"
     shortcut = "V"
-    tooltip = "Move the active layer and its mask (V); arrow keys nudge, Shift+arrow by 10"
+    tooltip = "Move the selected layers and their masks (V); arrow keys nudge, Shift+arrow by 10"
 
     def __init__(self, host) -> None:
         super().__init__(host)
@@ -43,12 +43,16 @@ class MoveTool(Tool):
     def cursor(self) -> QCursor:
         return QCursor(Qt.CursorShape.SizeAllCursor)
 
+    def targets(self) -> list:
+        """What moves: the selected layers (Photoshop moves them all), if every one of them can."""
+        nodes = self.host.selected_layers()
+        return nodes if nodes and all(movable(n) for n in nodes) else []
+
     def press(self, pos: QPointF, event: PointerEvent) -> None:
         if event.button != Qt.MouseButton.LeftButton:
             return
-        node = self.document.active
-        if not movable(node):
-            self.host.show_status("The active layer is locked or cannot move")
+        if not self.targets():
+            self.host.show_status("A selected layer is locked or cannot move")
             return
         self._start = QPointF(pos)
         self._moved = (0, 0)
@@ -63,7 +67,7 @@ class MoveTool(Tool):
             dx, dy = (dx, 0) if abs(dx) >= abs(dy) else (0, dy)
         step = (dx - self._moved[0], dy - self._moved[1])
         if step != (0, 0):
-            ops.move_layer_by(self.document, self.document.active, *step, merge_key=self._merge_key)
+            ops.move_nodes_by(self.document, self.targets(), *step, merge_key=self._merge_key)
             self._moved = (dx, dy)
 
     def release(self, pos: QPointF, event: PointerEvent) -> None:
@@ -74,11 +78,11 @@ class MoveTool(Tool):
 
     def key_press(self, event: QKeyEvent) -> bool:
         delta = NUDGE_KEYS.get(Qt.Key(event.key()))
-        node = self.document.active
-        if delta is None or not movable(node):
+        nodes = self.targets()
+        if delta is None or not nodes:
             return False
         step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
         if not event.isAutoRepeat() or not self._merge_key:  # a held key's repeats are one step
             self._merge_key = f"nudge-{next(_drag_ids)}"
-        ops.move_layer_by(self.document, node, delta[0] * step, delta[1] * step, merge_key=self._merge_key)
+        ops.move_nodes_by(self.document, nodes, delta[0] * step, delta[1] * step, merge_key=self._merge_key)
         return True
