@@ -196,16 +196,6 @@ def set_properties(doc: Document, node: Node, *, label: str | None = None, merge
         doc.execute(SetProperties(node, values, label=label, merge_key=merge_key))
 
 
-def set_properties_all(doc: Document, nodes: list[Node], *, label: str, merge_key: str | None = None, **values: Any) -> None:
-    """The same values on several nodes as one step; a slider drag over them (same merge_key) stays one step."""
-    changing = [n for n in nodes if any(getattr(n, k) != v for k, v in values.items())]
-    if len(changing) == 1:
-        set_properties(doc, changing[0], label=label, merge_key=merge_key, **values)
-    elif changing:
-        doc.execute(_MergingMacro(label, [SetProperties(n, dict(values), label=label, merge_key=merge_key) for n in changing],
-                                  merge_key))
-
-
 def set_mask_properties(doc: Document, node: Node, *, label: str | None = None, merge_key: str | None = None, **values: Any) -> None:
     if node.mask is None:
         raise ValueError(f"{node.name} has no mask")
@@ -419,12 +409,14 @@ def move_nodes(doc: Document, nodes: list[Node], parent: Group, index: int) -> N
         doc.record(Macro(f"Move {len(cmds)} layers" if len(cmds) > 1 else cmds[0].label, cmds), mergeable=False)
 
 
-def set_properties_each(doc: Document, changes: dict[Node, dict[str, Any]], label: str) -> None:
-    """Set properties on several nodes (each its own values) as one step; unchanged values are skipped."""
+def set_properties_each(doc: Document, changes: dict[Node, dict[str, Any]], label: str, *,
+                        merge_key: str | None = None) -> None:
+    """Set properties on several nodes (each its own values) as one step; unchanged values are skipped.
+    Steps with the same merge_key (a slider drag) merge into one."""
     cmds: list[Command] = []
     for node, values in changes.items():
         values = {k: v for k, v in values.items() if getattr(node, k) != v}
         if values:
-            cmds.append(SetProperties(node, values, label=label))
+            cmds.append(SetProperties(node, values, label=label, merge_key=merge_key))
     if cmds:
-        doc.execute(cmds[0] if len(cmds) == 1 else Macro(label, cmds))
+        doc.execute(cmds[0] if len(cmds) == 1 else _MergingMacro(label, cmds, merge_key))

@@ -126,8 +126,8 @@ class LayersPanel(QWidget):
     # --- edits ----------------------------------------------------------------------
     def _blend_chosen(self, row: int) -> None:
         if self.doc is not None:  # every selected layer, as Photoshop does
-            ops.set_properties_all(self.doc, self.layer_actions.selected(), blend_mode=BlendMode(self.blend.itemData(row)),
-                                   label="Blend mode")
+            mode = BlendMode(self.blend.itemData(row))
+            ops.set_properties_each(self.doc, {n: {"blend_mode": mode} for n in self.layer_actions.selected()}, "Blend mode")
 
     def _new_opacity_edit(self) -> None:
         self._opacity_key = f"opacity-{next(_edit_ids)}"  # one drag of the slider = one undo step
@@ -143,8 +143,8 @@ class LayersPanel(QWidget):
 
     def _set_opacity(self, value: int) -> None:
         if self.doc is not None:  # every selected layer, as Photoshop does
-            ops.set_properties_all(self.doc, self.layer_actions.selected(), opacity=value / 100.0, label="Opacity",
-                                   merge_key=self._opacity_key)
+            ops.set_properties_each(self.doc, {n: {"opacity": value / 100.0} for n in self.layer_actions.selected()},
+                                    "Opacity", merge_key=self._opacity_key)
 
     def _context_menu(self, pos) -> None:
         node, _part = self.view.part_at(pos)
