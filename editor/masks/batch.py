@@ -1,6 +1,6 @@
 """`veil mask`: the mask generators headless, for one file or a folder on all cores.
 
-    veil mask chroma-key IN --out OUT [--key green|blue|#RRGGBB] [--tolerance T] [--softness S] [--despill]
+    veil mask chroma-key IN --out OUT [--key auto|green|blue|#RRGGBB] [--tolerance T] [--softness S] [--despill]
     veil mask color-range IN --out OUT --color #RRGGBB [--color ...] [--fuzziness F]
     veil mask object IN --out OUT (--rect X,Y,W,H | --subject) [--refine]
 
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+AUTO_KEY = "auto"
 ALPHA_FORMATS = (".png", ".webp", ".tif", ".tiff")
 MASK_FORMATS = (*ALPHA_FORMATS, ".jpg", ".jpeg", ".bmp")
 
@@ -46,7 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
     ck = kinds.add_parser("chroma-key", help="key out a green, blue or picked backdrop")
     common(ck)
-    ck.add_argument("--key", default="green", help="green, blue or #RRGGBB (default green)")
+    ck.add_argument("--key", default=AUTO_KEY,
+                    help="green, blue, #RRGGBB, or auto: the screen each picture's border shows (default)")
     # Unset tuning flags take ChromaKeyParams' defaults, the dialog's too: one keyer, the same result headless.
     ck.add_argument("--tolerance", type=float, help="0..1, how much of the backdrop counts as pure screen")
     ck.add_argument("--softness", type=float, help="0..1, width of the soft edge")
@@ -74,9 +76,10 @@ def params_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.generator == "chroma-key":
         tuning = {k: getattr(args, k) for k in ("tolerance", "softness", "clean") if getattr(args, k) is not None}
-        params = ChromaKeyParams(key=args.key, despill=args.despill, **tuning)
+        # "auto" is resolved per picture in make_result; validate the rest with a stand-in key.
+        params = ChromaKeyParams(key="green" if args.key == AUTO_KEY else args.key, despill=args.despill, **tuning)
         params.validate()
-        return params.to_dict()
+        return {**params.to_dict(), "key": args.key}
     if args.generator == "color-range":
         if args.fuzziness <= 0:
             raise ValueError("--fuzziness must be positive")
@@ -124,9 +127,11 @@ def read_pixels(path: Path) -> np.ndarray:
 
 def make_result(pixels: np.ndarray, params: dict[str, Any], apply: bool) -> np.ndarray:
     """The mask (h, w) or, with `apply`, the RGBA cut-out."""
-    from .chroma import cutout, despill
+    from .chroma import cutout, despill, detect_screen
     from .generators import generate
 
+    if params["kind"] == "chroma-key" and params["key"] == AUTO_KEY:
+        params = {**params, "key": detect_screen(pixels)}
     mask = generate(pixels, params)
     if not apply:
         return mask

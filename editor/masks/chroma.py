@@ -91,6 +91,20 @@ def key_colour(key: str) -> tuple[int, tuple[int, int, int] | None]:
     return channel, rgb
 
 
+def detect_screen(pixels: np.ndarray) -> str:
+    """"green" or "blue": the screen that dominates the picture's border, where a backdrop
+    shows around a subject; green (the commoner screen) when neither does."""
+    h, w = pixels.shape[:2]
+    band = max(1, min(h, w) // 20)
+    step = max(1, band // 16)  # a sample of the frame is plenty, and fast at 24 MP
+    frame = np.concatenate([part[::step, ::step, :3].reshape(-1, 3) for part in
+                            (pixels[:band], pixels[-band:], pixels[:, :band], pixels[:, -band:])]).astype(np.int16)
+    r, g, b = frame[:, 0], frame[:, 1], frame[:, 2]
+    green = np.count_nonzero(g - np.maximum(r, b) >= 16)
+    blue = np.count_nonzero(b - np.maximum(r, g) >= 16)
+    return "blue" if blue > green else "green"
+
+
 def _others(channel: int) -> tuple[int, int]:
     a, b = (c for c in range(3) if c != channel)
     return a, b

@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 import pytest
 
-from editor.masks.chroma import ChromaKeyParams, chroma_key, cutout, despill
+from editor.masks.chroma import ChromaKeyParams, chroma_key, cutout, despill, detect_screen
 from tests.masks.scenes import mse, sad, screen_scene
 
 HSV_SCREEN = {"green": ((35, 60, 40), (85, 255, 255)), "blue": ((95, 60, 40), (130, 255, 255))}
@@ -132,3 +132,15 @@ def test_bad_parameters_are_refused():
         with pytest.raises(ValueError):
             chroma_key(pixels, params)
     assert ChromaKeyParams.from_dict(ChromaKeyParams(key="blue", despill=True).to_dict()) == ChromaKeyParams(key="blue", despill=True)
+
+
+@pytest.mark.parametrize("key", ["green", "blue"])
+def test_detect_screen_reads_the_backdrop_off_the_picture_border(key):
+    for seed in range(3):
+        assert detect_screen(screen_scene(200, 300, seed, key).image) == key
+
+
+def test_detect_screen_falls_back_to_green_without_a_screen():
+    grey = np.full((60, 80, 4), 128, np.uint8)
+    grey[20:40, 30:50, :3] = (20, 40, 230)  # a blue subject, not a blue backdrop
+    assert detect_screen(grey) == "green"

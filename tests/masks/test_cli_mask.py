@@ -52,6 +52,20 @@ def test_default_flags_key_exactly_as_the_dialog_defaults(screens, tmp_path):
     np.testing.assert_array_equal(cv2.imread(str(out), cv2.IMREAD_UNCHANGED), chroma_key(scenes[2].image, ChromaKeyParams()))
 
 
+def test_the_default_key_is_the_screen_each_picture_shows(tmp_path):
+    """A folder mixing green and blue screens keys each against its own screen (--key auto)."""
+    from editor.masks.chroma import ChromaKeyParams, chroma_key
+
+    scenes = {"green": screen_scene(150, 220, 4, "green"), "blue": screen_scene(150, 220, 5, "blue")}
+    for name, scene in scenes.items():
+        _write_rgba(tmp_path / f"{name}.png", scene.image)
+    out_dir = tmp_path / "masks"
+    assert veil("chroma-key", tmp_path, "--out-dir", out_dir).returncode == 0
+    for name, scene in scenes.items():
+        written = cv2.imread(str(out_dir / f"{name}.png"), cv2.IMREAD_UNCHANGED)
+        np.testing.assert_array_equal(written, chroma_key(scene.image, ChromaKeyParams(key=name)))
+
+
 def test_apply_with_despill_writes_a_clean_cutout(screens, tmp_path):
     folder, scenes = screens
     out = tmp_path / "cut.png"

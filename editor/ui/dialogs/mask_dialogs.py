@@ -17,7 +17,7 @@ from PySide6.QtGui import QCursor, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLabel, QWidget
 
 from editor.core import Change, Layer
-from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, despill
+from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, despill, detect_screen
 from editor.masks.color_range import ColorRangeParams
 from editor.masks.generators import apply_to_layer, generate, to_selection
 from editor.masks.luminance import LuminanceParams
@@ -120,7 +120,8 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
 
     def __init__(self, window, layer: Layer, params: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(window, layer, parent)
-        p = ChromaKeyParams.from_dict(params or {})
+        # A new key starts on the screen the picture's border shows; a re-run keeps its own.
+        p = ChromaKeyParams.from_dict(params or {"key": detect_screen(layer.pixels)})
         self.key = QComboBox()
         self.key.addItems(["green", "blue"])
         if p.key not in ("green", "blue"):

@@ -59,6 +59,15 @@ def test_chroma_key_preview_follows_sliders_cancel_changes_nothing_ok_is_one_ste
     window.mask_generators.dialog.reject()
 
 
+@pytest.mark.parametrize("key", ["green", "blue"])
+def test_chroma_key_starts_on_the_screen_the_picture_shows(qtbot, make_window, key):
+    window, doc = _window(make_window, screen_scene(120, 160, 1, key).image)
+    window.mask_generators.actions["chroma_key"].trigger()
+    dialog = window.mask_generators.dialog
+    assert dialog.key.currentText() == key
+    dialog.reject()
+
+
 def test_colour_range_samples_with_clicks_and_modifiers(qtbot, make_window):
     image = np.zeros((100, 150, 4), np.uint8)
     image[..., 3] = 255
