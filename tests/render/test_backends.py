@@ -36,3 +36,30 @@ def test_backend_names() -> None:
     assert "numpy" in backends.available()
     with pytest.raises(ValueError):
         backends.get("opencl")
+
+
+THREADS_SCRIPT = """
+import numba
+import numpy as np
+from numba import njit, prange
+
+@njit(parallel=True)
+def total(a):
+    s = 0.0
+    for i in prange(a.size):
+        s += a[i]
+    return s
+
+total(np.ones(1000))
+print(numba.threading_layer())
+"""
+
+
+def test_numba_runs_on_a_threadsafe_threading_layer() -> None:
+    """The window calls parallel kernels from several threads at once (the canvas, the autosave and
+    save writers, mask jobs). Numba's fallback 'workqueue' layer aborts the process on concurrent
+    use; 'omp' (GNU OpenMP, libgomp1) and 'tbb' do not. A machine without either must fail here,
+    not lose work later."""
+    out = subprocess.run([sys.executable, "-c", THREADS_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() in ("omp", "tbb"), f"threading layer {out.stdout.strip()!r}: install libgomp1"
