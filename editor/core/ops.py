@@ -153,11 +153,24 @@ def move_node(doc: Document, node: Node, parent: Group, index: int) -> None:
     doc.execute(MoveNode(node, parent, index, f"Move {node.name}"))
 
 
-def raise_node(doc: Document, node: Node, steps: int = 1) -> None:
-    assert node.parent is not None
-    siblings = node.parent.children
-    index = max(0, min(len(siblings) - 1, siblings.index(node) + steps))
-    move_node(doc, node, node.parent, index)
+def raise_nodes(doc: Document, nodes: list[Node], steps: int) -> None:
+    """Bring forward (steps=1) or send backward (-1) several nodes, each one place within its
+    group, as one step; as in Photoshop, one blocked at the end stops those behind it."""
+    chosen = set(top_level(doc, nodes))
+    cmds: list[Command] = []
+    for parent in {id(n.parent): n.parent for n in chosen if n.parent is not None}.values():
+        children = parent.children
+        order = range(len(children) - 2, -1, -1) if steps > 0 else range(1, len(children))
+        for i in order:
+            j = i + (1 if steps > 0 else -1)
+            node = children[i]
+            if node in chosen and children[j] not in chosen:
+                cmd = MoveNode(node, parent, j, f"Move {node.name}")
+                cmd.redo(doc)  # applied as it is made: the next index depends on it
+                cmds.append(cmd)
+    if cmds:
+        label = "Bring forward" if steps > 0 else "Send backward"
+        doc.record(Macro(label, cmds) if len(cmds) > 1 else cmds[0], mergeable=False)
 
 
 def group_nodes(doc: Document, nodes: list[Node], name: str | None = None) -> Group:

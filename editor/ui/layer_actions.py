@@ -54,8 +54,10 @@ class LayerActions(QObject):
         a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_nodes(doc, self.selected()), multi=True)
         a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", self._merge, when=self._has_below, multi=True)
         a("flatten", "Flatten Image", "layers-triple-outline", None, lambda doc, n: _render_ops().flatten(doc), needs_node=False)
-        a("raise", "Bring Forward", "arrange-bring-forward", "Ctrl+]", lambda doc, n: ops.raise_node(doc, n, 1))
-        a("lower", "Send Backward", "arrange-send-backward", "Ctrl+[", lambda doc, n: ops.raise_node(doc, n, -1))
+        a("raise", "Bring Forward", "arrange-bring-forward", "Ctrl+]", lambda doc, n: ops.raise_nodes(doc, self.selected(), 1),
+          multi=True)
+        a("lower", "Send Backward", "arrange-send-backward", "Ctrl+[", lambda doc, n: ops.raise_nodes(doc, self.selected(), -1),
+          multi=True)
         a("clip", "Clip to Layer Below", "arrow-down-right", "Ctrl+Alt+G", self._toggle_clip, checkable=True)
         a("lock", "Lock Layer", "lock-outline", "Ctrl+/",
           lambda doc, n: self.window.layers_panel.model.set_locked(self.selected(), not n.locked), checkable=True, multi=True)

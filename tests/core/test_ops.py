@@ -178,7 +178,7 @@ def apply_operation(doc: Document, op: str, pick: int) -> None:
     elif op == "duplicate":
         ops.duplicate_node(doc, node)
     elif op in ("raise", "lower"):
-        ops.raise_node(doc, node, 1 if op == "raise" else -1)
+        ops.raise_nodes(doc, [node], 1 if op == "raise" else -1)
     elif op == "group":
         ops.group_nodes(doc, [node])
     elif op == "ungroup" and isinstance(node, Group):
@@ -268,3 +268,21 @@ def test_snapshot_document_copies_what_a_save_writes_and_shares_no_array():
     doc.paths[0].name = "Renamed"
     assert (copy.active.pixels != 7).any() and (copy.active.mask.data == 0).all()
     assert copy.paths[0].name == "Outline"
+
+
+def test_raise_and_lower_several_nodes_one_place_each_in_one_step():
+    doc = Document(8, 8)
+    layers = {name: Layer(name, rgba(8, 8)) for name in "ABCD"}
+    for i, layer in enumerate(layers.values()):
+        doc.root.insert(i, layer)
+    a, b, c, d = layers.values()
+    steps = len(doc.history.steps)
+    ops.raise_nodes(doc, [b, c], 1)
+    assert doc.root.children == [a, d, b, c] and len(doc.history.steps) == steps + 1
+    ops.raise_nodes(doc, [b, c], 1)  # C is on top: it stops, and B behind it
+    assert doc.root.children == [a, d, b, c] and len(doc.history.steps) == steps + 1
+    ops.raise_nodes(doc, [a, c], -1)  # A is at the bottom already; C goes under B
+    assert doc.root.children == [a, d, c, b]
+    doc.undo()
+    doc.undo()
+    assert doc.root.children == [a, b, c, d]

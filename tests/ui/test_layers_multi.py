@@ -270,11 +270,13 @@ def test_single_layer_actions_are_disabled_with_several_selected(make_window, qt
     click(qtbot, window, doc.find_by_name("A"))
     assert act["clip"].isEnabled() and act["mask_apply"].isEnabled() and act["merge_down"].text() == "Merge Down"
     click(qtbot, window, doc.find_by_name("B"), mods=CTRL)
-    for key in ("clip", "raise", "lower", "ungroup", "mask_white", "mask_apply", "mask_invert", "mask_edit"):
+    for key in ("clip", "ungroup", "mask_white", "mask_apply", "mask_invert", "mask_edit"):
         assert not act[key].isEnabled(), key
-    for key in ("delete", "duplicate", "group", "merge_down", "lock", "new_layer", "flatten"):
+    for key in ("delete", "duplicate", "group", "merge_down", "lock", "new_layer", "flatten", "raise", "lower"):
         assert act[key].isEnabled(), key
     assert act["delete"].text() == "Delete Layers"
+    act["raise"].trigger()  # Ctrl+]: each selected layer one place up, one step
+    assert names(doc.root.children) == ["Background", "Folder", "A", "C", "B"]
 
 
 def test_arrow_keys_move_the_active_layer_and_shift_extends(make_window, qtbot):
