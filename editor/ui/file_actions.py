@@ -80,12 +80,15 @@ class FileActions(QObject):
             self.window.set_document(dialog.document())
 
     def open(self, path: str | None = None) -> bool:
-        """Open a project or image in place of the current document; False when it did not happen."""
+        """Open a project or image in place of the current document; False when it did not happen.
+        Several files chosen at once: the first opens here, each other one in a window of its own."""
         if path is None:
             paths = self._ask_open_paths("Open")
             if not paths:
                 return False
             path = paths[0]
+            for other in paths[1:]:
+                self.open_in_new_window(other)
         if not self.window.maybe_save():
             return False
         from editor.io import FileFormatError, open_document
@@ -104,6 +107,19 @@ class FileActions(QObject):
             QMessageBox.warning(self.window, "Some things could not be kept",
                                 f"{Path(path).name} opened, with these differences:\n\n• " + "\n• ".join(doc.warnings))
         return True
+
+    def open_in_new_window(self, path: str | None = None) -> bool:
+        """Open a file in a new window beside this one (one document per window, several windows)."""
+        if path is None:
+            paths = self._ask_open_paths("Open in New Window")
+            if not paths:
+                return False
+            return all([self.open_in_new_window(p) for p in paths])
+        window = self.window.new_window()
+        if window.files.open(path):
+            return True
+        window.close()  # nothing was opened: no empty window left behind
+        return False
 
     def open_as_layers(self, paths: list[str] | None = None) -> bool:
         paths = paths if paths is not None else self._ask_open_paths("Open as Layers")

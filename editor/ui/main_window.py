@@ -45,6 +45,9 @@ from .tools.select_menu import install_select_menu
 APP_NAME = "Veil"
 
 
+_WINDOWS: set[MainWindow] = set()  # the windows opened by new_window, kept alive while they are open
+
+
 class MainWindow(QMainWindow):
     def __init__(self, *, recovery_folder: Path | None = None, autosave_ms: int = DEFAULT_INTERVAL_MS,
                  document: Document | None = None) -> None:
@@ -91,6 +94,16 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str, timeout_ms: int = 3000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
+
+    def new_window(self) -> MainWindow:
+        """Another editor window beside this one, autosaving into the same recovery folder;
+        it lives until it is closed (the application ends with its last window)."""
+        window = MainWindow(recovery_folder=self.recovery.folder, autosave_ms=self.recovery.timer.interval())
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _WINDOWS.add(window)
+        window.destroyed.connect(lambda _obj=None, w=window: _WINDOWS.discard(w))
+        window.show()
+        return window
 
     def selected_layers(self) -> list:
         """The tools' view of the Layers panel's selection (ToolHost)."""
@@ -294,6 +307,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         file.addAction(a("new", "New…", lambda: self.files.new(), QKeySequence.StandardKey.New, "file-plus-outline"))
         file.addAction(a("open", "Open…", lambda: self.files.open(), QKeySequence.StandardKey.Open, "folder-open-outline"))
+        file.addAction(a("open_window", "Open in New Window…", lambda: self.files.open_in_new_window(), "Ctrl+Alt+O",
+                         "open-in-new"))
         file.addAction(a("open_layers", "Open as Layers…", lambda: self.files.open_as_layers(), "Ctrl+Shift+O", "layers-plus"))
         file.addMenu(self.files.recent_menu)
         file.addSeparator()

@@ -207,6 +207,41 @@ def test_a_failed_save_says_why_and_keeps_the_document_modified(make_window, tmp
     assert window.document.modified and window.document.path is None
 
 
+def test_open_in_new_window_keeps_this_document_and_a_failure_leaves_no_window(make_window, tmp_path, dialogs,
+                                                                           monkeypatch, qtbot):
+    from editor.ui.main_window import _WINDOWS
+
+    window = make_window(small_document(), autosave_ms=60_000)
+    ops.new_layer(window.document, "Unsaved here")
+    first = tmp_path / "first.ora"
+    second = tmp_path / "second.ora"
+    save_document(small_document(), first)
+    save_document(small_document(40, 30), second)
+    before = window.document
+
+    assert window.files.open_in_new_window(str(first))
+    (other,) = _WINDOWS
+    assert other.document.path == str(first) and other.isVisible()
+    assert window.document is before and window.document.modified  # nothing asked, nothing replaced
+    assert other.recovery.folder == window.recovery.folder and other.recovery.token != window.recovery.token
+
+    bad = tmp_path / "broken.ora"
+    bad.write_bytes(b"not a zip")
+    assert window.files.open_in_new_window(str(bad)) is False
+    assert dialogs.kinds()[-1] == "critical"
+    qtbot.waitUntil(lambda: _WINDOWS == {other})  # the empty window closed and went
+
+    # File > Open with several files: the first here (after the unsaved prompt), the rest in new windows.
+    monkeypatch.setattr(window.files, "_ask_open_paths", lambda title: [str(first), str(second)])
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
+    assert window.files.open()
+    assert window.document.path == str(first)
+    assert sorted(w.document.width for w in _WINDOWS) == [40, 120]
+    for w in list(_WINDOWS):
+        w.close()
+    qtbot.waitUntil(lambda: not _WINDOWS)
+
+
 def test_export_png_and_jpeg(make_window, tmp_path):
     window = make_window(small_document())
     png = tmp_path / "out.png"
