@@ -21,6 +21,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,8 @@ class RecoveryEntry:
 class _Autosave:
     """One autosave in flight, shared by the GUI thread and its worker."""
 
-    def __init__(self, copy: Document, state: tuple, info: dict, project: Path, info_path: Path, changes: int) -> None:
+    def __init__(self, copy: Document, state: tuple, info: dict, project: Path, info_path: Path, changes: int,
+                 work: Callable[[_Autosave], None]) -> None:
         self.copy, self.state, self.info = copy, state, info
         self.project, self.info_path = project, info_path
         self.changes_at_start = changes
@@ -64,7 +66,8 @@ class _Autosave:
         self.abandoned = threading.Event()  # the work is safe another way: write nothing
         self.error = ""
         self.ended = False
-        self.thread: threading.Thread | None = None
+        # daemon: quitting never waits for an autosave (the atomic write leaves the old one)
+        self.thread = threading.Thread(target=work, args=(self,), name="autosave", daemon=True)
 
 
 class RecoveryManager(QObject):
@@ -109,9 +112,7 @@ class RecoveryManager(QObject):
         self._watch(doc)
         info = {"name": self.window.document_name(), "original_path": doc.path, "pid": os.getpid()}
         job = _Autosave(snapshot_document(doc, copy_arrays=False), state, info, self.project_path, self.info_path,
-                        self._changes)
-        # daemon: quitting never waits for an autosave (the atomic write leaves the old one)
-        job.thread = threading.Thread(target=self._work, args=(job,), name="autosave", daemon=True)
+                        self._changes, self._work)
         self._current = job
         self._saved_state = state  # taken back if the autosave is dropped or fails
         job.thread.start()
@@ -124,7 +125,7 @@ class RecoveryManager(QObject):
     def wait(self) -> None:
         """Block until the autosave in flight (if any) is on disk, dropped or failed (GUI thread only)."""
         job = self._current
-        if job is None or job.thread is None:
+        if job is None:
             return
         job.copied.wait()
         self._judge(job)
