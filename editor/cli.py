@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 
-COMMANDS = ("render", "info", "convert", "mask")
+COMMANDS = ("render", "info", "convert", "mask", "models")
 
 
 def _add_render(subparsers: argparse._SubParsersAction) -> None:
@@ -98,6 +98,37 @@ def _add_mask(subparsers: argparse._SubParsersAction) -> None:
     add_parser(subparsers)
 
 
+def _add_models(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "models", help="list the segmentation models Veil found, and where",
+        description="List the ONNX segmentation models found in rembg's folder (U2NET_HOME or ~/.u2net), "
+                    "Veil's models folder and the files added in Preferences, with each one's family; files "
+                    "that cannot be used are listed with the reason.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    def run(args: argparse.Namespace) -> int:
+        from .masks.models import scan
+        from .masks.models.registry import rembg_folder, veil_folder
+
+        models, problems = scan()
+        if args.json:
+            print(json.dumps({"models": [m.describe() for m in models], "problems": problems,
+                              "folders": [str(rembg_folder()), str(veil_folder())]}, indent=2))
+            return 0
+        print(f"searched: {rembg_folder()}, {veil_folder()} and Preferences")
+        for m in models:
+            where = f"{m.path}" + (f" + {m.decoder.name}" if m.decoder else "")
+            print(f"{m.name:<24} {m.family.name:<22} {m.source:<11} {where}")
+        if not models:
+            print("no models found: put rembg's .onnx files (u2net, isnet-general-use, birefnet-*, bria-rmbg) or a "
+                  "segment-anything *.encoder.onnx / *.decoder.onnx pair in one of those folders")
+        for problem in problems:
+            print(f"skipped: {problem}")
+        return 0
+
+    p.set_defaults(run=run)
+
+
 def _colour(parser: argparse.ArgumentParser, text: str) -> tuple[int, int, int]:
     digits = text.lstrip("#")
     if len(digits) != 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
@@ -116,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_info(subparsers)
     _add_convert(subparsers)
     _add_mask(subparsers)
+    _add_models(subparsers)
     return parser
 
 

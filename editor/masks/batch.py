@@ -3,6 +3,8 @@
     veil mask chroma-key IN --out OUT [--key auto|green|blue|#RRGGBB] [--tolerance T] [--softness S] [--despill]
     veil mask color-range IN --out OUT --color #RRGGBB [--color ...] [--fuzziness F]
     veil mask object IN --out OUT (--rect X,Y,W,H | --subject) [--refine]
+    veil mask object IN --out OUT --model NAME|PATH (--point X,Y | --exclude X,Y | --box X,Y,W,H)...
+    veil mask subject IN --out OUT [--model NAME|PATH] [--refine]
 
 OUT is the grayscale mask, or with --apply the RGBA cut-out (despilled when
 asked). Several INs (or a folder) need --out-dir (made when missing): each
@@ -60,12 +62,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     cr.add_argument("--color", action="append", required=True, metavar="#RRGGBB", help="a sampled colour (repeatable)")
     cr.add_argument("--fuzziness", type=float, default=40.0, help="Lab delta E where the selection ends (default 40)")
 
-    ob = kinds.add_parser("object", help="GrabCut object select from a rectangle, or select subject")
+    ob = kinds.add_parser("object", help="object select: GrabCut from a rectangle, or a segment-anything model's prompts")
     common(ob)
-    how = ob.add_mutually_exclusive_group(required=True)
-    how.add_argument("--rect", metavar="X,Y,W,H", help="a box around the object, in pixels")
-    how.add_argument("--subject", action="store_true", help="find the main subject without a box")
+    how = ob.add_mutually_exclusive_group()
+    how.add_argument("--rect", metavar="X,Y,W,H", help="GrabCut: a box around the object, in pixels")
+    how.add_argument("--subject", action="store_true", help="GrabCut: find the main subject without a box")
+    how.add_argument("--model", metavar="NAME|PATH", help="a segment-anything encoder/decoder pair (see `veil models`)")
+    ob.add_argument("--point", action="append", default=[], metavar="X,Y", help="with --model: a pixel on the object (repeatable)")
+    ob.add_argument("--exclude", action="append", default=[], metavar="X,Y", help="with --model: a pixel not on it (repeatable)")
+    ob.add_argument("--box", metavar="X,Y,W,H", help="with --model: a box around the object")
     ob.add_argument("--refine", action="store_true", help="then refine the edge with alpha matting")
+
+    sj = kinds.add_parser("subject", help="select the main subject with a salient-object model (rembg's models)")
+    common(sj)
+    sj.add_argument("--model", metavar="NAME|PATH",
+                    help="a model name from `veil models` or an .onnx path (default: the first one found; with "
+                         "none installed, the saliency method, said on stderr)")
+    sj.add_argument("--refine", action="store_true", help="then refine the edge with alpha matting")
 
 
 def params_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -84,17 +97,68 @@ def params_from_args(args: argparse.Namespace) -> dict[str, Any]:
         if args.fuzziness <= 0:
             raise ValueError("--fuzziness must be positive")
         return ColorRangeParams([parse_hex(c) for c in args.color], args.fuzziness).to_dict()
-    rect = None
-    if args.rect:
-        parts = args.rect.split(",")
-        if len(parts) != 4 or not all(p.strip().lstrip("-").isdigit() for p in parts):
-            raise ValueError(f"--rect must be X,Y,W,H in pixels, not {args.rect!r}")
-        rect = tuple(int(p) for p in parts)
-        if rect[2] <= 0 or rect[3] <= 0:
-            raise ValueError("--rect needs a positive width and height")
-    out = ObjectSelectParams(rect=rect, subject=args.subject).to_dict()  # type: ignore[arg-type]
+    if args.generator == "subject":
+        return _subject_params(args)
+    if args.model:
+        return _object_model_params(args)
+    if args.point or args.exclude or args.box:
+        raise ValueError("--point, --exclude and --box need --model (a segment-anything pair)")
+    if not args.rect and not args.subject:
+        raise ValueError("object select needs --rect, --subject or --model")
+    rect = _numbers(args.rect, "--rect", 4) if args.rect else None
+    if rect is not None and (rect[2] <= 0 or rect[3] <= 0):
+        raise ValueError("--rect needs a positive width and height")
+    out = ObjectSelectParams(rect=tuple(int(v) for v in rect) if rect else None, subject=args.subject).to_dict()  # type: ignore[arg-type]
     out["refine_edge"] = bool(args.refine)
     return out
+
+
+def _numbers(text: str, flag: str, count: int) -> tuple[float, ...]:
+    parts = text.split(",")
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != count:
+        raise ValueError(f"{flag} must be {'X,Y' if count == 2 else 'X,Y,W,H'} in pixels, not {text!r}")
+    return values
+
+
+def _subject_params(args: argparse.Namespace) -> dict[str, Any]:
+    from .models import ModelError, SubjectParams, resolve, scan
+    from .models.registry import rembg_folder, veil_folder
+    from .object_select import ObjectSelectParams
+
+    if args.model:
+        info = resolve(args.model, kind="salient")
+    else:
+        found = [m for m in scan()[0] if m.kind == "salient"]
+        if not found:
+            print(f"veil mask: no subject model installed (put rembg's .onnx files in {rembg_folder()} or "
+                  f"{veil_folder()}); using the saliency method instead", file=sys.stderr)
+            return {**ObjectSelectParams(subject=True).to_dict(), "refine_edge": bool(args.refine)}
+        info = found[0]
+    try:
+        digest = info.sha256()
+    except OSError as e:
+        raise ModelError(f"{info.path}: cannot read it ({e.strerror or e})") from e
+    return {**SubjectParams(args.model or info.name, sha256=digest).to_dict(), "refine_edge": bool(args.refine)}
+
+
+def _object_model_params(args: argparse.Namespace) -> dict[str, Any]:
+    from .models import ADD, REMOVE, ObjectParams, resolve
+
+    info = resolve(args.model, kind="prompt")
+    points = [(*_numbers(p, "--point", 2), ADD) for p in args.point]
+    points += [(*_numbers(p, "--exclude", 2), REMOVE) for p in args.exclude]
+    box = _numbers(args.box, "--box", 4) if args.box else None
+    if box is not None and (box[2] <= 0 or box[3] <= 0):
+        raise ValueError("--box needs a positive width and height")
+    if not points and box is None:
+        raise ValueError("--model needs at least one --point or a --box")
+    if args.refine:
+        raise ValueError("--refine is for GrabCut and subject masks; a model's object mask is refined by its decoder")
+    return ObjectParams(args.model, points, box, info.sha256()).to_dict()  # type: ignore[arg-type]
 
 
 def expand_inputs(inputs: list[str]) -> list[Path]:

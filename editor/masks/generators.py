@@ -50,6 +50,21 @@ def _object(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return mask
 
 
+def _model_subject(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    from .models import SubjectParams, select_subject
+
+    mask = select_subject(pixels, SubjectParams.from_dict(params))
+    if params.get("refine_edge"):
+        mask, _ = refine_edge(pixels, mask, RefineParams())
+    return mask
+
+
+def _model_object(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    from .models import ObjectParams, select_object
+
+    return select_object(pixels, ObjectParams.from_dict(params))
+
+
 def _luminance(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return luminance_mask(pixels, LuminanceParams.from_dict(params))
 
@@ -66,6 +81,8 @@ GENERATORS: dict[str, Generator] = {
     "chroma-key": _chroma,
     "color-range": _color_range,
     "object": _object,
+    "model-subject": _model_subject,
+    "model-object": _model_object,
     "luminance": _luminance,
     "refine-edge": _refine_edge,
 }
@@ -139,5 +156,6 @@ def to_selection(doc: Document, layer: Layer, data: np.ndarray, op: str = "repla
 
 def _label(params: dict[str, Any]) -> str:
     names = {"chroma-key": "Chroma key", "color-range": "Colour range", "object": "Object select",
+             "model-subject": "Select subject", "model-object": "Object selection",
              "refine-edge": "Refine edge", "luminance": "Mask from luminance"}
     return names.get(params.get("kind", ""), str(params.get("kind", "Mask")).capitalize())
