@@ -19,7 +19,14 @@ from pathlib import Path
 
 import platformdirs
 
-from .families import SALIENT_FAMILIES, SAM, PromptFamily, SalientFamily, expected_inputs, salient_family_for
+from .families import (
+    SALIENT_FAMILIES,
+    SAM,
+    PromptFamily,
+    SalientFamily,
+    expected_inputs,
+    salient_family_for,
+)
 
 APP = "veil"
 
