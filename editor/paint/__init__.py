@@ -1,7 +1,11 @@
-"""The brush engine: soft round dabs through a per-stroke buffer onto a mask or pixels (no Qt)."""
+"""The brush engine and every pixel writer, all through one `PaintTarget` (no Qt)."""
 
 from .brush import Brush
-from .stroke import PaintRefused, Stroke, check_paintable, paint_target
+from .stroke import Stroke
+from .target import PaintRefused, PaintTarget, check_paintable, current_target, mask_value
 from .warmup import warm_up
 
-__all__ = ["Brush", "PaintRefused", "Stroke", "check_paintable", "paint_target", "warm_up"]
+paint_target = current_target  # the older name: (node, "mask" or "pixels") the tools paint now
+
+__all__ = ["Brush", "PaintRefused", "PaintTarget", "Stroke", "check_paintable", "current_target", "mask_value",
+           "paint_target", "warm_up"]

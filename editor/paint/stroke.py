@@ -7,42 +7,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from editor.core import Document, Layer, Node, PixelEdit, Rect, TileRecorder
+from editor.core import Document, Node, PixelEdit, Rect
 
 from . import kernels
 from .brush import Brush
 from .path import DabWalk, Sample, Stabiliser
+from .target import PaintRefused, PaintTarget, check_paintable, current_target
 from .tiles import StrokeTiles
 
-_NO_SELECTION = np.zeros((1, 1), np.uint8)
+__all__ = ["PaintRefused", "Stroke", "check_paintable", "paint_target"]
 
-
-class PaintRefused(Exception):
-    """The target cannot be painted (locked, no mask, no pixels); the message says why."""
-
-
-def paint_target(doc: Document) -> tuple[Node | None, str]:
-    """What a brush stroke paints now: (node, "mask" or "pixels").
-
-    The quick mask while it is on (Q), else the active layer's mask or pixels.
-    """
-    if doc.quick_mask is not None:
-        return doc.quick_mask, "mask"
-    return doc.active, "mask" if doc.edit_mask else "pixels"
-
-
-def check_paintable(node: Node | None, target: str) -> None:
-    """Raise PaintRefused with a message for the user when `node`'s `target` cannot be painted."""
-    if node is None:
-        raise PaintRefused("No layer is selected.")
-    if node.locked or any(group.locked for group in node.ancestors()):
-        raise PaintRefused(f"“{node.name}” is locked.")
-    if not node.visible:
-        raise PaintRefused(f"“{node.name}” is hidden; show it to paint on it.")
-    if target == "mask" and node.mask is None:
-        raise PaintRefused(f"“{node.name}” has no mask to paint.")
-    if target == "pixels" and not isinstance(node, Layer):
-        raise PaintRefused(f"“{node.name}” has no pixels to paint; edit its mask instead.")
+# Kept here for the callers that imported them from the stroke; they live with the target.
+paint_target = current_target
 
 
 class Stroke:
@@ -59,28 +35,21 @@ class Stroke:
 
     def __init__(self, doc: Document, node: Node, target: str | None, brush: Brush,
                  paint: int | Sequence[int], *, eraser: bool = False) -> None:
-        target = target or paint_target(doc)[1]
-        if target not in ("mask", "pixels"):
-            raise ValueError("target must be 'mask' or 'pixels'")
-        check_paintable(node, target)
+        target = target or current_target(doc)[1]
+        self.paint_target = PaintTarget(doc, node, target)  # the rules every writer shares
         self.doc, self.node, self.target, self.brush, self.eraser = doc, node, target, brush, eraser
+        t = self.paint_target
+        self.array = t.array
         if target == "mask":
-            assert node.mask is not None
-            self.array = node.mask.data
-            value = _mask_value(paint)
             # White shows whatever the mask's settings: an inverted mask stores the opposite value.
-            self.value = float(255 - value if node.mask.inverted else value)
+            self.value = float(t.paint_value(paint))
         else:
-            assert isinstance(node, Layer)
-            self.array = node.pixels
-            self.color = np.array(_rgb(paint), np.float64)
-            self.mode = (kernels.PAINT_KEEP_ALPHA if node.alpha_locked
-                         else kernels.ERASE if eraser else kernels.PAINT)
-        h, w = self.array.shape[:2]
-        self.bounds = Rect(0, 0, w, h)
-        self.offset = node.offset
+            self.color = np.array(t.paint_value(paint), np.float64)
+            self.mode = t.pixel_mode(eraser=eraser)
+        self.bounds = t.bounds
+        self.offset = t.offset
         self.tiles = StrokeTiles(self.array)
-        self.recorder = TileRecorder(self.array)
+        self.recorder = t.recorder
         self.stabiliser = Stabiliser(brush.smoothing)
         self.walk = DabWalk(brush.step)
         self.raw: Sample | None = None  # the pen's own last position, before smoothing
@@ -110,13 +79,9 @@ class Stroke:
         if self.raw is not None and self.raw != self.stabiliser.current:
             self.line_to(*self.raw)
         self.finished = True
-        delta = self.recorder.finish()
+        label = "Eraser" if self.eraser else "Brush"
+        cmd = self.paint_target.commit(label)
         self._release()
-        if not delta:
-            return None
-        label = ("Eraser" if self.eraser else "Brush") + (" on mask" if self.target == "mask" else "")
-        cmd = PixelEdit(self.node, self.target, delta, label)
-        self.doc.record(cmd, mergeable=False)
         return cmd
 
     def cancel(self) -> None:
@@ -124,10 +89,8 @@ class Stroke:
         if self.finished:
             return
         self.finished = True
-        rect = self.recorder.finish().write(self.array, "before")
+        self.paint_target.cancel()
         self._release()
-        if rect is not None:
-            self.doc.notify(self.target, self.node, rect.translated(*self.offset))
 
     # --- painting ---------------------------------------------------------
     def _paint(self, samples: list[Sample]) -> Rect | None:
@@ -153,15 +116,12 @@ class Stroke:
         if changed is None:
             return None
         self._stamp(np.array(dabs, np.float64), np.array(rects, np.int64))
-        dirty = changed.translated(ox, oy)
+        dirty = self.paint_target.changed(changed)
         self.dirty = dirty.union(self.dirty)
-        self.doc.notify(self.target, self.node, dirty)
         return dirty
 
     def _stamp(self, dabs: np.ndarray, rects: np.ndarray) -> None:
-        sel = self.doc.selection
-        use_sel = sel is not None
-        sel_data = sel.data if use_sel else _NO_SELECTION
+        sel_data, use_sel = self.paint_target.selection_data()
         ox, oy = self.offset
         t = self.tiles
         if self.target == "mask":
@@ -179,18 +139,3 @@ class Stroke:
     def _release(self) -> None:
         self.tiles.release()
         del self.tiles
-
-
-def _mask_value(paint: int | Sequence[int]) -> int:
-    if isinstance(paint, int | float | np.integer | np.floating):
-        return int(min(255, max(0, round(float(paint)))))
-    r, g, b = _rgb(paint)
-    return int(round(0.299 * r + 0.587 * g + 0.114 * b))  # a colour on a mask paints its grey
-
-
-def _rgb(paint: int | Sequence[int]) -> tuple[int, int, int]:
-    if isinstance(paint, int | float | np.integer | np.floating):
-        v = int(paint)
-        return v, v, v
-    r, g, b = (int(c) for c in tuple(paint)[:3])
-    return r, g, b

@@ -1,0 +1,402 @@
+"""The paint target: the one place that knows how any pixel writer changes a layer.
+
+Brush, eraser, gradient, paint bucket, Edit > Fill, Edit > Stroke and Clear all write
+through a `PaintTarget`, so they agree on:
+
+- what is painted: the quick mask while it is on (Q), else the active layer's mask
+  while the mask is being edited, else its pixels (`PaintTarget.current(doc)`);
+  a locked, hidden or mask-less target is refused with `PaintRefused`;
+- the array and its offset: writers work in ARRAY coordinates (`rect`s inside
+  `bounds`); `to_doc` / `from_doc` translate;
+- value mapping on a mask: callers speak in SHOWN values (255 = white = reveal,
+  0 = black = hide), also on an inverted mask; `stored()` turns a shown value into
+  what the array keeps (255 - v on an inverted mask). Colours paint their grey
+  (`mask_value`). On the quick mask 255 means selected;
+- selection coverage: a soft selection confines every writer (`coverage(rect)`,
+  float 0..1, or None when nothing is selected); the quick mask is never confined
+  (while it is on there is no selection);
+- alpha lock: on an alpha-locked layer a writer changes colour only;
+- mode and opacity: `composite()` lays a source over the array with a blend mode
+  (W3C formulas, `editor.render.blendmath`) and opacity, optionally dithered so a
+  float ramp does not band in 8 bits;
+- undo: `touch(rect)` before writing keeps the 64x64 tiles for undo
+  (`TileRecorder`); `commit(label)` records one `PixelEdit` step; `cancel()` puts
+  the original back.
+
+A writer in a few lines::
+
+    target = PaintTarget.current(doc)            # or PaintTarget(doc, node, "mask")
+    rect = target.selection_rect()               # where a writer may change anything
+    target.touch(rect)
+    target.composite(rect, source, opacity=0.5)  # source: shown mask values or RGBA
+    target.commit("Fill")                        # one undo step, the canvas repaints
+
+Sources for `composite`: on a mask, shown values 0..255 as float (h, w) or a scalar;
+on pixels, straight RGBA as float 0..255 (h, w, 4) or an (r, g, b[, a]) tuple.
+`alpha` (h, w) 0..1 is the writer's own coverage (a bucket's soft edge); the
+selection and opacity multiply it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numba import njit, prange
+
+from editor.core import BlendMode, Document, Layer, Node, PixelEdit, Rect, TileRecorder
+
+from . import kernels
+
+_NO_SELECTION = np.zeros((1, 1), np.uint8)
+
+# 8x8 Bayer matrix: thresholds (k + 0.5) / 64 for ordered dithering of float values to uint8.
+_B2 = np.array([[0, 2], [3, 1]])
+_B4 = np.block([[4 * _B2, 4 * _B2 + 2], [4 * _B2 + 3, 4 * _B2 + 1]])
+_B8 = np.block([[4 * _B4, 4 * _B4 + 2], [4 * _B4 + 3, 4 * _B4 + 1]])
+BAYER8 = ((_B8 + 0.5) / 64.0).astype(np.float32)
+_HALF = np.full((1, 1), 0.5, np.float32)  # plain rounding
+
+
+class PaintRefused(Exception):
+    """The target cannot be painted (locked, no mask, no pixels); the message says why."""
+
+
+def current_target(doc: Document) -> tuple[Node | None, str]:
+    """What a writer paints now: (node, "mask" or "pixels").
+
+    The quick mask while it is on (Q), else the active layer's mask or pixels.
+    """
+    if doc.quick_mask is not None:
+        return doc.quick_mask, "mask"
+    return doc.active, "mask" if doc.edit_mask else "pixels"
+
+
+def check_paintable(node: Node | None, kind: str) -> None:
+    """Raise PaintRefused with a message for the user when `node`'s `kind` cannot be painted."""
+    if node is None:
+        raise PaintRefused("No layer is selected.")
+    if node.locked or any(group.locked for group in node.ancestors()):
+        raise PaintRefused(f"“{node.name}” is locked.")
+    if not node.visible:
+        raise PaintRefused(f"“{node.name}” is hidden; show it to paint on it.")
+    if kind == "mask" and node.mask is None:
+        raise PaintRefused(f"“{node.name}” has no mask to paint.")
+    if kind == "pixels" and not isinstance(node, Layer):
+        raise PaintRefused(f"“{node.name}” has no pixels to paint; edit its mask instead.")
+
+
+def mask_value(paint: float | Sequence[float]) -> int:
+    """A shown mask value 0..255 for a number, or the grey of an (r, g, b) colour."""
+    if isinstance(paint, int | float | np.integer | np.floating):
+        return int(min(255, max(0, round(float(paint)))))
+    r, g, b = (float(c) for c in tuple(paint)[:3])
+    return int(round(0.299 * r + 0.587 * g + 0.114 * b))
+
+
+def rgb(paint: float | Sequence[float]) -> tuple[int, int, int]:
+    """An (r, g, b) colour for a number (its grey) or a colour."""
+    if isinstance(paint, int | float | np.integer | np.floating):
+        v = int(paint)
+        return v, v, v
+    r, g, b = (int(c) for c in tuple(paint)[:3])
+    return r, g, b
+
+
+class PaintTarget:
+    """A node's mask or pixels as something to paint, with every rule writers share (see the module)."""
+
+    def __init__(self, doc: Document, node: Node | None, kind: str) -> None:
+        if kind not in ("mask", "pixels"):
+            raise ValueError("kind must be 'mask' or 'pixels'")
+        check_paintable(node, kind)
+        assert node is not None
+        self.doc, self.node, self.kind = doc, node, kind
+        self.quick_mask = node is doc.quick_mask
+        if kind == "mask":
+            assert node.mask is not None
+            self.array: np.ndarray = node.mask.data
+            self.inverted = bool(node.mask.inverted)
+            self.alpha_locked = False
+        else:
+            assert isinstance(node, Layer)
+            self.array = node.pixels
+            self.inverted = False
+            self.alpha_locked = bool(node.alpha_locked)
+        h, w = self.array.shape[:2]
+        self.bounds = Rect(0, 0, w, h)
+        self.offset: tuple[int, int] = node.offset
+        self.recorder = TileRecorder(self.array)
+        self.dirty: Rect | None = None  # array rect changed so far (announced)
+        self.finished = False
+
+    @classmethod
+    def current(cls, doc: Document) -> PaintTarget:
+        """The target the tools paint now (quick mask, edited mask or pixels); PaintRefused if none."""
+        node, kind = current_target(doc)
+        return cls(doc, node, kind)
+
+    @property
+    def is_mask(self) -> bool:
+        return self.kind == "mask"
+
+    # --- coordinates ---------------------------------------------------------------
+    def to_doc(self, rect: Rect) -> Rect:
+        return rect.translated(*self.offset)
+
+    def from_doc(self, rect: Rect) -> Rect:
+        """A document rect in array coordinates, clipped to the array."""
+        return rect.translated(-self.offset[0], -self.offset[1]).intersect(self.bounds)
+
+    # --- values --------------------------------------------------------------------
+    def stored(self, shown: float) -> float:
+        """The array value for a shown mask value (white shows, also on an inverted mask)."""
+        return 255.0 - shown if self.inverted else float(shown)
+
+    def shown(self, stored: float) -> float:
+        return 255.0 - stored if self.inverted else float(stored)
+
+    def paint_value(self, paint: float | Sequence[float]) -> float | tuple[int, int, int]:
+        """What `paint` (a colour or grey) lays down here: a STORED mask value, or an RGB colour."""
+        if self.is_mask:
+            return self.stored(mask_value(paint))
+        return rgb(paint)
+
+    def black(self) -> float:
+        """Clear on a mask: the stored value that shows black (hides)."""
+        return self.stored(0.0)
+
+    def pixel_mode(self, *, eraser: bool = False) -> int:
+        """The dab kernels' mode for pixels: colour only when alpha-locked, else erase or paint."""
+        if self.alpha_locked:
+            return kernels.PAINT_KEEP_ALPHA
+        return kernels.ERASE if eraser else kernels.PAINT
+
+    # --- the selection ---------------------------------------------------------------
+    def selection_data(self) -> tuple[np.ndarray, bool]:
+        """(document-sized selection data, use it?) for kernels that read it per pixel at
+        (x + offset); the quick mask is never confined."""
+        sel = self.doc.selection
+        if sel is None or self.quick_mask:
+            return _NO_SELECTION, False
+        return sel.data, True
+
+    def coverage(self, rect: Rect) -> np.ndarray | None:
+        """Selection coverage 0..1 (float32, rect-sized) over an array rect; None: no selection."""
+        data, use = self.selection_data()
+        if not use:
+            return None
+        ox, oy = self.offset
+        out = np.zeros((rect.h, rect.w), np.float32)
+        doc_rect = rect.translated(ox, oy)
+        inside = doc_rect.intersect(Rect(0, 0, data.shape[1], data.shape[0]))
+        if not inside.empty:
+            part = data[inside.slices()]
+            out[inside.translated(-doc_rect.x, -doc_rect.y).slices()] = part * np.float32(1.0 / 255.0)
+        return out
+
+    def selection_rect(self) -> Rect:
+        """The array rect a writer may change: the selection's bounds (or the whole array)."""
+        data, use = self.selection_data()
+        if not use:
+            return self.bounds
+        sel_bounds = self.doc.selection.bounds() if self.doc.selection is not None else None
+        if sel_bounds is None:
+            return Rect(0, 0, 0, 0)
+        return self.from_doc(sel_bounds)
+
+    # --- undo and announcing -------------------------------------------------------------
+    def touch(self, rect: Rect) -> None:
+        """Before writing into `rect` (array coordinates): keep its tiles for undo."""
+        self.recorder.touch(rect)
+
+    def changed(self, rect: Rect | None) -> Rect | None:
+        """`rect` (array coordinates) was written: announce it; return it in document coordinates."""
+        if rect is None or rect.empty:
+            return None
+        self.dirty = rect.union(self.dirty)
+        doc_rect = self.to_doc(rect)
+        self.doc.notify(self.kind, self.node, doc_rect)
+        return doc_rect
+
+    def commit(self, label: str) -> PixelEdit | None:
+        """Record everything written since the target was made as one undo step (None: nothing
+        changed); on a mask the label gains " on mask" ("Brush on mask")."""
+        if self.finished:
+            return None
+        self.finished = True
+        delta = self.recorder.finish()
+        if not delta:
+            return None
+        if self.is_mask and not label.endswith(" on mask"):
+            label += " on mask"
+        cmd = PixelEdit(self.node, self.kind, delta, label)
+        self.doc.record(cmd, mergeable=False)
+        return cmd
+
+    def cancel(self) -> None:
+        """Put back everything written since the target was made."""
+        if self.finished:
+            return
+        self.finished = True
+        rect = self.recorder.finish().write(self.array, "before")
+        if rect is not None:
+            self.doc.notify(self.kind, self.node, self.to_doc(rect))
+
+    # --- writing ---------------------------------------------------------------------
+    def composite(self, rect: Rect, source, alpha: np.ndarray | None = None, *, opacity: float = 1.0,
+                  mode: BlendMode | str = BlendMode.NORMAL, dither: bool = False, erase: bool = False,
+                  base: np.ndarray | None = None, preserve_alpha: bool = False) -> Rect | None:
+        """Lay `source` over the array rect `rect` (already `touch`ed) and announce it.
+
+        source: on a mask, SHOWN values (float (h, w) or a scalar); on pixels straight RGBA,
+            float 0..255, (h, w, 4) / (h, w, 3) or a tuple. Ignored when `erase`.
+        alpha: the writer's own coverage 0..1 (h, w); the selection and `opacity` multiply it.
+        erase: remove alpha (pixels; on an alpha-locked layer nothing) or paint black (mask).
+        base: what to composite over (rect-sized), by default the array's current content;
+            a live preview passes the original it keeps, so each frame restarts from it.
+        preserve_alpha: keep alpha as it is, as an alpha-locked layer always does.
+        Returns the document rect changed.
+        """
+        rect = rect.intersect(self.bounds)
+        if rect.empty:
+            return None
+        cov = self.coverage(rect)
+        if alpha is not None:
+            a = alpha.astype(np.float32, copy=False)
+            cov = a if cov is None else cov * a
+        if cov is None:
+            cov = np.ones((rect.h, rect.w), np.float32) if opacity < 1.0 else None
+        if cov is not None and opacity < 1.0:
+            cov = cov * np.float32(opacity)
+        region = self.array[rect.slices()]
+        base = region if base is None else base
+        doc_origin = (rect.x + self.offset[0], rect.y + self.offset[1])
+        mode = BlendMode(mode)
+        if self.is_mask:
+            value = np.float32(self.black()) if erase else None
+            if value is None and mode is BlendMode.NORMAL:
+                src = (255.0 - np.asarray(source, np.float32)) if self.inverted else np.asarray(source, np.float32)
+            elif value is None:
+                shown_base = base.astype(np.float32)
+                if self.inverted:
+                    shown_base = 255.0 - shown_base
+                src = _blend_grey(mode, shown_base, np.asarray(source, np.float32))
+                if self.inverted:
+                    src = 255.0 - src
+            else:
+                src = value
+            _mix_into(region, base, src, cov, doc_origin if dither else None)
+        else:
+            keep_alpha = self.alpha_locked or preserve_alpha
+            out = _composite_pixels(base, source, cov, mode, keep_alpha=keep_alpha, erase=erase,
+                                    thresholds=_thresholds(self.to_doc(rect)) if dither else None)
+            region[...] = out
+        return self.changed(rect)
+
+    def fill(self, paint, rect: Rect | None = None, **kw) -> Rect | None:
+        """Fill (a colour, a shown grey, or RGBA) over `rect` (default: the selection's rect), touching it."""
+        rect = self.selection_rect() if rect is None else rect.intersect(self.bounds)
+        if rect.empty:
+            return None
+        self.touch(rect)
+        if self.is_mask:
+            source: float | tuple = float(mask_value(paint))
+        else:
+            c = tuple(paint)
+            source = (*rgb(c), c[3] if len(c) > 3 else 255)
+        return self.composite(rect, source, **kw)
+
+    def clear(self, rect: Rect | None = None) -> Rect | None:
+        """Delete: transparent pixels (alpha-locked: nothing changes) or black on a mask, in the selection."""
+        rect = self.selection_rect() if rect is None else rect.intersect(self.bounds)
+        if rect.empty or self.alpha_locked:
+            return None
+        self.touch(rect)
+        return self.composite(rect, None, erase=True)
+
+
+def _thresholds(doc_rect: Rect) -> np.ndarray:
+    """Bayer thresholds for `doc_rect`, tied to document positions (a tile of 8x8 per pixel)."""
+    ys = (np.arange(doc_rect.y, doc_rect.bottom) & 7)[:, None]
+    xs = (np.arange(doc_rect.x, doc_rect.right) & 7)[None, :]
+    return BAYER8[ys, xs]
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=True)
+def _mix_kernel(out, base, src, src_scalar, use_src, cov, use_cov, thr, tx0, ty0):
+    """out = base + (src - base) * cov + threshold, clamped to uint8 (threshold 0.5: rounding)."""
+    h, w = out.shape
+    for y in prange(h):
+        trow = (y + ty0) & 7
+        for x in range(w):
+            b = np.float32(base[y, x])
+            s = src[y, x] if use_src else src_scalar
+            a = cov[y, x] if use_cov else np.float32(1.0)
+            v = b + (s - b) * a + thr[trow, (x + tx0) & 7]
+            out[y, x] = np.uint8(min(255.0, max(0.0, v)))
+
+
+_ROUND = np.full((8, 8), 0.5, np.float32)
+_NO_ARRAY = np.zeros((1, 1), np.float32)
+
+
+def _mix_into(out: np.ndarray, base: np.ndarray, src, cov: np.ndarray | None, dither_origin: tuple[int, int] | None) -> None:
+    """out = base + (src - base) * cov, rounded (or dithered, Bayer thresholds tied to document
+    positions from `dither_origin`) to uint8, on a 2-D uint8 target. `src`: float (h, w) or a scalar."""
+    src = np.asarray(src, np.float32)
+    scalar = src.ndim == 0
+    tx0, ty0 = dither_origin or (0, 0)
+    _mix_kernel(out, base, _NO_ARRAY if scalar else src, np.float32(src) if scalar else np.float32(0.0), not scalar,
+                _NO_ARRAY if cov is None else cov, cov is not None, _ROUND if dither_origin is None else BAYER8,
+                tx0, ty0)
+
+
+def _blend_grey(mode: BlendMode, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    """A blend mode on shown grey values 0..255 (a mask): the colour formula on grey."""
+    from editor.render.blendmath import blend
+
+    cb3 = np.repeat((cb / 255.0)[..., None], 3, axis=-1)
+    cs3 = np.broadcast_to((np.asarray(cs, np.float32) / 255.0)[..., None], cb3.shape)
+    return blend(mode, cb3, cs3)[..., 0] * np.float32(255.0)
+
+
+def _composite_pixels(base: np.ndarray, source, cov: np.ndarray | None, mode: BlendMode, *, keep_alpha: bool,
+                      erase: bool, thresholds: np.ndarray | None) -> np.ndarray:
+    """Straight RGBA source over straight RGBA base (uint8), W3C source-over with a blend mode."""
+    h, w = base.shape[:2]
+    a = np.ones((h, w, 1), np.float32) if cov is None else cov[..., None]
+    cb = base[..., :3].astype(np.float32) * np.float32(1.0 / 255.0)
+    ab = base[..., 3:].astype(np.float32) * np.float32(1.0 / 255.0)
+    if erase:
+        ao = ab if keep_alpha else ab * (1.0 - a)
+        co = cb
+    else:
+        src = np.asarray(source, np.float32) * np.float32(1.0 / 255.0)
+        if src.shape[-1] == 3:
+            src = np.concatenate([src, np.ones((*src.shape[:-1], 1), np.float32)], axis=-1)
+        src = np.broadcast_to(src, (h, w, 4))
+        cs, as_ = src[..., :3], src[..., 3:] * a
+        if mode is BlendMode.NORMAL:
+            mixed = cs
+        else:
+            from editor.render.blendmath import blend
+
+            mixed = (1.0 - ab) * cs + ab * blend(mode, cb, np.ascontiguousarray(cs))
+        if keep_alpha:
+            ao = ab
+            co = cb + (mixed - cb) * as_
+        else:
+            ao = as_ + ab * (1.0 - as_)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                co = np.where(ao > 0.0, (as_ * mixed + ab * (1.0 - as_) * cb) / np.maximum(ao, 1e-12), 0.0)
+    t = 0.5 if thresholds is None else thresholds[..., None]
+    out = np.empty((h, w, 4), np.uint8)
+    out[..., :3] = np.clip(co * 255.0 + t, 0.0, 255.0)
+    out[..., 3:] = np.clip(ao * 255.0 + (0.5 if thresholds is None else thresholds[..., None]), 0.0, 255.0)
+    if keep_alpha or erase:
+        if keep_alpha:
+            out[..., 3] = base[..., 3]
+        if erase:
+            out[..., :3] = base[..., :3]
+    return out
