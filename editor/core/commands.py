@@ -22,9 +22,7 @@ if TYPE_CHECKING:
 
 def node_rect(doc: Document, node: Node) -> Rect:
     """The document rectangle a node can affect (its layer bounds, or the canvas)."""
-    if isinstance(node, Layer):
-        return node.bounds()
-    return doc.canvas
+    return node.bounds(doc.canvas)
 
 
 class InsertNode(Command):
@@ -271,9 +269,4 @@ class SetSelection(Command):
 
 
 def node_nbytes(node: Node) -> int:
-    total = node.mask.data.nbytes if node.mask is not None else 0
-    if isinstance(node, Layer):
-        total += node.pixels.nbytes
-    if isinstance(node, Group):
-        total += sum(node_nbytes(child) for child in node.children)
-    return total
+    return node.nbytes()

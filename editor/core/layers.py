@@ -1,9 +1,16 @@
-"""The layer tree: pixel layers, solid-colour fill layers and groups."""
+"""The layer tree: pixel layers, solid-colour fill layers, adjustment layers and groups.
+
+Each node kind is one subclass with a unique `kind` string; what core knows about a kind
+(its content, clone, byte size, bounds) is a method here. How a kind renders and how it
+maps to files is looked up by that string elsewhere: see `editor.render.kinds`, which
+says which modules a new kind touches.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -13,11 +20,20 @@ from .mask import Mask
 
 _ids = itertools.count(1)
 
+# Every node class by its `kind`, filled in as classes are defined (Node.__init_subclass__).
+NODE_KINDS: dict[str, type[Node]] = {}
+
 
 class Node:
     """What every entry of the layer stack has in common."""
 
     kind = "node"
+
+    def __init_subclass__(cls, **kw) -> None:
+        super().__init_subclass__(**kw)
+        if cls.kind in NODE_KINDS and NODE_KINDS[cls.kind] is not cls:
+            raise TypeError(f"node kind {cls.kind!r} is defined twice")
+        NODE_KINDS[cls.kind] = cls
 
     def __init__(
         self,
@@ -56,6 +72,30 @@ class Node:
         ox, oy = self.offset
         h, w = self.mask.shape if self.mask is not None else (0, 0)
         return Rect(ox, oy, w, h)
+
+    # --- what each kind answers ----------------------------------------------
+    def own_nbytes(self) -> int:
+        """Bytes of the node's own content arrays (not its mask, not its children)."""
+        return 0
+
+    def nbytes(self) -> int:
+        """Bytes held by the node: content, mask and (for groups) every descendant."""
+        return self.own_nbytes() + (self.mask.data.nbytes if self.mask is not None else 0)
+
+    def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
+        raise TypeError(f"cannot clone {self!r}")
+
+    def clone(self, name: str | None = None, *, copy_arrays: bool = True) -> Node:
+        """A detached copy (new uid); arrays copied unless copy_arrays is False (then shared)."""
+        mask = self.mask
+        if mask is not None:
+            mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
+        common = dict(opacity=self.opacity, blend_mode=self.blend_mode, visible=self.visible, locked=self.locked,
+                      clipped=self.clipped, mask=mask)
+        return self._clone(self.name if name is None else name, common, copy_arrays)
+
+    def own_arrays(self) -> None:
+        """Give the node private copies of its content arrays (after a structure-only clone)."""
 
     def ancestors(self) -> Iterator[Group]:
         node = self.parent
@@ -107,6 +147,16 @@ class Layer(Node):
     def blank(cls, name: str, width: int, height: int, **kw) -> Layer:
         return cls(name, np.zeros((height, width, 4), np.uint8), **kw)
 
+    def own_nbytes(self) -> int:
+        return self.pixels.nbytes
+
+    def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
+        pixels = self.pixels.copy() if copy_arrays else self.pixels
+        return Layer(name, pixels, offset=self.offset, alpha_locked=self.alpha_locked, **common)
+
+    def own_arrays(self) -> None:
+        self.pixels = self.pixels.copy()
+
 
 class FillLayer(Node):
     """A solid colour covering the whole canvas (the new backdrop behind a cut-out).
@@ -125,6 +175,9 @@ class FillLayer(Node):
         out = np.empty((rect.h, rect.w, 4), np.uint8)
         out[...] = self.color
         return out
+
+    def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
+        return FillLayer(name, self.color, **common)
 
 
 class Group(Node):
@@ -166,6 +219,14 @@ class Group(Node):
 
     def bounds(self, canvas: Rect) -> Rect:
         return canvas
+
+    def nbytes(self) -> int:
+        return super().nbytes() + sum(child.nbytes() for child in self.children)
+
+    def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
+        group = Group(name, [c.clone(copy_arrays=copy_arrays) for c in self.children], isolated=self.isolated, **common)
+        group.expanded = self.expanded
+        return group
 
 
 def clip_base(node: Node) -> Node | None:

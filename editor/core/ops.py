@@ -9,7 +9,6 @@ down, flatten, apply a feathered mask) live in editor.render.ops.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -86,28 +85,7 @@ def delete_node(doc: Document, node: Node) -> None:
 
 def clone_node(node: Node, name: str | None = None, *, copy_arrays: bool = True) -> Node:
     """A new node like `node` (and its children); with copy_arrays=False it shares their pixel and mask arrays."""
-    mask = node.mask
-    if mask is not None:
-        mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
-    common: dict[str, Any] = dict(
-        opacity=node.opacity,
-        blend_mode=node.blend_mode,
-        visible=node.visible,
-        locked=node.locked,
-        clipped=node.clipped,
-        mask=mask,
-    )
-    name = node.name if name is None else name
-    if isinstance(node, Layer):
-        pixels = node.pixels.copy() if copy_arrays else node.pixels
-        return Layer(name, pixels, offset=node.offset, alpha_locked=node.alpha_locked, **common)
-    if isinstance(node, FillLayer):
-        return FillLayer(name, node.color, **common)
-    if isinstance(node, Group):
-        group = Group(name, [clone_node(c, copy_arrays=copy_arrays) for c in node.children], isolated=node.isolated, **common)
-        group.expanded = node.expanded
-        return group
-    raise TypeError(f"cannot clone {node!r}")
+    return node.clone(name, copy_arrays=copy_arrays)
 
 
 def snapshot_document(doc: Document, *, copy_arrays: bool = True) -> Document:
@@ -131,8 +109,7 @@ def snapshot_document(doc: Document, *, copy_arrays: bool = True) -> Document:
 def own_arrays(doc: Document) -> None:
     """Give every layer and mask of `doc` a private copy of its array (after a structure-only snapshot)."""
     for node in doc.nodes():
-        if isinstance(node, Layer):
-            node.pixels = node.pixels.copy()
+        node.own_arrays()
         if node.mask is not None:
             node.mask.data = node.mask.data.copy()
 
@@ -256,10 +233,8 @@ class _MergingMacro(Macro):
 # --- masks -------------------------------------------------------------------
 
 def mask_extent(doc: Document, node: Node) -> Rect:
-    """Where a node's mask lives in document coordinates."""
-    if isinstance(node, Layer):
-        return node.bounds()
-    return doc.canvas
+    """Where a node's mask lives in document coordinates (a pixel layer's bounds, else the canvas)."""
+    return node.bounds(doc.canvas)
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:

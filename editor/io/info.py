@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from editor.core import Document, FillLayer, Group, Layer, Node
+from editor.core import Document, Group, Node
+
+from . import kinds
 
 
 def describe_node(node: Node) -> dict[str, Any]:
@@ -13,15 +15,10 @@ def describe_node(node: Node) -> dict[str, Any]:
         "visible": node.visible, "clipped": node.clipped, "locked": node.locked, "offset": list(node.offset),
         "mask": None,
     }
-    if isinstance(node, Layer):
-        out["size"] = list(node.size)
-        out["alpha_locked"] = node.alpha_locked
-    if isinstance(node, FillLayer):
-        out["color"] = "#" + "".join(f"{c:02x}" for c in node.color)
+    kinds.of(node).describe(node, out)
     if node.mask is not None:
         out["mask"] = {"size": [node.mask.shape[1], node.mask.shape[0]], **node.mask.settings()}
     if isinstance(node, Group):
-        out["isolated"] = node.isolated
         out["children"] = [describe_node(c) for c in reversed(node.children)]  # topmost first, as in a panel
     return out
 

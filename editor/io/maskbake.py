@@ -12,8 +12,10 @@ import math
 import cv2
 import numpy as np
 
-from editor.core import Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import Document, Group, Layer, Mask, Node, Rect
 from editor.core.ops import clone_node
+
+from . import kinds
 
 
 def effective_mask(mask: Mask, *, respect_enabled: bool = True) -> np.ndarray:
@@ -58,11 +60,8 @@ def _push_down(node: Node, canvas_mask: np.ndarray) -> None:
         for child in node.children:
             _push_down(child, canvas_mask)
         return
-    if isinstance(node, Layer):
-        w, h = node.size
-        part = _canvas_crop(canvas_mask, node.x, node.y, w, h)
-    else:
-        part = canvas_mask
+    extent = node.bounds(Rect(0, 0, canvas_mask.shape[1], canvas_mask.shape[0]))
+    part = _canvas_crop(canvas_mask, extent.x, extent.y, extent.w, extent.h)
     own = effective_mask(node.mask) if node.mask is not None else None
     node.mask = Mask(part if own is None else _mul(own, part))
 
@@ -79,26 +78,30 @@ def push_group_masks(group: Group) -> None:
             push_group_masks(child)
 
 
-def _fill_as_layer(fill: FillLayer, doc: Document) -> Layer:
-    layer = Layer(fill.name, fill.pixels_for(doc.canvas), opacity=fill.opacity, blend_mode=fill.blend_mode,
-                  visible=fill.visible, locked=fill.locked, clipped=fill.clipped, mask=fill.mask)
-    return layer
+def as_pixel_layer(node: Node, doc: Document) -> Layer:
+    """A pixel layer with the node's image and settings, for a leaf kind that is not one."""
+    raster = kinds.of(node).raster(node, doc.canvas)
+    if raster is None:
+        raise TypeError(f"{node!r} has no image of its own")
+    pixels, offset = raster
+    return Layer(node.name, pixels, offset=offset, opacity=node.opacity, blend_mode=node.blend_mode,
+                 visible=node.visible, locked=node.locked, clipped=node.clipped, mask=node.mask)
 
 
 def apply_masks(group: Group, doc: Document) -> None:
-    """Bake every layer mask into its layer's alpha (fill layers with masks become pixel layers)."""
+    """Bake every layer mask into its layer's alpha (other kinds with masks become pixel layers)."""
     for i, child in enumerate(list(group.children)):
         if isinstance(child, Group):
             apply_masks(child, doc)
             continue
         if child.mask is None:
             continue
-        if isinstance(child, FillLayer):
-            replacement = _fill_as_layer(child, doc)
+        if not isinstance(child, Layer):
+            replacement = as_pixel_layer(child, doc)
             group.remove(child)
             group.insert(i, replacement)
             child = replacement
-        assert isinstance(child, Layer) and child.mask is not None
+        assert child.mask is not None
         pixels = child.pixels.copy()
         pixels[..., 3] = _mul(pixels[..., 3], effective_mask(child.mask))
         child.pixels = pixels

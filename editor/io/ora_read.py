@@ -17,9 +17,10 @@ import defusedxml.ElementTree as DET
 import numpy as np
 from defusedxml import DefusedXmlException
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import BlendMode, Document, Group, Layer, Mask, Node, Rect
 from editor.core.document import MAX_CANVAS_SIDE
 
+from . import kinds
 from .archive import SafeArchive
 from .blendnames import blend_from_ora
 from .errors import FileFormatError, Limits
@@ -100,7 +101,7 @@ class _Reader:
             node.blend_mode = BlendMode.NORMAL
         else:
             node.blend_mode = self.blend(e)
-        if isinstance(node, Layer):
+        if isinstance(node, Layer) and e.get(veil("alpha-locked")) is not None:
             node.alpha_locked = e.get(veil("alpha-locked")) == "true"
         if e.get("selected") == "true":
             self.active = node
@@ -206,14 +207,19 @@ class _Reader:
 
     def layer(self, e: Element) -> Node:
         self.count()
-        fill = e.get(veil("fill"))
-        node: Node
-        if fill is not None:
-            self.image(e.get("src"), f"layer {e.get('name', '')!r}")  # claimed, so it cannot be reused
-            node = FillLayer("Fill", _parse_colour(fill, self))
-        else:
-            pixels = self.image(e.get("src"), f"layer {e.get('name', '')!r}")
-            node = Layer("Layer", pixels, offset=(self.integer(e, "x"), self.integer(e, "y")))
+        name = e.get(veil("kind")) or ("fill" if e.get(veil("fill")) is not None else "pixel")
+        try:
+            file_kind = kinds.kind(name)
+        except TypeError:
+            self.warn(f"'{e.get('name', '')}': unknown Veil layer kind {name!r}, kept as pixels")
+            name, file_kind = "pixel", kinds.kind("pixel")
+        pixels = self.image(e.get("src"), f"layer {e.get('name', '')!r}")  # claimed, so it cannot be reused
+        attrs = {k[len(VEIL_NS) + 2:]: v for k, v in e.attrib.items() if k.startswith(f"{{{VEIL_NS}}}")}
+        try:
+            node = file_kind.ora_node(pixels, (self.integer(e, "x"), self.integer(e, "y")), attrs,
+                                      Rect(0, 0, self.width, self.height))
+        except (ValueError, KeyError, TypeError) as error:
+            raise self.fail(f"layer {e.get('name', '')!r}: bad {name} settings ({error})") from None
         self.common(e, node)
         return node
 
@@ -229,7 +235,8 @@ class _Reader:
         if masked_layer:
             node = self.layer(inner[0])
             x, y = node.offset
-            w, h = (node.size if isinstance(node, Layer) else (self.width, self.height))
+            bounds = node.bounds(Rect(0, 0, self.width, self.height))
+            w, h = bounds.w, bounds.h
             node.mask = self.mask(mask_e, x, y, w, h)
             self.common(e, node)
             if inner[0].get(veil("clipped")) == "true":
@@ -263,15 +270,6 @@ class _Reader:
         base.blend_mode = self.blend(e)
         base.clipped = e.get(veil("clipped")) == "true"
         return nodes
-
-
-def _parse_colour(text: str, reader: _Reader) -> tuple[int, int, int, int]:
-    digits = text.lstrip("#")
-    if len(digits) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in digits):
-        raise reader.fail(f"bad fill colour {text!r}")
-    digits = digits + "ff" if len(digits) == 6 else digits
-    r, g, b, a = (int(digits[i:i + 2], 16) for i in range(0, 8, 2))
-    return (r, g, b, a)
 
 
 def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:

@@ -25,8 +25,9 @@ from xml.etree import ElementTree as ET
 import cv2
 import numpy as np
 
-from editor.core import Document, FillLayer, Group, Layer, Node
+from editor.core import Document, Group, Node
 
+from . import kinds
 from .blendnames import ora_op
 from .errors import SaveCancelled
 from .images import encode_png
@@ -121,7 +122,7 @@ class _Writer:
         if node.locked:
             e.set(veil("locked"), "true")
             e.set("edit-locked", "true")
-        if isinstance(node, Layer) and node.alpha_locked:
+        if kinds.of(node).ora_attributes(node).get("alpha-locked") == "true":
             e.set(veil("alpha-locked"), "true")
         if node is self.doc.active:
             e.set("selected", "true")
@@ -166,14 +167,16 @@ class _Writer:
         return outer
 
     def pixel_layer(self, node: Node, stem: str) -> ET.Element:
-        if isinstance(node, FillLayer):
-            pixels, (x, y) = node.pixels_for(self.doc.canvas), (0, 0)
-        else:
-            assert isinstance(node, Layer)
-            pixels, (x, y) = node.pixels, node.offset
+        file_kind = kinds.of(node)
+        raster = file_kind.raster(node, self.doc.canvas)
+        if raster is None:
+            raise TypeError(f"{node!r} has no image of its own to write")
+        pixels, (x, y) = raster
         e = ET.Element("layer", {"src": self.png(stem, pixels), "x": str(x), "y": str(y)})
-        if isinstance(node, FillLayer):
-            e.set(veil("fill"), "#" + "".join(f"{c:02x}" for c in node.color))
+        if node.kind != "pixel":
+            e.set(veil("kind"), node.kind)
+        for attr, value in file_kind.ora_attributes(node).items():
+            e.set(veil(attr), value)
         return e
 
     def mask_layer(self, node: Node, stem: str, x: int, y: int) -> ET.Element:

@@ -23,8 +23,9 @@ from psd_tools.api import numpy_io
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import BlendMode, Document, Group, Layer, Mask, Node
 
+from . import kinds
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 from .maskbake import baked_copy, effective_mask
@@ -215,11 +216,10 @@ def _add_children(parent, children: list[Node], doc: Document) -> None:
             _add_children(pgroup, node.children, doc)
             _set_common(pgroup, node)
             continue
-        if isinstance(node, FillLayer):
-            pixels, (x, y) = node.pixels_for(doc.canvas), (0, 0)
-        else:
-            assert isinstance(node, Layer)
-            pixels, (x, y) = node.pixels, node.offset
+        raster = kinds.of(node).raster(node, doc.canvas)
+        if raster is None:
+            raise TypeError(f"{node!r} has no image of its own to write")  # baked_copy bakes such kinds
+        pixels, (x, y) = raster
         player = parent.create_pixel_layer(Image.fromarray(pixels, "RGBA"), name="Layer", top=y, left=x,
                                            opacity=opacity, blend_mode=psd_blend(node.blend_mode))
         _set_common(player, node)

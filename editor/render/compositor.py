@@ -16,9 +16,9 @@ from types import ModuleType
 
 import numpy as np
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Node, Rect
+from editor.core import BlendMode, Document, Group, Node, Rect
 
-from . import backends
+from . import backends, kinds
 from .pixels import straight_rgba
 from .plan import Op, Source, mask_input
 
@@ -71,12 +71,11 @@ class Compositor:
             i = j
 
     def add_node(self, target: Target, node: Node) -> None:
-        if not node.visible:
-            return
-        if isinstance(node, Group) and not node.isolated:
-            self.add_pass_through(target, node)
-        else:
-            target.add(self.node_op(node, target.rect))
+        if node.visible:
+            kinds.of(node).add(self, target, node)
+
+    def target(self, rect: Rect, acc: np.ndarray | None = None) -> Target:
+        return Target(rect, self.backend, acc)
 
     def add_pass_through(self, target: Target, group: Group) -> None:
         if group.opacity <= 0:
@@ -98,27 +97,7 @@ class Compositor:
         opacity = node.opacity if opacity is None else opacity
         if opacity <= 0:
             return None
-        if isinstance(node, Layer):
-            region = rect.intersect(node.bounds())
-            if region.empty:
-                return None
-            return Op(Source.PIXELS, region, mode, opacity, node.pixels, node.offset,
-                      mask=mask_input(node, region, self.canvas), atop=atop)
-        if isinstance(node, FillLayer):
-            region = rect.intersect(self.canvas)
-            if region.empty:
-                return None
-            color = tuple(c / 255 for c in node.color)
-            return Op(Source.FILL, region, mode, opacity, color=color,  # type: ignore[arg-type]
-                      mask=mask_input(node, region, self.canvas), atop=atop)
-        if isinstance(node, Group):
-            inner = Target(rect, self.backend)
-            self.add_children(inner, node.children)
-            if not inner.ops and inner.acc is None:
-                return None
-            return Op(Source.BUFFER, rect, mode, opacity, inner.buffer(), (rect.x, rect.y),
-                      mask=mask_input(node, rect, self.canvas), atop=atop)
-        raise TypeError(f"cannot composite {node!r}")
+        return kinds.of(node).op(self, node, rect, mode, opacity, atop)
 
     def clip_group_op(self, base: Node, clipped: list[Node], rect: Rect) -> Op | None:
         base_op = self.node_op(base, rect, mode=BlendMode.NORMAL, opacity=1.0)
@@ -128,7 +107,7 @@ class Compositor:
         inner = Target(region, self.backend)
         inner.add(base_op)
         for node in clipped:
-            inner.add(self.node_op(node, region, atop=True))
+            kinds.of(node).add_clipped(self, inner, node)
         return Op(Source.BUFFER, region, base.blend_mode, base.opacity, inner.buffer(), (region.x, region.y))
 
     def stack(self, nodes: Sequence[Node], rect: Rect, acc: np.ndarray | None = None) -> Target:

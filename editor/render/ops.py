@@ -12,7 +12,6 @@ from editor.core import (
     BlendMode,
     Command,
     Document,
-    FillLayer,
     Group,
     InsertNode,
     Layer,
@@ -27,7 +26,7 @@ from editor.core import (
     ops,
 )
 
-from . import backends
+from . import backends, kinds
 from .compositor import Compositor, Target, render_float
 from .numpy_backend import mask_values
 from .pixels import straight_rgba
@@ -36,15 +35,7 @@ from .plan import mask_input
 
 def _extent(doc: Document, node: Node) -> Rect:
     """Where a node can draw: a layer's bounds, the canvas for fills, the union of a group's content."""
-    if isinstance(node, Layer):
-        return node.bounds()
-    if isinstance(node, FillLayer):
-        return doc.canvas
-    assert isinstance(node, Group)
-    rect = Rect(0, 0, 0, 0)
-    for child in node.children:
-        rect = rect.union(_extent(doc, child))
-    return rect
+    return kinds.of(node).extent(node, doc.canvas)
 
 
 def merge_down(doc: Document, node: Node) -> Layer:

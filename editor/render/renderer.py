@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from editor.core import BlendMode, Change, Document, Group, Node, Rect
+from editor.core import BlendMode, Change, Document, Node, Rect
 
-from . import backends
+from . import backends, kinds
 from .compositor import Compositor, Target, bgra_output, render
 from .plan import Op, Source, feather_radius
 
@@ -57,9 +57,7 @@ def _is_source_over(children: list[Node], i: int) -> bool:
     node = children[i]
     if not node.visible:
         return True
-    if node.blend_mode is not BlendMode.NORMAL:
-        return False
-    return not (isinstance(node, Group) and not node.isolated)
+    return kinds.of(node).source_over(node)
 
 
 def cache_plan(doc: Document) -> CachePlan | None:
@@ -125,7 +123,21 @@ def affected_rect(doc: Document, change: Change) -> Rect | None:
         return None
     if change.kind == "mask" and change.node is not None and change.node.mask is not None and change.node.mask.feather > 0:
         rect = rect.adjusted(feather_radius(change.node.mask.feather))
+    if change.node is not None:
+        rect = changed_above(change.node, rect)
     return rect.intersect(doc.canvas)
+
+
+def changed_above(node: Node, rect: Rect) -> Rect:
+    """`rect` grown by the change_rect of every node drawn above `node` (a blur above a dab
+    spreads it); identity for pixels, fills and per-pixel adjustments."""
+    while node.parent is not None:
+        siblings = node.parent.children
+        for above in siblings[siblings.index(node) + 1:]:
+            if above.visible:
+                rect = kinds.of(above).change_rect(above, rect)
+        node = node.parent
+    return rect
 
 
 class Renderer:

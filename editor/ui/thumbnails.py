@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
@@ -41,23 +43,38 @@ def _rgba_image(rgba: np.ndarray) -> QImage:
     return QImage(rgba.data, w, h, rgba.strides[0], QImage.Format.Format_RGBA8888).copy()
 
 
+def _pixel_thumbnail(doc: Document, node: Layer, xs: np.ndarray, ys: np.ndarray) -> QImage:
+    return _rgba_image(_sample(node.pixels, node.x, node.y, xs, ys, 0))
+
+
+def _fill_thumbnail(doc: Document, node: FillLayer, xs: np.ndarray, ys: np.ndarray) -> QImage:
+    out = np.empty((len(ys), len(xs), 4), np.uint8)
+    out[...] = node.color
+    return _rgba_image(out)
+
+
+# How each node kind draws its layer thumbnail, by `node.kind` (see editor.render.kinds);
+# a kind without one (a group) shows an icon instead.
+KIND_THUMBNAILS: dict[str, Callable[[Document, Node, np.ndarray, np.ndarray], QImage | None]] = {
+    "pixel": _pixel_thumbnail,  # type: ignore[dict-item]
+    "fill": _fill_thumbnail,  # type: ignore[dict-item]
+}
+
+
 def layer_thumbnail(doc: Document, node: Node, size: int = THUMB_SIZE) -> QImage | None:
-    """The node's own content in the canvas frame; None for groups (they show a folder)."""
+    """The node's own content in the canvas frame; None for kinds that show an icon (groups)."""
+    draw = KIND_THUMBNAILS.get(node.kind)
+    if draw is None:
+        return None
     xs, ys = _sample_grid(doc, size)
-    if isinstance(node, Layer):
-        return _rgba_image(_sample(node.pixels, node.x, node.y, xs, ys, 0))
-    if isinstance(node, FillLayer):
-        out = np.empty((len(ys), len(xs), 4), np.uint8)
-        out[...] = node.color
-        return _rgba_image(out)
-    return None
+    return draw(doc, node, xs, ys)
 
 
 def mask_thumbnail(doc: Document, node: Node, size: int = THUMB_SIZE) -> QImage | None:
     if node.mask is None:
         return None
     xs, ys = _sample_grid(doc, size)
-    ox, oy = node.offset if isinstance(node, Layer) else (0, 0)
+    ox, oy = node.offset
     gray = _sample(node.mask.data, ox, oy, xs, ys, 0)
     gray = np.ascontiguousarray(gray)
     h, w = gray.shape

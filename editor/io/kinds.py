@@ -1,0 +1,105 @@
+"""The node-kind registry of the file side, keyed by `node.kind` (see `editor.render.kinds`).
+
+A `FileKind` says what `veil info` shows of a kind, how the kind is written into an ORA
+layer element (and read back from one), and what raster image stands for it in formats that
+only know pixel layers. Structure (groups, masks, clip groups) stays with the format modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from editor.core import FillLayer, Layer, Node, Rect
+
+
+class FileKind:
+    """The default: nothing beyond the common fields."""
+
+    def describe(self, node: Node, out: dict[str, Any]) -> None:
+        """Add the kind's own fields to `veil info`'s description of `node`."""
+
+    def raster(self, node: Node, canvas: Rect) -> tuple[np.ndarray, tuple[int, int]] | None:
+        """(straight RGBA pixels, their document offset) standing for the node in a pixel-only
+        format, or None when the node has no image of its own (then it must be baked)."""
+        return None
+
+    def ora_attributes(self, node: Node) -> dict[str, str]:
+        """Veil-namespace attributes (names without the namespace) of the node's ORA layer element."""
+        return {}
+
+    def ora_node(self, pixels: np.ndarray, offset: tuple[int, int], attrs: dict[str, str], canvas: Rect) -> Node:
+        """The node an ORA layer element of this kind stands for (its common settings are set after)."""
+        raise TypeError("this kind is not read from ORA layer elements")
+
+
+class PixelFile(FileKind):
+    def describe(self, node, out):
+        out["size"] = list(node.size)
+        out["alpha_locked"] = node.alpha_locked
+
+    def raster(self, node, canvas):
+        return node.pixels, node.offset
+
+    def ora_attributes(self, node):
+        return {"alpha-locked": "true"} if node.alpha_locked else {}
+
+    def ora_node(self, pixels, offset, attrs, canvas):
+        return Layer("Layer", pixels, offset=offset, alpha_locked=attrs.get("alpha-locked") == "true")
+
+
+def hex_colour(color: tuple[int, ...]) -> str:
+    return "#" + "".join(f"{c:02x}" for c in color)
+
+
+def parse_colour(text: str) -> tuple[int, int, int, int]:
+    """'#rrggbb' or '#rrggbbaa'; ValueError when it is neither."""
+    digits = text.lstrip("#")
+    if len(digits) not in (6, 8) or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        raise ValueError(f"bad colour {text!r}")
+    digits = digits + "ff" if len(digits) == 6 else digits
+    r, g, b, a = (int(digits[i:i + 2], 16) for i in range(0, 8, 2))
+    return (r, g, b, a)
+
+
+class FillFile(FileKind):
+    def describe(self, node, out):
+        out["color"] = hex_colour(node.color)
+
+    def raster(self, node, canvas):
+        return node.pixels_for(canvas), (0, 0)
+
+    def ora_attributes(self, node):
+        return {"fill": hex_colour(node.color)}
+
+    def ora_node(self, pixels, offset, attrs, canvas):
+        return FillLayer("Fill", parse_colour(attrs["fill"]))
+
+
+class GroupFile(FileKind):
+    def describe(self, node, out):
+        out["isolated"] = node.isolated
+
+
+KINDS: dict[str, FileKind] = {}
+
+
+def register(kind: str, file_kind: FileKind) -> None:
+    KINDS[kind] = file_kind
+
+
+def of(node: Node) -> FileKind:
+    return kind(node.kind)
+
+
+def kind(name: str) -> FileKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise TypeError(f"no file mapping for node kind {name!r}") from None
+
+
+register("pixel", PixelFile())
+register("fill", FillFile())
+register("group", GroupFile())

@@ -1,0 +1,137 @@
+"""The node-kind registry of the render side: how each kind of node draws, keyed by `node.kind`.
+
+A node kind answers, in one place each:
+
+- core (`editor/core/layers.py`): a `Node` subclass with a unique `kind` string; its content,
+  `bounds`, `_clone` (clone), `own_nbytes` (history byte size) and `own_arrays`;
+- render (this module): a `KindRender` registered under that string: the ops it adds over a
+  rect (`add`, `op`, `add_clipped`), the rect it must read for a rect it writes (`need_rect`)
+  and the rect it changes when a rect below it changes (`change_rect`), whether it draws as
+  plain source-over of its own image (`source_over`, which the renderer's caches rely on), and
+  where it can draw (`extent`, for merges);
+- files (`editor/io/kinds.py`): a `FileKind` registered under the same string: `veil info`
+  fields, the ORA layer it writes and reads back, the PSD layer it writes, and the pixel layer
+  it becomes when a format cannot keep it (`bake`);
+- window (`editor/ui/thumbnails.py` `KIND_THUMBNAILS`, and its dialog if it has settings).
+
+To add a kind, write those four pieces; the compositor, the renderer's caches, the merges,
+ORA/PSD/flattened exports and `veil info` then handle it without further changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from editor.core import BlendMode, Node, Rect
+
+from .plan import Op, Source, mask_input
+
+if TYPE_CHECKING:
+    from .compositor import Compositor, Target
+
+
+class KindRender:
+    """The default: a node that draws as one op over the rect (override `op`)."""
+
+    def op(self, comp: Compositor, node: Node, rect: Rect, mode: BlendMode, opacity: float,
+           atop: bool) -> Op | None:
+        raise TypeError(f"cannot composite {node!r}")
+
+    def add(self, comp: Compositor, target: Target, node: Node) -> None:
+        """Draw the visible node onto `target` (its ops appended, or the buffer changed)."""
+        target.add(comp.node_op(node, target.rect))
+
+    def add_clipped(self, comp: Compositor, target: Target, node: Node) -> None:
+        """Draw the visible node clipped to what `target` holds (its clip base)."""
+        target.add(comp.node_op(node, target.rect, atop=True))
+
+    def need_rect(self, node: Node, rect: Rect) -> Rect:
+        """What the node reads from below to write `rect` (a blur reads beyond it)."""
+        return rect
+
+    def change_rect(self, node: Node, rect: Rect) -> Rect:
+        """What the node may change above a change of `rect` below it."""
+        return rect
+
+    def source_over(self, node: Node) -> bool:
+        """True when the node draws as plain source-over of an image of its own, so a run of
+        such nodes can be cached as one image (normal mode; no reading of the backdrop)."""
+        return node.blend_mode is BlendMode.NORMAL
+
+    def extent(self, node: Node, canvas: Rect) -> Rect:
+        """Where the node can draw (the bounds of what merging it produces)."""
+        return node.bounds(canvas)
+
+
+class PixelRender(KindRender):
+    def op(self, comp, node, rect, mode, opacity, atop):
+        region = rect.intersect(node.bounds(comp.canvas))
+        if region.empty:
+            return None
+        return Op(Source.PIXELS, region, mode, opacity, node.pixels, node.offset,
+                  mask=mask_input(node, region, comp.canvas), atop=atop)
+
+
+class FillRender(KindRender):
+    def op(self, comp, node, rect, mode, opacity, atop):
+        region = rect.intersect(comp.canvas)
+        if region.empty:
+            return None
+        color = tuple(c / 255 for c in node.color)
+        return Op(Source.FILL, region, mode, opacity, color=color,  # type: ignore[arg-type]
+                  mask=mask_input(node, region, comp.canvas), atop=atop)
+
+
+class GroupRender(KindRender):
+    def op(self, comp, node, rect, mode, opacity, atop):
+        inner = comp.target(rect)
+        comp.add_children(inner, node.children)
+        if not inner.ops and inner.acc is None:
+            return None
+        return Op(Source.BUFFER, rect, mode, opacity, inner.buffer(), (rect.x, rect.y),
+                  mask=mask_input(node, rect, comp.canvas), atop=atop)
+
+    def add(self, comp, target, node):
+        if node.isolated:
+            super().add(comp, target, node)
+        else:
+            comp.add_pass_through(target, node)
+
+    def need_rect(self, node, rect):
+        for child in node.children:
+            rect = rect.union(of(child).need_rect(child, rect))
+        return rect
+
+    def change_rect(self, node, rect):
+        for child in node.children:
+            rect = rect.union(of(child).change_rect(child, rect))
+        return rect
+
+    def source_over(self, node):
+        return node.isolated and super().source_over(node)
+
+    def extent(self, node, canvas):
+        rect = Rect(0, 0, 0, 0)
+        for child in node.children:
+            rect = rect.union(of(child).extent(child, canvas))
+        return rect
+
+
+RENDERERS: dict[str, KindRender] = {}
+
+
+def register(kind: str, renderer: KindRender) -> None:
+    RENDERERS[kind] = renderer
+
+
+def of(node: Node) -> KindRender:
+    """The renderer of a node's kind."""
+    try:
+        return RENDERERS[node.kind]
+    except KeyError:
+        raise TypeError(f"no renderer for node kind {node.kind!r} ({node!r})") from None
+
+
+register("pixel", PixelRender())
+register("fill", FillRender())
+register("group", GroupRender())
