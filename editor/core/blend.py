@@ -1,4 +1,14 @@
-"""Blend modes: the W3C Compositing and Blending Level 1 set plus linear dodge."""
+"""Blend modes: the W3C Compositing and Blending Level 1 set plus Photoshop's own modes.
+
+Photoshop's definitions (straight colours in 0..1, Cb backdrop, Cs source):
+linear burn max(0, Cb + Cs - 1); linear light Cb + 2Cs - 1 clamped; vivid light colour burn
+by 2Cs below half and colour dodge by 2Cs - 1 above it, without the backdrop's special cases
+(Cs = 0 gives 0, Cs = 1 gives 1); pin light darken by 2Cs below half, lighten by 2Cs - 1 above;
+hard mix 1 where Cb + Cs > 1 (on exactly 1, where Cb > 1/2), else 0; subtract max(0, Cb - Cs);
+divide min(1, Cb / Cs) (white where Cs = 0 < Cb); darker / lighter colour: the whole pixel of
+lower / higher luminosity; dissolve: normal, with each pixel fully opaque where a noise value
+keyed by its document position is below its alpha, and transparent elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +33,16 @@ class BlendMode(StrEnum):
     COLOR = "color"
     LUMINOSITY = "luminosity"
     ADD = "add"  # linear dodge
+    DISSOLVE = "dissolve"
+    LINEAR_BURN = "linear-burn"
+    LINEAR_LIGHT = "linear-light"
+    VIVID_LIGHT = "vivid-light"
+    PIN_LIGHT = "pin-light"
+    HARD_MIX = "hard-mix"
+    SUBTRACT = "subtract"
+    DIVIDE = "divide"
+    DARKER_COLOR = "darker-color"
+    LIGHTER_COLOR = "lighter-color"
 
     @property
     def label(self) -> str:
@@ -33,4 +53,37 @@ class BlendMode(StrEnum):
         return self not in NON_SEPARABLE
 
 
-NON_SEPARABLE = frozenset({BlendMode.HUE, BlendMode.SATURATION, BlendMode.COLOR, BlendMode.LUMINOSITY})
+NON_SEPARABLE = frozenset({BlendMode.HUE, BlendMode.SATURATION, BlendMode.COLOR, BlendMode.LUMINOSITY,
+                           BlendMode.DARKER_COLOR, BlendMode.LIGHTER_COLOR})
+
+# The modes as Photoshop's menu groups them (normal, darken, lighten, contrast, inversion, component).
+MENU_GROUPS: tuple[tuple[BlendMode, ...], ...] = (
+    (BlendMode.NORMAL, BlendMode.DISSOLVE),
+    (BlendMode.DARKEN, BlendMode.MULTIPLY, BlendMode.COLOR_BURN, BlendMode.LINEAR_BURN, BlendMode.DARKER_COLOR),
+    (BlendMode.LIGHTEN, BlendMode.SCREEN, BlendMode.COLOR_DODGE, BlendMode.ADD, BlendMode.LIGHTER_COLOR),
+    (BlendMode.OVERLAY, BlendMode.SOFT_LIGHT, BlendMode.HARD_LIGHT, BlendMode.VIVID_LIGHT, BlendMode.LINEAR_LIGHT,
+     BlendMode.PIN_LIGHT, BlendMode.HARD_MIX),
+    (BlendMode.DIFFERENCE, BlendMode.EXCLUSION, BlendMode.SUBTRACT, BlendMode.DIVIDE),
+    (BlendMode.HUE, BlendMode.SATURATION, BlendMode.COLOR, BlendMode.LUMINOSITY),
+)
+
+
+def dissolve_noise(x, y):
+    """The dissolve threshold of document pixel (x, y), in [0, 1): an integer hash of the
+    position (works on ints or integer numpy arrays), so a render of any rectangle agrees with
+    the full render and the pattern stays put while the layer above or below changes."""
+    mask = 0xFFFFFFFF
+    v = _mix32((y * 0x9E3779B1 + 0x7F4A7C15) & mask)
+    v = _mix32((v ^ (x & mask)) & mask)
+    return (v >> 8) * (1.0 / (1 << 24))
+
+
+def _mix32(v):
+    # Chris Wellons' lowbias32 integer hash.
+    mask = 0xFFFFFFFF
+    v ^= v >> 16
+    v = (v * 0x7FEB352D) & mask
+    v ^= v >> 15
+    v = (v * 0x846CA68B) & mask
+    v ^= v >> 16
+    return v

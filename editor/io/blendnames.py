@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from editor.core import BlendMode
 
-_ORA_WRITE = {mode: f"svg:{mode.value}" for mode in BlendMode} | {BlendMode.NORMAL: "svg:src-over", BlendMode.ADD: "svg:plus"}
+# Photoshop's modes outside OpenRaster's svg: set: the nearest svg: op, which readers that do not
+# know Veil's exact veil:blend attribute show instead.
+FALLBACK = {
+    BlendMode.DISSOLVE: BlendMode.NORMAL, BlendMode.LINEAR_BURN: BlendMode.MULTIPLY,
+    BlendMode.LINEAR_LIGHT: BlendMode.HARD_LIGHT, BlendMode.VIVID_LIGHT: BlendMode.HARD_LIGHT,
+    BlendMode.PIN_LIGHT: BlendMode.HARD_LIGHT, BlendMode.HARD_MIX: BlendMode.HARD_LIGHT,
+    BlendMode.SUBTRACT: BlendMode.DIFFERENCE, BlendMode.DIVIDE: BlendMode.COLOR_DODGE,
+    BlendMode.DARKER_COLOR: BlendMode.DARKEN, BlendMode.LIGHTER_COLOR: BlendMode.LIGHTEN,
+}
 
-_ORA_READ: dict[str, BlendMode] = {op: mode for mode, op in _ORA_WRITE.items()} | {
+_SVG = {mode: f"svg:{mode.value}" for mode in BlendMode if mode not in FALLBACK} | {
+    BlendMode.NORMAL: "svg:src-over", BlendMode.ADD: "svg:plus"}
+_ORA_WRITE = _SVG | {mode: _SVG[near] for mode, near in FALLBACK.items()}
+
+_ORA_READ: dict[str, BlendMode] = {op: mode for mode, op in _SVG.items()} | {
     # Krita writes its own operation ids where OpenRaster has no name.
     "krita:normal": BlendMode.NORMAL, "krita:multiply": BlendMode.MULTIPLY, "krita:screen": BlendMode.SCREEN,
     "krita:overlay": BlendMode.OVERLAY, "krita:darken": BlendMode.DARKEN, "krita:lighten": BlendMode.LIGHTEN,
@@ -16,10 +28,19 @@ _ORA_READ: dict[str, BlendMode] = {op: mode for mode, op in _ORA_WRITE.items()} 
     "krita:exclusion": BlendMode.EXCLUSION, "krita:hue": BlendMode.HUE, "krita:saturation": BlendMode.SATURATION,
     "krita:color": BlendMode.COLOR, "krita:luminize": BlendMode.LUMINOSITY, "krita:add": BlendMode.ADD,
     "krita:linear_dodge": BlendMode.ADD, "svg:add": BlendMode.ADD,
+    "krita:dissolve": BlendMode.DISSOLVE, "krita:linear_burn": BlendMode.LINEAR_BURN,
+    "krita:linear light": BlendMode.LINEAR_LIGHT, "krita:linear_light": BlendMode.LINEAR_LIGHT,
+    "krita:vivid_light": BlendMode.VIVID_LIGHT, "krita:vivid light": BlendMode.VIVID_LIGHT,
+    "krita:pin_light": BlendMode.PIN_LIGHT, "krita:pin light": BlendMode.PIN_LIGHT,
+    "krita:hard_mix_photoshop": BlendMode.HARD_MIX, "krita:hard mix": BlendMode.HARD_MIX,
+    "krita:subtract": BlendMode.SUBTRACT, "krita:divide": BlendMode.DIVIDE,
+    "krita:darker color": BlendMode.DARKER_COLOR, "krita:darker_color": BlendMode.DARKER_COLOR,
+    "krita:lighter color": BlendMode.LIGHTER_COLOR, "krita:lighter_color": BlendMode.LIGHTER_COLOR,
 }
 
 
 def ora_op(mode: BlendMode) -> str:
+    """The composite-op written for `mode` (the nearest svg: op for Photoshop's own modes)."""
     return _ORA_WRITE[mode]
 
 

@@ -1,4 +1,5 @@
-"""The W3C Compositing and Blending Level 1 blend functions B(Cb, Cs), vectorised with numpy.
+"""The blend functions B(Cb, Cs), vectorised with numpy: the W3C Compositing and Blending
+Level 1 set, and Photoshop's own modes as editor.core.blend defines them.
 
 Colours are straight (not premultiplied) float arrays in 0..1 whose last axis is RGB.
 This is the numpy backend; the numba kernels carry their own scalar copy of these formulas.
@@ -74,6 +75,31 @@ def _set_sat(c: np.ndarray, sat: np.ndarray) -> np.ndarray:
         return np.where(span > 0, (c - lo) * sat / span, 0)
 
 
+def _vivid_light(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        burn = 1 - np.minimum(1, (1 - cb) / np.maximum(2 * cs, EDGE))
+        dodge = np.minimum(1, cb / np.maximum(2 * (1 - cs), EDGE))
+    out = np.where(cs <= 0.5, burn, dodge)
+    return np.where(cs <= EDGE, 0, np.where(cs >= 1 - EDGE, 1, out))
+
+
+def _hard_mix(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    # A sum within EDGE of 1 is a tie, which Photoshop settles by the backdrop.
+    total = cb + cs
+    return np.where((total > 1 + EDGE) | ((total >= 1 - EDGE) & (cb > 0.5)), 1, 0).astype(cb.dtype)
+
+
+def _divide(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.minimum(1, cb / np.maximum(cs, EDGE))
+    return np.where(cb <= EDGE, 0, np.where(cs <= EDGE, 1, ratio))
+
+
+def _pick_by_lum(cb: np.ndarray, cs: np.ndarray, darker: bool) -> np.ndarray:
+    ls, lb = _lum(cs), _lum(cb)
+    return np.where(ls < lb if darker else ls > lb, cs, cb)
+
+
 BLEND: dict[BlendMode, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     BlendMode.NORMAL: lambda cb, cs: cs,
     BlendMode.MULTIPLY: lambda cb, cs: cb * cs,
@@ -92,6 +118,16 @@ BLEND: dict[BlendMode, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     BlendMode.COLOR: lambda cb, cs: _set_lum(cs, _lum(cb)),
     BlendMode.LUMINOSITY: lambda cb, cs: _set_lum(cb, _lum(cs)),
     BlendMode.ADD: lambda cb, cs: np.minimum(1, cb + cs),
+    BlendMode.DISSOLVE: lambda cb, cs: cs,  # the compositor thresholds the alpha
+    BlendMode.LINEAR_BURN: lambda cb, cs: np.maximum(0, cb + cs - 1),
+    BlendMode.LINEAR_LIGHT: lambda cb, cs: np.clip(cb + 2 * cs - 1, 0, 1),
+    BlendMode.VIVID_LIGHT: _vivid_light,
+    BlendMode.PIN_LIGHT: lambda cb, cs: np.where(cs <= 0.5, np.minimum(cb, 2 * cs), np.maximum(cb, 2 * cs - 1)),
+    BlendMode.HARD_MIX: _hard_mix,
+    BlendMode.SUBTRACT: lambda cb, cs: np.maximum(0, cb - cs),
+    BlendMode.DIVIDE: _divide,
+    BlendMode.DARKER_COLOR: lambda cb, cs: _pick_by_lum(cb, cs, True),
+    BlendMode.LIGHTER_COLOR: lambda cb, cs: _pick_by_lum(cb, cs, False),
 }
 
 

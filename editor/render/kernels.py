@@ -14,8 +14,8 @@ from numba.extending import intrinsic
 
 # Op table columns (int params).
 (SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX,
- SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W) = range(19)
-N_INT = 19
+ SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX) = range(21)
+N_INT = 21  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
 # Op table columns (float params).
 OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A = range(6)
 N_FLOAT = 6
@@ -23,7 +23,9 @@ N_FLOAT = 6
 PIXELS, FILL, BUFFER = 0, 1, 2
 NO_MASK, MASK_U8, MASK_F32 = 0, 1, 2
 (NORMAL, MULTIPLY, SCREEN, OVERLAY, DARKEN, LIGHTEN, COLOR_DODGE, COLOR_BURN, HARD_LIGHT,
- SOFT_LIGHT, DIFFERENCE, EXCLUSION, HUE, SATURATION, COLOR, LUMINOSITY, ADD) = range(17)
+ SOFT_LIGHT, DIFFERENCE, EXCLUSION, HUE, SATURATION, COLOR, LUMINOSITY, ADD,
+ DISSOLVE, LINEAR_BURN, LINEAR_LIGHT, VIVID_LIGHT, PIN_LIGHT, HARD_MIX, SUBTRACT, DIVIDE,
+ DARKER_COLOR, LIGHTER_COLOR) = range(27)
 
 EDGE = np.float32(1e-5)  # see blendmath.EDGE
 INV255 = np.float32(1.0 / 255.0)
@@ -88,6 +90,32 @@ def _add(b, s):
     return min(np.float32(1), b + s)
 
 
+@njit(inline="always")
+def is_non_separable(mode):
+    return (mode >= HUE and mode <= LUMINOSITY) or mode >= DARKER_COLOR
+
+
+@njit(inline="always")
+def _mix32(v):
+    # editor.core.blend._mix32 (lowbias32) in 64-bit integers masked to 32 bits.
+    m = uint64(0xFFFFFFFF)
+    v ^= v >> uint64(16)
+    v = (v * uint64(0x7FEB352D)) & m
+    v ^= v >> uint64(15)
+    v = (v * uint64(0x846CA68B)) & m
+    v ^= v >> uint64(16)
+    return v
+
+
+@njit(inline="always")
+def dissolve_noise(x, y):
+    """editor.core.blend.dissolve_noise for one pixel (x, y >= 0)."""
+    m = uint64(0xFFFFFFFF)
+    v = _mix32((uint64(y) * uint64(0x9E3779B1) + uint64(0x7F4A7C15)) & m)
+    v = _mix32((v ^ (uint64(x) & m)) & m)
+    return np.float64(v >> uint64(8)) * (1.0 / 16777216.0)
+
+
 @njit(fastmath=True)
 def blend_separable(mode, b, s):
     if mode == MULTIPLY:
@@ -128,7 +156,36 @@ def blend_separable(mode, b, s):
         return _exclusion(b, s)
     if mode == ADD:
         return _add(b, s)
-    return s  # NORMAL
+    if mode == LINEAR_BURN:
+        return max(ZERO, b + s - 1)
+    if mode == LINEAR_LIGHT:
+        return min(ONE, max(ZERO, b + 2 * s - 1))
+    if mode == VIVID_LIGHT:
+        if s <= EDGE:
+            return ZERO
+        if s >= 1 - EDGE:
+            return ONE
+        if s <= 0.5:
+            return 1 - min(ONE, (1 - b) / (2 * s))
+        return min(ONE, b / (2 * (1 - s)))
+    if mode == PIN_LIGHT:
+        if s <= 0.5:
+            return min(b, 2 * s)
+        return max(b, 2 * s - 1)
+    if mode == HARD_MIX:
+        total = b + s
+        if total > 1 + EDGE or (total >= 1 - EDGE and b > 0.5):
+            return ONE
+        return ZERO
+    if mode == SUBTRACT:
+        return max(ZERO, b - s)
+    if mode == DIVIDE:
+        if b <= EDGE:
+            return ZERO
+        if s <= EDGE:
+            return ONE
+        return min(ONE, b / s)
+    return s  # NORMAL, DISSOLVE
 
 
 @njit(inline="always", fastmath=True)
@@ -177,6 +234,14 @@ def blend_non_separable(mode, br, bg, bb, sr, sg, sb):
         return _set_lum(r, g, b, _lum(br, bg, bb))
     if mode == COLOR:
         return _set_lum(sr, sg, sb, _lum(br, bg, bb))
+    if mode == DARKER_COLOR:
+        if _lum(sr, sg, sb) < _lum(br, bg, bb):
+            return sr, sg, sb
+        return br, bg, bb
+    if mode == LIGHTER_COLOR:
+        if _lum(sr, sg, sb) > _lum(br, bg, bb):
+            return sr, sg, sb
+        return br, bg, bb
     return _set_lum(br, bg, bb, _lum(sr, sg, sb))  # LUMINOSITY
 
 
@@ -419,6 +484,8 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             a *= _mask_value(mask_u8[mr, c + mx] * INV255, inverted, density)
         elif mask_kind == MASK_F32:
             a *= mask_f32[mr, c + mx]
+        if mode == DISSOLVE:
+            a = ONE if dissolve_noise(ip[DX] + c, ip[DY] + r) < a else ZERO
         ab = acc[3, c]
         if ab > 0:
             inv = ONE / ab
@@ -427,7 +494,7 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             b2 = min(ONE, max(ZERO, acc[2, c] * inv))
         else:
             b0 = b1 = b2 = ZERO
-        if mode >= HUE and mode <= LUMINOSITY:
+        if is_non_separable(mode):
             m0, m1, m2 = blend_non_separable(mode, b0, b1, b2, s0, s1, s2)
         else:
             m0 = blend_separable(mode, b0, s0)
@@ -516,7 +583,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
                 k += 2
                 continue
             mode = ip[k, MODE]
-            if (mode != NORMAL and (mode < HUE or mode > LUMINOSITY) and ip[k, SOURCE] == PIXELS
+            if (mode != NORMAL and mode != DISSOLVE and not is_non_separable(mode) and ip[k, SOURCE] == PIXELS
                     and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32):
                 src, s0, mask, m0, add, mul = _u8_op_row(ip, fp, k, r)
                 _separable_u8_row(acc, scratch, mode, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]),

@@ -25,7 +25,10 @@ MODE_CODES = {
     BlendMode.HARD_LIGHT: K.HARD_LIGHT, BlendMode.SOFT_LIGHT: K.SOFT_LIGHT,
     BlendMode.DIFFERENCE: K.DIFFERENCE, BlendMode.EXCLUSION: K.EXCLUSION, BlendMode.HUE: K.HUE,
     BlendMode.SATURATION: K.SATURATION, BlendMode.COLOR: K.COLOR, BlendMode.LUMINOSITY: K.LUMINOSITY,
-    BlendMode.ADD: K.ADD,
+    BlendMode.ADD: K.ADD, BlendMode.DISSOLVE: K.DISSOLVE, BlendMode.LINEAR_BURN: K.LINEAR_BURN,
+    BlendMode.LINEAR_LIGHT: K.LINEAR_LIGHT, BlendMode.VIVID_LIGHT: K.VIVID_LIGHT, BlendMode.PIN_LIGHT: K.PIN_LIGHT,
+    BlendMode.HARD_MIX: K.HARD_MIX, BlendMode.SUBTRACT: K.SUBTRACT, BlendMode.DIVIDE: K.DIVIDE,
+    BlendMode.DARKER_COLOR: K.DARKER_COLOR, BlendMode.LIGHTER_COLOR: K.LIGHTER_COLOR,
 }
 SOURCE_CODES = {Source.PIXELS: K.PIXELS, Source.FILL: K.FILL, Source.BUFFER: K.BUFFER}
 
@@ -57,6 +60,7 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.
         row[K.C0], row[K.C1] = region.x - rect.x, region.right - rect.x
         # source[r + SY, c + SX] is the pixel at buffer position (r, c).
         row[K.SY], row[K.SX] = rect.y - op.origin[1], rect.x - op.origin[0]
+        row[K.DY], row[K.DX] = rect.y, rect.x
         fp[k, K.OPACITY] = op.opacity
         row[K.SRC_PTR], row[K.SRC_H], row[K.SRC_W] = dummy, 1, 1
         row[K.MASK_PTR], row[K.MASK_H], row[K.MASK_W] = dummy, 1, 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from editor.core import BlendMode, Rect
+from editor.core.blend import dissolve_noise
 
 from .blendmath import blend
 from .pixels import premultiplied_bgra
@@ -52,10 +53,13 @@ def apply_op(acc: np.ndarray, rect: Rect, op: Op) -> None:
     alpha = alpha * np.float32(op.opacity)
     if op.mask is not None:
         alpha = alpha * mask_values(op.mask, region)
+    if op.mode is BlendMode.DISSOLVE:
+        ys, xs = np.ogrid[region.y:region.bottom, region.x:region.right]
+        alpha = (dissolve_noise(xs.astype(np.int64), ys.astype(np.int64)) < alpha).astype(np.float32)
     a_s = alpha[..., None]
     cb, ab = unpremultiply(dst)
     ab = ab[..., None]
-    mixed = cs if op.mode is BlendMode.NORMAL else blend(op.mode, cb, cs)
+    mixed = cs if op.mode in (BlendMode.NORMAL, BlendMode.DISSOLVE) else blend(op.mode, cb, cs)
     if op.atop:
         dst[..., :3] = dst[..., :3] * (1 - a_s) + a_s * ab * mixed
     else:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core import BlendMode, Change, Document, ops
+from editor.core.blend import MENU_GROUPS
 from editor.core.layers import Node
 
 from .icons import icon
@@ -44,8 +45,11 @@ class LayersPanel(QWidget):
 
         self.blend = QComboBox()
         self.blend.setToolTip("Blend mode of the selected layers (shows the active one's)")
-        for mode in BlendMode:
-            self.blend.addItem(mode.label, mode)
+        for n, group in enumerate(MENU_GROUPS):  # grouped as Photoshop's menu groups them
+            if n:
+                self.blend.insertSeparator(self.blend.count())
+            for mode in group:
+                self.blend.addItem(mode.label, mode)
         self.blend.activated.connect(self._blend_chosen)
 
         self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
@@ -125,7 +129,7 @@ class LayersPanel(QWidget):
 
     # --- edits ----------------------------------------------------------------------
     def _blend_chosen(self, row: int) -> None:
-        if self.doc is not None:  # every selected layer, as Photoshop does
+        if self.doc is not None and self.blend.itemData(row) is not None:  # every selected layer, as Photoshop does
             mode = BlendMode(self.blend.itemData(row))
             ops.set_properties_each(self.doc, {n: {"blend_mode": mode} for n in self.layer_actions.selected()}, "Blend mode")
 

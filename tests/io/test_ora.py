@@ -91,17 +91,20 @@ def test_unknown_composite_op_becomes_normal_with_a_warning(tmp_path):
     path = tmp_path / "k.ora"
     png = io.BytesIO()
     Image.new("RGBA", (4, 4), (1, 2, 3, 255)).save(png, "PNG")
-    xml = ('<image w="4" h="4"><stack><layer name="vivid" src="data/a.png" composite-op="krita:vivid_light"/>'
-           '<layer name="dodge" src="data/b.png" composite-op="krita:dodge"/></stack></image>')
+    xml = ('<image w="4" h="4"><stack><layer name="grain" src="data/a.png" composite-op="krita:grain_merge"/>'
+           '<layer name="dodge" src="data/b.png" composite-op="krita:dodge"/>'
+           '<layer name="vivid" src="data/c.png" composite-op="krita:vivid_light"/></stack></image>')
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("mimetype", "image/openraster")
         zf.writestr("stack.xml", xml)
         zf.writestr("data/a.png", png.getvalue())
         zf.writestr("data/b.png", png.getvalue())
+        zf.writestr("data/c.png", png.getvalue())
     doc = open_document(path)
-    vivid, dodge = doc.find_by_name("vivid"), doc.find_by_name("dodge")
-    assert vivid.blend_mode is BlendMode.NORMAL and dodge.blend_mode is BlendMode.COLOR_DODGE
-    assert len(doc.warnings) == 1 and "vivid" in doc.warnings[0] and "krita:vivid_light" in doc.warnings[0]
+    grain, dodge = doc.find_by_name("grain"), doc.find_by_name("dodge")
+    assert grain.blend_mode is BlendMode.NORMAL and dodge.blend_mode is BlendMode.COLOR_DODGE
+    assert doc.find_by_name("vivid").blend_mode is BlendMode.VIVID_LIGHT
+    assert len(doc.warnings) == 1 and "grain" in doc.warnings[0] and "krita:grain_merge" in doc.warnings[0]
 
 
 @pytest.mark.parametrize("isolated", [True, False])
@@ -134,3 +137,21 @@ def test_thumbnail_fits_in_256_pixels(tmp_path):
     with zipfile.ZipFile(tmp_path / "big.ora") as zf:
         thumb = Image.open(io.BytesIO(zf.read("Thumbnails/thumbnail.png")))
     assert thumb.size == (256, 128)
+
+
+@pytest.mark.parametrize("mode", list(BlendMode))
+def test_every_blend_mode_round_trips_with_an_svg_op_other_readers_know(tmp_path, mode):
+    rng = np.random.default_rng(2)
+    doc = Document(8, 6)
+    doc.root.insert(0, Layer("bg", pixels(rng, 6, 8, opaque=True)))
+    doc.root.insert(1, Layer("top", pixels(rng, 6, 8), blend_mode=mode))
+    path = tmp_path / "m.ora"
+    save_document(doc, path)
+    with zipfile.ZipFile(path) as zf:
+        stack = ET.fromstring(zf.read("stack.xml"))
+    top = next(e for e in stack.iter("layer") if e.get("name") == "top")
+    assert top.get(f"{VEIL}blend") == mode.value
+    assert top.get("composite-op").startswith("svg:")  # Photoshop's own modes: the nearest svg: op
+    back = open_document(path)
+    assert back.find_by_name("top").blend_mode is mode
+    assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from PIL import Image
 from psd_tools import PSDImage
 from psd_tools.constants import BlendMode as PsdBlend
@@ -70,5 +71,18 @@ def test_psd_made_by_psd_tools_opens_in_veil(tmp_path):
     got = doc.find_by_name("red")
     assert got.offset == (4, 3) and got.blend_mode is BlendMode.SCREEN and abs(got.opacity - 128 / 255) < 1e-9
     assert np.array_equal(got.pixels, red) and np.array_equal(got.mask.data[0], np.arange(10) * 25)
-    assert doc.find_by_name("grp").blend_mode is BlendMode.NORMAL
-    assert any("vivid light" in w for w in doc.warnings)
+    assert doc.find_by_name("grp").blend_mode is BlendMode.VIVID_LIGHT and doc.find_by_name("grp").isolated
+    assert doc.warnings == []
+
+
+@pytest.mark.parametrize("mode", list(BlendMode))
+def test_every_blend_mode_round_trips_through_psd(tmp_path, mode):
+    rng = np.random.default_rng(4)
+    doc = Document(8, 6)
+    doc.root.insert(0, Layer("bg", pixels(rng, 6, 8, opaque=True)))
+    doc.root.insert(1, Layer("top", pixels(rng, 6, 8), blend_mode=mode))
+    export_psd(doc, tmp_path / "m.psd")
+    expected = PsdBlend.LINEAR_DODGE if mode is BlendMode.ADD else PsdBlend[mode.name]
+    assert next(la for la in PSDImage.open(tmp_path / "m.psd") if la.name == "top").blend_mode == expected
+    back = open_document(tmp_path / "m.psd")
+    assert back.warnings == [] and back.find_by_name("top").blend_mode is mode

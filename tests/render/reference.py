@@ -14,7 +14,10 @@ Conventions it pins down (the same ones editor.render documents):
   co = cb(1-as) + as*ab*B(Cb, Cs), ao = ab; then the buffer goes on the backdrop with
   the base's mode and opacity.
 - colour dodge and burn treat values within 1e-5 of 0 or 1 as on the edge, so float
-  rounding cannot flip their jump.
+  rounding cannot flip their jump; so do vivid light, hard mix and divide.
+- Photoshop's own modes follow Adobe's definitions (see editor.core.blend); dissolve draws
+  as normal with the alpha set to 1 where a hash of the pixel's document position (written
+  again here, in plain Python integers) falls below it and to 0 elsewhere.
 """
 
 from __future__ import annotations
@@ -115,6 +118,61 @@ def set_sat(c, s):
     return out
 
 
+def vivid_light(b, s):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        burn = 1 - np.minimum(1, (1 - b) / np.maximum(2 * s, EDGE))
+        dodge = np.minimum(1, b / np.maximum(2 * (1 - s), EDGE))
+    out = np.where(s <= 0.5, burn, dodge)
+    out[s <= EDGE] = 0
+    out[s >= 1 - EDGE] = 1
+    return out
+
+
+def pin_light(b, s):
+    return np.where(s <= 0.5, np.minimum(b, 2 * s), np.maximum(b, 2 * s - 1))
+
+
+def hard_mix(b, s):
+    total = b + s
+    return ((total > 1 + EDGE) | ((total >= 1 - EDGE) & (b > 0.5))).astype(np.float64)
+
+
+def divide(b, s):
+    out = np.empty_like(b)
+    zero = b <= EDGE
+    one = ~zero & (s <= EDGE)
+    rest = ~zero & ~one
+    out[zero] = 0
+    out[one] = 1
+    out[rest] = np.minimum(1, b[rest] / s[rest])
+    return out
+
+
+def pick_by_lum(b, s, darker):
+    ls, lb = lum(s), lum(b)
+    take = (ls < lb) if darker else (ls > lb)
+    return np.where(take[:, None], s, b)
+
+
+def dissolve_noise(H, W):
+    """Photoshop-style dissolve threshold per canvas pixel: lowbias32 of the row, xor the
+    column, lowbias32 again, top 24 bits."""
+    def mix(v):
+        v ^= v >> 16
+        v = (v * 0x7FEB352D) & 0xFFFFFFFF
+        v ^= v >> 15
+        v = (v * 0x846CA68B) & 0xFFFFFFFF
+        v ^= v >> 16
+        return v
+
+    out = np.empty((H, W))
+    for y in range(H):
+        row = mix((y * 0x9E3779B1 + 0x7F4A7C15) & 0xFFFFFFFF)
+        for x in range(W):
+            out[y, x] = (mix(row ^ x) >> 8) / float(1 << 24)
+    return out
+
+
 SEPARABLE = {
     "normal": lambda b, s: s,
     "multiply": multiply,
@@ -129,6 +187,14 @@ SEPARABLE = {
     "difference": lambda b, s: np.abs(b - s),
     "exclusion": lambda b, s: b + s - 2 * b * s,
     "add": lambda b, s: np.minimum(1, b + s),
+    "dissolve": lambda b, s: s,
+    "linear-burn": lambda b, s: np.maximum(0, b + s - 1),
+    "linear-light": lambda b, s: np.clip(b + 2 * s - 1, 0, 1),
+    "vivid-light": vivid_light,
+    "pin-light": pin_light,
+    "hard-mix": hard_mix,
+    "subtract": lambda b, s: np.maximum(0, b - s),
+    "divide": divide,
 }
 
 NON_SEPARABLE = {
@@ -136,6 +202,8 @@ NON_SEPARABLE = {
     "saturation": lambda b, s: set_lum(set_sat(b, sat(s)), lum(b)),
     "color": lambda b, s: set_lum(s, lum(b)),
     "luminosity": lambda b, s: set_lum(b, lum(s)),
+    "darker-color": lambda b, s: pick_by_lum(b, s, True),
+    "lighter-color": lambda b, s: pick_by_lum(b, s, False),
 }
 
 
@@ -154,9 +222,16 @@ def straight(premultiplied):
     return np.clip(c, 0, 1), premultiplied[..., 3]
 
 
+def dissolved(a_s, mode):
+    if mode != "dissolve":
+        return a_s
+    return (dissolve_noise(*a_s.shape) < a_s).astype(np.float64)
+
+
 def source_over(backdrop, cs, a_s, mode):
     """W3C general formula: co = cs(1-ab) + cb(1-as) + as*ab*B(Cb,Cs); ao = as + ab(1-as)."""
     cb, ab = straight(backdrop)
+    a_s = dissolved(a_s, mode)
     out = np.empty_like(backdrop)
     a = a_s[..., None]
     b = ab[..., None]
@@ -167,6 +242,7 @@ def source_over(backdrop, cs, a_s, mode):
 
 def source_atop(backdrop, cs, a_s, mode):
     cb, ab = straight(backdrop)
+    a_s = dissolved(a_s, mode)
     out = backdrop.copy()
     a = a_s[..., None]
     out[..., :3] = backdrop[..., :3] * (1 - a) + a * ab[..., None] * blend(mode, cb, cs)

@@ -123,3 +123,34 @@ def test_layer_and_mask_actions(make_window):
     for _ in range(6):
         doc.undo()
     assert [n.name for n in doc.root.children] == ["Background", "Red"] and red.mask is None and not red.clipped
+
+
+def test_blend_modes_listed_in_photoshops_groups_and_chosen_by_keyboard(make_window, qtbot):
+    from PySide6.QtGui import QStandardItemModel
+
+    from editor.core import BlendMode
+    from editor.core.blend import MENU_GROUPS
+
+    window = make_window(small_document())
+    panel, doc = window.layers_panel, window.document
+    combo = panel.blend
+    listed, groups = [], [[]]
+    for row in range(combo.count()):
+        mode = combo.itemData(row)
+        if mode is None:  # a separator, which the keyboard skips
+            assert not combo.model().item(row).isEnabled() if isinstance(combo.model(), QStandardItemModel) else True
+            groups.append([])
+        else:
+            groups[-1].append(mode)
+            listed.append(mode)
+    assert [tuple(g) for g in groups] == list(MENU_GROUPS) and sorted(listed) == sorted(BlendMode)
+    layer = doc.active
+    layer.blend_mode = BlendMode.NORMAL
+    panel._sync_controls()
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert layer.blend_mode is BlendMode.DISSOLVE
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # over the separator into the darken group
+    assert layer.blend_mode is BlendMode.DARKEN
+    doc.undo()
+    assert layer.blend_mode is BlendMode.DISSOLVE
