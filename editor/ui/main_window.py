@@ -38,6 +38,7 @@ from .icons import icon
 from .jobs import JobRunner
 from .layer_actions import LayerActions
 from .layers_panel import LayersPanel
+from .model_actions import install_model_actions
 from .recovery import DEFAULT_INTERVAL_MS, RecoveryManager
 from .tools import TOOL_CLASSES, Tool
 from .tools.select_menu import install_select_menu
@@ -344,6 +345,7 @@ class MainWindow(QMainWindow):
         select.addAction(a("deselect", "Deselect", self.deselect, ["Ctrl+D", "Ctrl+Shift+A"], "select-off"))
         select.addAction(a("select_inverse", "Inverse", self.select_inverse, "Ctrl+Shift+I", "select-inverse"))
         install_select_menu(self, select)
+        install_model_actions(self, select)
 
         view = bar.addMenu("&View")
         view.addAction(a("zoom_in", "Zoom In", self._canvas.zoom_in, ["Ctrl++", "Ctrl+=", "+"], "magnify-plus-outline"))

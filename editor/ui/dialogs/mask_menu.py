@@ -85,6 +85,12 @@ class MaskGeneratorMenu:
         return self.dialog
 
     def select_subject(self) -> GeneratorDialog | None:
+        """On a segmentation model when one is installed (in a worker, no dialog); otherwise the
+        saliency method in Object Select's dialog, as before."""
+        actions = getattr(self.window, "model_actions", None)
+        if actions is not None and self.layer() is not None and actions.subject_model() is not None:
+            actions.select_subject("mask")
+            return None
         dialog = self.open_dialog("object")
         if isinstance(dialog, ObjectSelectDialog):
             dialog.select_subject()
@@ -102,12 +108,33 @@ class MaskGeneratorMenu:
         if layer is None or layer.mask is None or not layer.mask.generator:
             return
         kind = layer.mask.generator.get("kind")
+        if kind in ("model-subject", "model-object"):  # a model run: in a worker, no dialog to reopen
+            self._rerun_in_worker(layer)
+            return
         if kind in ("object", "refine-edge"):  # seconds of work: through the dialog's worker
             dialog = self.edit_generator()
             if dialog is not None:
                 dialog.accept()
             return
         rerun(self.window.document, layer)
+
+
+    def _rerun_in_worker(self, layer: Layer) -> None:
+        from editor.masks.generators import generate
+
+        from ..jobs import JobCancelled  # noqa: F401 - generate has no cancel points; Cancel drops the result
+
+        params, pixels = dict(layer.mask.generator), layer.pixels.copy()
+        window = self.window
+
+        def done(mask) -> None:
+            if layer.parent is not None:
+                from editor.masks.generators import apply_to_layer
+
+                apply_to_layer(window.document, layer, params, data=mask)
+
+        window.jobs.run(lambda _progress, _cancelled: generate(pixels, params), label="Re-run mask generator",
+                        on_done=done, on_error=lambda e: window.show_status(str(e), 10_000))
 
 
 def install_mask_generators(window, menu: QMenu) -> MaskGeneratorMenu:
