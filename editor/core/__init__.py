@@ -6,6 +6,7 @@ from .commands import (
     MoveNode,
     PixelEdit,
     RemoveNode,
+    ReplaceContent,
     ReplacePixels,
     SetMask,
     SetProperties,
@@ -22,6 +23,6 @@ from .selection import Selection
 __all__ = [
     "TILE", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
     "InsertNode", "Layer", "Macro", "Mask", "MoveNode", "Node", "PixelEdit", "Rect", "RemoveNode",
-    "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileDelta", "TileRecorder",
+    "ReplaceContent", "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileDelta", "TileRecorder",
     "clip_base",
 ]

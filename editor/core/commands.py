@@ -163,7 +163,7 @@ class SetProperties(Command):
         return False
 
 
-MASK_PROPERTIES = ("enabled", "density", "feather", "inverted", "generator")
+MASK_PROPERTIES = ("enabled", "density", "feather", "inverted", "generator", "linked")
 
 
 class SetMask(Command):
@@ -270,3 +270,79 @@ class SetSelection(Command):
 
 def node_nbytes(node: Node) -> int:
     return node.nbytes()
+
+
+class ReplaceContent(Command):
+    """Swap whole arrays of several nodes at once: a layer's pixels and offset, any node's mask data.
+
+    Free Transform and unlinked moves resize layers, so they keep the arrays before and
+    after (undo is bit for bit). `changes` holds (node, pixels, offset, mask_data) with
+    None for what stays; a layer's new mask must be the size of its new pixels. Steps
+    with the same `merge_key` over the same nodes merge (one drag of the Move tool).
+    """
+
+    def __init__(self, changes: list[tuple[Node, np.ndarray | None, tuple[int, int] | None, np.ndarray | None]],
+                 label: str = "Transform", *, merge_key: str | None = None) -> None:
+        self.label, self.merge_key = label, merge_key
+        self.new: list[tuple[Node, np.ndarray | None, tuple[int, int] | None, np.ndarray | None]] = []
+        self.old: list[tuple[Node, np.ndarray | None, tuple[int, int] | None, np.ndarray | None]] = []
+        for node, pixels, offset, mask_data in changes:
+            if pixels is not None or offset is not None:
+                if not isinstance(node, Layer):
+                    raise ValueError(f"{node!r} has no pixels to replace")
+            if pixels is not None and (pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 4):
+                raise ValueError("layer pixels must be an (h, w, 4) uint8 array")
+            if mask_data is not None:
+                if node.mask is None:
+                    raise ValueError(f"{node!r} has no mask")
+                if mask_data.dtype != np.uint8 or mask_data.ndim != 2:
+                    raise ValueError("mask data must be a 2-D uint8 array")
+            if isinstance(node, Layer) and node.mask is not None:
+                shape = (pixels if pixels is not None else node.pixels).shape[:2]
+                mshape = (mask_data if mask_data is not None else node.mask.data).shape
+                if shape != mshape:
+                    raise ValueError("a layer's mask must be the size of the layer")
+            self.new.append((node, pixels, None if offset is None else (int(offset[0]), int(offset[1])), mask_data))
+            self.old.append((
+                node,
+                node.pixels if pixels is not None and isinstance(node, Layer) else None,
+                node.offset if offset is not None else None,
+                node.mask.data if mask_data is not None and node.mask is not None else None,
+            ))
+
+    def _apply(self, doc: Document, entries) -> None:
+        for node, pixels, offset, mask_data in entries:
+            before = node_rect(doc, node)
+            if isinstance(node, Layer):
+                if pixels is not None:
+                    node.pixels = pixels
+                if offset is not None:
+                    node.x, node.y = offset
+            if mask_data is not None and node.mask is not None:
+                node.mask.data = mask_data
+            kind = "pixels" if pixels is not None or offset is not None else "mask"
+            doc.notify(kind, node, before.union(node_rect(doc, node)))
+
+    def redo(self, doc: Document) -> None:
+        self._apply(doc, self.new)
+
+    def undo(self, doc: Document) -> None:
+        self._apply(doc, self.old)
+
+    def nbytes(self) -> int:
+        total = 0
+        for entries in (self.new, self.old):
+            for _node, pixels, _offset, mask_data in entries:
+                total += (pixels.nbytes if pixels is not None else 0) + (mask_data.nbytes if mask_data is not None else 0)
+        return total
+
+    def merge(self, newer: Command) -> bool:
+        if not (isinstance(newer, ReplaceContent) and self.merge_key is not None and newer.merge_key == self.merge_key):
+            return False
+        if [e[0] for e in newer.new] != [e[0] for e in self.new]:
+            return False
+        if any((a[1] is None) != (b[1] is None) or (a[3] is None) != (b[3] is None) or (a[2] is None) != (b[2] is None)
+               for a, b in zip(self.new, newer.new, strict=True)):
+            return False
+        self.new = newer.new
+        return True

@@ -18,6 +18,9 @@ class Mask:
     # The generator that made this mask and its parameters (chroma key, colour
     # range, object select...), so the dialog can reopen and re-run with them.
     generator: dict[str, Any] | None = field(default=None)
+    # Photoshop's chain between the layer and mask thumbnails: linked, Move and Free
+    # Transform act on both; unlinked, on whichever is being edited (pixels or mask).
+    linked: bool = True
 
     def __post_init__(self) -> None:
         if self.data.dtype != np.uint8 or self.data.ndim != 2:
@@ -38,11 +41,12 @@ class Mask:
             "feather": self.feather,
             "inverted": self.inverted,
             "generator": self.generator,
+            "linked": self.linked,
         }
 
     def copy(self) -> Mask:
         gen = dict(self.generator) if self.generator else None
-        return Mask(self.data.copy(), self.enabled, self.density, self.feather, self.inverted, gen)
+        return Mask(self.data.copy(), self.enabled, self.density, self.feather, self.inverted, gen, self.linked)
 
     def is_identity(self) -> bool:
         """True when the mask changes nothing at render time."""

@@ -152,6 +152,7 @@ class _Reader:
         mask.density = self.number(e, veil("mask-density"), 1.0, 0.0, 1.0)
         mask.feather = self.number(e, veil("mask-feather"), 0.0, 0.0, 10_000.0)
         mask.inverted = e.get(veil("mask-inverted")) == "true"
+        mask.linked = e.get(veil("mask-linked")) != "false"
         generator = e.get(veil("mask-generator"))
         if generator:
             try:

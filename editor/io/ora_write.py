@@ -191,6 +191,8 @@ class _Writer:
             veil("role"): "mask", veil("mask-enabled"): _bool(mask.enabled), veil("mask-density"): repr(mask.density),
             veil("mask-feather"): repr(mask.feather), veil("mask-inverted"): _bool(mask.inverted),
         })
+        if not mask.linked:
+            e.set(veil("mask-linked"), "false")
         if raw_differs_from_effective(mask):
             e.set(veil("mask-src"), self.png(f"{stem}-mask-raw", mask.data))
         if mask.generator is not None:

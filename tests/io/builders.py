@@ -34,7 +34,7 @@ def full_document(seed: int = 1) -> Document:
                   alpha_locked=True)
     clip2 = Layer("clip two", pixels(rng, 6, 70), offset=(-3, 30), clipped=True, opacity=0.5, visible=False)
     passthrough = Group("Pass-through", [Layer("outside", pixels(rng, 8, 8), offset=(70, -20))], isolated=False)
-    fill = FillLayer("Colour fill", (10, 20, 30, 200), mask=mask(rng, 48, 64, enabled=False))
+    fill = FillLayer("Colour fill", (10, 20, 30, 200), mask=mask(rng, 48, 64, enabled=False, linked=False))
     masked_group = Group("Masked group", [fill, Layer("inner", pixels(rng, 12, 12), offset=(30, 20),
                                                          blend_mode=BlendMode.ADD)],
                          blend_mode=BlendMode.HUE, mask=mask(rng, 48, 64))

@@ -1,0 +1,171 @@
+"""Free Transform of layers with their masks: one matrix, one undo step.
+
+`transform_command` computes (in a worker, if the caller wishes) a core
+`ReplaceContent` command that `doc.execute` applies as one undo step:
+
+- a pixel layer whose mask is linked (Photoshop's chain, the default) has its
+  pixels and mask warped together into the warped extent, so the mask lands
+  exactly where its pixels land;
+- with the mask unlinked, only the part being edited moves (`part`: "pixels" or
+  "mask"); the other stays where it is in the document. Veil's masks always
+  cover their layer's frame, so the layer is re-framed onto the union of both
+  extents (transparent pixels, the mask's edge value around), losing nothing;
+- a group transforms as a whole: every layer inside it, fill layers' and its own
+  (document-sized) masks, all with the same matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from editor.core import Document, Group, Layer, Node, Rect
+from editor.core.commands import ReplaceContent
+
+from .warp import DEFAULT_INTERPOLATION, mask_background, place, translation, warp, warped_extent
+
+Change = tuple[Node, np.ndarray | None, tuple[int, int] | None, np.ndarray | None]
+
+
+def top_level(nodes: list[Node]) -> list[Node]:
+    """Drop nodes inside another given group (a group transforms its descendants itself)."""
+    chosen = set(map(id, nodes))
+    return [n for n in nodes if not any(id(a) in chosen for a in n.ancestors())]
+
+
+def _members(nodes: list[Node]) -> list[Node]:
+    """Every node a transform of `nodes` touches, each once: the nodes and all their descendants."""
+    out: list[Node] = []
+    seen: set[int] = set()
+    for node in top_level(nodes):
+        for n in [node, *(node.walk() if isinstance(node, Group) else [])]:
+            if id(n) not in seen:
+                seen.add(id(n))
+                out.append(n)
+    return out
+
+
+def transformable(node: Node) -> bool:
+    return isinstance(node, Layer) or (node.mask is not None) or (
+        isinstance(node, Group) and any(isinstance(n, Layer) or n.mask is not None for n in node.walk()))
+
+
+def target_bounds(doc: Document, nodes: list[Node], part: str = "pixels") -> Rect | None:
+    """The document rectangle Free Transform's handles frame: the layers' (or masks') bounds."""
+    rect: Rect | None = None
+    for node in _members(nodes):
+        r: Rect | None = None
+        if isinstance(node, Layer):
+            r = node.bounds()
+            if part == "mask" and node.mask is not None and not node.mask.linked:
+                r = _mask_content_rect(node) or r
+        elif node.mask is not None and part == "mask":
+            r = doc.canvas
+        if r is not None and not r.empty:
+            rect = r if rect is None else rect.union(r)
+    return rect
+
+
+def _mask_content_rect(node: Layer) -> Rect | None:
+    """Where an unlinked mask differs from its background: what the user sees as "the mask"."""
+    assert node.mask is not None
+    data = node.mask.data
+    diff = data != mask_background(data)
+    rows, cols = np.flatnonzero(diff.any(axis=1)), np.flatnonzero(diff.any(axis=0))
+    if rows.size == 0:
+        return None
+    return Rect.from_bounds(node.x + int(cols[0]), node.y + int(rows[0]), node.x + int(cols[-1]) + 1, node.y + int(rows[-1]) + 1)
+
+
+def _layer_change(layer: Layer, matrix: np.ndarray, interpolation: str, part: str,
+                  progress: Callable[[float], None]) -> Change:
+    src = layer.bounds()
+    mask = layer.mask
+    if mask is None or mask.linked:
+        dst = warped_extent(matrix, src)
+        pixels = warp(layer.pixels, matrix, src, dst, interpolation,
+                      progress=(lambda f: progress(f * 0.8)) if mask is not None else progress)
+        mask_data = None
+        if mask is not None:
+            mask_data = warp(mask.data, matrix, src, dst, interpolation, border=mask_background(mask.data),
+                             progress=lambda f: progress(0.8 + f * 0.2))
+        return (layer, pixels, (dst.x, dst.y), mask_data)
+    background = mask_background(mask.data)
+    moved = warped_extent(matrix, src)
+    frame = moved.union(src)
+    if part == "mask":
+        pixels = place(layer.pixels, src, frame, 0)
+        mask_data = warp(mask.data, matrix, src, frame, interpolation, border=background, progress=progress)
+    else:
+        pixels = warp(layer.pixels, matrix, src, frame, interpolation, progress=progress)
+        mask_data = place(mask.data, src, frame, background)
+    return (layer, pixels, (frame.x, frame.y), mask_data)
+
+
+def _canvas_mask_change(doc: Document, node: Node, matrix: np.ndarray, interpolation: str,
+                        progress: Callable[[float], None]) -> Change:
+    """A group's or fill layer's document-sized mask, warped within the canvas."""
+    assert node.mask is not None
+    data = node.mask.data
+    data = warp(data, matrix, doc.canvas, doc.canvas, interpolation, border=mask_background(data), progress=progress)
+    return (node, None, None, data)
+
+
+def transform_command(doc: Document, nodes: list[Node], matrix: np.ndarray, interpolation: str = DEFAULT_INTERPOLATION,
+                      *, part: str | None = None, progress: Callable[[float], None] | None = None,
+                      label: str = "Free Transform") -> ReplaceContent | None:
+    """The command transforming `nodes` (layers and groups) by a document matrix; None when nothing moves.
+
+    part: "pixels" or "mask" for layers whose mask is unlinked (default: the mask when
+    the document is editing a mask). Reads the document, changes nothing: safe in a worker
+    while the document stands still; `doc.execute` the result on the GUI thread.
+    """
+    matrix = np.asarray(matrix, np.float64)
+    if part is None:
+        part = "mask" if doc.edit_mask else "pixels"
+    if part not in ("pixels", "mask"):
+        raise ValueError("part must be 'pixels' or 'mask'")
+    if np.allclose(matrix, np.eye(3), atol=1e-12):
+        return None
+    members = _members(nodes)
+    jobs: list[Callable[[Callable[[float], None]], Change]] = []
+    for node in members:
+        if node.locked:
+            raise ValueError(f"{node.name} is locked")
+        if isinstance(node, Layer):
+            jobs.append(lambda p, node=node: _layer_change(node, matrix, interpolation, part, p))
+        elif node.mask is not None and (node.mask.linked or part == "mask"):
+            jobs.append(lambda p, node=node: _canvas_mask_change(doc, node, matrix, interpolation, p))
+    if not jobs:
+        return None
+    changes: list[Change] = []
+    for i, job in enumerate(jobs):
+        report = (lambda f, i=i: progress((i + f) / len(jobs))) if progress is not None else (lambda f: None)
+        changes.append(job(report))
+    return ReplaceContent(changes, label)
+
+
+def transform_nodes(doc: Document, nodes: list[Node], matrix: np.ndarray, interpolation: str = DEFAULT_INTERPOLATION,
+                    *, part: str | None = None, label: str = "Free Transform") -> bool:
+    """Transform and record as one undo step; False when nothing changed."""
+    cmd = transform_command(doc, nodes, matrix, interpolation, part=part, label=label)
+    if cmd is None:
+        return False
+    doc.execute(cmd)
+    return True
+
+
+def move_unlinked(doc: Document, nodes: list[Node], dx: int, dy: int, part: str, *, merge_key: str | None = None) -> bool:
+    """The Move tool on layers whose mask is unlinked: only the pixels or only the mask move.
+
+    Integer steps, so nothing is resampled; the steps of one drag (same merge_key) merge.
+    """
+    if (dx, dy) == (0, 0):
+        return False
+    cmd = transform_command(doc, nodes, translation(dx, dy), "nearest", part=part, label="Move")
+    if cmd is None:
+        return False
+    cmd.merge_key = merge_key
+    doc.execute(cmd)
+    return True
