@@ -51,6 +51,14 @@ def test_2x_upscale_of_one_pixel_stays_centred():
     assert dst == Rect(-5, -5, 19, 19)  # [-4.5, 13.5] rounded out to whole pixels
     for name in INTERPOLATIONS:
         out = warp(a, m, src, dst, name)[..., 3].astype(int)
+        if name == "nearest":
+            # The bright pixel becomes a block whose edges fall exactly on output pixel centres:
+            # which side a tie rounds to is OpenCV's (and its version's) choice, so only ask that the
+            # block holds the centre pixel and is off it by at most half a pixel.
+            ys, xs = np.nonzero(out)
+            assert len(ys) in (4, 9) and out[9, 9] == 255, name  # 2x2, or 3x3 when ties go both ways
+            assert abs(ys.mean() - 9) <= 0.5 and abs(xs.mean() - 9) <= 0.5, name
+            continue
         assert np.array_equal(out, out[::-1, :]) and np.array_equal(out, out[:, ::-1]), name
         assert out[9, 9] == out.max() > 0, name  # pixel 9 is centred on 4.5, the bright pixel's centre
 
