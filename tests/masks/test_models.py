@@ -36,17 +36,6 @@ def _photo(h=90, w=120, seed=0):
     return np.clip(base + rng.normal(0, 6, base.shape), 0, 250).astype(np.uint8)
 
 
-@pytest.fixture
-def model_home(tmp_path, monkeypatch):
-    """An empty rembg folder and Veil models folder of the test's own."""
-    home = tmp_path / "u2net"
-    home.mkdir()
-    monkeypatch.setenv("U2NET_HOME", str(home))
-    monkeypatch.setattr("editor.masks.models.registry.veil_folder", lambda: tmp_path / "veil-models")
-    monkeypatch.setattr("editor.masks.models.registry._config_file", lambda: tmp_path / "config" / "models.json")
-    return home
-
-
 @pytest.mark.parametrize("name", sorted(SALIENT_FAMILIES))
 def test_each_family_processes_as_its_authors_define(name, model_home):
     family = SALIENT_FAMILIES[name]

@@ -12,20 +12,21 @@ from .conftest import small_document  # noqa: E402
 from .test_end_to_end import menu_action  # noqa: E402
 
 
-@pytest.fixture
-def model_home(tmp_path, monkeypatch):
-    home = tmp_path / "u2net"
-    home.mkdir()
-    monkeypatch.setenv("U2NET_HOME", str(home))
-    monkeypatch.setattr("editor.masks.models.registry.veil_folder", lambda: tmp_path / "veil-models")
-    monkeypatch.setattr("editor.masks.models.registry._config_file", lambda: tmp_path / "config" / "models.json")
-    return home
-
-
 def _one_layer():
     doc = small_document()
     doc.active = doc.root.children[0]  # the full-canvas background
     return doc
+
+
+def _blue_subject(make_window, model_home):
+    """A window on a yellow layer with a blue square, and u2netp's interface installed: the tiny
+    model's map is 0.5 R - 0.25 G + B, so the blue square is the "subject"."""
+    salient(model_home / "u2netp.onnx", 320)
+    window = make_window(_one_layer())
+    layer = window.document.active
+    layer.pixels[:] = (200, 200, 20, 255)
+    layer.pixels[20:60, 30:90] = (20, 20, 230, 255)
+    return window, layer
 
 
 def _wait_jobs(qtbot, window):
@@ -33,12 +34,7 @@ def _wait_jobs(qtbot, window):
 
 
 def test_select_subject_makes_the_selection_with_the_model(make_window, qtbot, model_home):
-    # The tiny model's map is 0.5 R - 0.25 G + B: the blue square is the "subject".
-    salient(model_home / "u2netp.onnx", 320)
-    window = make_window(_one_layer())
-    layer = window.document.active
-    layer.pixels[:] = (200, 200, 20, 255)
-    layer.pixels[20:60, 30:90] = (20, 20, 230, 255)
+    window, layer = _blue_subject(make_window, model_home)
     menu_action(window, "select", "Subject").trigger()
     _wait_jobs(qtbot, window)
     sel = window.document.selection
@@ -49,11 +45,7 @@ def test_select_subject_makes_the_selection_with_the_model(make_window, qtbot, m
 
 
 def test_select_subject_on_the_mask_remembers_the_model_and_reruns(make_window, qtbot, model_home):
-    salient(model_home / "u2netp.onnx", 320)
-    window = make_window(_one_layer())
-    layer = window.document.active
-    layer.pixels[:] = (200, 200, 20, 255)
-    layer.pixels[20:60, 30:90] = (20, 20, 230, 255)
+    window, layer = _blue_subject(make_window, model_home)
     menu_action(window, "mask", "Select Subject").trigger()
     _wait_jobs(qtbot, window)
     assert layer.mask is not None and layer.mask.generator["kind"] == "model-subject"

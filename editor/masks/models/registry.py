@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import platformdirs
@@ -44,7 +45,6 @@ class ModelInfo:
     path: Path  # the model file; for a pair, the encoder
     decoder: Path | None = None
     source: str = ""  # which folder it was found in
-    _hash: list = field(default_factory=list, compare=False, repr=False)
 
     @property
     def kind(self) -> str:
@@ -52,15 +52,17 @@ class ModelInfo:
 
     def sha256(self) -> str:
         """The model file's content hash (the encoder's and decoder's together for a pair)."""
-        if not self._hash:
-            digest = hashlib.sha256()
-            for p in (self.path, self.decoder):
-                if p is not None:
-                    with open(p, "rb") as f:
-                        for block in iter(lambda f=f: f.read(1 << 20), b""):
-                            digest.update(block)
-            self._hash.append(digest.hexdigest())
-        return self._hash[0]
+        return self._digest
+
+    @cached_property
+    def _digest(self) -> str:  # read once per ModelInfo: a model file is hundreds of MB
+        digest = hashlib.sha256()
+        for p in (self.path, self.decoder):
+            if p is not None:
+                with open(p, "rb") as f:
+                    for block in iter(lambda f=f: f.read(1 << 20), b""):
+                        digest.update(block)
+        return digest.hexdigest()
 
     def describe(self) -> dict:
         return {"name": self.name, "family": self.family.name, "kind": self.kind, "path": str(self.path),

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from editor.core import Layer
-from editor.masks.generators import rerun
+from editor.masks.generators import apply_to_layer, generate, rerun
 
 from .mask_dialogs import ChromaKeyDialog, ColorRangeDialog, LuminanceDialog
 from .mask_object import ObjectSelectDialog
@@ -120,17 +120,12 @@ class MaskGeneratorMenu:
 
 
     def _rerun_in_worker(self, layer: Layer) -> None:
-        from editor.masks.generators import generate
-
-        from ..jobs import JobCancelled  # noqa: F401 - generate has no cancel points; Cancel drops the result
-
+        # generate has no cancel points: Cancel drops the result when it arrives.
         params, pixels = dict(layer.mask.generator), layer.pixels.copy()
         window = self.window
 
         def done(mask) -> None:
             if layer.parent is not None:
-                from editor.masks.generators import apply_to_layer
-
                 apply_to_layer(window.document, layer, params, data=mask)
 
         window.jobs.run(lambda _progress, _cancelled: generate(pixels, params), label="Re-run mask generator",
