@@ -5,6 +5,11 @@
     veil mask object IN --out OUT (--rect X,Y,W,H | --subject) [--refine]
     veil mask object IN --out OUT --model NAME|PATH (--point X,Y | --exclude X,Y | --box X,Y,W,H)...
     veil mask subject IN --out OUT [--model NAME|PATH] [--refine]
+    veil mask luminance IN --out OUT [--threshold T] [--softness S] [--invert]
+
+The subcommands and their flags are built from the mask generators registered
+on the operation registry (editor.masks.generators): each flag is a parameter of
+the generator's schema, checked by it.
 
 OUT is the grayscale mask, or with --apply the RGBA cut-out (despilled when
 asked). Several INs (or a folder) need --out-dir (made when missing): each
@@ -25,9 +30,33 @@ from typing import Any
 
 import numpy as np
 
-AUTO_KEY = "auto"
 ALPHA_FORMATS = (".png", ".webp", ".tif", ".tiff")
 MASK_FORMATS = (*ALPHA_FORMATS, ".jpg", ".jpeg", ".bmp")
+
+
+def _commands() -> dict[str, list[Any]]:
+    """The registered mask generators by `veil mask` subcommand, in registration order."""
+    from .generators import mask_generators
+
+    commands: dict[str, list[Any]] = {}
+    for op in mask_generators():
+        if op.cli is not None:
+            commands.setdefault(op.cli.command, []).append(op)
+    return commands
+
+
+def _flag_kwargs(param) -> dict[str, Any]:
+    """argparse options for a schema parameter; values stay text, the schema checks them."""
+    kw: dict[str, Any] = {"default": None, "dest": param.name, "help": param.help or None}
+    if param.kind == "bool":
+        kw["action"] = argparse.BooleanOptionalAction if param.default is True else "store_true"
+    else:
+        kw["action"] = "append" if param.kind in ("colour-list", "point-list") else "store"
+        kw["metavar"] = param.metavar or param.name.upper()
+        if param.kind not in ("colour-list", "point-list", "str"):
+            kw["help"] = f"{param.help} ({param.describe()}" + (
+                f", default {param.default})" if not param.required and param.default not in (None, []) else ")")
+    return kw
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -35,82 +64,54 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "mask", help="make a mask (chroma key, colour range, object) headless",
         description="Generate a mask with the editor's own generators and write it as a grayscale image, "
                     "or with --apply as an RGBA cut-out. Several INs (files or folders) go to --out-dir, "
-                    "processed on all cores.")
+                    "processed on all cores. The generators and their flags are the registered ones.")
     kinds = p.add_subparsers(dest="generator", metavar="GENERATOR", required=True)
-
-    def common(sp: argparse.ArgumentParser) -> None:
+    for command, ops in _commands().items():
+        sp = kinds.add_parser(command, help=next((op.cli.help for op in ops if op.cli.help), None))
         sp.add_argument("inputs", nargs="+", metavar="IN", help="image, .ora or .psd files, or folders of them")
         where = sp.add_mutually_exclusive_group(required=True)
         where.add_argument("--out", metavar="OUT", help="output file for a single IN")
         where.add_argument("--out-dir", metavar="DIR", help="output folder for several INs (<name>.png each)")
         sp.add_argument("--apply", action="store_true", help="write the RGBA cut-out instead of the mask")
         sp.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
-        sp.set_defaults(run=_run, parser=sp)
-
-    ck = kinds.add_parser("chroma-key", help="key out a green, blue or picked backdrop")
-    common(ck)
-    ck.add_argument("--key", default=AUTO_KEY,
-                    help="green, blue, #RRGGBB, or auto: the screen each picture's border shows (default)")
-    # Unset tuning flags take ChromaKeyParams' defaults, the dialog's too: one keyer, the same result headless.
-    ck.add_argument("--tolerance", type=float, help="0..1, how much of the backdrop counts as pure screen")
-    ck.add_argument("--softness", type=float, help="0..1, width of the soft edge")
-    ck.add_argument("--clean", type=float, help="0..1, snap near-screen and near-opaque neighbourhoods to 0 and 1")
-    ck.add_argument("--despill", action="store_true", help="remove the key colour's cast (with --apply)")
-
-    cr = kinds.add_parser("color-range", help="select colours near one or more samples")
-    common(cr)
-    cr.add_argument("--color", action="append", required=True, metavar="#RRGGBB", help="a sampled colour (repeatable)")
-    cr.add_argument("--fuzziness", type=float, default=40.0, help="Lab delta E where the selection ends (default 40)")
-
-    ob = kinds.add_parser("object", help="object select: GrabCut from a rectangle, or a segment-anything model's prompts")
-    common(ob)
-    how = ob.add_mutually_exclusive_group()
-    how.add_argument("--rect", metavar="X,Y,W,H", help="GrabCut: a box around the object, in pixels")
-    how.add_argument("--subject", action="store_true", help="GrabCut: find the main subject without a box")
-    how.add_argument("--model", metavar="NAME|PATH", help="a segment-anything encoder/decoder pair (see `veil models`)")
-    ob.add_argument("--point", action="append", default=[], metavar="X,Y", help="with --model: a pixel on the object (repeatable)")
-    ob.add_argument("--exclude", action="append", default=[], metavar="X,Y", help="with --model: a pixel not on it (repeatable)")
-    ob.add_argument("--box", metavar="X,Y,W,H", help="with --model: a box around the object")
-    ob.add_argument("--refine", action="store_true", help="then refine the edge with alpha matting")
-
-    sj = kinds.add_parser("subject", help="select the main subject with a salient-object model (rembg's models)")
-    common(sj)
-    sj.add_argument("--model", metavar="NAME|PATH",
-                    help="a model name from `veil models` or an .onnx path (default: the first one found; with "
-                         "none installed, the saliency method, said on stderr)")
-    sj.add_argument("--refine", action="store_true", help="then refine the edge with alpha matting")
+        seen: dict[str, str] = {}
+        for op in ops:
+            for param in op.schema:
+                flag = param.cli_flag
+                if flag is None or flag in seen:
+                    continue
+                seen[flag] = param.name
+                sp.add_argument(flag, **_flag_kwargs(param))
+            for flag, kwargs in op.cli.flags:
+                if flag not in seen:
+                    seen[flag] = flag
+                    sp.add_argument(flag, dest=flag.lstrip("-").replace("-", "_"), **kwargs)
+        sp.set_defaults(run=_run, parser=sp, flags=seen)
 
 
 def params_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    """The generator dict (as stored in Mask.generator); ValueError on bad values."""
-    from .chroma import ChromaKeyParams
-    from .color_range import ColorRangeParams, parse_hex
-    from .object_select import ObjectSelectParams
+    """The generator dict (as stored in Mask.generator) for a `veil mask` command line, checked by
+    the generator's schema; ValueError (ParamError naming the flag) on bad values."""
+    from editor.core.operations import ParamError
 
-    if args.generator == "chroma-key":
-        tuning = {k: getattr(args, k) for k in ("tolerance", "softness", "clean") if getattr(args, k) is not None}
-        # "auto" is resolved per picture in make_result; validate the rest with a stand-in key.
-        params = ChromaKeyParams(key="green" if args.key == AUTO_KEY else args.key, despill=args.despill, **tuning)
-        params.validate()
-        return {**params.to_dict(), "key": args.key}
-    if args.generator == "color-range":
-        if args.fuzziness <= 0:
-            raise ValueError("--fuzziness must be positive")
-        return ColorRangeParams([parse_hex(c) for c in args.color], args.fuzziness).to_dict()
-    if args.generator == "subject":
-        return _subject_params(args)
-    if args.model:
-        return _object_model_params(args)
-    if args.point or args.exclude or args.box:
-        raise ValueError("--point, --exclude and --box need --model (a segment-anything pair)")
-    if not args.rect and not args.subject:
-        raise ValueError("object select needs --rect, --subject or --model")
-    rect = _numbers(args.rect, "--rect", 4) if args.rect else None
-    if rect is not None and (rect[2] <= 0 or rect[3] <= 0):
-        raise ValueError("--rect needs a positive width and height")
-    out = ObjectSelectParams(rect=tuple(int(v) for v in rect) if rect else None, subject=args.subject).to_dict()  # type: ignore[arg-type]
-    out["refine_edge"] = bool(args.refine)
-    return out
+    from .generators import generator_op
+
+    ops = _commands()[args.generator]
+    flags: dict[str, str] = getattr(args, "flags", {})
+    values = {dest: getattr(args, dest) for dest in set(flags.values()) | {f.lstrip("-").replace("-", "_")
+                                                                            for f in flags if f.startswith("--")}
+              if getattr(args, dest, None) is not None}
+    op = next((o for o in ops if o.cli.claims is not None and o.cli.claims(values)),
+              next(o for o in ops if o.cli.claims is None))
+    params = op.cli.from_cli(dict(values)) if op.cli.from_cli else values
+    final = generator_op(params.get("kind", op.id))
+    try:
+        return {"kind": final.id, **final.validate(params)}
+    except ParamError as e:
+        flag = next((f for f, name in flags.items() if name == e.path), None)
+        if flag is None:
+            raise
+        raise ValueError(f"{flag}: {e.reason}") from None
 
 
 def _numbers(text: str, flag: str, count: int) -> tuple[float, ...]:
@@ -124,41 +125,38 @@ def _numbers(text: str, flag: str, count: int) -> tuple[float, ...]:
     return values
 
 
-def _subject_params(args: argparse.Namespace) -> dict[str, Any]:
-    from .models import ModelError, SubjectParams, resolve, scan
+def model_params(command: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`veil mask subject` / `object --model`: the model resolved (its file's hash remembered);
+    `subject` with no model installed falls back to the saliency method, said on stderr."""
+    from .models import ADD, REMOVE, ModelError, resolve, scan
     from .models.registry import rembg_folder, veil_folder
-    from .object_select import ObjectSelectParams
 
-    if args.model:
-        info = resolve(args.model, kind="salient")
-    else:
-        found = [m for m in scan()[0] if m.kind == "salient"]
-        if not found:
-            print(f"veil mask: no subject model installed (put rembg's .onnx files in {rembg_folder()} or "
-                  f"{veil_folder()}); using the saliency method instead", file=sys.stderr)
-            return {**ObjectSelectParams(subject=True).to_dict(), "refine_edge": bool(args.refine)}
-        info = found[0]
-    try:
-        digest = info.sha256()
-    except OSError as e:
-        raise ModelError(f"{info.path}: cannot read it ({e.strerror or e})") from e
-    return {**SubjectParams(args.model or info.name, sha256=digest).to_dict(), "refine_edge": bool(args.refine)}
-
-
-def _object_model_params(args: argparse.Namespace) -> dict[str, Any]:
-    from .models import ADD, REMOVE, ObjectParams, resolve
-
-    info = resolve(args.model, kind="prompt")
-    points = [(*_numbers(p, "--point", 2), ADD) for p in args.point]
-    points += [(*_numbers(p, "--exclude", 2), REMOVE) for p in args.exclude]
-    box = _numbers(args.box, "--box", 4) if args.box else None
-    if box is not None and (box[2] <= 0 or box[3] <= 0):
-        raise ValueError("--box needs a positive width and height")
-    if not points and box is None:
+    refine = bool(values.get("refine_edge"))
+    if command == "subject":
+        if values.get("model"):
+            info = resolve(values["model"], kind="salient")
+        else:
+            found = [m for m in scan()[0] if m.kind == "salient"]
+            if not found:
+                print(f"veil mask: no subject model installed (put rembg's .onnx files in {rembg_folder()} or "
+                      f"{veil_folder()}); using the saliency method instead", file=sys.stderr)
+                return {"kind": "object", "subject": True, "refine_edge": refine}
+            info = found[0]
+        try:
+            digest = info.sha256()
+        except OSError as e:
+            raise ModelError(f"{info.path}: cannot read it ({e.strerror or e})") from e
+        return {"kind": "model-subject", "model": values.get("model") or info.name, "sha256": digest,
+                "refine_edge": refine}
+    info = resolve(values["model"], kind="prompt")
+    points = [[*_numbers(p, "--point", 2), ADD] for p in values.get("point") or []]
+    points += [[*_numbers(p, "--exclude", 2), REMOVE] for p in values.get("exclude") or []]
+    if not points and values.get("box") is None:
         raise ValueError("--model needs at least one --point or a --box")
-    if args.refine:
+    if refine:
         raise ValueError("--refine is for GrabCut and subject masks; a model's object mask is refined by its decoder")
-    return ObjectParams(args.model, points, box, info.sha256()).to_dict()  # type: ignore[arg-type]
+    return {"kind": "model-object", "model": values["model"], "points": points, "box": values.get("box"),
+            "sha256": info.sha256()}
 
 
 def expand_inputs(inputs: list[str]) -> list[Path]:
@@ -191,17 +189,15 @@ def read_pixels(path: Path) -> np.ndarray:
 
 def make_result(pixels: np.ndarray, params: dict[str, Any], apply: bool) -> np.ndarray:
     """The mask (h, w) or, with `apply`, the RGBA cut-out."""
-    from .chroma import cutout, despill, detect_screen
-    from .generators import generate
+    from .chroma import cutout
+    from .generators import despill_for, generate, resolve_key
 
-    if params["kind"] == "chroma-key" and params["key"] == AUTO_KEY:
-        params = {**params, "key": detect_screen(pixels)}
+    params = resolve_key(pixels, params)
     mask = generate(pixels, params)
     if not apply:
         return mask
-    if params["kind"] == "chroma-key" and params.get("despill"):
-        pixels = despill(pixels, params["key"], params.get("despill_mode", "max"))
-    return cutout(pixels, mask)
+    despilled = despill_for(pixels, params)
+    return cutout(pixels if despilled is None else despilled, mask)
 
 
 def write_image(path: Path, image: np.ndarray) -> None:

@@ -1,4 +1,9 @@
-"""Mask generators by name, and running one on a document layer as one undo step.
+"""Mask generators, registered on the one operation registry (editor.core.operations), and
+running one on a document layer as one undo step.
+
+Each generator is registered once below with its parameter schema, its Mask menu entry
+and its `veil mask` subcommand; the menu, the dialogs' lookup, the command line and batch
+recipes are built from those entries.
 
 A generated mask remembers `{"kind": ..., params...}` in `Mask.generator`
 (saved in the project), so a dialog can reopen with the parameters and
@@ -25,18 +30,22 @@ from editor.core import (
     TileRecorder,
 )
 from editor.core.history import Command
+from editor.core.operations import REGISTRY, CliEntry, MenuEntry, Operation, Param, Schema
 
-from .chroma import ChromaKeyParams, chroma_key, despill
+from .chroma import DESPILL_MODES, ChromaKeyParams, chroma_key, despill, detect_screen, key_colour
 from .color_range import ColorRangeParams, color_range
 from .luminance import LuminanceParams, luminance_mask
 from .object_select import ObjectSelectParams, object_select
 from .refine import RefineParams, refine_edge
 
+MASK = "mask"  # the registry category of mask generators
+AUTO_KEY = "auto"  # a chroma key's key: the screen the picture's border shows
+
 Generator = Callable[[np.ndarray, dict[str, Any]], np.ndarray]
 
 
 def _chroma(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-    return chroma_key(pixels, ChromaKeyParams.from_dict(params))
+    return chroma_key(pixels, ChromaKeyParams.from_dict(resolve_key(pixels, params)))
 
 
 def _color_range(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -77,23 +86,169 @@ def _refine_edge(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return mask
 
 
-GENERATORS: dict[str, Generator] = {
-    "chroma-key": _chroma,
-    "color-range": _color_range,
-    "object": _object,
-    "model-subject": _model_subject,
-    "model-object": _model_object,
-    "luminance": _luminance,
-    "refine-edge": _refine_edge,
-}
+# --- the registry entries ---------------------------------------------------------------------
+
+def register_generator(kind: str, label: str, generator: Generator, schema: Schema, *, slow: bool = False,
+                       menu: MenuEntry | None = None, cli: CliEntry | None = None) -> Operation:
+    """Register a mask generator on the one operation registry: the Mask menu, the dialogs'
+    lookup, `veil mask` and batch recipes then all know it. Running the operation on a
+    document masks its active pixel layer (one undo step)."""
+
+    def run(doc: Document, params: dict[str, Any]) -> Mask:
+        return apply_to_layer(doc, doc.active, {"kind": kind, **params})
+
+    return REGISTRY.register(Operation(kind, label, schema, run, category=MASK, slow=slow, menu=menu, cli=cli,
+                                       extra={"generate": generator}), replace=True)
+
+
+def generator_op(kind: Any) -> Operation:
+    """The registered mask generator `kind`; ValueError naming the known ones otherwise."""
+    if kind not in REGISTRY or REGISTRY.get(kind).category != MASK:
+        raise ValueError(f"unknown mask generator {kind!r}; expected one of {', '.join(REGISTRY.ids(MASK))}")
+    return REGISTRY.get(kind)
+
+
+def mask_generators() -> list[Operation]:
+    return REGISTRY.all(MASK)
+
+
+def label(params: dict[str, Any]) -> str:
+    """The generator's name for an undo step or a status line."""
+    kind = params.get("kind", "")
+    return REGISTRY.get(kind).label if kind in REGISTRY else str(kind or "Mask").capitalize()
+
+
+def _chroma_key_value(key: str) -> None:
+    if key != AUTO_KEY:
+        key_colour(key)
+
+
+def _positive(value: float) -> None:
+    if value <= 0:
+        raise ValueError(f"must be positive, not {value:g}")
+
+
+def _chroma_cli(values: dict[str, Any]) -> dict[str, Any]:
+    return {"key": AUTO_KEY, **values}
+
+
+def _object_cli(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("point") or values.get("exclude") or values.get("box"):
+        raise ValueError("--point, --exclude and --box need --model (a segment-anything pair)")
+    return values
+
+
+def _object_check(values: dict[str, Any]) -> None:
+    if values["rect"] is None and not values["subject"]:
+        raise ValueError("object select needs a rect (x, y, w, h) or subject = true")
+
+
+def _object_model_check(values: dict[str, Any]) -> None:
+    if not values["points"] and values["box"] is None:
+        raise ValueError("object selection with a model needs a point or a box")
+
+
+_REFINE_FLAG = Param("refine_edge", "bool", False, "then refine the edge with alpha matting", flag="--refine")
+
+register_generator("color-range", "Colour range", _color_range, Schema((
+    Param("samples", "colour-list", help="a sampled colour (repeatable)", flag="--color", metavar="#RRGGBB"),
+    Param("fuzziness", "float", 40.0, "Lab delta E where the selection ends", check=_positive),
+)), menu=MenuEntry("color_range", "Colour Range…", 10),
+    cli=CliEntry("color-range", "select colours near one or more samples"))
+
+register_generator("chroma-key", "Chroma key", _chroma, Schema((
+    Param("key", "str", AUTO_KEY, "green, blue, #RRGGBB, or auto: the screen each picture's border shows",
+          check=_chroma_key_value),
+    Param("tolerance", "float", 0.0, "how much of the backdrop counts as pure screen", 0.0, 1.0, below=True),
+    Param("softness", "float", 1.0, "width of the soft edge", 0.0, 1.0),
+    Param("clean", "float", 0.1, "snap near-screen and near-opaque neighbourhoods to 0 and 1", 0.0, 0.5, below=True),
+    Param("even_light", "bool", True, "even out an unevenly lit backdrop"),
+    Param("despill", "bool", False, "remove the key colour's cast (with --apply)"),
+    Param("despill_mode", "choice", "max", "limit the key channel by the max or the average of the others",
+          choices=DESPILL_MODES),
+)), menu=MenuEntry("chroma_key", "Chroma Key…", 20),
+    cli=CliEntry("chroma-key", "key out a green, blue or picked backdrop", from_cli=_chroma_cli))
+
+register_generator("object", "Object select", _object, Schema((
+    Param("rect", "rect", None, "GrabCut: a box around the object, in pixels", nullable=True, metavar="X,Y,W,H"),
+    Param("subject", "bool", False, "GrabCut: find the main subject without a box"),
+    Param("refine", "bool", True, "snap the edge band to the full-resolution photo", flag=None),
+    Param("iterations", "int", 5, "GrabCut iterations", 1, 50, flag=None),
+    Param("work_pixels", "int", 300_000, "GrabCut runs at about this many pixels", 10_000, 50_000_000, flag=None),
+    _REFINE_FLAG,
+), check=_object_check), slow=True, menu=MenuEntry("object_select", "Object Select…", 30),
+    cli=CliEntry("object", "object select: GrabCut from a rectangle, or a segment-anything model's prompts",
+                 from_cli=_object_cli))
+
+register_generator("model-subject", "Select subject", _model_subject, Schema((
+    Param("model", "str", help="a model name from `veil models` or an .onnx path (default: the first one found; "
+                               "with none installed, the saliency method, said on stderr)", metavar="NAME|PATH"),
+    Param("refine", "bool", True, "refine the edge band at full resolution", flag=None),
+    Param("filters", "choice", "fast", "resampling around the network", choices=("fast", "lanczos"), flag=None),
+    Param("sha256", "str", None, "the model file's hash when the mask was made", nullable=True, flag=None),
+    _REFINE_FLAG,
+)), slow=True, menu=MenuEntry("select_subject", "Select Subject", 40),
+    cli=CliEntry("subject", "select the main subject with a salient-object model (rembg's models)",
+                 from_cli=lambda values: _model_cli("subject", values)))
+
+register_generator("model-object", "Object selection", _model_object, Schema((
+    Param("model", "str", help="a segment-anything encoder/decoder pair (see `veil models`)", metavar="NAME|PATH"),
+    Param("points", "point-list", [], "x, y, label (1 add, 0 remove) in layer pixels", flag=None),
+    Param("box", "rect", None, "with --model: a box around the object", nullable=True, metavar="X,Y,W,H"),
+    Param("sha256", "str", None, "the model file's hash when the mask was made", nullable=True, flag=None),
+), check=_object_model_check), slow=True,
+    cli=CliEntry("object", claims=lambda values: values.get("model") is not None,
+                 from_cli=lambda values: _model_cli("object", values), flags=(
+                     ("--point", {"action": "append", "metavar": "X,Y", "help": "with --model: a pixel on the object (repeatable)"}),
+                     ("--exclude", {"action": "append", "metavar": "X,Y", "help": "with --model: a pixel not on it (repeatable)"}))))
+
+register_generator("refine-edge", "Refine edge", _refine_edge, Schema((
+    Param("base", "table", None, "the generator whose mask was refined", nullable=True),
+    Param("radius", "int", 8, "edge band half-width in pixels", 0, 512),
+    Param("smooth", "float", 0.0, "outline smoothing (Gaussian sigma, px)", 0.0, 100.0),
+    Param("feather", "float", 0.0, "blur of the result (Gaussian sigma, px)", 0.0, 100.0),
+    Param("contrast", "float", 0.0, "steepen the soft edge", 0.0, 1.0),
+    Param("shift_edge", "float", 0.0, "shrink (negative) or grow the mask, in radii", -1.0, 1.0),
+    Param("matting", "bool", True, "solve alpha in the band (hair, fur)"),
+    Param("decontaminate", "bool", False, "clean the backdrop's colour out of the edge"),
+)), slow=True, menu=MenuEntry("refine_edge", "Refine Edge…", 50, "Ctrl+Alt+R", needs_mask=True))
+
+register_generator("luminance", "Mask from luminance", _luminance, Schema((
+    Param("threshold", "float", 128.0, "Rec. 709 luma at the middle of the ramp", 0.0, 255.0),
+    Param("softness", "float", 16.0, "width of the ramp (0 is a hard cut)", 0.0, 255.0),
+    Param("invert", "bool", False, "dark areas show instead"),
+)), menu=MenuEntry("luminance_mask", "Mask from Luminance…", 60),
+    cli=CliEntry("luminance", "a mask from brightness, with a threshold and a soft ramp"))
+
+
+def _model_cli(command: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`veil mask subject|object --model`: resolve the model and remember its file's hash."""
+    from .batch import model_params
+
+    return model_params(command, values)
 
 
 def generate(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     """Run the generator named by params["kind"] on (h, w, 3|4) uint8 pixels."""
-    kind = params.get("kind")
-    if kind not in GENERATORS:
-        raise ValueError(f"unknown mask generator {kind!r}; expected one of {', '.join(GENERATORS)}")
-    return GENERATORS[kind](pixels, params)
+    return generator_op(params.get("kind")).extra["generate"](pixels, params)
+
+
+def resolve_key(pixels: np.ndarray, params: dict[str, Any]) -> dict[str, Any]:
+    """A chroma key's params with key "auto" replaced by the screen this picture shows."""
+    if params.get("kind") == "chroma-key" and params.get("key") == AUTO_KEY:
+        return {**params, "key": detect_screen(pixels)}
+    return params
+
+
+def despill_for(pixels: np.ndarray, params: dict[str, Any], out: np.ndarray | None = None) -> np.ndarray | None:
+    """THE despill of a generator's params: the pixels with the key colour's cast removed when
+    the params ask for it (a chroma key with despill, or a batch step's {key, despill_mode}),
+    else None. In place when `out` is `pixels`. The mask dialogs' preview, the mask command
+    (one undo step with the mask), `veil mask --apply` and batch recipes all call this."""
+    if params.get("kind") == "chroma-key" and not params.get("despill"):
+        return None
+    key = resolve_key(pixels, {"kind": "chroma-key", "key": params.get("key", AUTO_KEY)})["key"]
+    return despill(pixels, key, params.get("despill_mode", "max"), out=out)
 
 
 def pixel_edit(layer: Layer, write: Callable[[np.ndarray], None], label: str) -> PixelEdit | None:
@@ -116,10 +271,9 @@ def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any], new_pix
     if new_pixels is not None:
         edit = pixel_edit(layer, lambda a: np.copyto(a, new_pixels), "Decontaminate colours")
     elif params.get("kind") == "chroma-key" and params.get("despill"):
-        key, mode = params.get("key", "green"), params.get("despill_mode", "max")
-        edit = pixel_edit(layer, lambda a: despill(a, key, mode, out=a), "Despill")
-    set_mask = SetMask(layer, mask, _label(params))
-    return set_mask if edit is None else Macro(_label(params), [edit, set_mask])
+        edit = pixel_edit(layer, lambda a: despill_for(a, params, out=a), "Despill")
+    set_mask = SetMask(layer, mask, label(params))
+    return set_mask if edit is None else Macro(label(params), [edit, set_mask])
 
 
 def apply_to_layer(doc: Document, layer: Layer, params: dict[str, Any], data: np.ndarray | None = None,
@@ -153,9 +307,3 @@ def to_selection(doc: Document, layer: Layer, data: np.ndarray, op: str = "repla
         new = doc.selection.combine(new, op)
     doc.execute(SetSelection(new, label), mergeable=False)
 
-
-def _label(params: dict[str, Any]) -> str:
-    names = {"chroma-key": "Chroma key", "color-range": "Colour range", "object": "Object select",
-             "model-subject": "Select subject", "model-object": "Object selection",
-             "refine-edge": "Refine edge", "luminance": "Mask from luminance"}
-    return names.get(params.get("kind", ""), str(params.get("kind", "Mask")).capitalize())

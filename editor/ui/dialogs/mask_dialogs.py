@@ -17,12 +17,12 @@ from PySide6.QtGui import QCursor, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLabel, QWidget
 
 from editor.core import Change, Layer
-from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, despill, detect_screen
+from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, detect_screen
 from editor.masks.color_range import ColorRangeParams
-from editor.masks.generators import apply_to_layer, generate, to_selection
+from editor.masks.generators import apply_to_layer, despill_for, generate, to_selection
 from editor.masks.luminance import LuminanceParams
 
-from .mask_preview import GeneratorDialog, Slider
+from .mask_preview import GeneratorDialog, Slider, dialog_for
 
 CURSOR_SIDE = 24
 SAMPLES_WIDTH = 240  # logical pixels: four samples a line
@@ -113,6 +113,7 @@ class CanvasEyedropper:
             self.schedule_preview()  # type: ignore[attr-defined]
 
 
+@dialog_for("chroma-key")
 class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
     """Green, blue or a key colour clicked on the preview or the image; tolerance, softness, despill."""
 
@@ -164,9 +165,8 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
 
     def preview_pixels(self) -> np.ndarray:
         """With despill on, the preview shows the despilled colours OK will write."""
-        if not self.despill.isChecked():
-            return self.small[..., :3]
-        return despill(self.small, self.key.currentText(), self.despill_mode.currentText())[..., :3]
+        despilled = despill_for(self.small, self.params())
+        return (self.small if despilled is None else despilled)[..., :3]
 
     def params(self) -> dict[str, Any]:
         return ChromaKeyParams(self.key.currentText(), self.tolerance.value(), self.softness.value(),
@@ -174,6 +174,7 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
                                self.despill_mode.currentText()).to_dict()
 
 
+@dialog_for("color-range")
 class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
     """Click the image or the preview to sample (Shift+click adds a sample, Alt+click removes the nearest)."""
 
@@ -230,6 +231,7 @@ class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
         GeneratorDialog.done(self, GeneratorDialog.DialogCode.Accepted)
 
 
+@dialog_for("luminance")
 class LuminanceDialog(GeneratorDialog):
     title = "Mask from Luminance"
 

@@ -1,5 +1,6 @@
-"""The Mask menu's generator entries: Colour Range, Chroma Key, Object Select, Select Subject,
-Refine Edge, Mask from Luminance, and Edit / Re-run the active mask's generator.
+"""The Mask menu's generator entries, built from the mask generators registered on the
+operation registry (Colour Range, Chroma Key, Object Select, Select Subject, Refine Edge,
+Mask from Luminance today), and Edit / Re-run the active mask's generator.
 
 `install_mask_generators(window, menu)` adds them; the dialogs are created fresh each time
 and reopen with the mask's stored parameters (Mask.generator).
@@ -13,37 +14,34 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from editor.core import Layer
-from editor.masks.generators import apply_to_layer, generate, rerun
+from editor.masks.generators import apply_to_layer, generate, generator_op, mask_generators, rerun
 
-from .mask_dialogs import ChromaKeyDialog, ColorRangeDialog, LuminanceDialog
+from . import mask_dialogs, mask_object, mask_refine  # noqa: F401  (each registers its dialogs)
 from .mask_object import ObjectSelectDialog
-from .mask_preview import GeneratorDialog
-from .mask_refine import RefineEdgeDialog
+from .mask_preview import DIALOGS, GeneratorDialog
 
-DIALOGS: dict[str, type[GeneratorDialog]] = {
-    "color-range": ColorRangeDialog,
-    "chroma-key": ChromaKeyDialog,
-    "object": ObjectSelectDialog,
-    "refine-edge": RefineEdgeDialog,
-    "luminance": LuminanceDialog,
-}
+__all__ = ["DIALOGS", "MaskGeneratorMenu", "install_mask_generators"]
 
 
 class MaskGeneratorMenu:
-    """Kept on the window as `window.mask_generators`; `open_dialog` returns the dialog it showed."""
+    """Kept on the window as `window.mask_generators`; `open_dialog` returns the dialog it showed.
+
+    One entry per registered mask generator that has a menu entry, in its order: its dialog
+    when one registered for it (`dialog_for`), Select Subject's own route, or else the
+    operation run at once with its defaults (in a worker when it is slow)."""
 
     def __init__(self, window, menu: QMenu) -> None:
         self.window = window
         self.actions: dict[str, QAction] = {}
+        self.needs_mask: set[str] = set()
         self.dialog: GeneratorDialog | None = None
         menu.addSeparator()
-        entries: list[tuple[str, str, Callable[[], object], str | None]] = [
-            ("color_range", "Colour Range…", lambda: self.open_dialog("color-range"), None),
-            ("chroma_key", "Chroma Key…", lambda: self.open_dialog("chroma-key"), None),
-            ("object_select", "Object Select…", lambda: self.open_dialog("object"), None),
-            ("select_subject", "Select Subject", self.select_subject, None),
-            ("refine_edge", "Refine Edge…", lambda: self.open_dialog("refine-edge"), "Ctrl+Alt+R"),
-            ("luminance_mask", "Mask from Luminance…", lambda: self.open_dialog("luminance"), None),
+        entries: list[tuple[str, str, Callable[[], object], str | None]] = []
+        for op in sorted((op for op in mask_generators() if op.menu is not None), key=lambda op: op.menu.order):
+            entries.append((op.menu.key, op.menu.text, self._slot(op.id), op.menu.shortcut))
+            if op.menu.needs_mask:
+                self.needs_mask.add(op.menu.key)
+        entries += [
             ("edit_generator", "Edit Mask Generator…", self.edit_generator, None),
             ("rerun_generator", "Re-run Mask Generator", self.rerun, None),
         ]
@@ -57,6 +55,26 @@ class MaskGeneratorMenu:
             self.actions[key] = action
         menu.aboutToShow.connect(self.update_state)
 
+    def _slot(self, kind: str) -> Callable[[], object]:
+        if kind == "model-subject":
+            return self.select_subject
+        if kind in DIALOGS:
+            return lambda: self.open_dialog(kind)
+        return lambda: self.run_default(kind)
+
+    def run_default(self, kind: str) -> None:
+        """A generator without a dialog: run it with its defaults on the active layer."""
+        layer = self.layer()
+        if layer is None:
+            self.window.show_status("Choose a pixel layer first")
+            return
+        op = generator_op(kind)
+        params = {"kind": kind, **op.schema.defaults()}
+        if op.slow:
+            self._run_in_worker(layer, params, op.label)
+        else:
+            apply_to_layer(self.window.document, layer, params)
+
     def layer(self) -> Layer | None:
         active = self.window.document.active
         return active if isinstance(active, Layer) else None
@@ -67,7 +85,8 @@ class MaskGeneratorMenu:
         generated = has_layer and layer.mask is not None and bool(layer.mask.generator)
         for action in self.actions.values():
             action.setEnabled(has_layer)
-        self.actions["refine_edge"].setEnabled(has_layer and layer.mask is not None)
+        for key in self.needs_mask:
+            self.actions[key].setEnabled(has_layer and layer.mask is not None)
         self.actions["edit_generator"].setEnabled(generated)
         self.actions["rerun_generator"].setEnabled(generated)
 
@@ -76,7 +95,8 @@ class MaskGeneratorMenu:
         if layer is None:
             self.window.show_status("Choose a pixel layer first")
             return None
-        if kind == "refine-edge" and layer.mask is None:
+        op = generator_op(kind)
+        if op.menu is not None and op.menu.needs_mask and layer.mask is None:
             self.window.show_status(f"{layer.name} has no mask to refine")
             return None
         self.dialog = DIALOGS[kind](self.window, layer, params)
@@ -108,27 +128,26 @@ class MaskGeneratorMenu:
         if layer is None or layer.mask is None or not layer.mask.generator:
             return
         kind = layer.mask.generator.get("kind")
-        if kind in ("model-subject", "model-object"):  # a model run: in a worker, no dialog to reopen
-            self._rerun_in_worker(layer)
-            return
-        if kind in ("object", "refine-edge"):  # seconds of work: through the dialog's worker
-            dialog = self.edit_generator()
-            if dialog is not None:
-                dialog.accept()
+        if generator_op(kind).slow:
+            if kind in DIALOGS:  # seconds of work: through the dialog's worker
+                dialog = self.edit_generator()
+                if dialog is not None:
+                    dialog.accept()
+            else:  # e.g. a model run: in a worker, no dialog to reopen
+                self._run_in_worker(layer, dict(layer.mask.generator))
             return
         rerun(self.window.document, layer)
 
-
-    def _rerun_in_worker(self, layer: Layer) -> None:
+    def _run_in_worker(self, layer: Layer, params: dict, label: str = "Re-run mask generator") -> None:
         # generate has no cancel points: Cancel drops the result when it arrives.
-        params, pixels = dict(layer.mask.generator), layer.pixels.copy()
+        pixels = layer.pixels.copy()
         window = self.window
 
         def done(mask) -> None:
             if layer.parent is not None:
                 apply_to_layer(window.document, layer, params, data=mask)
 
-        window.jobs.run(lambda _progress, _cancelled: generate(pixels, params), label="Re-run mask generator",
+        window.jobs.run(lambda _progress, _cancelled: generate(pixels, params), label=label,
                         on_done=done, on_error=lambda e: window.show_status(str(e), 10_000))
 
 

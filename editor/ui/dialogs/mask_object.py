@@ -15,12 +15,13 @@ from editor.masks.object_select import Cancelled, ObjectSelectParams, object_sel
 from editor.masks.refine import RefineParams, refine_edge
 
 from ..jobs import JobCancelled
-from .mask_preview import GeneratorDialog
+from .mask_preview import GeneratorDialog, dialog_for
 
 MODES = ("Rectangle", "Foreground scribble", "Background scribble")
 BRUSH = 4  # scribble radius on the preview, in preview pixels
 
 
+@dialog_for("object")
 class ObjectSelectDialog(GeneratorDialog):
     title = "Object Select"
 

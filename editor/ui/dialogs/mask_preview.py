@@ -49,6 +49,24 @@ def compose_view(rgb: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
+# The dialog of each mask generator, by operation id: filled by `dialog_for` as each dialog
+# module is imported; the Mask menu opens these for the registered generators.
+DIALOGS: dict[str, type[GeneratorDialog]] = {}
+
+
+def dialog_for(kind: str):
+    """Class decorator: this dialog edits the registered mask generator `kind`."""
+    from editor.masks.generators import generator_op
+
+    generator_op(kind)  # a dialog for a generator nobody registered is a bug
+
+    def register(cls):
+        DIALOGS[kind] = cls
+        return cls
+
+    return register
+
+
 class PreviewLabel(QLabel):
     """Shows the preview; reports presses, drags and releases in preview-pixel coordinates."""
 

@@ -15,9 +15,10 @@ from editor.masks.object_select import Cancelled
 from editor.masks.refine import RefineParams, refine_edge
 
 from ..jobs import JobCancelled
-from .mask_preview import GeneratorDialog, Slider
+from .mask_preview import GeneratorDialog, Slider, dialog_for
 
 
+@dialog_for("refine-edge")
 class RefineEdgeDialog(GeneratorDialog):
     title = "Refine Edge"
 
