@@ -9,6 +9,7 @@ from .lasso import LassoTool, PolygonLassoTool
 from .magnetic import MagneticLassoTool
 from .marquee import EllipseMarqueeTool, RectMarqueeTool
 from .move import MoveTool
+from .object_selection import ObjectSelectionTool
 from .pen import PenTool
 from .wand import MagicWandTool
 
@@ -20,6 +21,7 @@ TOOL_CLASSES: list[type[Tool]] = [
     PolygonLassoTool,
     MagneticLassoTool,
     MagicWandTool,
+    ObjectSelectionTool,
     PenTool,
     BrushTool,
     EraserTool,
