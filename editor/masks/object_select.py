@@ -21,7 +21,9 @@ around a plain subject, where the texture is what looks salient.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -106,27 +108,58 @@ def _apply_scribbles(mask: np.ndarray, scribbles: np.ndarray | None, value: int)
     mask[small > 0] = value
 
 
+REFINE_TILE = 256
+_refine_pool: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _refine_pool
+    if _refine_pool is None:  # OpenCV releases the GIL: the tiles run on every core
+        _refine_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="refine-band")
+    return _refine_pool
+
+
 def refine_band(rgb: np.ndarray, coarse: np.ndarray, radius: int, cancel: CancelFlag | None = None) -> np.ndarray:
-    """Guided-filter the soft `coarse` mask (float32 0..1) in tiles along its edge band only."""
-    out = coarse.copy()
-    band = ((coarse > 0.01) & (coarse < 0.99)).astype(np.uint8)
-    band = cv2.dilate(band, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
+    """Guided-filter the soft `coarse` mask along its edge band only, steered by the photo.
+
+    `coarse` is float32 0..1 or uint8 0..255 and the result has its type; `rgb` may be a view
+    of RGBA pixels. The band (soft values, grown by `radius`) is found tile by tile, so the
+    cost follows the length of the edge, not the size of the photo."""
+    u8 = coarse.dtype == np.uint8
+    lo, hi = (2, 253) if u8 else (0.01, 0.99)
     h, w = coarse.shape
-    tile, margin = 256, 2 * radius
+    tile, margin = REFINE_TILE, 2 * radius
+    soft = (coarse > lo) & (coarse < hi)
+    rows, cols = np.arange(0, h, tile), np.arange(0, w, tile)
+    # each tile's "any soft pixel"; along rows first, which numpy reduces in one contiguous sweep
+    edged = np.maximum.reduceat(np.maximum.reduceat(soft.view(np.uint8), cols, axis=1), rows, axis=0)
+    # a tile's band may come from its neighbours' soft pixels (radius < tile)
+    wanted = np.argwhere(cv2.dilate(edged, np.ones((3, 3), np.uint8)) > 0)
+    out = coarse.copy()  # tiles read `coarse` beyond their edges while others write `out`
     eps = 0.02**2 * 255 * 255
-    for ty in range(0, h, tile):
-        _check(cancel)
-        for tx in range(0, w, tile):
-            core = band[ty : ty + tile, tx : tx + tile]
-            if not core.any():
-                continue
-            y0, x0 = max(0, ty - margin), max(0, tx - margin)
-            y1, x1 = min(h, ty + tile + margin), min(w, tx + tile + margin)
-            filtered = cv2.ximgproc.guidedFilter(rgb[y0:y1, x0:x1], coarse[y0:y1, x0:x1], radius, eps)
-            cy, cx = ty - y0, tx - x0
-            piece = filtered[cy : cy + core.shape[0], cx : cx + core.shape[1]]
-            target = out[ty : ty + tile, tx : tx + tile]
-            np.copyto(target, piece, where=core.astype(bool))
+    grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+    def one(ty: int, tx: int) -> None:
+        if cancel is not None and cancel():
+            return
+        y0, x0 = max(0, ty - margin), max(0, tx - margin)
+        y1, x1 = min(h, ty + tile + margin), min(w, tx + tile + margin)
+        region = coarse[y0:y1, x0:x1]
+        band = ((region > lo) & (region < hi)).astype(np.uint8)
+        cy, cx = ty - y0, tx - x0
+        core = cv2.dilate(band, grow)[cy : cy + tile, cx : cx + tile].astype(bool)
+        if not core.any():
+            return
+        src = region.astype(np.float32) * np.float32(1 / 255) if u8 else region
+        filtered = cv2.ximgproc.guidedFilter(np.ascontiguousarray(rgb[y0:y1, x0:x1, :3]), src, radius, eps)
+        piece = filtered[cy : cy + core.shape[0], cx : cx + core.shape[1]]
+        if u8:
+            piece = (np.clip(piece, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+        np.copyto(out[ty : ty + core.shape[0], tx : tx + core.shape[1]], piece, where=core)
+
+    for future in [_pool().submit(one, int(rows[i]), int(cols[j])) for i, j in wanted]:
+        future.result()
+    _check(cancel)
     return out
 
 

@@ -48,16 +48,20 @@ class SubjectParams:
 
 
 def preprocess(rgb: np.ndarray, family: SalientFamily, filters: str = "fast") -> np.ndarray:
-    """The (1, 3, S, S) float32 tensor the family's network takes."""
+    """The (1, 3, S, S) float32 tensor the family's network takes, from (h, w, 3|4) uint8 pixels
+    (alpha is ignored: the model sees the colours, as rembg's RGB conversion does)."""
     size = family.size
     if filters == "lanczos":
         from PIL import Image
 
+        rgb = np.ascontiguousarray(rgb[..., :3])  # Pillow would premultiply an RGBA image
         small = np.asarray(Image.fromarray(rgb).resize((size, size), Image.Resampling.LANCZOS))
     else:
         h, w = rgb.shape[:2]
         shrink = h >= size and w >= size
-        small = cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+        if not rgb.flags.c_contiguous:
+            rgb = np.ascontiguousarray(rgb)
+        small = cv2.resize(rgb, (size, size), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)[..., :3]
     x = small.astype(np.float64)
     x /= max(float(x.max()), 1e-6)  # rembg divides by the image's own maximum, not by 255
     x = (x - np.asarray(family.mean)) / np.asarray(family.std)
@@ -66,6 +70,11 @@ def preprocess(rgb: np.ndarray, family: SalientFamily, filters: str = "fast") ->
 
 def postprocess(output: np.ndarray, family: SalientFamily, shape: tuple[int, int], filters: str = "fast") -> np.ndarray:
     """The (h, w) float32 0..1 mask from the network's first output, at the photo's size."""
+    return postprocess_u8(output, family, shape, filters).astype(np.float32) * np.float32(1 / 255)
+
+
+def postprocess_u8(output: np.ndarray, family: SalientFamily, shape: tuple[int, int], filters: str = "fast") -> np.ndarray:
+    """The (h, w) uint8 mask from the network's first output, at the photo's size."""
     out = np.asarray(output, dtype=np.float64)
     if out.ndim == 4:
         pred = out[0, 0]
@@ -87,7 +96,7 @@ def postprocess(output: np.ndarray, family: SalientFamily, shape: tuple[int, int
         big = np.asarray(Image.fromarray(small, "L").resize((w, h), Image.Resampling.LANCZOS))
     else:
         big = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
-    return big.astype(np.float32) * np.float32(1 / 255)
+    return big
 
 
 def check_inputs(info: ModelInfo, sess) -> None:
@@ -102,7 +111,7 @@ def check_inputs(info: ModelInfo, sess) -> None:
 
 
 def run_model(info: ModelInfo, rgb: np.ndarray, filters: str = "fast", cancel: CancelFlag | None = None) -> np.ndarray:
-    """One inference: the (h, w) float32 0..1 saliency of a (h, w, 3) uint8 photo."""
+    """One inference: the (h, w) uint8 saliency of a (h, w, 3|4) uint8 photo."""
     sess = session(info.path)
     check_inputs(info, sess)
     tensor = preprocess(rgb, info.family, filters)  # type: ignore[arg-type]
@@ -111,7 +120,7 @@ def run_model(info: ModelInfo, rgb: np.ndarray, filters: str = "fast", cancel: C
     outputs = sess.run(None, {sess.get_inputs()[0].name: tensor})
     if cancel is not None and cancel():
         raise Cancelled()
-    return postprocess(outputs[0], info.family, rgb.shape[:2], filters)  # type: ignore[arg-type]
+    return postprocess_u8(outputs[0], info.family, rgb.shape[:2], filters)  # type: ignore[arg-type]
 
 
 def select_subject(pixels: np.ndarray, params: SubjectParams, *, progress: Progress | None = None,
@@ -121,13 +130,12 @@ def select_subject(pixels: np.ndarray, params: SubjectParams, *, progress: Progr
         raise ValueError("select_subject needs (h, w, 3|4) uint8 pixels")
     report: Callable[[float], None] = progress or (lambda _f: None)
     info = model or resolve(params.model, kind="salient")
-    rgb = np.ascontiguousarray(pixels[..., :3])
     report(0.05)
-    soft = run_model(info, rgb, params.filters, cancel)
+    mask = run_model(info, pixels, params.filters, cancel)
     report(0.8)
     if params.refine:
-        scale = info.family.size / max(rgb.shape[:2])  # type: ignore[union-attr]
+        scale = info.family.size / max(pixels.shape[:2])  # type: ignore[union-attr]
         radius = max(2, int(round(1.0 / scale))) if scale < 1 else 2
-        soft = refine_band(rgb, soft, radius, cancel)
+        mask = refine_band(pixels, mask, radius, cancel)
     report(1.0)
-    return (np.clip(soft, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+    return mask
