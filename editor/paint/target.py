@@ -44,7 +44,7 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit, prange
 
-from editor.core import BlendMode, Document, Layer, Node, PixelEdit, Rect, TileRecorder
+from editor.core import TILE, BlendMode, Document, Layer, Node, PixelEdit, Rect, TileRecorder
 
 from . import kernels
 
@@ -209,6 +209,32 @@ class PaintTarget:
     def touch(self, rect: Rect) -> None:
         """Before writing into `rect` (array coordinates): keep its tiles for undo."""
         self.recorder.touch(rect)
+
+    def snapshot(self, rect: Rect) -> tuple[Rect, np.ndarray]:
+        """Keep the original of `rect` (grown to whole 64x64 tiles, inside the array) in one copy,
+        for undo and as the base a writer redraws from (a gradient's live preview); returns
+        (the grown rect, the copy). Cheaper than `touch` tile by tile on a whole 24 MP layer:
+        the recorder's tiles are views of the one copy."""
+        rect = rect.intersect(self.bounds)
+        if rect.empty:
+            return rect, self.array[0:0, 0:0].copy()
+        x0, y0 = rect.x // TILE * TILE, rect.y // TILE * TILE
+        grown = Rect.from_bounds(x0, y0, rect.right, rect.bottom).intersect(self.bounds)
+        x1 = min(self.bounds.w, -(-grown.right // TILE) * TILE)
+        y1 = min(self.bounds.h, -(-grown.bottom // TILE) * TILE)
+        grown = Rect.from_bounds(x0, y0, x1, y1)
+        copy = self.array[grown.slices()].copy()
+        before = self.recorder.before
+        for ty in range(y0 // TILE, -(-y1 // TILE)):
+            for tx in range(x0 // TILE, -(-x1 // TILE)):
+                if (ty, tx) not in before:
+                    ys, xs = ty * TILE - y0, tx * TILE - x0
+                    before[(ty, tx)] = copy[ys:ys + TILE, xs:xs + TILE]
+                else:  # written before the snapshot: the copy must hold the true original
+                    ys, xs = ty * TILE - y0, tx * TILE - x0
+                    old = before[(ty, tx)]
+                    copy[ys:ys + old.shape[0], xs:xs + old.shape[1]] = old
+        return grown, copy
 
     def changed(self, rect: Rect | None) -> Rect | None:
         """`rect` (array coordinates) was written: announce it; return it in document coordinates."""

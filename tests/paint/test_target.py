@@ -23,7 +23,16 @@ def fill_writer(doc, paint):
     return target.commit("Fill")
 
 
-WRITERS = {"brush": brush_writer, "fill": fill_writer}
+def gradient_writer(doc, paint):
+    from editor.paint.gradient import Gradient, GradientSettings, Stop, apply_gradient
+
+    colour = (paint,) * 3 if isinstance(paint, int) else tuple(paint)
+    uniform = Gradient("uniform", (Stop(0.0, colour), Stop(1.0, colour)))
+    return apply_gradient(PaintTarget.current(doc), uniform, (0, 0), (doc.width, doc.height),
+                          GradientSettings(dither=False))
+
+
+WRITERS = {"brush": brush_writer, "fill": fill_writer, "gradient": gradient_writer}
 
 
 def register(name):

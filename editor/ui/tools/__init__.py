@@ -5,6 +5,7 @@ See editor/ui/tools/base.py for the Tool API and how to write one.
 
 from .base import PointerEvent, Tool, ToolHost
 from .brush import BrushTool, EraserTool
+from .gradient import GradientTool
 from .lasso import LassoTool, PolygonLassoTool
 from .magnetic import MagneticLassoTool
 from .marquee import EllipseMarqueeTool, RectMarqueeTool
@@ -25,6 +26,7 @@ TOOL_CLASSES: list[type[Tool]] = [
     PenTool,
     BrushTool,
     EraserTool,
+    GradientTool,
 ]
 
 __all__ = ["TOOL_CLASSES", "BrushTool", "EraserTool", "MoveTool", "PointerEvent", "Tool", "ToolHost"]

@@ -1,0 +1,369 @@
+"""The gradient editor (Photoshop's Gradient Editor, GIMP's): presets on the left, the selected
+preset's stops on the right.
+
+The bar shows the gradient over a checkerboard; the markers under it are the stops. Click a
+marker to select it, drag it to move it, click the empty track to add a stop there (its
+colour and opacity taken from the gradient at that point), Delete removes the selected stop
+(a gradient keeps at least two). The selected stop's colour (a colour, or the foreground or
+background colour, resolved when painting), opacity and location are edited below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QIcon,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.paint.gradient import BACKGROUND, FOREGROUND, Gradient, Stop, builtin_presets
+
+from ..tools.gradient import gradient_image
+
+MARGIN = 8  # the bar's inset, so the end markers are whole
+BAR_H = 28
+MARKER = 9
+
+
+class StopBar(QWidget):
+    """The gradient strip and its stop markers; emits `selected(index)` and `edited(gradient)`."""
+
+    selected = Signal(int)
+    edited = Signal(object)
+
+    def __init__(self, fg, bg, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fg, self.bg = fg, bg
+        self.gradient = builtin_presets()[0]
+        self.current = 0
+        self._dragging = False
+        self.setMinimumSize(360, BAR_H + 2 * MARKER + 8)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Click the track to add a stop; drag a stop to move it; Delete removes it")
+
+    def set_gradient(self, gradient: Gradient, current: int = 0) -> None:
+        self.gradient = gradient
+        self.current = min(max(0, current), len(gradient.stops) - 1)
+        self.update()
+
+    # --- geometry -----------------------------------------------------------------
+    def _bar(self) -> QRectF:
+        return QRectF(MARGIN, 2, self.width() - 2 * MARGIN, BAR_H)
+
+    def x_of(self, position: float) -> float:
+        bar = self._bar()
+        return bar.left() + position * bar.width()
+
+    def position_at(self, x: float) -> float:
+        bar = self._bar()
+        return min(1.0, max(0.0, (x - bar.left()) / max(1.0, bar.width())))
+
+    def stop_at(self, x: float, y: float) -> int | None:
+        if y < self._bar().bottom():
+            return None
+        best = None
+        for k, s in enumerate(self.gradient.stops):
+            d = abs(self.x_of(s.position) - x)
+            if d <= MARKER and (best is None or d < best[0]):
+                best = (d, k)
+        return None if best is None else best[1]
+
+    # --- painting -----------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bar = self._bar()
+        image = gradient_image(self.gradient, max(2, int(bar.width())), int(bar.height()), self.fg, self.bg)
+        p.drawImage(bar.toRect(), image)
+        p.setPen(QPen(QColor(0, 0, 0), 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(bar)
+        for k, s in enumerate(self.gradient.stops):
+            x = self.x_of(s.position)
+            top = bar.bottom() + 2
+            path = QPainterPath(QPointF(x, top))
+            path.lineTo(x + MARKER * 0.7, top + MARKER)
+            path.lineTo(x - MARKER * 0.7, top + MARKER)
+            path.closeSubpath()
+            colour = s.resolved(self.fg, self.bg).color
+            p.setBrush(QColor(*colour))
+            p.setPen(QPen(QColor(255, 255, 255) if k == self.current else QColor(0, 0, 0), 2 if k == self.current else 1))
+            p.drawPath(path)
+        p.end()
+
+    # --- input --------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        k = self.stop_at(pos.x(), pos.y())
+        if k is None and pos.y() >= self._bar().bottom():
+            t = self.position_at(pos.x())
+            r, g, b, a = self.gradient.sample(t, self.fg, self.bg)
+            stops = (*self.gradient.stops, Stop(t, (round(r), round(g), round(b)), a / 255.0))
+            new = replace(self.gradient, stops=stops)
+            k = next(i for i, s in enumerate(new.stops) if s.position == t)
+            self.set_gradient(new, k)
+            self.edited.emit(new)
+        if k is not None:
+            self.current = k
+            self._dragging = True
+            self.selected.emit(k)
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if not self._dragging:
+            return
+        t = round(self.position_at(event.position().x()), 3)
+        self.move_stop(self.current, t)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._dragging = False
+
+    def move_stop(self, index: int, position: float) -> None:
+        stops = list(self.gradient.stops)
+        moved = replace(stops[index], position=position)
+        stops[index] = moved
+        new = replace(self.gradient, stops=tuple(stops))
+        self.current = next(i for i, s in enumerate(new.stops) if s is moved)
+        self.gradient = new
+        self.update()
+        self.selected.emit(self.current)
+        self.edited.emit(new)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_current()
+            return
+        super().keyPressEvent(event)
+
+    def delete_current(self) -> None:
+        if len(self.gradient.stops) <= 2:
+            return
+        stops = list(self.gradient.stops)
+        del stops[self.current]
+        new = replace(self.gradient, stops=tuple(stops))
+        self.set_gradient(new, min(self.current, len(stops) - 1))
+        self.selected.emit(self.current)
+        self.edited.emit(new)
+
+
+class GradientEditor(QDialog):
+    """Edit a copy of the preset list; `gradients()` and `current_index()` after it is accepted."""
+
+    def __init__(self, gradients: list[Gradient], current: int, fg=(0, 0, 0), bg=(255, 255, 255),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Gradient Editor")
+        self.setObjectName("gradientEditor")
+        self.fg, self.bg = tuple(fg), tuple(bg)
+        self._items = list(gradients) or builtin_presets()
+        self._updating = False
+
+        self.list = QListWidget()
+        self.list.setObjectName("gradient_presets")
+        self.list.setIconSize(QSize(120, 16))
+        self.list.setMinimumWidth(260)
+        self.list.currentRowChanged.connect(self._show_preset)
+        new, delete, reset = QPushButton("New"), QPushButton("Delete"), QPushButton("Defaults")
+        new.setToolTip("A new preset: a copy of the selected one")
+        reset.setToolTip("Put back the presets Veil starts with")
+        new.clicked.connect(self._new)
+        delete.clicked.connect(self._delete)
+        reset.clicked.connect(self._reset)
+        self.delete_preset = delete
+        left = QVBoxLayout()
+        left.addWidget(self.list)
+        row = QHBoxLayout()
+        for b in (new, delete, reset):
+            row.addWidget(b)
+        left.addLayout(row)
+
+        self.name = QLineEdit()
+        self.name.setObjectName("gradient_name")
+        self.name.textEdited.connect(self._renamed)
+        self.bar = StopBar(self.fg, self.bg)
+        self.bar.selected.connect(self._show_stop)
+        self.bar.edited.connect(self._edited)
+        self.kind = QComboBox()
+        self.kind.setObjectName("stop_kind")
+        self.kind.addItem("Colour", "colour")
+        self.kind.addItem("Foreground", FOREGROUND)
+        self.kind.addItem("Background", BACKGROUND)
+        self.kind.currentIndexChanged.connect(self._stop_changed)
+        self.colour = QPushButton()
+        self.colour.setObjectName("stop_colour")
+        self.colour.setFixedWidth(64)
+        self.colour.clicked.connect(self._pick_colour)
+        colour_row = QHBoxLayout()
+        colour_row.addWidget(self.kind)
+        colour_row.addWidget(self.colour)
+        colour_row.addStretch(1)
+        self.opacity = QSpinBox()
+        self.opacity.setObjectName("stop_opacity")
+        self.opacity.setRange(0, 100)
+        self.opacity.setSuffix(" %")
+        self.opacity.valueChanged.connect(self._stop_changed)
+        self.location = QSpinBox()
+        self.location.setObjectName("stop_location")
+        self.location.setRange(0, 100)
+        self.location.setSuffix(" %")
+        self.location.valueChanged.connect(self._location_changed)
+        remove = QPushButton("Delete Stop")
+        remove.clicked.connect(self.bar.delete_current)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow(self.bar)
+        form.addRow("Colour", colour_row)
+        form.addRow("Opacity", self.opacity)
+        form.addRow("Location", self.location)
+        form.addRow(remove)
+        right = QWidget()
+        right.setLayout(form)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addWidget(right, 1)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body)
+        outer.addWidget(buttons)
+        self._fill_list(current)
+
+    # --- results --------------------------------------------------------------------
+    def gradients(self) -> list[Gradient]:
+        return list(self._items)
+
+    def current_index(self) -> int:
+        return max(0, self.list.currentRow())
+
+    @property
+    def gradient(self) -> Gradient:
+        return self._items[self.current_index()]
+
+    # --- the list -------------------------------------------------------------------
+    def _icon(self, g: Gradient) -> QIcon:
+        return QIcon(QPixmap.fromImage(gradient_image(g, 120, 16, self.fg, self.bg)))
+
+    def _fill_list(self, current: int) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        for g in self._items:
+            QListWidgetItem(self._icon(g), g.name, self.list)
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(min(max(0, current), len(self._items) - 1))
+        self._show_preset(self.list.currentRow())
+
+    def _show_preset(self, row: int) -> None:
+        if row < 0:
+            return
+        self.bar.set_gradient(self._items[row], 0)
+        self._updating = True
+        self.name.setText(self._items[row].name)
+        self._updating = False
+        self.delete_preset.setEnabled(len(self._items) > 1)
+        self._show_stop(0)
+
+    def _replace(self, g: Gradient) -> None:
+        row = self.current_index()
+        self._items[row] = g
+        item = self.list.item(row)
+        item.setIcon(self._icon(g))
+        item.setText(g.name)
+
+    def _new(self) -> None:
+        g = replace(self.gradient, name=f"{self.gradient.name} copy")
+        self._items.insert(self.current_index() + 1, g)
+        self._fill_list(self.current_index() + 1)
+
+    def _delete(self) -> None:
+        if len(self._items) > 1:
+            row = self.current_index()
+            del self._items[row]
+            self._fill_list(min(row, len(self._items) - 1))
+
+    def _reset(self) -> None:
+        self._items = builtin_presets()
+        self._fill_list(0)
+
+    def _renamed(self, text: str) -> None:
+        if not self._updating:
+            self._replace(replace(self.gradient, name=text or "Gradient"))
+
+    # --- the selected stop -------------------------------------------------------------
+    def _show_stop(self, index: int) -> None:
+        stops = self.bar.gradient.stops
+        s = stops[min(index, len(stops) - 1)]
+        self._updating = True
+        self.kind.setCurrentIndex(self.kind.findData(s.color if isinstance(s.color, str) else "colour"))
+        self._paint_swatch(s.resolved(self.fg, self.bg).color)
+        self.colour.setEnabled(not isinstance(s.color, str))
+        self.opacity.setValue(round(s.opacity * 100))
+        self.location.setValue(round(s.position * 100))
+        self._updating = False
+
+    def _paint_swatch(self, rgb) -> None:
+        pix = QPixmap(48, 16)
+        pix.fill(QColor(*rgb))
+        self.colour.setIcon(QIcon(pix))
+        self.colour.setIconSize(pix.size())
+
+    def _edited(self, g: Gradient) -> None:
+        self._replace(g)
+
+    def _current_stop(self) -> Stop:
+        return self.bar.gradient.stops[self.bar.current]
+
+    def _set_stop(self, stop: Stop) -> None:
+        stops = list(self.bar.gradient.stops)
+        stops[self.bar.current] = stop
+        g = replace(self.bar.gradient, stops=tuple(stops))
+        self.bar.set_gradient(g, next(i for i, s in enumerate(g.stops) if s is stop))
+        self._replace(g)
+        self._show_stop(self.bar.current)
+
+    def _stop_changed(self) -> None:
+        if self._updating:
+            return
+        s = self._current_stop()
+        kind = self.kind.currentData()
+        colour = kind if kind != "colour" else (s.resolved(self.fg, self.bg).color)
+        self._set_stop(replace(s, color=colour, opacity=self.opacity.value() / 100.0))
+
+    def _location_changed(self, value: int) -> None:
+        if not self._updating:
+            self.bar.move_stop(self.bar.current, value / 100.0)
+
+    def set_stop_colour(self, rgb) -> None:
+        """The selected stop takes this colour (the colour button's dialog calls it)."""
+        self._set_stop(replace(self._current_stop(), color=tuple(int(c) for c in rgb)))
+
+    def _pick_colour(self) -> None:
+        s = self._current_stop().resolved(self.fg, self.bg)
+        colour = QColorDialog.getColor(QColor(*s.color), self, "Stop colour")
+        if colour.isValid():
+            self.set_stop_colour((colour.red(), colour.green(), colour.blue()))
