@@ -272,7 +272,7 @@ class PaintTarget:
     # --- writing ---------------------------------------------------------------------
     def composite(self, rect: Rect, source, alpha: np.ndarray | None = None, *, opacity: float = 1.0,
                   mode: BlendMode | str = BlendMode.NORMAL, dither: bool = False, erase: bool = False,
-                  base: np.ndarray | None = None, preserve_alpha: bool = False) -> Rect | None:
+                  base: np.ndarray | None = None, preserve_alpha: bool = False, confine: bool = True) -> Rect | None:
         """Lay `source` over the array rect `rect` (already `touch`ed) and announce it.
 
         source: on a mask, SHOWN values (float (h, w) or a scalar); on pixels straight RGBA,
@@ -282,12 +282,13 @@ class PaintTarget:
         base: what to composite over (rect-sized), by default the array's current content;
             a live preview passes the original it keeps, so each frame restarts from it.
         preserve_alpha: keep alpha as it is, as an alpha-locked layer always does.
+        confine: the selection confines (False: Edit > Stroke, whose band comes from the selection).
         Returns the document rect changed.
         """
         rect = rect.intersect(self.bounds)
         if rect.empty:
             return None
-        cov = self.coverage(rect)
+        cov = self.coverage(rect) if confine else None
         if alpha is not None:
             a = alpha.astype(np.float32, copy=False)
             cov = a if cov is None else cov * a

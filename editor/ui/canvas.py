@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -452,6 +452,13 @@ class Canvas(QWidget):
                 dx, dy = dy, dx
             self.pan_by(dx, dy)
         event.accept()
+
+    def event(self, event) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and self.tool is not None and self.sampler is None
+                and self.tool.takes_key(event)):
+            event.accept()  # the key goes to the tool (keyPressEvent), not to a window shortcut
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space:

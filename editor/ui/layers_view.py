@@ -56,7 +56,8 @@ class LayerTreeView(QTreeView):
     mask_view_requested = Signal(object)  # Alt+click on a mask thumbnail: show that mask alone
     context_menu_requested = Signal(QPoint)
     selection_changed = Signal()  # the set of selected layers changed
-    delete_requested = Signal()  # the Delete key
+    delete_requested = Signal()  # the Delete key, with nothing selected on the canvas
+    clear_requested = Signal()  # the Delete key while the canvas has a selection: clear it, never delete the layer
 
     def __init__(self, model: LayerTreeModel, parent=None) -> None:
         super().__init__(parent)
@@ -285,7 +286,11 @@ class LayerTreeView(QTreeView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
-            self.delete_requested.emit()
+            doc = self.layer_model.doc
+            if doc is not None and doc.selection is not None and not doc.selection.is_empty:
+                self.clear_requested.emit()  # Photoshop: Delete with a selection clears it
+            else:
+                self.delete_requested.emit()
             event.accept()
             return
         super().keyPressEvent(event)

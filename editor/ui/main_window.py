@@ -33,6 +33,7 @@ from .color_swatch import ColorSwatch
 from .dialogs.mask_menu import install_mask_generators
 from .dialogs.new_document import new_document
 from .file_actions import FileActions
+from .fill_actions import install_fill_actions
 from .history_panel import HistoryPanel
 from .icons import icon
 from .jobs import JobRunner
@@ -328,6 +329,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(a("swap_colors", "Swap Colours", self.swatch.swap, "X", "swap-horizontal"))
         edit.addAction(a("reset_colors", "Default Colours", self.swatch.reset, "D", "invert-colors"))
+        install_fill_actions(self, edit)
 
         layer = bar.addMenu("&Layer")
         self.layer_actions.fill_layer_menu(layer)

@@ -5,6 +5,7 @@ See editor/ui/tools/base.py for the Tool API and how to write one.
 
 from .base import PointerEvent, Tool, ToolHost
 from .brush import BrushTool, EraserTool
+from .bucket import PaintBucketTool
 from .gradient import GradientTool
 from .lasso import LassoTool, PolygonLassoTool
 from .magnetic import MagneticLassoTool
@@ -27,6 +28,7 @@ TOOL_CLASSES: list[type[Tool]] = [
     BrushTool,
     EraserTool,
     GradientTool,
+    PaintBucketTool,
 ]
 
 __all__ = ["TOOL_CLASSES", "BrushTool", "EraserTool", "MoveTool", "PointerEvent", "Tool", "ToolHost"]

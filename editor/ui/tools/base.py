@@ -128,6 +128,11 @@ class Tool:
     def key_release(self, event: QKeyEvent) -> bool:
         return False
 
+    def takes_key(self, event: QKeyEvent) -> bool:
+        """True when the tool needs this key now, before a window shortcut on the same key (a lasso's
+        Backspace removes its last corner rather than clearing the selection)."""
+        return False
+
     # --- drawing -----------------------------------------------------------
     def paint_overlay(self, painter: QPainter, canvas: Canvas) -> None:
         """Draw outlines, handles or ants over the image.

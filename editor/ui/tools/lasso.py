@@ -127,6 +127,9 @@ class PolygonLassoTool(SelectionTool):
         self.points, self.pointer = [], None
         self.repaint_outline(area)
 
+    def takes_key(self, event: QKeyEvent) -> bool:
+        return bool(self.points) and event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
     def key_press(self, event: QKeyEvent) -> bool:
         if not self.points:
             return False

@@ -102,6 +102,9 @@ class MagneticLassoTool(SelectionTool):
         if self.trace is not None:
             self.close()
 
+    def takes_key(self, event: QKeyEvent) -> bool:
+        return self.trace is not None and event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
     def key_press(self, event: QKeyEvent) -> bool:
         if self.trace is None:
             return False
