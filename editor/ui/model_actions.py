@@ -19,6 +19,7 @@ from editor.masks.models import ModelError, ModelInfo, SubjectParams, scan, sele
 from editor.masks.models.registry import rembg_folder, veil_folder
 from editor.masks.object_select import Cancelled, ObjectSelectParams, object_select
 
+from .dialogs.preferences import PreferencesDialog
 from .jobs import JobCancelled
 
 NOTICE_MS = 10_000
@@ -41,6 +42,25 @@ class ModelActions:
         first = select_menu.actions()[3] if len(select_menu.actions()) > 3 else None
         select_menu.insertAction(first, self.subject_action)
         window.addAction(self.subject_action)
+        self.preferences_action = QAction("Preferences…", window)
+        self.preferences_action.setShortcut("Ctrl+K")  # Photoshop's
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(self.show_preferences)
+        edit = next((a.menu() for a in window.menuBar().actions() if a.text() == "&Edit"), None)
+        if edit is not None:
+            edit.addSeparator()
+            edit.addAction(self.preferences_action)
+        window.addAction(self.preferences_action)
+        self.preferences: PreferencesDialog | None = None
+
+    def show_preferences(self) -> PreferencesDialog:
+        """Edit > Preferences, on its Models page (non-modal; one at a time)."""
+        if self.preferences is None:
+            self.preferences = PreferencesDialog(self.window)
+        self.preferences.models.refresh()
+        self.preferences.show()
+        self.preferences.raise_()
+        return self.preferences
 
     def subject_model(self) -> ModelInfo | None:
         """The first salient-object model found (rembg's folder first)."""

@@ -129,3 +129,30 @@ def test_with_no_model_it_says_where_to_put_one_and_a_box_uses_grabcut(make_wind
     sel = window.document.selection
     assert sel is not None
     assert sel.data[60, 80] > 200 and sel.data[5, 5] < 50
+
+
+def test_preferences_lists_models_and_adds_a_file_from_anywhere(make_window, qtbot, model_home, tmp_path):
+    window, tool = _tool_window(make_window, qtbot, with_model=False)
+    elsewhere = tmp_path / "my models"
+    sam_pair(elsewhere, "edge_sam")
+    (elsewhere / "mystery.onnx").write_bytes(b"not a model")
+    from .test_end_to_end import menu_action
+
+    menu_action(window, "edit", "Preferences…").trigger()
+    page = window.model_actions.preferences.models
+    assert page.table.rowCount() == 0
+    errors = page.add_files([elsewhere / "edge_sam.encoder.onnx", elsewhere / "mystery.onnx"])
+    assert len(errors) == 1 and "mystery.onnx" in errors[0]
+    assert page.table.rowCount() == 1 and page.table.item(0, 0).text() == "edge_sam"
+    assert page.table.item(0, 2).text() == "Object Selection"
+    # the tool finds it at once, and its prompts work
+    window.set_tool(window.tool("Move"))
+    window.set_tool(tool)
+    assert tool.model is not None and tool.model.name == "edge_sam"
+    _wait_embedding(qtbot, tool)
+    _click(window.canvas, 80, 60)
+    assert window.document.selection.data[60, 80] > 200
+    page.table.selectRow(0)
+    assert page.remove_button.isEnabled()
+    page.remove_selected()
+    assert page.table.rowCount() == 0
