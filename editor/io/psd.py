@@ -19,11 +19,17 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 from psd_tools import PSDImage
-from psd_tools.api import numpy_io
+from psd_tools.api import numpy_io, pil_io
+from psd_tools.api.utils import get_color_channels
+from psd_tools.composite import paint, vector
+from psd_tools.composite import utils as psd_utils
+from psd_tools.composite.composite import Compositor
+from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
-from psd_tools.constants import ColorMode
+from psd_tools.constants import ColorMode, Resource, Tag
 
-from editor.core import BlendMode, Document, Group, Layer, Mask, Node
+from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core.paths import Anchor, VectorPath
 
 from . import kinds
 from .errors import FileFormatError, Limits
@@ -87,14 +93,85 @@ def check_complete(data: bytes, path: str | Path) -> None:
         raise FileFormatError(path, f"the file is truncated ({len(data)} bytes of {pos})")
 
 
+
+_KIND_NAMES = {"type": "type layer", "shape": "shape layer", "smartobject": "smart object",
+               "solidcolorfill": "colour fill layer", "gradientfill": "gradient fill layer",
+               "patternfill": "pattern fill layer", "pixel": "layer"}
+
+
+def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Two uint8 masks combined as Photoshop combines a layer's pixel and vector masks."""
+    return ((a.astype(np.uint16) * b + 127) // 255).astype(np.uint8)
+
+
+def _solid_shape(item) -> bool:
+    """A shape filled with one colour, no stroke, and a vector mask to draw it by."""
+    if Tag.SOLID_COLOR_SHEET_SETTING not in item.tagged_blocks or not item.has_vector_mask():
+        return False
+    stroke = item.stroke if item.has_stroke() else None
+    return stroke is None or not stroke.enabled
+
+
+def _vector_applies(item) -> bool:
+    """Whether a layer's stored pixels still need its vector mask (psd-tools' reading of how
+    Photoshop writes them: a layer with pixels and a vector mask has the vector mask rasterised
+    into its stored pixels or its real mask, except a pixel layer whose mask record has no real mask)."""
+    vmask = item.vector_mask if item.has_vector_mask() else None
+    if vmask is None or vmask.disabled:
+        return False
+    if not item.has_pixels():
+        return True
+    return (not psd_utils.has_fill(item) and item.mask is not None and not item.mask.has_real())
+
+
+def _mask_repeats_vector(item) -> bool:
+    """A shape or fill layer whose pixel mask is its stored shape again (Photoshop writes the
+    rasterised path there): multiplying it with the path would square the edge."""
+    pmask = item.mask
+    if pmask is None or not item.has_pixels() or pmask.real_flags is not None or pmask.bbox != item.bbox:
+        return False
+    stored, shape = item.numpy("mask", real_mask=True), item.numpy("shape")
+    return stored is not None and shape is not None and stored.shape == shape.shape and \
+        bool(np.array_equal(stored, shape))
+
+
+class _OneLayerCompositor(Compositor):
+    """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live)."""
+
+    def __init__(self, target, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self._target = target
+
+    def _get_const(self, layer):
+        fill, opacity = super()._get_const(layer)
+        return (fill, 1.0) if layer is self._target else (fill, opacity)
+
+
+# Fill layers whose content is a descriptor; only the solid colour stays live in Veil.
+_FILL_KINDS = ("solidcolorfill", "gradientfill", "patternfill")
+
+
 class _PsdReader:
+    """Turns a psd-tools document into Veil nodes.
+
+    Each psd-tools kind has a method: groups (`group`, artboards too), pixel layers
+    (`pixel_layer`), fill and shape layers (`fill_layer`), and whatever Veil keeps only as
+    pixels (`rasterised`: layer effects, gradient and pattern fills, stroked shapes),
+    through psd-tools' own per-layer compositing. `common` applies what every node shares.
+    """
+
     def __init__(self, psd: PSDImage, path: str | Path, limits: Limits) -> None:
         self.psd, self.path, self.limits = psd, path, limits
         self.warnings: list[str] = []
+        self.paths: list[VectorPath] = []
         self.pixels = 0
+        self.canvas = (0, 0, psd.width, psd.height)
         self.eight_bit_rgb = psd.color_mode == ColorMode.RGB and psd.depth == 8
+        self.icc = psd.image_resources.get_data(Resource.ICC_PROFILE) if Resource.ICC_PROFILE in psd.image_resources \
+            else None
         if not self.eight_bit_rgb:
-            self.warn(f"{psd.color_mode.name.title()} {psd.depth}-bit document converted to 8-bit RGBA")
+            how = "through its ICC profile" if self.icc else "without an ICC profile (approximate colours)"
+            self.warn(f"{psd.color_mode.name.title()} {psd.depth}-bit document converted to 8-bit sRGB {how}")
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:
@@ -110,24 +187,38 @@ class _PsdReader:
 
     def node(self, item) -> Node | None:
         name = item.name.rstrip("\x00")
-        if item.kind == "group":
-            node: Node = Group(name, self.children(item))
-            node.isolated = item.blend_mode != PsdBlend.PASS_THROUGH
-            node.blend_mode = self.blend(item, name) if node.isolated else node.blend_mode
-            self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height)
-        elif item.kind in ("pixel", "type", "shape", "smartobject"):
-            if item.kind != "pixel":
-                self.warn(f"'{name}': {item.kind} layer kept as pixels")
-            node = self.pixel_layer(item, name)
+        kind = item.kind
+        baked_fill = False  # True when the node's pixels already carry the fill opacity
+        if kind in ("group", "artboard"):
+            node: Node = self.group(item, name)
+        elif kind in ("pixel", "type", "shape", "smartobject", *_FILL_KINDS):
+            node, baked_fill = self.content_layer(item, name, kind)
         else:
-            self.warn(f"'{name}': {item.kind} layers are not supported and were left out")
+            self.warn(f"'{name}': {kind} layers are not supported and were left out")
             return None
-        node.opacity = item.opacity / 255.0
+        self.common(item, node, name, baked_fill)
+        return node
+
+    def common(self, item, node: Node, name: str, baked_fill: bool) -> None:
+        """Opacity (times fill opacity, unless the pixels carry it), visibility, clipping, mode.
+
+        Photoshop's fill opacity scales a layer's own pixels and not its effects; a layer with
+        effects is rasterised with its fill opacity inside, so only its opacity stays live.
+        Elsewhere fill and opacity multiply; for the eight modes where Photoshop's fill differs
+        from its opacity (colour/linear burn and dodge, vivid/linear/pin light, hard mix,
+        difference) Veil, like psd-tools, treats them alike."""
+        opacity = item.opacity / 255.0
+        if not baked_fill:
+            opacity *= item.fill_opacity / 255.0
+        node.opacity = opacity
         node.visible = item.visible
         node.clipped = bool(item.clipping)
-        if item.kind != "group":
+        if isinstance(node, Group):
+            node.isolated = item.blend_mode != PsdBlend.PASS_THROUGH
+            if node.isolated:
+                node.blend_mode = self.blend(item, name)
+        else:
             node.blend_mode = self.blend(item, name)
-        return node
 
     def blend(self, item, name: str) -> BlendMode:
         mode = blend_from_psd(item.blend_mode)
@@ -137,48 +228,195 @@ class _PsdReader:
             return BlendMode.NORMAL
         return mode
 
+    # --- kinds -------------------------------------------------------------------
+    def group(self, item, name: str) -> Group:
+        group = Group(name, self.children(item))
+        W, H = self.psd.width, self.psd.height
+        self.apply_mask(item, group, 0, 0, W, H)
+        if item.kind == "artboard":  # an artboard shows its content only inside its frame
+            x0, y0, x1, y1 = item.bbox
+            frame = np.zeros((H, W), np.uint8)
+            frame[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = 255
+            if group.mask is not None:
+                group.mask.data = _multiply(group.mask.data, frame)
+            else:
+                group.mask = Mask(frame)
+        if item.has_effects():
+            self.warn(f"'{name}': layer effects on a group are not shown")
+        return group
+
+    def content_layer(self, item, name: str, kind: str) -> tuple[Node, bool]:
+        if item.has_effects():
+            effects = ", ".join(sorted({type(e).__name__.lower() for e in item.effects if e.enabled}))
+            self.warn(f"'{name}': {_KIND_NAMES.get(kind, kind)} with layer effects ({effects}) rasterised")
+            return self.rasterised(item, name), True
+        if kind == "solidcolorfill" or (kind == "shape" and _solid_shape(item)):
+            return self.fill_layer(item, name), False
+        if kind in ("gradientfill", "patternfill", "shape"):
+            self.warn(f"'{name}': {_KIND_NAMES[kind]} rasterised")
+            return self.rasterised(item, name), True
+        if kind != "pixel":
+            self.warn(f"'{name}': {_KIND_NAMES[kind]} kept as pixels")
+        return self.pixel_layer(item, name), False
+
     def pixel_layer(self, item, name: str) -> Layer:
         x, y = item.offset
         w, h = item.size
         if w <= 0 or h <= 0:
             layer = Layer(name, np.zeros((1, 1, 4), np.uint8), offset=(x, y))
         else:
-            check_pixel_limit(self.path, (w, h), self.limits)
-            self.pixels += w * h
-            if self.pixels > self.limits.max_total_pixels:
-                raise FileFormatError(self.path, "its layers hold more pixels than the limit")
-            im = item.topil()
-            if im is None:
-                rgba = np.zeros((h, w, 4), np.uint8)
-            else:
-                rgba = np.array(im.convert("RGBA"), dtype=np.uint8)
-            layer = Layer(name, rgba, offset=(x, y))
+            self.count_pixels(w, h)
+            layer = Layer(name, self.rgba(item.topil(), (w, h)), offset=(x, y))
         lw, lh = layer.size
-        self.apply_mask(item, layer, x, y, lw, lh)
+        self.apply_mask(item, layer, layer.x, layer.y, lw, lh, vector=_vector_applies(item))
         return layer
 
-    def apply_mask(self, item, node: Node, x: int, y: int, w: int, h: int) -> None:
-        """Give `node` a (w, h) mask at (x, y) from the PSD layer mask, if there is one."""
-        if not item.has_mask():
+    def fill_layer(self, item, name: str) -> FillLayer:
+        """A solid-colour fill or shape layer: a live fill, its vector mask rasterised into its mask."""
+        color = self.fill_color(item)
+        layer = FillLayer(name, color)
+        self.apply_mask(item, layer, 0, 0, self.psd.width, self.psd.height, vector=True)
+        return layer
+
+    def rasterised(self, item, name: str) -> Layer:
+        """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to what it covers."""
+        W, H = self.psd.width, self.psd.height
+        self.count_pixels(W, H)
+        compositor = _OneLayerCompositor(item, self.canvas, np.zeros((H, W, get_color_channels(self.psd)), np.float32),
+                                         np.zeros((H, W, 1), np.float32), layer_filter=lambda layer: layer is item,
+                                         widen=make_widen(self.psd), color_mode=self.psd.color_mode)
+        try:
+            compositor.apply(item, clip_compositing=True)
+            color, _shape, alpha = compositor.finish()
+        except Exception as e:  # psd-tools cannot draw it: keep what Photoshop stored
+            self.warn(f"'{name}': psd-tools could not draw it ({type(e).__name__}), kept as its stored pixels")
+            return self.pixel_layer(item, name)
+        a = alpha[..., 0]
+        ys, xs = np.nonzero(a > 0)
+        if len(xs) == 0:
+            return Layer(name, np.zeros((1, 1, 4), np.uint8))
+        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        rgba = self.float_rgba(color[y0:y1, x0:x1], a[y0:y1, x0:x1])
+        return Layer(name, rgba, offset=(int(x0), int(y0)))
+
+    def merged_layer(self) -> Layer:
+        """A document with no layers: its merged image, as one layer."""
+        self.count_pixels(self.psd.width, self.psd.height)
+        im = self.psd.topil()
+        return Layer("Background", self.rgba(im, (self.psd.width, self.psd.height)))
+
+    # --- pieces ------------------------------------------------------------------
+    def count_pixels(self, w: int, h: int) -> None:
+        check_pixel_limit(self.path, (w, h), self.limits)
+        self.pixels += w * h
+        if self.pixels > self.limits.max_total_pixels:
+            raise FileFormatError(self.path, "its layers hold more pixels than the limit")
+
+    def rgba(self, im: Image.Image | None, size: tuple[int, int]) -> np.ndarray:
+        """A psd-tools PIL image (any mode, ICC already applied by psd-tools) as straight RGBA."""
+        w, h = size
+        if im is None:
+            return np.zeros((h, w, 4), np.uint8)
+        return np.array(im.convert("RGBA"), dtype=np.uint8)
+
+    def float_rgba(self, color: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+        """psd-tools' float colour (document channels) and alpha as straight sRGB RGBA uint8,
+        converted as psd-tools converts its own composite (ICC profile through LittleCMS)."""
+        mode = pil_io.get_pil_mode(self.psd.color_mode)
+        pixels = np.clip(color * 255 + 0.5, 0, 255).astype(np.uint8)
+        if mode in ("1", "L", "P") or pixels.shape[2] == 1:
+            im = Image.fromarray(np.ascontiguousarray(pixels[..., 0]), "L")
+        elif mode == "CMYK":
+            im = Image.fromarray(np.ascontiguousarray(pixels[..., :4]), "CMYK")
+        elif mode == "LAB":
+            im = Image.merge("LAB", [Image.fromarray(np.ascontiguousarray(pixels[..., i]), "L") for i in range(3)])
+        else:
+            im = Image.fromarray(np.ascontiguousarray(pixels[..., :3]), "RGB")
+        im = pil_io.post_process(im, None, self.icc)
+        out = np.array(im.convert("RGBA"), dtype=np.uint8)
+        out[..., 3] = np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)
+        return out
+
+    def fill_color(self, item) -> tuple[int, int, int, int]:
+        """The solid colour of a fill or shape layer, as sRGB."""
+        data = item.tagged_blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
+        try:
+            value = np.asarray(paint.draw_solid_color_fill((0, 0, 1, 1), self.psd.color_mode, data)[0], np.float32)
+        except Exception:  # an odd colour descriptor: black, as Photoshop's default foreground
+            value = np.zeros((1, 1, get_color_channels(self.psd)), np.float32)
+        rgba = self.float_rgba(value.reshape(1, 1, -1), np.ones((1, 1), np.float32))
+        return tuple(int(c) for c in rgba[0, 0])  # type: ignore[return-value]
+
+    def apply_mask(self, item, node: Node, x: int, y: int, w: int, h: int, *, vector: bool = False) -> None:
+        """Give `node` a (w, h) mask at (x, y): the PSD layer mask, times the vector mask when
+        `vector` (Photoshop multiplies the two), with its density, feather and the colour it
+        has outside its own rectangle."""
+        pmask = item.mask if item.has_mask() else None
+        vmask = item.vector_mask if vector and item.has_vector_mask() else None
+        if vmask is not None and vmask.disabled:
+            vmask = None
+        if pmask is None and vmask is None:
             return
-        pmask = item.mask
-        im = pmask.topil()
-        data = np.full((h, w), pmask.background_color, np.uint8)
-        if im is not None:
-            m = np.asarray(im.convert("L"))
-            mx, my = pmask.left, pmask.top
-            mh, mw = m.shape
-            x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + mw, x + w), min(my + mh, y + h)
-            if x1 > x0 and y1 > y0:
-                data[y0 - y:y1 - y, x0 - x:x1 - x] = m[y0 - my:y1 - my, x0 - mx:x1 - mx]
-        mask = Mask(data, enabled=not pmask.disabled)
-        params = pmask.parameters
-        if params is not None:
-            if params.user_mask_density is not None:
-                mask.density = params.user_mask_density / 255.0
-            if params.user_mask_feather:
-                mask.feather = float(params.user_mask_feather)
+        data = None
+        density = 1.0
+        feather = 0.0
+        enabled = True
+        if pmask is not None and not (vmask is not None and _mask_repeats_vector(item)):
+            data = np.full((h, w), pmask.background_color, np.uint8)
+            im = pmask.topil()
+            if im is not None:
+                m = np.asarray(im.convert("L"))
+                mx, my = pmask.left, pmask.top
+                mh, mw = m.shape
+                x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + mw, x + w), min(my + mh, y + h)
+                if x1 > x0 and y1 > y0:
+                    data[y0 - y:y1 - y, x0 - x:x1 - x] = m[y0 - my:y1 - my, x0 - mx:x1 - mx]
+            enabled = not pmask.disabled
+            params = pmask.parameters
+            if params is not None:
+                if params.user_mask_density is not None:
+                    density = params.user_mask_density / 255.0
+                if params.user_mask_feather and not pmask.has_real():  # a real mask has its feather in it
+                    feather = float(params.user_mask_feather)
+        if vmask is not None:
+            coverage = self.vector_coverage(item, vmask, x, y, w, h)
+            if data is not None and density < 1 or (data is not None and not enabled):
+                # two masks in one: fold the pixel mask's density (or its being off) into its values
+                user = data.astype(np.float32) / 255 if enabled else np.ones_like(coverage)
+                data = None
+                coverage = coverage * (density * user + (1 - density))
+                density, enabled = 1.0, True
+            base = data if data is not None else None
+            vm = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
+            data = vm if base is None else _multiply(base, vm)
+        mask = Mask(data, enabled=enabled)
+        mask.density, mask.feather = density, feather
         node.mask = mask
+
+    def vector_coverage(self, item, vmask, x: int, y: int, w: int, h: int) -> np.ndarray:
+        """The vector mask's antialiased coverage over the (w, h) rectangle at (x, y), its
+        density applied; its outline is kept as a Veil path too."""
+        cov = np.asarray(vector.draw_vector_mask(item, (x, y, x + w, y + h)), np.float32)
+        cov = cov.reshape(h, w, -1)[..., 0]
+        params = item.mask.parameters if item.has_mask() else None
+        if params is not None and params.vector_mask_density is not None:
+            d = params.vector_mask_density / 255.0
+            cov = d * cov + (1 - d)
+        self.keep_paths(item, vmask)
+        return cov
+
+    def keep_paths(self, item, vmask) -> None:
+        W, H = self.psd.width, self.psd.height
+        name = item.name.rstrip("\x00")
+        for i, sub in enumerate(vmask.paths):
+            knots = [k for k in sub if hasattr(k, "anchor")]
+            if not knots:
+                continue
+            def pt(p):  # psd-tools gives (y, x) fractions of the canvas
+                return (float(p[1]) * W, float(p[0]) * H)
+            anchors = [Anchor(pt(k.anchor), pt(k.preceding), pt(k.leaving)) for k in knots]
+            suffix = f" {i + 1}" if len(vmask.paths) > 1 else ""
+            self.paths.append(VectorPath(f"{name} vector mask{suffix}", anchors, closed=sub.is_closed()))
 
 
 def read_psd(data: bytes, path: str | Path, limits: Limits) -> Document:
@@ -190,8 +428,10 @@ def read_psd(data: bytes, path: str | Path, limits: Limits) -> Document:
         psd = PSDImage.open(io.BytesIO(data))
         reader = _PsdReader(psd, path, limits)
         doc = Document(width, height)
-        for node in reader.children(psd):
+        nodes = reader.children(psd) if len(psd) else [reader.merged_layer()]
+        for node in nodes:
             doc.root.insert(len(doc.root.children), node)
+        doc.paths.extend(reader.paths)
     layers = doc.layers()
     doc.active = layers[-1] if layers else None
     doc.warnings = reader.warnings
