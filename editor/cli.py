@@ -20,7 +20,7 @@ COMMANDS = ("render", "info", "convert", "mask", "models")
 def _add_render(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "render", help="composite a file into a flat image",
-        description="Composite every visible layer of IN (.ora, .psd or an image) and write OUT. "
+        description="Composite every visible layer of IN (.ora, .psd, .psb or an image) and write OUT. "
                     "OUT's extension picks the format: .png, .webp and .tif keep transparency (straight alpha); "
                     ".jpg is flattened onto --background.")
     p.add_argument("input", metavar="IN")
@@ -69,7 +69,7 @@ def _add_info(subparsers: argparse._SubParsersAction) -> None:
 def _add_convert(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "convert", help="convert between .ora, .psd and flattened-masks .ora",
-        description="Convert IN (.ora, .psd or an image) to OUT, a layered file. OUT ending in .psd writes "
+        description="Convert IN (.ora, .psd, .psb or an image) to OUT, a layered file. OUT ending in .psd writes "
                     "Photoshop; .ora writes a Veil project (masks as dst-in layers that Krita reads). For editors "
                     "that ignore mask layers, name OUT *.flat.ora or pass --flatten-masks: every mask is then "
                     "applied to its layer's transparency.")
@@ -80,8 +80,8 @@ def _add_convert(subparsers: argparse._SubParsersAction) -> None:
     def run(args: argparse.Namespace) -> int:
         from .io import convert
 
-        if Path(args.output).suffix.lower() not in (".ora", ".psd"):
-            p.error("OUT must end in .ora, .flat.ora or .psd (use `veil render` for flat images)")
+        if Path(args.output).suffix.lower() not in (".ora", ".psd", ".psb"):
+            p.error("OUT must end in .ora, .flat.ora, .psd or .psb (use `veil render` for flat images)")
         if args.flatten_masks and not args.output.lower().endswith(".ora"):
             p.error("--flatten-masks needs an .ora OUT")
         doc = convert(args.input, args.output, flatten_masks=args.flatten_masks)

@@ -20,9 +20,9 @@ from .images import IMAGE_EXTENSIONS, check_content_matches, decode_image, encod
 from .ora_read import read_ora
 from .ora_write import composite_rgba, write_ora
 
-SUPPORTED_OPEN = (".ora", ".psd", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+SUPPORTED_OPEN = (".ora", ".psd", ".psb", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 EXPORT_IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".tif": "TIFF", ".tiff": "TIFF"}
-SUPPORTED_EXPORT = (".ora", ".psd", *EXPORT_IMAGE_FORMATS)
+SUPPORTED_EXPORT = (".ora", ".psd", ".psb", *EXPORT_IMAGE_FORMATS)
 FLAT_ORA_SUFFIX = ".flat.ora"
 
 
@@ -67,7 +67,7 @@ def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Docum
         if ext == ".ora":
             check_content_matches(path, data, "ORA")
             doc = read_ora(data, path, limits)
-        elif ext == ".psd":
+        elif ext in (".psd", ".psb"):
             from .psd import (
                 read_psd,  # psd-tools takes a second to import; only PSD work pays for it
             )
@@ -137,10 +137,13 @@ def export_image(doc: Document, path: str | Path, *, quality: int = 90,
 
 
 def export_psd(doc: Document, path: str | Path) -> None:
-    from .psd import write_psd
+    from .psd import PSD_MAX_SIDE, write_psd
 
-    _require(path, (".psd",), "a Photoshop export")
-    _write(path, lambda f: write_psd(doc, f))
+    ext = _require(path, (".psd", ".psb"), "a Photoshop export")
+    if ext == ".psd" and max(doc.width, doc.height) > PSD_MAX_SIDE:
+        raise FileFormatError(path, f"a .psd holds at most {PSD_MAX_SIDE} pixels a side; save it as .psb",
+                              what="cannot save")
+    _write(path, lambda f: write_psd(doc, f, big=ext == ".psb"))
 
 
 def export_flat_ora(doc: Document, path: str | Path) -> None:
@@ -169,10 +172,10 @@ def export_mask_png(node: Node, path: str | Path) -> None:
 
 
 def convert(src: str | Path, dst: str | Path, *, flatten_masks: bool = False) -> Document:
-    """Open `src` and write it as .psd, .ora, or flattened-masks .ora (flatten_masks or *.flat.ora)."""
-    ext = _require(dst, (".ora", ".psd"), "convert")
+    """Open `src` and write it as .psd (.psb), .ora, or flattened-masks .ora (flatten_masks or *.flat.ora)."""
+    ext = _require(dst, (".ora", ".psd", ".psb"), "convert")
     doc = open_document(src)
-    if ext == ".psd":
+    if ext in (".psd", ".psb"):
         export_psd(doc, dst)
     elif flatten_masks or str(dst).lower().endswith(FLAT_ORA_SUFFIX):
         export_flat_ora(doc, dst)

@@ -94,9 +94,25 @@ def check_complete(data: bytes, path: str | Path) -> None:
 
 
 
+_MODE_NAMES = {ColorMode.GRAYSCALE: "Grayscale", ColorMode.CMYK: "CMYK", ColorMode.LAB: "Lab",
+               ColorMode.INDEXED: "Indexed-colour", ColorMode.DUOTONE: "Duotone", ColorMode.BITMAP: "Bitmap",
+               ColorMode.MULTICHANNEL: "Multichannel"}
 _KIND_NAMES = {"type": "type layer", "shape": "shape layer", "smartobject": "smart object",
                "solidcolorfill": "colour fill layer", "gradientfill": "gradient fill layer",
                "patternfill": "pattern fill layer", "pixel": "layer"}
+
+
+def _lab_to_srgb(im: Image.Image) -> Image.Image:
+    """A Lab image (alpha, if psd-tools gave one, kept) as sRGB through LittleCMS."""
+    from PIL import ImageCms
+
+    bands = im.split()
+    lab = Image.merge("LAB", bands[:3])
+    transform = ImageCms.buildTransform(ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB")
+    rgb = ImageCms.applyTransform(lab, transform)
+    if len(bands) > 3:
+        rgb.putalpha(bands[3])
+    return rgb
 
 
 def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -169,9 +185,13 @@ class _PsdReader:
         self.eight_bit_rgb = psd.color_mode == ColorMode.RGB and psd.depth == 8
         self.icc = psd.image_resources.get_data(Resource.ICC_PROFILE) if Resource.ICC_PROFILE in psd.image_resources \
             else None
-        if not self.eight_bit_rgb:
-            how = "through its ICC profile" if self.icc else "without an ICC profile (approximate colours)"
-            self.warn(f"{psd.color_mode.name.title()} {psd.depth}-bit document converted to 8-bit sRGB {how}")
+        if psd.color_mode != ColorMode.RGB:
+            how = "through its ICC profile" if self.icc else \
+                "through LittleCMS" if psd.color_mode == ColorMode.LAB else "without an ICC profile (approximate colours)"
+            self.warn(f"{_MODE_NAMES.get(psd.color_mode, psd.color_mode.name.title())} {psd.depth}-bit document "
+                      f"converted to 8-bit sRGB {how}")
+        elif psd.depth != 8:
+            self.warn(f"RGB {psd.depth}-bit document reduced to 8 bits per channel")
 
     def warn(self, text: str) -> None:
         if text not in self.warnings:
@@ -279,11 +299,18 @@ class _PsdReader:
         return layer
 
     def rasterised(self, item, name: str) -> Layer:
-        """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to what it covers."""
-        W, H = self.psd.width, self.psd.height
-        self.count_pixels(W, H)
-        compositor = _OneLayerCompositor(item, self.canvas, np.zeros((H, W, get_color_channels(self.psd)), np.float32),
-                                         np.zeros((H, W, 1), np.float32), layer_filter=lambda layer: layer is item,
+        """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to what it covers.
+
+        It is drawn over the layer's box grown by how far its effects reach (size, distance),
+        inside the canvas, so a small layer in a large document stays cheap."""
+        vx0, vy0, vx1, vy1 = self.raster_viewport(item)
+        w, h = vx1 - vx0, vy1 - vy0
+        if w <= 0 or h <= 0:
+            return Layer(name, np.zeros((1, 1, 4), np.uint8))
+        self.count_pixels(w, h)
+        compositor = _OneLayerCompositor(item, (vx0, vy0, vx1, vy1),
+                                         np.zeros((h, w, get_color_channels(self.psd)), np.float32),
+                                         np.zeros((h, w, 1), np.float32), layer_filter=lambda layer: layer is item,
                                          widen=make_widen(self.psd), color_mode=self.psd.color_mode)
         try:
             compositor.apply(item, clip_compositing=True)
@@ -297,7 +324,25 @@ class _PsdReader:
             return Layer(name, np.zeros((1, 1, 4), np.uint8))
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         rgba = self.float_rgba(color[y0:y1, x0:x1], a[y0:y1, x0:x1])
-        return Layer(name, rgba, offset=(int(x0), int(y0)))
+        return Layer(name, rgba, offset=(int(x0) + vx0, int(y0) + vy0))
+
+    def raster_viewport(self, item) -> tuple[int, int, int, int]:
+        W, H = self.psd.width, self.psd.height
+        x0, y0, x1, y1 = item.bbox
+        if x1 <= x0 or y1 <= y0 or item.kind in _FILL_KINDS and not item.has_vector_mask():
+            return (0, 0, W, H)
+        reach = 2
+        if item.has_effects():
+            for effect in item.effects:
+                grow = 0.0
+                for attr in ("size", "distance", "spread"):
+                    try:
+                        value = float(getattr(effect, attr, 0.0) or 0.0)
+                    except (TypeError, ValueError):
+                        value = 0.0
+                    grow += abs(value) if attr != "spread" else 0.0
+                reach = max(reach, int(np.ceil(grow * 2)) + 4)
+        return (max(0, x0 - reach), max(0, y0 - reach), min(W, x1 + reach), min(H, y1 + reach))
 
     def merged_layer(self) -> Layer:
         """A document with no layers: its merged image, as one layer."""
@@ -317,6 +362,8 @@ class _PsdReader:
         w, h = size
         if im is None:
             return np.zeros((h, w, 4), np.uint8)
+        if im.mode == "LAB":  # Pillow cannot convert Lab itself; LittleCMS can
+            im = _lab_to_srgb(im)
         return np.array(im.convert("RGBA"), dtype=np.uint8)
 
     def float_rgba(self, color: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -332,7 +379,7 @@ class _PsdReader:
             im = Image.merge("LAB", [Image.fromarray(np.ascontiguousarray(pixels[..., i]), "L") for i in range(3)])
         else:
             im = Image.fromarray(np.ascontiguousarray(pixels[..., :3]), "RGB")
-        im = pil_io.post_process(im, None, self.icc)
+        im = _lab_to_srgb(im) if im.mode == "LAB" else pil_io.post_process(im, None, self.icc)
         out = np.array(im.convert("RGBA"), dtype=np.uint8)
         out[..., 3] = np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)
         return out
@@ -378,26 +425,32 @@ class _PsdReader:
                     density = params.user_mask_density / 255.0
                 if params.user_mask_feather and not pmask.has_real():  # a real mask has its feather in it
                     feather = float(params.user_mask_feather)
-        if vmask is not None:
-            coverage = self.vector_coverage(item, vmask, x, y, w, h)
-            if data is not None and density < 1 or (data is not None and not enabled):
+        coverage = self.vector_coverage(item, vmask, x, y, w, h) if vmask is not None else None
+        if coverage is not None:
+            if data is not None and (density < 1 or not enabled):
                 # two masks in one: fold the pixel mask's density (or its being off) into its values
                 user = data.astype(np.float32) / 255 if enabled else np.ones_like(coverage)
                 data = None
                 coverage = coverage * (density * user + (1 - density))
                 density, enabled = 1.0, True
-            base = data if data is not None else None
             vm = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
-            data = vm if base is None else _multiply(base, vm)
+            data = vm if data is None else _multiply(data, vm)
+        if data is None:
+            return
         mask = Mask(data, enabled=enabled)
         mask.density, mask.feather = density, feather
         node.mask = mask
 
-    def vector_coverage(self, item, vmask, x: int, y: int, w: int, h: int) -> np.ndarray:
+    def vector_coverage(self, item, vmask, x: int, y: int, w: int, h: int) -> np.ndarray | None:
         """The vector mask's antialiased coverage over the (w, h) rectangle at (x, y), its
         density applied; its outline is kept as a Veil path too."""
-        cov = np.asarray(vector.draw_vector_mask(item, (x, y, x + w, y + h)), np.float32)
-        cov = cov.reshape(h, w, -1)[..., 0]
+        try:
+            cov = np.asarray(vector.draw_vector_mask(item, (x, y, x + w, y + h)), np.float32)
+            cov = cov.reshape(h, w, -1)[..., 0]
+        except Exception as e:  # a path psd-tools cannot draw: the layer shows unclipped, and says so
+            self.warn(f"'{item.name.rstrip(chr(0))}': its vector mask could not be drawn ({type(e).__name__}) "
+                      "and was left out")
+            return None
         params = item.mask.parameters if item.has_mask() else None
         if params is not None and params.vector_mask_density is not None:
             d = params.vector_mask_density / 255.0
@@ -469,11 +522,18 @@ def _add_children(parent, children: list[Node], doc: Document) -> None:
             player.mask.disabled = not node.mask.enabled
 
 
-def write_psd(doc: Document, f: BinaryIO) -> None:
+PSD_MAX_SIDE = 30_000  # beyond this Photoshop needs the large document format (.psb)
+
+
+def write_psd(doc: Document, f: BinaryIO, *, big: bool = False) -> None:
+    """Write `doc` as a PSD, or with `big` as a PSB (Photoshop's large document format,
+    version 2 of the same layout with wider lengths, up to 300,000 pixels a side)."""
     work = baked_copy(doc, layer_masks=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         psd = PSDImage.new("RGBA", (doc.width, doc.height))
+        if big:
+            psd._record.header.version = 2
         _add_children(psd, work.root.children, work)
         info = psd._record._get_layer_info()
         if info is not None:  # the merged-transparency flag: set first, the encoder reads it

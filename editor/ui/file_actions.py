@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 MAX_RECENT = 10
-PROJECT_SUFFIXES = (".ora", ".psd")
+PROJECT_SUFFIXES = (".ora", ".psd", ".psb")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
-OPEN_FILTER = "Images and projects (*.ora *.psd *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
+OPEN_FILTER = "Images and projects (*.ora *.psd *.psb *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
 
 
 def qimage_to_rgba(image: QImage) -> np.ndarray:

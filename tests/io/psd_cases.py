@@ -318,3 +318,76 @@ def over_white(rgba: np.ndarray) -> np.ndarray:
 def agreement(a: np.ndarray, b: np.ndarray, tol: float = 8) -> float:
     """Share of values (over white) within `tol` of each other: the hidden set's measure."""
     return float((np.abs(over_white(a) - over_white(b)) <= tol).mean())
+
+
+@case
+def pass_through_nested_modes():
+    psd, _ = _doc()
+    outer = psd.create_group(name="outer", blend_mode=B.PASS_THROUGH)
+    a = outer.create_pixel_layer(_smooth_rgba(30, 30, 2), name="a", top=2, left=2)
+    a.blend_mode = B.OVERLAY
+    inner = outer.create_group(name="inner", blend_mode=B.PASS_THROUGH)
+    b = inner.create_pixel_layer(_smooth_rgba(30, 20, 5), name="b", top=10, left=14)
+    b.blend_mode = B.COLOR_BURN
+    inner.opacity = 180
+    outer.opacity = 200
+    return psd
+
+
+@case
+def isolated_group_screen():
+    psd, _ = _doc()
+    g = psd.create_group(name="iso", blend_mode=B.SCREEN)
+    a = g.create_pixel_layer(_smooth_rgba(30, 30, 2), name="a", top=2, left=2)
+    a.blend_mode = B.MULTIPLY
+    g.create_pixel_layer(_smooth_rgba(20, 20, 4), name="b", top=12, left=20)
+    g.opacity = 170
+    return psd
+
+
+@case
+def pass_through_with_clip_group():
+    psd, _ = _doc()
+    g = psd.create_group(name="pt", blend_mode=B.PASS_THROUGH)
+    base = g.create_pixel_layer(_smooth_rgba(30, 30, 2, opaque=True), name="base", top=2, left=2)
+    base.blend_mode = B.MULTIPLY
+    c = g.create_pixel_layer(_smooth_rgba(W, H, 6, opaque=True), name="clip")
+    c.clipping = True
+    c.opacity = 128
+    g.opacity = 128
+    return psd
+
+
+@case
+def modes_over_semi_transparent():
+    psd = PSDImage.new("RGBA", (W, H))
+    psd.create_pixel_layer(_smooth_rgba(W, H, 1), name="semi")
+    for i, mode in enumerate((B.MULTIPLY, B.SCREEN, B.HARD_LIGHT, B.DIFFERENCE, B.LINEAR_BURN, B.VIVID_LIGHT)):
+        layer = psd.create_pixel_layer(_smooth_rgba(16, 12, i + 2), name=f"L{i}", top=(i % 3) * 12, left=(i // 3) * 24)
+        layer.blend_mode = mode
+    return psd
+
+
+@case
+def cmyk_document():
+    psd = PSDImage.new("CMYK", (W, H))
+    psd.create_pixel_layer(_smooth_rgba(W, H, 2, opaque=True).convert("CMYK"), name="Background")
+    return psd
+
+
+@case
+def lab_document():
+    from PIL import ImageCms
+
+    psd = PSDImage.new("LAB", (W, H))
+    to_lab = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB"), "RGB", "LAB")
+    lab = ImageCms.applyTransform(_smooth_rgba(W, H, 2, opaque=True).convert("RGB"), to_lab)
+    psd.create_pixel_layer(lab, name="Background")
+    return psd
+
+
+@case
+def psb_large_document_format():
+    psd = fill_opacity_pixel_layers()
+    psd._record.header.version = 2
+    return psd

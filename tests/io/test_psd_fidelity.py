@@ -18,6 +18,9 @@ DIFFERENT = {
     # resets the alpha to the base's, which weights the colour differently where the base is
     # partly transparent. Photoshop has not been measured here.
     "clip_onto_group",
+    # psd-tools cannot composite Lab ("unsupported blending color space") and hands back the
+    # raw Lab bytes as if RGB; Veil converts Lab to sRGB through LittleCMS (tested below).
+    "lab_document",
 }
 
 
@@ -94,3 +97,38 @@ def test_grayscale_is_named_in_the_warnings():
     _, doc = _open("grayscale_document")
     assert any("Grayscale" in w and "sRGB" in w for w in doc.warnings)
     assert not any(isinstance(n, Group) for n in doc.nodes())
+
+
+def test_lab_converts_through_littlecms():
+    from PIL import ImageCms
+
+    _, doc = _open("lab_document")
+    srgb, lab = ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB")
+    stored = ImageCms.applyTransform(C._smooth_rgba(C.W, C.H, 2, opaque=True).convert("RGB"),
+                                     ImageCms.buildTransform(srgb, lab, "RGB", "LAB"))
+    expected = ImageCms.applyTransform(stored, ImageCms.buildTransform(lab, srgb, "LAB", "RGB")).convert("RGBA")
+    assert C.agreement(np.asarray(expected), flatten_rgba(doc), tol=2) >= 0.999
+    assert any("Lab" in w and "LittleCMS" in w for w in doc.warnings)
+
+
+def test_psb_opens_and_saves(tmp_path):
+    from editor.io import export_psd, open_document
+
+    src = tmp_path / "big.psb"
+    src.write_bytes(C.build("psb_large_document_format"))
+    doc = open_document(src)
+    assert doc.find_by_name("L1").opacity == pytest.approx(200 / 255 * 130 / 255)
+    out = tmp_path / "again.psb"
+    export_psd(doc, out)
+    assert out.read_bytes()[:6] == b"8BPS\x00\x02"
+    again = open_document(out)
+    assert np.abs(flatten_rgba(again).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1
+
+
+def test_psd_beyond_30000_pixels_asks_for_psb(tmp_path):
+    from editor.core import Document
+    from editor.io import FileFormatError, export_psd
+
+    with pytest.raises(FileFormatError, match="psb"):
+        export_psd(Document(30_001, 2), tmp_path / "wide.psd")
+    assert not (tmp_path / "wide.psd").exists()

@@ -23,6 +23,7 @@ EXPORT_FILTERS = (
     ("WebP image (*.webp)", (".webp",)),
     ("TIFF image (*.tif *.tiff)", (".tif", ".tiff")),
     ("Photoshop, layered (*.psd)", (".psd",)),
+    ("Photoshop large document, layered (*.psb)", (".psb",)),
     ("OpenRaster, masks flattened (*.flat.ora)", (".flat.ora",)),
 )
 
@@ -36,7 +37,7 @@ class ExportOptions:
 def export_kind(path: str) -> str:
     """'image', 'psd' or 'flat-ora' from the chosen file name."""
     name = path.lower()
-    if name.endswith(".psd"):
+    if name.endswith((".psd", ".psb")):
         return "psd"
     if name.endswith(".ora"):
         return "flat-ora"
