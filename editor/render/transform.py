@@ -21,9 +21,20 @@ from collections.abc import Callable
 import numpy as np
 
 from editor.core import Document, Group, Layer, Node, Rect
-from editor.core.commands import ReplaceContent
+from editor.core.commands import ReplaceContent, SetSelection
+from editor.core.history import Macro
+from editor.core.paths import Anchor, EditPath
+from editor.core.selection import Selection
 
-from .warp import DEFAULT_INTERPOLATION, mask_background, place, translation, warp, warped_extent
+from .warp import (
+    DEFAULT_INTERPOLATION,
+    apply_points,
+    mask_background,
+    place,
+    translation,
+    warp,
+    warped_extent,
+)
 
 Change = tuple[Node, np.ndarray | None, tuple[int, int] | None, np.ndarray | None]
 
@@ -169,3 +180,28 @@ def move_unlinked(doc: Document, nodes: list[Node], dx: int, dy: int, part: str,
     cmd.merge_key = merge_key
     doc.execute(cmd)
     return True
+
+
+def selection_command(doc: Document, matrix: np.ndarray, interpolation: str = "bilinear", *,
+                      progress: Callable[[float], None] | None = None) -> Macro | None:
+    """Select > Transform Selection: the selection mask and the vector paths by one document matrix.
+
+    The selection is resampled within the canvas (what leaves it is dropped, as in
+    Photoshop); paths map anchor by anchor. None when there is nothing to transform.
+    """
+    matrix = np.asarray(matrix, np.float64)
+    if np.allclose(matrix, np.eye(3), atol=1e-12):
+        return None
+    commands: list = []
+    if doc.selection is not None:
+        data = warp(doc.selection.data, matrix, doc.canvas, doc.canvas, interpolation, border=0, progress=progress)
+        commands.append(SetSelection(Selection(data), "Transform Selection"))
+
+    def mapped(pt: tuple[float, float]) -> tuple[float, float]:
+        x, y = apply_points(matrix, np.array([pt], np.float64))[0]
+        return (float(x), float(y))
+
+    for path in doc.paths:
+        anchors = [Anchor(mapped(a.point), mapped(a.handle_in), mapped(a.handle_out)) for a in path.anchors]
+        commands.append(EditPath(path, anchors, label="Transform Selection"))
+    return Macro("Transform Selection", commands) if commands else None

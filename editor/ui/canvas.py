@@ -105,6 +105,7 @@ class Canvas(QWidget):
         self._tablet_down = False
         self._ants_path: QPainterPath | None = None
         self._ants_phase = 0
+        self.suppress_ants = False  # Transform Selection draws the outline it moves instead
         self._ants_timer = QTimer(self)
         self._ants_timer.setInterval(ANTS_INTERVAL_MS)
         self._ants_timer.timeout.connect(self._march_ants)
@@ -227,7 +228,8 @@ class Canvas(QWidget):
                 self._draw_mask(p, visible, self.mask_alone_node, overlay=False)
             else:
                 self._draw_checker(p, area, doc_widget.topLeft())
-                self._draw_composite(p, visible)
+                if self.tool is None or not self.tool.paint_composite(p, self, area, visible):
+                    self._draw_composite(p, visible)
                 active = doc.active
                 if self.show_mask_overlay and active is not None and active.mask is not None:
                     self._draw_mask(p, visible, active, overlay=True)
@@ -237,7 +239,7 @@ class Canvas(QWidget):
         p.setPen(QPen(QColor(0, 0, 0, 160), 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(doc_widget.adjusted(-0.5, -0.5, 0.5, 0.5))
-        if self._ants_path is not None:
+        if self._ants_path is not None and not self.suppress_ants:
             self._draw_ants(p)
         if self.tool is not None and self.sampler is None:  # a sampling click does not reach the tool: hide its outline
             self.tool.paint_overlay(p, self)

@@ -43,6 +43,7 @@ from .model_actions import install_model_actions
 from .recovery import DEFAULT_INTERVAL_MS, RecoveryManager
 from .tools import TOOL_CLASSES, Tool
 from .tools.select_menu import install_select_menu
+from .transform_menu import install_transform_actions
 
 APP_NAME = "Veil"
 
@@ -348,6 +349,7 @@ class MainWindow(QMainWindow):
         select.addAction(a("select_inverse", "Inverse", self.select_inverse, "Ctrl+Shift+I", "select-inverse"))
         install_select_menu(self, select)
         install_model_actions(self, select)
+        install_transform_actions(self, edit, select)
 
         view = bar.addMenu("&View")
         view.addAction(a("zoom_in", "Zoom In", self._canvas.zoom_in, ["Ctrl++", "Ctrl+=", "+"], "magnify-plus-outline"))

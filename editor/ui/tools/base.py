@@ -141,6 +141,13 @@ class Tool:
         `canvas.doc_to_widget(...)` / `canvas.doc_rect_to_widget(...)` to place things.
         """
 
+    def paint_composite(self, painter: QPainter, canvas: Canvas, area: QRectF, visible: QRectF) -> bool:
+        """Draw the document image yourself (Free Transform's live preview); False lets the canvas draw it.
+
+        `area` is the widget rectangle to fill, `visible` the same in document coordinates.
+        """
+        return False
+
     def overlay_rect(self) -> QRectF | None:
         """Document rectangle the overlay covers, for partial repaints (None: no overlay)."""
         return None
