@@ -17,6 +17,7 @@ ROW_HEIGHT = THUMB_SIZE + 8
 CLIP_WIDTH = 16
 GAP = 4
 LOCK_SIZE = 16
+LINK_WIDTH = 14  # Photoshop's chain between the layer and mask thumbnails
 CHECKER = (QColor(200, 200, 200), QColor(150, 150, 150))
 # Every selected row is clearly blue; the active one (what the tools act on) brighter, with a bar at its left.
 ACTIVE_FILL, SELECTED_FILL, HOVER_FILL = QColor(64, 104, 152), QColor(48, 74, 106), QColor(52, 52, 56)
@@ -43,6 +44,8 @@ def row_layout(rect: QRect, node: Node) -> dict[str, QRect]:
     parts["thumb"] = QRect(x, top, THUMB_SIZE, THUMB_SIZE)
     x += THUMB_SIZE + GAP
     if node.mask is not None:
+        parts["link"] = QRect(x - GAP, top, LINK_WIDTH, THUMB_SIZE)
+        x += LINK_WIDTH - GAP
         parts["mask"] = QRect(x, top, THUMB_SIZE, THUMB_SIZE)
         x += THUMB_SIZE + GAP
     lock_x = rect.right() - LOCK_SIZE - 6
@@ -108,6 +111,15 @@ class LayerDelegate(QStyledItemDelegate):
             if image is not None:
                 painter.drawImage(self._centered(thumb_rect, image.size()), image)
         self._frame(painter, thumb_rect, active=active and not editing_mask)
+        if "link" in parts and node.mask is not None and node.mask.linked:
+            link = parts["link"]
+            box = QRect(link.center().x() - 7, link.center().y() - 7, 14, 14)
+            painter.save()  # the chain stands upright between the thumbnails, as in Photoshop
+            painter.translate(box.center())
+            painter.rotate(90)
+            painter.translate(-box.center())
+            icon("link-variant", "#c8c8c8").paint(painter, box)
+            painter.restore()
         if "mask" in parts:
             mask_rect = parts["mask"]
             painter.fillRect(mask_rect, Qt.GlobalColor.black)

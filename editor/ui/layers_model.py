@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from editor.core import Change, Document, ops
+from editor.core import Change, Document, SetProperties, ops
 from editor.core.layers import Group, Node
 
 from .thumbnails import ThumbnailCache
@@ -211,6 +211,13 @@ class LayerTreeModel(QAbstractItemModel):
     def toggle_mask_enabled(self, node: Node) -> None:
         assert self.doc is not None and node.mask is not None
         ops.set_mask_enabled(self.doc, node, not node.mask.enabled)
+
+    def toggle_mask_link(self, node: Node) -> None:
+        """The chain between the thumbnails: linked, move and transform take the mask along (one undo step)."""
+        assert self.doc is not None and node.mask is not None
+        linked = not node.mask.linked
+        self.doc.execute(SetProperties(node, {"linked": linked}, target="mask",
+                                       label="Link Layer and Mask" if linked else "Unlink Layer and Mask"))
 
     def move(self, nodes: list[Node], parent: Group, view_row: int) -> None:
         """Move `nodes`, keeping their order, so they show at `view_row` (top-first, counted before removal) of `parent`."""

@@ -226,6 +226,8 @@ class LayerTreeView(QTreeView):
             self.layer_model.set_visible(self.targets(node), not node.visible)
         elif part == "lock":
             self.layer_model.set_locked(self.targets(node), not node.locked)
+        elif part == "link" and node.mask is not None:
+            self.layer_model.toggle_mask_link(node)
         elif part == "mask" and mods & Qt.KeyboardModifier.ShiftModifier:
             self.layer_model.toggle_mask_enabled(node)
         elif part == "mask" and mods & Qt.KeyboardModifier.AltModifier:
@@ -280,7 +282,7 @@ class LayerTreeView(QTreeView):
         if node is not None and part in ("name", "row"):
             self.edit(self.layer_model.index_of(node))
             return
-        if node is not None and part in ("eye", "lock", "mask", "thumb"):
+        if node is not None and part in ("eye", "lock", "mask", "thumb", "link"):
             return  # second click of a quick double toggle is handled by press
         super().mouseDoubleClickEvent(event)
 

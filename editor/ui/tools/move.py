@@ -9,6 +9,7 @@ from PySide6.QtGui import QCursor, QKeyEvent
 
 from editor.core import ops
 from editor.core.layers import Group, Layer
+from editor.render.transform import move_unlinked
 
 from .base import PointerEvent, Tool
 
@@ -33,6 +34,17 @@ class MoveTool(Tool):
     icon = "cursor-move"
     shortcut = "V"
     tooltip = "Move the selected layers and their masks (V); arrow keys nudge, Shift+arrow by 10"
+
+    def _move_by(self, nodes: list, dx: int, dy: int, merge_key: str) -> None:
+        """Linked masks move with their layers; an unlinked one stays, or moves alone while it is being edited."""
+        doc = self.document
+        unlinked = any(l.mask is not None and not l.mask.linked
+                       for n in nodes for l in ([n] if isinstance(n, Layer) else n.walk() if isinstance(n, Group) else [])
+                       if isinstance(l, Layer))
+        if unlinked:
+            move_unlinked(doc, nodes, dx, dy, "mask" if doc.edit_mask else "pixels", merge_key=merge_key)
+        else:
+            ops.move_nodes_by(doc, nodes, dx, dy, merge_key=merge_key)
 
     def __init__(self, host) -> None:
         super().__init__(host)
@@ -67,7 +79,7 @@ class MoveTool(Tool):
             dx, dy = (dx, 0) if abs(dx) >= abs(dy) else (0, dy)
         step = (dx - self._moved[0], dy - self._moved[1])
         if step != (0, 0):
-            ops.move_nodes_by(self.document, self.targets(), *step, merge_key=self._merge_key)
+            self._move_by(self.targets(), *step, self._merge_key)
             self._moved = (dx, dy)
 
     def release(self, pos: QPointF, event: PointerEvent) -> None:
@@ -84,5 +96,5 @@ class MoveTool(Tool):
         step = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
         if not event.isAutoRepeat() or not self._merge_key:  # a held key's repeats are one step
             self._merge_key = f"nudge-{next(_drag_ids)}"
-        ops.move_nodes_by(self.document, nodes, delta[0] * step, delta[1] * step, merge_key=self._merge_key)
+        self._move_by(nodes, delta[0] * step, delta[1] * step, self._merge_key)
         return True
