@@ -96,7 +96,8 @@ def _layer_change(layer: Layer, matrix: np.ndarray, interpolation: str, part: st
     if mask is None or mask.linked:
         dst = warped_extent(matrix, src)
         pixels = warp(layer.pixels, matrix, src, dst, interpolation,
-                      progress=(lambda f: progress(f * 0.8)) if mask is not None else progress)
+                      progress=(lambda f: progress(f * 0.8)) if mask is not None else progress,
+                      crop=mask is None)  # a linked mask is read through the same windows
         mask_data = None
         if mask is not None:
             mask_data = warp(mask.data, matrix, src, dst, interpolation, border=mask_background(mask.data),

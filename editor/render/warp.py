@@ -16,6 +16,8 @@ mask equal to a layer's alpha stays equal to it after a linked transform.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import cv2
 import numpy as np
@@ -31,7 +33,17 @@ INTERPOLATIONS: dict[str, int] = {
 }
 DEFAULT_INTERPOLATION = "bicubic"
 MAX_WARP_SIDE = 30_000  # a perspective that sends a corner toward infinity is refused, not allocated
-_STRIP = 1024  # rows per warp call: bounds float memory and gives progress
+_STRIP = 512  # rows per warp call: bounds float memory, spreads over threads and gives progress
+_THREADS = max(1, min(8, os.cpu_count() or 1))
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """Strips run side by side: OpenCV and numpy release the GIL for the whole of each call."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="veil-warp")
+    return _pool
 
 
 def translation(dx: float, dy: float) -> np.ndarray:
@@ -121,12 +133,20 @@ def warp(
     *,
     border: int = 0,
     progress=None,
+    crop: bool = True,
 ) -> np.ndarray:
     """Resample `array` (placed at document rect `src`) through `matrix` into document rect `dst`.
 
     array: (h, w, 4) straight RGBA uint8 (premultiplied around the warp) or (h, w) uint8
     (a mask or selection; `border` fills what the source does not cover).
     Returns a new uint8 array of dst's size. `progress(fraction)` is called per strip.
+    crop: an RGBA source is read only within its non-transparent bounds. A linked mask passes
+    crop=False with its layer's pixels, so both are read through the same windows and a mask
+    equal to the alpha channel stays equal to it bit for bit.
+
+    Speed: strips run on a thread pool; an opaque source warps as bytes (it is its own
+    premultiplied form); alpha and masks warp as bytes too (OpenCV's fixed-point path), and
+    only the colour of a translucent source goes through float.
     """
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"unknown interpolation {interpolation!r}; expected one of {', '.join(INTERPOLATIONS)}")
@@ -138,28 +158,86 @@ def warp(
         if progress is not None:
             progress(1.0)
         return place(array, moved, dst, 0 if array.ndim == 3 else border)
-    m = _array_matrix(mat, src, dst)
     rgba = array.ndim == 3
     out = np.zeros((dst.h, dst.w, 4) if rgba else (dst.h, dst.w), np.uint8)
     if not rgba:
         out[...] = border
+    if rgba and crop:
+        # Only the layer's content is read: transparent margins warp to transparent margins.
+        content = _content_rect(array)
+        if content is None:
+            if progress is not None:
+                progress(1.0)
+            return out
+        array = array[content.slices()]
+        src = content.translated(src.x, src.y)
+    m = _array_matrix(mat, src, dst)
     pad = 4 if flag == cv2.INTER_LANCZOS4 else 2
-    strips = max(1, math.ceil(dst.h / _STRIP))
-    for n, y0 in enumerate(range(0, dst.h, _STRIP)):
-        y1 = min(dst.h, y0 + _STRIP)
-        win = _source_window(m, (y0, y1), dst.w, array.shape[:2], pad)
-        if not win.empty:
-            # Warp this strip from the part of the source it reads: same matrix, moved origins.
-            ms = translation(-win.x, -win.y) @ m @ translation(0, y0)
-            piece = array[win.slices()]
-            size = (dst.w, y1 - y0)
-            if rgba:
-                out[y0:y1] = _warp_rgba(piece, ms, size, flag)
-            else:
-                out[y0:y1] = _to_uint8(_warp_float(piece.astype(np.float32), ms, size, flag, float(border)))
+    # Destination rows the source can reach (kernel support included); the rest keeps the border.
+    reach = warped_extent(mat, src).adjusted(pad + 1).intersect(dst) if rgba and crop else dst
+    if reach.empty:
         if progress is not None:
-            progress((n + 1) / strips)
+            progress(1.0)
+        return out
+    opaque = rgba and bool((array[..., 3] == 255).all())
+    rows = list(range(reach.y - dst.y, reach.bottom - dst.y, _STRIP))
+    x0, x1 = reach.x - dst.x, reach.right - dst.x
+
+    def strip(y0: int) -> None:
+        y1 = min(reach.bottom - dst.y, y0 + _STRIP)
+        win = _source_window(translation(0, 0) @ m @ translation(x0, 0), (y0, y1), x1 - x0, array.shape[:2], pad)
+        if win.empty:
+            return
+        # Warp this strip from the part of the source it reads: same matrix, moved origins.
+        ms = translation(-win.x, -win.y) @ m @ translation(x0, y0)
+        piece = array[win.slices()]
+        size = (x1 - x0, y1 - y0)
+        if opaque:
+            out[y0:y1, x0:x1] = _warp_opaque(piece, ms, size, flag)
+        elif rgba:
+            out[y0:y1, x0:x1] = _warp_rgba(piece, ms, size, flag)
+        else:
+            out[y0:y1, x0:x1] = _warp_bytes(piece, ms, size, flag, border)
+
+    done = 0
+    for _ in _executor().map(strip, rows):
+        done += 1
+        if progress is not None:
+            progress(done / len(rows))
     return out
+
+
+def _content_rect(rgba: np.ndarray) -> Rect | None:
+    """The bounding box of the pixels with any alpha, in array coordinates; None when all are transparent."""
+    alpha = rgba[..., 3]
+    rows = np.flatnonzero(alpha.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(alpha[rows[0]:rows[-1] + 1].any(axis=0))
+    return Rect.from_bounds(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+
+
+def _warp_bytes(piece: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: int, border: int = 0) -> np.ndarray:
+    """OpenCV's uint8 warp (fixed point, saturating): masks, alpha, and opaque RGBA."""
+    flags = flag | cv2.WARP_INVERSE_MAP
+    value = (border,) * 4
+    piece = np.ascontiguousarray(piece)
+    if is_affine(m):
+        return cv2.warpAffine(piece, m[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=value)
+    return cv2.warpPerspective(piece, m, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=value)
+
+
+def _warp_opaque(piece: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: int) -> np.ndarray:
+    """An opaque source is its own premultiplied form: warp the bytes, un-premultiply only the soft edge."""
+    warped = _warp_bytes(piece, m, size, flag)
+    a = warped[..., 3]
+    edge = (a < 255) & (a > 0)
+    if edge.any():
+        ys, xs = np.nonzero(edge)
+        af = a[ys, xs].astype(np.float32)[:, None]
+        warped[ys, xs, :3] = np.clip(warped[ys, xs, :3].astype(np.float32) * (np.float32(255) / af) + 0.5, 0, 255).astype(np.uint8)
+    warped[a == 0] = 0
+    return warped
 
 
 def _to_uint8(values: np.ndarray) -> np.ndarray:
@@ -171,9 +249,10 @@ def _warp_rgba(piece: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: in
     alpha = f[..., 3:4] * np.float32(1 / 255)
     f[..., :3] *= alpha  # premultiply
     warped = _warp_float(f, m, size, flag, 0.0)
-    a = np.clip(warped[..., 3], 0, 255)
     out = np.empty(warped.shape, np.uint8)
-    out[..., 3] = _to_uint8(a)
+    # Alpha through the same byte path as masks: a mask equal to the alpha stays equal to it.
+    out[..., 3] = _warp_bytes(piece[..., 3], m, size, flag)
+    a = np.clip(warped[..., 3], 0, 255)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(a > 0, np.float32(255) / a, np.float32(0))
     out[..., :3] = _to_uint8(warped[..., :3] * scale[..., None])

@@ -189,3 +189,73 @@ def test_transform_selection_moves_and_scales_the_outline(qtbot, make_window):
     assert doc.find_by_name("Red").offset == (20, 10)  # the layers stay
     window.undo()
     assert doc.selection.bounds() == Rect(10, 10, 20, 20)
+
+
+def masked_document() -> Document:
+    doc = small_document()
+    red = doc.find_by_name("Red")
+    red.mask = Mask(np.full((30, 40), 255, np.uint8))
+    red.mask.data[10:20, 10:20] = 0  # a hole the move can be seen by
+    return doc
+
+
+def test_chain_click_toggles_the_link_as_an_undo_step(qtbot, make_window):
+    from tests.ui.test_end_to_end import part_pos
+
+    window = make_window(masked_document())
+    doc = window.document
+    red = doc.find_by_name("Red")
+    viewport = window.layers_panel.view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=part_pos(window, red, "link"))
+    assert red.mask.linked is False
+    assert doc.history.steps[doc.history.index - 1].label == "Unlink Layer and Mask"
+    window.undo()
+    assert red.mask.linked is True
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=part_pos(window, red, "link"))
+    assert red.mask.linked is False
+    assert doc.active is red and not doc.edit_mask  # the chain is not a thumbnail: what is edited stays
+
+
+def test_move_tool_moves_only_the_pixels_or_only_the_mask_when_unlinked(qtbot, make_window):
+    from tests.ui.test_end_to_end import part_pos
+
+    window = make_window(masked_document())
+    doc = window.document
+    red = doc.find_by_name("Red")
+    viewport = window.layers_panel.view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=part_pos(window, red, "link"))
+    window.set_tool(window.tool("Move"))
+    mouse_drag(window.canvas, widget_point(window, 40, 25), widget_point(window, 50, 25))  # pixels +10 in x
+    hole = np.argwhere(red.mask.data == 0)
+    assert red.pixels[..., 3].any()
+    # The mask stayed in the document: its hole is still at document (30..40, 20..30).
+    assert (hole[:, 1].min() + red.x, hole[:, 0].min() + red.y) == (30, 20)
+    opaque = np.argwhere(red.pixels[..., 3] == 255)
+    assert (opaque[:, 1].min() + red.x, opaque[:, 1].max() + 1 + red.x) == (30, 70)  # the pixels moved by 10
+    steps = doc.history.index
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=part_pos(window, red, "mask"))
+    assert doc.edit_mask
+    mouse_drag(window.canvas, widget_point(window, 40, 25), widget_point(window, 40, 30))  # the mask +5 in y
+    hole = np.argwhere(red.mask.data == 0)
+    assert (hole[:, 1].min() + red.x, hole[:, 0].min() + red.y) == (30, 25)
+    assert doc.history.index == steps + 1  # one drag, one step
+    window.undo()
+    hole = np.argwhere(red.mask.data == 0)
+    assert (hole[:, 1].min() + red.x, hole[:, 0].min() + red.y) == (30, 20)
+
+
+def test_free_transform_of_an_unlinked_mask_leaves_the_pixels(qtbot, make_window):
+    doc = masked_document()
+    red = doc.find_by_name("Red")
+    red.mask.linked = False
+    doc.set_active(red, edit_mask=True)
+    pixels = red.pixels.copy()
+    window, tool, _ = open_transform(qtbot, make_window, doc)
+    assert tool.session.part == "mask" and tool.session.rect == Rect(30, 20, 10, 10)
+    mouse_drag(window.canvas, widget_point(window, 32, 22), widget_point(window, 42, 22))
+    QTest.keyClick(window.canvas, Qt.Key.Key_Return)
+    wait_done(qtbot, tool)
+    hole = np.argwhere(red.mask.data == 0)
+    assert (hole[:, 1].min() + red.x, hole[:, 0].min() + red.y) == (40, 20)
+    visible = red.pixels[..., 3] > 0
+    assert np.array_equal(red.pixels[visible], pixels.reshape(-1, 4))
