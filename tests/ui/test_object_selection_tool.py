@@ -156,3 +156,52 @@ def test_preferences_lists_models_and_adds_a_file_from_anywhere(make_window, qtb
     assert page.remove_button.isEnabled()
     page.remove_selected()
     assert page.table.rowCount() == 0
+
+
+def test_layer_mask_output_keeps_the_prompts_live_and_reopens_in_its_dialog(make_window, qtbot, model_home):
+    window, tool = _tool_window(make_window, qtbot)
+    tool.output.setCurrentText("Layer Mask")
+    layer = window.document.active
+    _wait_embedding(qtbot, tool)
+    _click(window.canvas, 50, 40)
+    assert layer.mask is not None and window.document.selection is None
+    gen = layer.mask.generator
+    assert gen["kind"] == "model-object" and gen["model"] == "mobile_sam" and len(gen["sha256"]) == 64
+    assert [p[:2] for p in gen["points"]] == [[50, 40]]
+    assert layer.mask.data[40, 50] > 200 and layer.mask.data[100, 140] < 50
+    _click(window.canvas, 120, 90, SHIFT)  # one more point, given to the model with the first
+    assert [p[2] for p in layer.mask.generator["points"]] == [1, 1]
+    _click(window.canvas, 20, 100, ALT)
+    assert [p[2] for p in layer.mask.generator["points"]] == [1, 1, 0]
+    steps = len(window.document.history.steps)
+
+    dialog = window.mask_generators.edit_generator()
+    assert type(dialog).__name__ == "ObjectModelDialog"
+    assert dialog.model.currentText() == "mobile_sam" and len(dialog.points) == 3
+    dialog.clear_prompts()
+    dialog._press(int(100 * dialog.scale), int(60 * dialog.scale), Qt.KeyboardModifier.NoModifier)
+    dialog._release(int(100 * dialog.scale), int(60 * dialog.scale))
+    dialog.accept()
+    qtbot.waitUntil(lambda: not window.jobs.busy and dialog.job is None, timeout=30_000)
+    assert len(window.document.history.steps) == steps + 1
+    assert layer.mask.data[60, 100] > 200 and layer.mask.data[40, 50] < 50
+    assert len(layer.mask.generator["points"]) == 1
+
+
+def test_a_subject_model_mask_reopens_with_its_model(make_window, qtbot, model_home):
+    from tests.masks.onnx_models import salient
+
+    from .test_end_to_end import menu_action
+
+    salient(model_home / "u2netp.onnx", 320)
+    window, tool = _tool_window(make_window, qtbot, with_model=False)
+    layer = window.document.active
+    menu_action(window, "mask", "Select Subject").trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30_000)
+    assert layer.mask.generator["kind"] == "model-subject"
+    dialog = window.mask_generators.edit_generator()
+    assert type(dialog).__name__ == "SubjectModelDialog" and dialog.model.currentText() == "u2netp"
+    dialog.refine.setChecked(False)
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.job is None and not window.jobs.busy, timeout=30_000)
+    assert layer.mask.generator["refine"] is False and len(layer.mask.generator["sha256"]) == 64

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu
 from editor.core import Layer
 from editor.masks.generators import apply_to_layer, generate, generator_op, mask_generators, rerun
 
-from . import mask_dialogs, mask_object, mask_refine  # noqa: F401  (each registers its dialogs)
+from . import mask_dialogs, mask_model, mask_object, mask_refine  # noqa: F401  (each registers its dialogs)
 from .mask_object import ObjectSelectDialog
 from .mask_preview import DIALOGS, GeneratorDialog
 

@@ -23,9 +23,10 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPolygonF
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
-from editor.core import Change
-from editor.masks.models import ModelError, ModelInfo, scan
-from editor.masks.models.prompt import ADD, Embedding, decode_logits, embed, logits_to_mask
+from editor.core import Change, Layer
+from editor.masks.generators import apply_to_layer
+from editor.masks.models import ModelError, ModelInfo, ObjectParams, scan
+from editor.masks.models.prompt import ADD, REMOVE, Embedding, decode_logits, embed, logits_to_mask
 from editor.masks.models.registry import rembg_folder, veil_folder
 from editor.masks.object_select import Cancelled, ObjectSelectParams, object_select
 from editor.masks.selection import ops
@@ -34,10 +35,12 @@ from ..jobs import JobCancelled
 from .base import PointerEvent
 from .selection_base import SelectionOptions, SelectionTool, draw_outline
 
-STALE_KINDS = ("pixels", "mask", "property", "structure", "document", "active")
+STALE_KINDS = ("pixels", "structure", "document")  # what changes one layer's picture (the key follows the active layer)
+MERGED_STALE_KINDS = (*STALE_KINDS, "mask", "property")  # and what changes the merged picture too
 DRAG_PIXELS = 4  # a press that moves less than this (on screen) is a click, not a box
 HOVER_TINT = (40, 120, 255, 110)  # RGBA of the hover highlight
 NOTICE_MS = 10_000
+OUTPUTS = ("Selection", "Layer Mask")
 
 
 def no_prompt_model_notice() -> str:
@@ -119,9 +122,15 @@ class ObjectSelectionTool(SelectionTool):
         options.add(QLabel("Model"))
         self.model_box = options.add(QComboBox())
         self.model_box.setMinimumContentsLength(14)
-        self.model_box.currentIndexChanged.connect(lambda _i: self._invalidate())
+        self.model_box.currentIndexChanged.connect(lambda _i: self._restart())
+        options.add(QLabel("Make"))
+        self.output = options.add(QComboBox())
+        self.output.addItems(OUTPUTS)
+        self.output.setToolTip("Layer Mask: the active layer's mask, kept live (its prompts and model are "
+                               "remembered; Shift/Alt add points to them; Mask > Edit Mask Generator reopens it)")
+        self.output.currentIndexChanged.connect(lambda _i: self._restart())
         self.sample_all = options.add(QCheckBox("Sample all layers"))
-        self.sample_all.toggled.connect(lambda _on: self._invalidate())
+        self.sample_all.toggled.connect(lambda _on: self._restart())
         self.hover_box = options.add(QCheckBox("Object finder"))
         self.hover_box.setToolTip("Highlight the object under the pointer")
         self.hover_box.setChecked(True)
@@ -161,7 +170,8 @@ class ObjectSelectionTool(SelectionTool):
         self.repaint_outline(box)
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in STALE_KINDS:
+        merged = self.sample_all.isChecked() and not self.to_mask
+        if change.kind in (MERGED_STALE_KINDS if merged else STALE_KINDS):
             self._invalidate()
 
     def _watch(self) -> None:
@@ -179,14 +189,33 @@ class ObjectSelectionTool(SelectionTool):
         self._embedding_key = None
         self._clear_hover()
 
+    def _restart(self) -> None:
+        """An option changed what is encoded: start on the new picture at once."""
+        self._invalidate()
+        if self.canvas.tool is self:
+            self._ensure_embedding()
+
     def _key(self) -> tuple:
-        merged = self._options is not None and self.sample_all.isChecked()
         model = self.model
-        return (self._generation, merged, id(self.document.active), model.name if model else None)
+        return (self._generation, self.sample_all.isChecked(), self.to_mask, id(self.document.active),
+                model.name if model else None)
+
+    @property
+    def to_mask(self) -> bool:
+        self.options  # noqa: B018
+        return self.output.currentText() == "Layer Mask"
+
+    def _origin(self) -> tuple[int, int]:
+        """Where the encoded picture's top-left sits on the canvas: the layer's offset for a mask
+        (it is made of the layer's own pixels, as a re-run of its generator is), else the canvas's."""
+        layer = self.document.active
+        return layer.offset if self.to_mask and isinstance(layer, Layer) else (0, 0)
 
     # --- the embedding -------------------------------------------------------
     def _sample(self) -> np.ndarray | None:
-        self.options  # noqa: B018
+        if self.to_mask:
+            layer = self.document.active
+            return layer.pixels if isinstance(layer, Layer) else None
         return ops.sample_image(self.document, merged=self.sample_all.isChecked())
 
     def _ensure_embedding(self) -> Embedding | None:
@@ -208,6 +237,7 @@ class ObjectSelectionTool(SelectionTool):
 
         def work(progress, cancelled):
             try:
+                info.sha256()  # a live mask remembers it: hash the file here, not on a click
                 return embed(info, pixels, cancelled)
             except Cancelled as e:
                 raise JobCancelled() from e
@@ -248,7 +278,8 @@ class ObjectSelectionTool(SelectionTool):
         emb = self._ensure_embedding()
         if emb is None:
             return
-        self._hover_point = (pos.x(), pos.y())
+        ox, oy = self._origin()
+        self._hover_point = (pos.x() - ox, pos.y() - oy)
         self._hover.request(self._embedding_key, self.model, emb, self._hover_point)
 
     def _hover_ready(self, key, inside: np.ndarray | None) -> None:
@@ -299,12 +330,19 @@ class ObjectSelectionTool(SelectionTool):
                 return
             prompt = ([], (box.x(), box.y(), box.width(), box.height()))
         elif 0 <= start.x() < doc.width and 0 <= start.y() < doc.height:
-            prompt = ([(start.x(), start.y(), ADD)], None)
+            prompt = ([(float(np.floor(start.x())), float(np.floor(start.y())), ADD)], None)  # the pixel clicked
         else:
             return
         if self.model is None:
+            if self.to_mask:
+                self.host.show_status(no_prompt_model_notice(), NOTICE_MS)
+                return
             self._grabcut(prompt[1], mode)
             return
+        ox, oy = self._origin()
+        points, box_ = prompt
+        prompt = ([(x - ox, y - oy, label) for x, y, label in points],
+                  (box_[0] - ox, box_[1] - oy, box_[2], box_[3]) if box_ else None)
         if self._ensure_embedding() is None:
             self._pending = (*prompt, mode)
             self.host.show_status("Analysing the image: the object is selected as soon as it is ready")
@@ -315,12 +353,32 @@ class ObjectSelectionTool(SelectionTool):
         emb, info = self._embedding, self.model
         if emb is None or info is None:
             return
+        layer = self.document.active
+        if self.to_mask and isinstance(layer, Layer):
+            points, box = self._mask_prompts(layer, points, box, mode)
         try:
             data = logits_to_mask(decode_logits(info, emb, points, box), emb)
         except (ModelError, ValueError) as error:
             self.host.show_status(str(error), NOTICE_MS)
             return
-        ops.select(self.document, data, mode, "Object Selection")
+        if self.to_mask and isinstance(layer, Layer):
+            params = ObjectParams(info.name, points, box, info.sha256()).to_dict()
+            apply_to_layer(self.document, layer, params, data=data)
+        else:
+            ops.select(self.document, data, mode, "Object Selection")
+
+    def _mask_prompts(self, layer: Layer, points, box, mode: str):
+        """A live mask keeps all its prompts: Shift adds a point on the object and Alt one off it
+        to those the mask already has (the model sees them together); a plain click starts anew."""
+        old = layer.mask.generator if layer.mask is not None else None
+        if mode not in ("add", "subtract") or not old or old.get("kind") != "model-object" \
+                or old.get("model") != self.model.name:
+            return points, box
+        kept = [(float(x), float(y), int(label)) for x, y, label in old.get("points") or []]
+        if mode == "subtract":
+            points = [(x, y, REMOVE) for x, y, _ in points]
+        old_box = tuple(old["box"]) if old.get("box") else None
+        return kept + points, box or old_box
 
     def _grabcut(self, box, mode: str) -> None:
         if box is None:
@@ -356,7 +414,8 @@ class ObjectSelectionTool(SelectionTool):
             if emb is not None:
                 fh, fw = emb.frame
                 # the frame covers the image exactly: its pixels are (image / scale) wide
-                target = canvas.doc_rect_to_widget(QRectF(0, 0, fw / emb.scale, fh / emb.scale))
+                ox, oy = self._origin()
+                target = canvas.doc_rect_to_widget(QRectF(ox, oy, fw / emb.scale, fh / emb.scale))
                 painter.drawImage(target, self._hover_image)
             painter.restore()
         if self._box is not None:
