@@ -230,16 +230,24 @@ class _Reader:
         mask_e = kids[0] if kids and kids[0].tag == "layer" and kids[0].get("composite-op") == "svg:dst-in" else None
         if role == "clip-group":
             return self.clip_group(e, depth)
+        if role == "clipped-blend" and self.is_veil:  # Veil's clipped layer with a mode: skip the backdrop copy
+            return self.children_of([k for k in kids if k.get(veil("role")) != "backdrop-copy"], e, depth)
         inner = kids[1:] if mask_e is not None else kids
         masked_layer = mask_e is not None and len(inner) == 1 and inner[0].tag == "layer" and (
-            role == "masked-layer" or (role is None and not self.is_veil))
+            role == "masked-layer" or (role is None and not self.is_veil)) and _folds(inner[0])
         if masked_layer:
             node = self.layer(inner[0])
+            # The stack is isolated: its one layer draws onto nothing (so its blend mode is moot),
+            # the mask cuts it, and the stack composites with its own look. The layer's own
+            # opacity and visibility multiply into the stack's, which is exact.
+            inner_opacity, inner_visible = node.opacity, node.visible
             x, y = node.offset
             bounds = node.bounds(Rect(0, 0, self.width, self.height))
             w, h = bounds.w, bounds.h
             node.mask = self.mask(mask_e, x, y, w, h)
             self.common(e, node)
+            node.opacity *= inner_opacity
+            node.visible = node.visible and inner_visible
             if inner[0].get(veil("clipped")) == "true":
                 node.clipped = True
             return [node]
@@ -271,6 +279,17 @@ class _Reader:
         base.blend_mode = self.blend(e)
         base.clipped = e.get(veil("clipped")) == "true"
         return nodes
+
+
+# Porter-Duff operators that do not draw as "source over an empty backdrop" inside an isolated
+# stack: a masked-layer stack whose layer has one of these stays a group.
+_NOT_SOURCE_OVER = frozenset({"svg:src-atop", "svg:dst-in", "svg:dst-out", "svg:dst-atop", "svg:dst-over",
+                              "svg:dst", "svg:src-in", "svg:src-out", "svg:xor", "svg:clear"})
+
+
+def _folds(layer: Element) -> bool:
+    """Whether a masked-layer stack's one layer can become a Veil layer with that mask exactly."""
+    return layer.get("composite-op", "svg:src-over") not in _NOT_SOURCE_OVER
 
 
 def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:

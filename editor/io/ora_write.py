@@ -5,7 +5,9 @@ Layout (stack.xml lists the topmost element first):
   layer (white, coverage in alpha) over the pixel layer; the stack carries the
   layer's name, opacity, blend and visibility, so other programs render it as Veil does;
 - a clip group is an isolated stack with the clip base's opacity and blend,
-  holding the base and, above it, the clipped layers as `svg:src-atop`;
+  holding the base and, above it, the clipped layers as `svg:src-atop`; a clipped
+  layer with a blend mode is an isolated `svg:src-atop` stack of the layer (its own
+  mode) over a copy of what it clips to, so Krita blends it as Veil does;
 - a group with a mask holds the mask as its topmost `svg:dst-in` layer;
 - veil:* attributes keep what OpenRaster cannot say (exact blend mode, raw mask
   and its settings, fill colours, locks, pass-through).
@@ -19,13 +21,14 @@ import zipfile
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import BinaryIO
 from xml.etree import ElementTree as ET
 
 import cv2
 import numpy as np
 
-from editor.core import Document, Group, Node
+from editor.core import BlendMode, Document, Group, Node
 
 from . import kinds
 from .blendnames import ora_op
@@ -104,9 +107,53 @@ class _Writer:
                 continue
             stack = ET.SubElement(parent, "stack", {"isolation": "isolate", veil("role"): "clip-group"})
             self.common(stack, base, blend=True)
-            for node in reversed(clipped):
-                stack.append(self.node(node, op="svg:src-atop"))
+            for i in reversed(range(len(clipped))):
+                node = clipped[i]
+                if node.blend_mode is BlendMode.NORMAL:
+                    stack.append(self.node(node, op="svg:src-atop"))
+                else:
+                    stack.append(self.clipped_blend(base, clipped[:i], node))
             stack.append(self.node(base, as_clip_base=True))
+
+    def clipped_blend(self, base: Node, below: list[Node], node: Node) -> ET.Element:
+        """A clipped layer with a blend mode, which `svg:src-atop` alone cannot carry.
+
+        It is written as an isolated stack drawn `svg:src-atop`, holding the layer with its own
+        mode over a copy of what it clips to (the base and the clipped layers below it, as
+        Veil renders them): inside the stack the mode blends with that copy, and src-atop then
+        keeps the result inside the base. Exact where the base is opaque; Veil reads the stack
+        back as the one clipped layer and skips the copy."""
+        self.count += 1
+        stem = f"layer{self.count}"
+        e = ET.Element("stack", {"isolation": "isolate", "name": node.name, "opacity": "1.0",
+                                 "visibility": "visible" if node.visible else "hidden",
+                                 "composite-op": "svg:src-atop", veil("role"): "clipped-blend"})
+        e.append(self.node(node))
+        pixels, (x, y) = self.clip_backdrop(base, below)
+        e.append(ET.Element("layer", {"name": f"{node.name} (backdrop)", "src": self.png(f"{stem}-backdrop", pixels),
+                                      "x": str(x), "y": str(y), "composite-op": "svg:src-over", "opacity": "1.0",
+                                      "visibility": "visible", veil("role"): "backdrop-copy"}))
+        return e
+
+    def clip_backdrop(self, base: Node, below: list[Node]) -> tuple[np.ndarray, tuple[int, int]]:
+        """The clip base with the visible clipped layers `below` drawn atop it, at full opacity and
+        normal mode (what a clipped layer above them blends with), as straight RGBA and its offset."""
+        from editor.render import backends
+        from editor.render.compositor import Compositor
+        from editor.render.pixels import straight_rgba
+
+        canvas = self.doc.canvas
+        comp = Compositor(canvas, backends.get())
+        visible = [c for c in below if c.visible]
+        if visible:
+            op = comp.clip_group_op(base, visible, canvas)
+        else:
+            op = comp.node_op(base, canvas, mode=BlendMode.NORMAL, opacity=1.0)
+        if op is None:
+            return np.zeros((1, 1, 4), np.uint8), (0, 0)
+        target = comp.target(op.region)
+        target.add(replace(op, mode=BlendMode.NORMAL, opacity=1.0))
+        return straight_rgba(target.buffer()), (op.region.x, op.region.y)
 
     def common(self, e: ET.Element, node: Node, *, blend: bool, op: str | None = None) -> None:
         e.set("name", node.name)

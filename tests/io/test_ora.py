@@ -155,3 +155,63 @@ def test_every_blend_mode_round_trips_with_an_svg_op_other_readers_know(tmp_path
     back = open_document(path)
     assert back.find_by_name("top").blend_mode is mode
     assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))
+
+
+@pytest.mark.parametrize("inner_opacity, inner_visibility, stack_opacity", [
+    (0.5, "visible", 1.0), (0.4, "visible", 0.5), (1.0, "hidden", 1.0), (0.7, "hidden", 0.3)])
+def test_foreign_masked_layer_keeps_its_layers_own_opacity_and_visibility(tmp_path, inner_opacity, inner_visibility,
+                                                                          stack_opacity):
+    """A stack of a dst-in mask over one layer, as other programs write it: the stack is isolated,
+    so the layer's own opacity and visibility count as well as the stack's."""
+    path = tmp_path / "m.ora"
+    bg, fg = io.BytesIO(), io.BytesIO()
+    Image.new("RGBA", (4, 4), (0, 0, 255, 255)).save(bg, "PNG")
+    Image.new("RGBA", (4, 4), (255, 0, 0, 255)).save(fg, "PNG")
+    mask = io.BytesIO()
+    m = np.zeros((4, 4, 4), np.uint8)
+    m[:, 2:] = 255
+    Image.fromarray(m, "RGBA").save(mask, "PNG")
+    xml = (f'<image w="4" h="4"><stack>'
+           f'<stack isolation="isolate" name="masked" opacity="{stack_opacity}">'
+           f'<layer name="mask" src="data/m.png" composite-op="svg:dst-in"/>'
+           f'<layer name="paint" src="data/fg.png" opacity="{inner_opacity}" visibility="{inner_visibility}"/></stack>'
+           f'<layer name="bg" src="data/bg.png"/></stack></image>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "image/openraster")
+        zf.writestr("stack.xml", xml)
+        zf.writestr("data/bg.png", bg.getvalue())
+        zf.writestr("data/fg.png", fg.getvalue())
+        zf.writestr("data/m.png", mask.getvalue())
+    doc = open_document(path)
+    out = flatten_rgba(doc).astype(int)
+    shown = inner_opacity * stack_opacity if inner_visibility == "visible" else 0.0
+    assert np.abs(out[0, 0] - [0, 0, 255, 255]).max() <= 1  # the mask hides the left half
+    assert np.abs(out[0, 3] - [round(255 * shown), 0, round(255 * (1 - shown)), 255]).max() <= 1
+    assert doc.find_by_name("masked").mask is not None  # still one layer with its mask
+
+
+def test_clipped_layer_with_a_mode_is_a_nested_stack_other_programs_can_blend(tmp_path):
+    """svg:src-atop cannot carry a blend mode, so a clipped soft-light layer is written as an
+    isolated src-atop stack of the layer (svg:soft-light) over a copy of its clip base; an
+    OpenRaster reader that composites the stack as the spec says gets Veil's render, and Veil
+    reads it back as the one clipped layer."""
+    rng = np.random.default_rng(3)
+    doc = Document(24, 16)
+    base = Layer("base", pixels(rng, 12, 20, opaque=True), offset=(2, 2))
+    light = Layer("light", pixels(rng, 16, 24), blend_mode=BlendMode.SOFT_LIGHT, clipped=True, opacity=0.8)
+    for node in (Layer("bg", pixels(rng, 16, 24, opaque=True)), base, light):
+        doc.root.insert(len(doc.root.children), node)
+    save_document(doc, tmp_path / "c.ora")
+    with zipfile.ZipFile(tmp_path / "c.ora") as zf:
+        root = ET.fromstring(zf.read("stack.xml"))
+        nested = next(e for e in root.iter("stack") if e.get(f"{VEIL}role") == "clipped-blend")
+        assert nested.get("composite-op") == "svg:src-atop" and nested.get("isolation") == "isolate"
+        layer, copy = list(nested)
+        assert layer.get("composite-op") == "svg:soft-light" and layer.get("opacity") == "0.8"
+        backdrop = np.asarray(Image.open(io.BytesIO(zf.read(copy.get("src")))))
+    assert (copy.get("x"), copy.get("y")) == ("2", "2") and np.array_equal(backdrop, base.pixels)
+    back = open_document(tmp_path / "c.ora")
+    assert [n.name for n in back.nodes()] == ["bg", "base", "light"]
+    got = back.find_by_name("light")
+    assert got.clipped and got.blend_mode is BlendMode.SOFT_LIGHT and got.opacity == pytest.approx(0.8)
+    assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))

@@ -1,0 +1,69 @@
+"""Veil's OpenRaster project opened by the real Krita: Krita's render must match Veil's.
+
+Runs where `krita` is installed (Debian: `apt-get install krita`) and an X server can be made
+for it (`xvfb-run`); otherwise it skips and says why. Krita's command-line export
+(`krita FILE --export --export-filename OUT`) flattens the file as Krita shows it.
+
+A clipped layer with a blend mode is written as an isolated src-atop stack of the layer over
+a copy of its base (`svg:src-atop` alone cannot carry a mode); over an opaque base Krita then
+renders it as Veil does. Where the base is partly transparent Krita's src-atop of a stack
+differs from the spec's (measured on Veil's sample, whose clip base has a soft mask: 3.1 % of
+pixels more than 4/255 off, down from 8.1 % with plain src-atop), so that case is not asserted.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from editor.core import BlendMode, Document, Layer
+from editor.io import save_document
+from editor.render import flatten_rgba
+
+
+def krita_render(src: Path, out: Path) -> np.ndarray:
+    krita, xvfb = shutil.which("krita"), shutil.which("xvfb-run")
+    if krita is None:
+        pytest.skip("Krita is not installed (apt-get install krita)")
+    if xvfb is None:
+        pytest.skip("xvfb-run is not installed (Krita's export needs an X server)")
+    try:
+        subprocess.run([xvfb, "-a", krita, str(src), "--export", "--export-filename", str(out)],
+                       check=True, timeout=900, capture_output=True)
+    except subprocess.TimeoutExpired:
+        pytest.skip("Krita's export did not finish in 15 minutes")
+    return np.asarray(Image.open(out).convert("RGBA")).astype(int)
+
+
+def clipped_soft_light_document() -> Document:
+    """Gradients, an opaque clip base, and a clipped soft-light layer at 0.9 over it."""
+    h, w = 64, 96
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    base = np.empty((h, w, 4), np.uint8)
+    base[..., 0], base[..., 1], base[..., 2], base[..., 3] = x / w * 255, y / h * 255, 128 + 100 * np.sin(x / 9), 255
+    top = np.empty((h, w, 4), np.uint8)
+    top[..., 0], top[..., 1] = 255 - y / h * 255, 128 + 120 * np.cos(y / 7)
+    top[..., 2], top[..., 3] = x / w * 255, 200
+    doc = Document(w, h)
+    doc.root.insert(0, Layer("bg", base[..., [2, 0, 1, 3]].copy()))
+    doc.root.insert(1, Layer("base", base[8:56, 10:80].copy(), offset=(10, 8)))
+    doc.root.insert(2, Layer("light", top, blend_mode=BlendMode.SOFT_LIGHT, clipped=True, opacity=0.9))
+    return doc
+
+
+@pytest.mark.slow
+def test_krita_blends_a_clipped_soft_light_layer_as_veil_does(tmp_path):
+    doc = clipped_soft_light_document()
+    src = tmp_path / "clipped.ora"
+    save_document(doc, src)
+    theirs = krita_render(src, tmp_path / "krita.png")
+    ours = flatten_rgba(doc).astype(int)
+    off = np.abs(theirs - ours).max(axis=2) > 4
+    if off.mean() > 0.01:
+        Image.fromarray(ours.astype(np.uint8)).save(tmp_path / "veil.png")
+    assert off.mean() <= 0.01, f"{off.mean():.2%} of pixels more than 4/255 off (renders in {tmp_path})"
