@@ -9,6 +9,7 @@ from .ops import (
     ANCHORS,
     RESAMPLE,
     TRIM_BASES,
+    TRIM_SIDES,
     anchor_offset,
     crop,
     crop_command,
@@ -30,7 +31,7 @@ from .ops import (
 )
 
 __all__ = [
-    "ANCHORS", "RESAMPLE", "TRIM_BASES", "anchor_offset", "crop", "crop_command", "crop_to_selection",
+    "ANCHORS", "RESAMPLE", "TRIM_BASES", "TRIM_SIDES", "anchor_offset", "crop", "crop_command", "crop_to_selection",
     "crop_to_selection_command", "flip_canvas", "flip_canvas_command", "resize_canvas", "resize_canvas_command",
     "resize_image", "resize_image_command", "reveal_all", "reveal_all_command", "rotate_canvas",
     "rotate_canvas_command", "trim", "trim_command", "trim_rect",

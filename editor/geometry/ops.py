@@ -43,6 +43,7 @@ from .resample import RESAMPLE, check_method, resize_gray, resize_rgba, warp_gra
 
 ANCHORS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
 TRIM_BASES = ("transparent", "top_left_color")
+TRIM_SIDES = ("top", "bottom", "left", "right")
 Progress = Callable[[float], None] | None
 
 # Values that fill what a canvas-framed array gains when the canvas grows (and the corners
@@ -51,7 +52,7 @@ Progress = Callable[[float], None] | None
 SHOW, NOTHING = 255, 0
 
 __all__ = [
-    "ANCHORS", "RESAMPLE", "TRIM_BASES", "anchor_offset", "crop", "crop_command", "crop_to_selection",
+    "ANCHORS", "RESAMPLE", "TRIM_BASES", "TRIM_SIDES", "anchor_offset", "crop", "crop_command", "crop_to_selection",
     "crop_to_selection_command", "flip_canvas", "flip_canvas_command", "resize_canvas", "resize_canvas_command",
     "resize_image", "resize_image_command", "reveal_all", "reveal_all_command", "rotate_canvas",
     "rotate_canvas_command", "trim", "trim_command", "trim_rect",
@@ -251,22 +252,32 @@ def trim_rect(doc: Document, based_on: str = "transparent") -> Rect | None:
     return Rect.from_bounds(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
 
 
-def trim_command(doc: Document, based_on: str = "transparent", *, delete_pixels: bool = True) -> Reshape | None:
+def trim_command(doc: Document, based_on: str = "transparent", *, delete_pixels: bool = True,
+                 sides: tuple[str, ...] = TRIM_SIDES) -> Reshape | None:
     """See `trim`."""
+    bad = [s for s in sides if s not in TRIM_SIDES]
+    if bad:
+        raise ValueError(f"trim sides are {', '.join(TRIM_SIDES)}, not {', '.join(map(repr, bad))}")
     rect = trim_rect(doc, based_on)
     if rect is None:
         return None
-    return _reframe_command(doc, rect, "Trim", delete_pixels=delete_pixels)
+    x0 = rect.x if "left" in sides else 0
+    y0 = rect.y if "top" in sides else 0
+    x1 = rect.right if "right" in sides else doc.width
+    y1 = rect.bottom if "bottom" in sides else doc.height
+    return _reframe_command(doc, Rect.from_bounds(x0, y0, x1, y1), "Trim", delete_pixels=delete_pixels)
 
 
-def trim(doc: Document, based_on: str = "transparent", *, delete_pixels: bool = True) -> Reshape | None:
+def trim(doc: Document, based_on: str = "transparent", *, delete_pixels: bool = True,
+         sides: tuple[str, ...] = TRIM_SIDES) -> Reshape | None:
     """Image > Trim: crop away the borders of the composite that are fully transparent
     (based_on='transparent') or exactly the colour of the top-left pixel ('top_left_color').
 
+    `sides` picks which borders go (Photoshop's Trim Away boxes; all four by default).
     Cuts pixel layers to the result unless delete_pixels=False. Returns None when there is
     nothing to trim, including a composite that is all transparent or all one colour.
     """
-    return _execute(doc, trim_command(doc, based_on, delete_pixels=delete_pixels))
+    return _execute(doc, trim_command(doc, based_on, delete_pixels=delete_pixels, sides=sides))
 
 
 def crop_to_selection_command(doc: Document, *, delete_pixels: bool = True) -> Reshape | None:

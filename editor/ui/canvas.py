@@ -100,6 +100,7 @@ class Canvas(QWidget):
         self.mask_alone_node = None  # Alt+click on a mask thumbnail: that mask alone, in grayscale
         self._checker: QImage | None = None
         self._fitted = False
+        self._doc_size: tuple[int, int] | None = None
         self._space_held = False
         self._panning: QPointF | None = None
         self._tablet_down = False
@@ -123,6 +124,7 @@ class Canvas(QWidget):
             doc.events.connect(self._on_change)
         self._rebuild_ants()
         self._fitted = False
+        self._doc_size = (doc.width, doc.height) if doc is not None else None
         if self.isVisible() and doc is not None:
             self.fit()
         self.update()
@@ -134,6 +136,8 @@ class Canvas(QWidget):
             return
         if change.kind == "selection":
             self._rebuild_ants()
+        if change.kind == "document" and self.document is not None:
+            self._canvas_changed()
         if change.kind in ("active", "structure") and self.mask_alone_node is not None:
             if self.document is None or self.mask_alone_node.mask is None or self.document.find(self.mask_alone_node.uid) is None:
                 self.mask_alone_node = None
@@ -142,6 +146,18 @@ class Canvas(QWidget):
             self.update()
         if change.rect is not None and change.kind != "selection":
             self.update_doc_rect(change.rect)
+
+    def _canvas_changed(self) -> None:
+        """The canvas was cropped, resized, rotated: fit the new size on screen (Photoshop re-fits too)."""
+        assert self.document is not None
+        size = (self.document.width, self.document.height)
+        if size != self._doc_size:
+            self._doc_size = size
+            if self.isVisible():
+                self.fit()
+            else:
+                self._fitted = False
+        self.update()
 
     def update_doc_rect(self, rect: Rect | QRectF) -> None:
         """Re-render a document rectangle and repaint it (pixels changed)."""

@@ -36,6 +36,7 @@ from .file_actions import FileActions
 from .fill_actions import install_fill_actions
 from .history_panel import HistoryPanel
 from .icons import icon
+from .image_menu import install_image_menu
 from .jobs import JobRunner
 from .layer_actions import LayerActions
 from .layers_panel import LayersPanel
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_tools()
         self._build_menus()
+        install_image_menu(self)
         self._restore_layout()
         self.set_document(document or new_document(1920, 1080))
 

@@ -189,6 +189,17 @@ def test_trim_transparent_and_top_left_colour() -> None:
     assert trim(Document.from_pixels(np.zeros((3, 3, 4), np.uint8))) is None
 
 
+def test_trim_only_the_chosen_sides() -> None:
+    px = np.zeros((20, 30, 4), np.uint8)
+    px[5:9, 10:22] = (200, 10, 10, 255)
+    doc = Document.from_pixels(px)
+    trim(doc, "transparent", sides=("top", "right"))
+    assert (doc.width, doc.height) == (22, 15)
+    assert doc.layers()[0].pixels[0, 10:22, 3].min() == 255
+    with pytest.raises(ValueError, match="sides"):
+        trim(doc, sides=("middle",))
+
+
 def test_crop_to_selection_keeps_the_selection() -> None:
     doc = rich_document()
     crop_to_selection(doc)
