@@ -6,6 +6,7 @@ See editor/ui/tools/base.py for the Tool API and how to write one.
 from .base import PointerEvent, Tool, ToolHost
 from .brush import BrushTool, EraserTool
 from .bucket import PaintBucketTool
+from .crop import CropTool
 from .gradient import GradientTool
 from .lasso import LassoTool, PolygonLassoTool
 from .magnetic import MagneticLassoTool
@@ -24,6 +25,7 @@ TOOL_CLASSES: list[type[Tool]] = [
     MagneticLassoTool,
     MagicWandTool,
     ObjectSelectionTool,
+    CropTool,
     PenTool,
     BrushTool,
     EraserTool,
@@ -31,4 +33,4 @@ TOOL_CLASSES: list[type[Tool]] = [
     PaintBucketTool,
 ]
 
-__all__ = ["TOOL_CLASSES", "BrushTool", "EraserTool", "MoveTool", "PointerEvent", "Tool", "ToolHost"]
+__all__ = ["TOOL_CLASSES", "BrushTool", "CropTool", "EraserTool", "MoveTool", "PointerEvent", "Tool", "ToolHost"]
