@@ -27,6 +27,7 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("output", metavar="OUT")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--background", default="#ffffff", help="colour under transparent areas in a JPEG (default #ffffff)")
+    _add_geometry(p)
 
     def run(args: argparse.Namespace) -> int:
         from .io import export_image, open_document
@@ -35,7 +36,9 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
         if Path(args.output).suffix.lower() not in EXPORT_IMAGE_FORMATS:
             p.error(f"OUT must end in one of {', '.join(EXPORT_IMAGE_FORMATS)}")
         background = _colour(p, args.background)
-        export_image(open_document(args.input), args.output, quality=args.quality, background=background)
+        steps = _geometry_steps(p, args)
+        doc = _run_geometry(p, open_document(args.input), steps)
+        export_image(doc, args.output, quality=args.quality, background=background)
         return 0
 
     p.set_defaults(run=run)
@@ -76,6 +79,7 @@ def _add_convert(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
     p.add_argument("--flatten-masks", action="store_true", help="apply every mask into its layer (.ora output)")
+    _add_geometry(p)
 
     def run(args: argparse.Namespace) -> int:
         from .io import convert
@@ -84,7 +88,9 @@ def _add_convert(subparsers: argparse._SubParsersAction) -> None:
             p.error("OUT must end in .ora, .flat.ora, .psd or .psb (use `veil render` for flat images)")
         if args.flatten_masks and not args.output.lower().endswith(".ora"):
             p.error("--flatten-masks needs an .ora OUT")
-        doc = convert(args.input, args.output, flatten_masks=args.flatten_masks)
+        steps = _geometry_steps(p, args)
+        doc = convert(args.input, args.output, flatten_masks=args.flatten_masks,
+                      edit=lambda d: _run_geometry(p, d, steps))
         for warning in doc.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         return 0
@@ -127,6 +133,32 @@ def _add_models(subparsers: argparse._SubParsersAction) -> None:
         return 0
 
     p.set_defaults(run=run)
+
+
+def _add_geometry(p: argparse.ArgumentParser) -> None:
+    from .geometry.cli_args import (
+        add_arguments,  # --crop --resize --resample --rotate --canvas --anchor
+    )
+
+    add_arguments(p)
+
+
+def _geometry_steps(p: argparse.ArgumentParser, args: argparse.Namespace) -> list:
+    from .geometry.cli_args import steps
+
+    try:
+        return steps(args)
+    except ValueError as e:
+        p.error(str(e))
+
+
+def _run_geometry(p: argparse.ArgumentParser, doc, steps: list):
+    for step in steps:
+        try:
+            step(doc)
+        except ValueError as e:  # a size out of range for this document: still a bad argument
+            p.error(str(e))
+    return doc
 
 
 def _colour(parser: argparse.ArgumentParser, text: str) -> tuple[int, int, int]:

@@ -171,10 +171,14 @@ def export_mask_png(node: Node, path: str | Path) -> None:
     _write(path, lambda f: f.write(data))
 
 
-def convert(src: str | Path, dst: str | Path, *, flatten_masks: bool = False) -> Document:
-    """Open `src` and write it as .psd (.psb), .ora, or flattened-masks .ora (flatten_masks or *.flat.ora)."""
+def convert(src: str | Path, dst: str | Path, *, flatten_masks: bool = False,
+            edit: Callable[[Document], object] | None = None) -> Document:
+    """Open `src` and write it as .psd (.psb), .ora, or flattened-masks .ora (flatten_masks or *.flat.ora);
+    `edit(doc)` runs between (`veil convert --crop ...` passes its geometry steps)."""
     ext = _require(dst, (".ora", ".psd", ".psb"), "convert")
     doc = open_document(src)
+    if edit is not None:
+        edit(doc)
     if ext in (".psd", ".psb"):
         export_psd(doc, dst)
     elif flatten_masks or str(dst).lower().endswith(FLAT_ORA_SUFFIX):
