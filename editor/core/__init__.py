@@ -16,12 +16,12 @@ from .document import Document
 from .events import Change, Emitter
 from .geometry import Rect
 from .history import TILE, Command, History, Macro, TileDelta, TileRecorder
-from .layers import FillLayer, Group, Layer, Node, clip_base
+from .layers import Adjustment, FillLayer, Group, Layer, Node, clip_base
 from .mask import Mask
 from .selection import Selection
 
 __all__ = [
-    "TILE", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
+    "TILE", "Adjustment", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
     "InsertNode", "Layer", "Macro", "Mask", "MoveNode", "Node", "PixelEdit", "Rect", "RemoveNode",
     "ReplaceContent", "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileDelta", "TileRecorder",
     "clip_base",

@@ -1,4 +1,4 @@
-"""The layer tree: pixel layers, solid-colour fill layers, adjustment layers and groups.
+"""The layer tree: pixel layers, solid-colour fill layers, adjustment (and filter) layers and groups.
 
 Each node kind is one subclass with a unique `kind` string; what core knows about a kind
 (its content, clone, byte size, bounds) is a method here. How a kind renders and how it
@@ -9,8 +9,10 @@ says which modules a new kind touches.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -178,6 +180,39 @@ class FillLayer(Node):
 
     def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
         return FillLayer(name, self.color, **common)
+
+
+def _plain(value: Any) -> Any:
+    """`value` as plain JSON data (lists for tuples, floats/ints/bools/strings), copied."""
+    return json.loads(json.dumps(value))
+
+
+class Adjustment(Node):
+    """An adjustment or filter layer: it changes what lies below it (Photoshop's adjustment
+    layers, Krita's filter layers) through its mask, opacity and blend mode.
+
+    `adjustment` names the operation ("curves", "levels", "gaussian_blur"...) and `params`
+    holds its settings as plain JSON data; what the names mean, their parameter schema and
+    defaults live with their implementations in `editor.render.adjustments`. Params are
+    never changed in place: a command replaces the whole dict. Its mask, when it has one,
+    is document-sized at the origin (as a fill layer's).
+    """
+
+    kind = "adjustment"
+    PROPERTIES = Node.PROPERTIES + ("params",)
+
+    def __init__(self, name: str, adjustment: str, params: dict[str, Any] | None = None, **kw) -> None:
+        super().__init__(name, **kw)
+        self.adjustment = str(adjustment)
+        self.params: dict[str, Any] = _plain(params or {})
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key == "params":
+            value = _plain(value)
+        super().__setattr__(key, value)
+
+    def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
+        return Adjustment(name, self.adjustment, self.params, **common)
 
 
 class Group(Node):

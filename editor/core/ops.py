@@ -25,7 +25,7 @@ from .commands import (
 from .document import Document
 from .geometry import Rect
 from .history import Command, Macro, TileRecorder
-from .layers import FillLayer, Group, Layer, Node
+from .layers import Adjustment, FillLayer, Group, Layer, Node
 from .mask import Mask
 from .paths import VectorPath
 
@@ -71,6 +71,36 @@ def new_fill_layer(doc: Document, color: tuple[int, int, int, int], name: str | 
     fill = FillLayer(name or _unique_name(doc, "Colour fill"), color)
     add_node(doc, fill, label="New fill layer")
     return fill
+
+
+def new_adjustment_layer(doc: Document, adjustment: str, params: dict[str, Any] | None = None, *,
+                         name: str | None = None, label: str | None = None) -> Adjustment:
+    """Add an adjustment (or filter) layer above the active layer, one undo step.
+
+    As in Photoshop it comes with a mask: from the selection when one is active (so the
+    adjustment applies only there), white otherwise. `params` are the operation's settings
+    (see `editor.render.adjustments` for each operation's schema and defaults).
+    """
+    title = name or _unique_name(doc, adjustment.replace("_", " ").title())
+    node = Adjustment(title, adjustment, params)
+    kind = "selection" if doc.selection is not None else "white"
+    node.mask = Mask(mask_data(doc, node, kind))
+    add_node(doc, node, label=label or f"New {adjustment.replace('_', ' ')} layer")
+    return node
+
+
+def set_adjustment_params(doc: Document, node: Adjustment, params: dict[str, Any] | None = None, *,
+                          label: str | None = None, merge_key: str | None = None, **changes: Any) -> None:
+    """Change an adjustment's settings as one undo step: `params` replaces them all, keyword
+    arguments change single entries. Steps with the same `merge_key` merge (one slider drag,
+    one step), as SetProperties does."""
+    if not isinstance(node, Adjustment):
+        raise ValueError(f"{node.name} is not an adjustment layer")
+    new = dict(node.params if params is None else params)
+    new.update(changes)
+    new = Adjustment("", node.adjustment, new).params  # as the node will hold it (plain JSON data)
+    if new != node.params:
+        doc.execute(SetProperties(node, {"params": new}, label=label or f"{node.name} settings", merge_key=merge_key))
 
 
 def new_group(doc: Document, name: str | None = None) -> Group:

@@ -7,11 +7,12 @@ only know pixel layers. Structure (groups, masks, clip groups) stays with the fo
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
 
-from editor.core import FillLayer, Layer, Node, Rect
+from editor.core import Adjustment, Document, FillLayer, Layer, Node, Rect
 
 
 class FileKind:
@@ -24,6 +25,16 @@ class FileKind:
         """(straight RGBA pixels, their document offset) standing for the node in a pixel-only
         format, or None when the node has no image of its own (then it must be baked)."""
         return None
+
+    def stand_in(self, node: Node, doc: Document) -> tuple[np.ndarray, tuple[int, int]] | None:
+        """The raster a pixel-only format or program shows for the node in `doc` (its own image;
+        an adjustment's is the adjusted image of what lies below it)."""
+        return self.raster(node, doc.canvas)
+
+    def baked(self, node: Node) -> bool:
+        """True when a pixel-only format keeps only the node's look, not the node (then an
+        export says so)."""
+        return False
 
     def ora_attributes(self, node: Node) -> dict[str, str]:
         """Veil-namespace attributes (names without the namespace) of the node's ORA layer element."""
@@ -82,6 +93,36 @@ class GroupFile(FileKind):
         out["isolated"] = node.isolated
 
 
+class AdjustmentFile(FileKind):
+    """An adjustment or filter layer: its operation and params (JSON) in Veil's namespace; the
+    layer's image is its stand-in (the adjusted image of what lies below), so programs that do
+    not know Veil's attributes (Krita) show what Veil shows, and Veil reads the live layer back."""
+
+    def describe(self, node, out):
+        from editor.render import adjustments
+
+        out["adjustment"] = node.adjustment
+        out["params"] = adjustments.params_of(node) if node.adjustment in adjustments.SPECS else node.params
+
+    def stand_in(self, node, doc):
+        from editor.render.adjustments.standin import stand_in
+
+        return stand_in(doc, node)
+
+    def baked(self, node):
+        return True
+
+    def ora_attributes(self, node):
+        return {"adjustment": node.adjustment,
+                "params": json.dumps(node.params, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+
+    def ora_node(self, pixels, offset, attrs, canvas):
+        params = json.loads(attrs.get("params", "{}"))
+        if not isinstance(params, dict):
+            raise ValueError("adjustment params must be a JSON object")
+        return Adjustment("Adjustment", attrs["adjustment"], params)
+
+
 KINDS: dict[str, FileKind] = {}
 
 
@@ -103,3 +144,4 @@ def kind(name: str) -> FileKind:
 register("pixel", PixelFile())
 register("fill", FillFile())
 register("group", GroupFile())
+register("adjustment", AdjustmentFile())

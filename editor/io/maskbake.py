@@ -80,7 +80,7 @@ def push_group_masks(group: Group) -> None:
 
 def as_pixel_layer(node: Node, doc: Document) -> Layer:
     """A pixel layer with the node's image and settings, for a leaf kind that is not one."""
-    raster = kinds.of(node).raster(node, doc.canvas)
+    raster = kinds.of(node).stand_in(node, doc)
     if raster is None:
         raise TypeError(f"{node!r} has no image of its own")
     pixels, offset = raster
@@ -108,11 +108,34 @@ def apply_masks(group: Group, doc: Document) -> None:
         child.mask = None
 
 
+def baked_nodes(doc: Document) -> list[Node]:
+    """The nodes a pixel-only format keeps only as their look (adjustment and filter layers)."""
+    return [node for node in doc.nodes() if kinds.of(node).baked(node)]
+
+
+def bake_kinds(doc: Document) -> list[str]:
+    """Replace every node a pixel-only format cannot keep by its stand-in pixel layer (all
+    computed from the document as it was); the warnings to show say which."""
+    nodes = baked_nodes(doc)
+    layers = [as_pixel_layer(node, doc) for node in nodes]
+    for node, layer in zip(nodes, layers, strict=True):
+        parent = node.parent
+        assert parent is not None
+        index = parent.remove(node)
+        parent.insert(index, layer)
+    return [f"'{node.name}': {node.kind} layer ({getattr(node, 'adjustment', node.kind).replace('_', ' ')}) "
+            "rendered into a pixel layer" for node in nodes]
+
+
 def baked_copy(doc: Document, *, layer_masks: bool) -> Document:
-    """A copy of `doc` with group masks pushed into children, and optionally every mask applied."""
+    """A copy of `doc` with group masks pushed into children, and optionally every mask applied.
+
+    Adjustment and filter layers become pixel layers holding their look (`bake_kinds`); the
+    copy's `warnings` say which."""
     out = Document(doc.width, doc.height, resolution=doc.resolution)
     for child in doc.root.children:
         out.root.insert(len(out.root.children), clone_node(child, child.name))
+    out.warnings = bake_kinds(out)
     push_group_masks(out.root)
     if layer_masks:
         apply_masks(out.root, out)

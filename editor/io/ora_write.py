@@ -215,7 +215,7 @@ class _Writer:
 
     def pixel_layer(self, node: Node, stem: str) -> ET.Element:
         file_kind = kinds.of(node)
-        raster = file_kind.raster(node, self.doc.canvas)
+        raster = file_kind.stand_in(node, self.doc)
         if raster is None:
             raise TypeError(f"{node!r} has no image of its own to write")
         pixels, (x, y) = raster

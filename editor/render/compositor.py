@@ -1,6 +1,8 @@
 """Turn the layer tree into ops and run them: `render`, `flatten_rgba`.
 
 Walks a group's children bottom first. Visible pixel and fill layers become ops;
+adjustment layers draw the adjusted composite of what lies below them back as an op
+(filters reading beyond their rect make the whole stack composite over what they need);
 isolated groups and clip groups are composited into a buffer of their own that
 then becomes one op; pass-through groups draw their children straight onto the
 backdrop and are mixed back by opacity and mask (or simply inlined when those
@@ -111,6 +113,18 @@ class Compositor:
         return Op(Source.BUFFER, region, base.blend_mode, base.opacity, inner.buffer(), (region.x, region.y))
 
     def stack(self, nodes: Sequence[Node], rect: Rect, acc: np.ndarray | None = None) -> Target:
+        """`nodes` composited over `rect` (onto `acc` when given).
+
+        When a filter among them reads beyond what it writes (a blur), everything is
+        composited over the larger rect they need (within the canvas) and cut back to `rect`.
+        """
+        if acc is None:
+            need = kinds.need_of(nodes, rect).intersect(self.canvas).union(rect)
+            if need != rect:
+                grown = Target(need, self.backend)
+                self.add_children(grown, nodes)
+                inner = rect.translated(-need.x, -need.y)
+                return Target(rect, self.backend, np.ascontiguousarray(grown.buffer()[inner.slices()]))
         target = Target(rect, self.backend, acc)
         self.add_children(target, nodes)
         return target
@@ -171,5 +185,9 @@ def warm_up() -> None:
     """Compile (or load from numba's on-disk cache) the fast kernels; call off the GUI thread.
 
     Until it returns, renders that name no backend use numpy, so the window paints at once.
+    The adjustments' kernels compile after the compositor's.
     """
     backends.warm_up()
+    from . import adjustments
+
+    adjustments.warm_up()

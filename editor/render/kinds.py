@@ -98,13 +98,12 @@ class GroupRender(KindRender):
             comp.add_pass_through(target, node)
 
     def need_rect(self, node, rect):
-        for child in node.children:
-            rect = rect.union(of(child).need_rect(child, rect))
-        return rect
+        return need_of(node.children, rect)
 
     def change_rect(self, node, rect):
-        for child in node.children:
-            rect = rect.union(of(child).change_rect(child, rect))
+        for child in node.children:  # bottom up: a change spreads through every filter above it
+            if child.visible:
+                rect = rect.union(of(child).change_rect(child, rect))
         return rect
 
     def source_over(self, node):
@@ -115,6 +114,66 @@ class GroupRender(KindRender):
         for child in node.children:
             rect = rect.union(of(child).extent(child, canvas))
         return rect
+
+
+class AdjustmentRender(KindRender):
+    """An adjustment or filter layer: it flushes what lies below it in its target, computes the
+    adjusted (or filtered) image of that, and draws it back with its own mode, opacity and mask.
+
+    A per-pixel adjustment's result (8-bit straight colour at alpha 1) is drawn atop the
+    target, so it changes colour and never alpha; as an op it still fuses with what is drawn
+    after it. A filter in normal mode replaces the target's pixels, alpha too (a blur spreads
+    into transparency), mixed by opacity and mask; in other modes its colour blends atop.
+    Clipped, the target is its clip group, so it changes only the layer it clips to.
+    """
+
+    def _draw(self, comp: Compositor, target: Target, node: Node) -> None:
+        from . import adjustments
+
+        if node.opacity <= 0:
+            return
+        rect = target.rect
+        s = adjustments.SPECS.get(node.adjustment)
+        if s is None:  # an operation this build does not know: leave what is below as it is
+            return
+        buffer = target.buffer()
+        mask = mask_input(node, rect, comp.canvas)
+        if s.category == "filter":
+            result = adjustments.filtered(node.adjustment, node.params, buffer)
+            if node.blend_mode is BlendMode.NORMAL:
+                comp.backend.lerp(buffer, result, rect, node.opacity, mask)
+                return
+            target.add(Op(Source.BUFFER, rect, node.blend_mode, node.opacity, result, (rect.x, rect.y),
+                          mask=mask, atop=True))
+            return
+        pixels = adjustments.adjusted(node.adjustment, node.params, buffer)
+        target.add(Op(Source.PIXELS, rect, node.blend_mode, node.opacity, pixels, (rect.x, rect.y),
+                      mask=mask, atop=True))
+
+    def add(self, comp, target, node):
+        self._draw(comp, target, node)
+
+    def add_clipped(self, comp, target, node):
+        self._draw(comp, target, node)
+
+    def op(self, comp, node, rect, mode, opacity, atop):
+        return None  # an adjustment has no image of its own (as a clip base it shows nothing)
+
+    def need_rect(self, node, rect):
+        from . import adjustments
+
+        return rect.adjusted(adjustments.radius(node))
+
+    def change_rect(self, node, rect):
+        from . import adjustments
+
+        return rect.adjusted(adjustments.radius(node))
+
+    def source_over(self, node):
+        return False
+
+    def extent(self, node, canvas):
+        return canvas
 
 
 RENDERERS: dict[str, KindRender] = {}
@@ -132,6 +191,16 @@ def of(node: Node) -> KindRender:
         raise TypeError(f"no renderer for node kind {node.kind!r} ({node!r})") from None
 
 
+def need_of(nodes, rect: Rect) -> Rect:
+    """What a list of sibling nodes (bottom first) reads from below them to draw `rect`:
+    top down, each node's need of what the nodes above it need."""
+    for node in reversed(nodes):
+        if node.visible:
+            rect = rect.union(of(node).need_rect(node, rect))
+    return rect
+
+
 register("pixel", PixelRender())
 register("fill", FillRender())
 register("group", GroupRender())
+register("adjustment", AdjustmentRender())

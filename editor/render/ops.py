@@ -66,7 +66,7 @@ def merge_down(doc: Document, node: Node) -> Layer:
     target.add(compositor.node_op(below, rect, mode=BlendMode.NORMAL, opacity=below.opacity))
     if atop:
         if node.visible:
-            target.add(compositor.node_op(node, rect, atop=True))
+            kinds.of(node).add_clipped(compositor, target, node)
     else:
         compositor.add_node(target, node)
     pixels = straight_rgba(target.buffer())

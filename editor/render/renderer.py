@@ -182,6 +182,8 @@ class Renderer:
         rect = self.doc.canvas if rect is None else Rect(*rect)
         if plan is None or rect.w * rect.h > LARGE_RECT:
             return render(self.doc, rect, backend=self.backend_name, out=out)
+        if kinds.need_of(self.doc.root.children, rect) != rect:  # a filter reads around the rect
+            return render(self.doc, rect, backend=self.backend_name, out=out)
         out = bgra_output(rect, out)
         inside = rect.intersect(self.doc.canvas)
         if inside != rect:

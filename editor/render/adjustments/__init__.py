@@ -1,0 +1,119 @@
+"""Adjustments and filters, one module each, registered by name (the Adjustment node's
+`adjustment` string). To add one, write its module (a `SPEC`, see `base`) and import it here.
+
+`apply(node, rgba)` and `filter_buffer(node, premultiplied)` run a node's operation;
+`spec(name)` gives its parameter schema for panels and files.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from editor.core import Adjustment
+
+from . import (
+    black_white,
+    brightness_contrast,
+    color_balance,
+    curves,
+    exposure,
+    filters,
+    gradient_map,
+    hue_saturation,
+    invert,
+    levels,
+    posterize,
+    threshold,
+    vibrance,
+)
+from ._colour import straight_bytes
+from .base import Param, Spec
+
+SPECS: dict[str, Spec] = {}
+
+
+def register(s: Spec) -> None:
+    if s.name in SPECS:
+        raise ValueError(f"adjustment {s.name!r} is registered twice")
+    SPECS[s.name] = s
+
+
+for _module in (levels, curves, hue_saturation, brightness_contrast, exposure, invert, posterize, threshold,
+                color_balance, black_white, vibrance, gradient_map):
+    register(_module.SPEC)
+for _spec in filters.SPECS:
+    register(_spec)
+
+
+def spec(name: str) -> Spec:
+    try:
+        return SPECS[name]
+    except KeyError:
+        raise ValueError(f"unknown adjustment {name!r}; expected one of {', '.join(SPECS)}") from None
+
+
+def adjustments() -> list[Spec]:
+    return [s for s in SPECS.values() if s.category == "adjustment"]
+
+
+def filter_specs() -> list[Spec]:
+    return [s for s in SPECS.values() if s.category == "filter"]
+
+
+def params_of(node: Adjustment) -> dict:
+    """The node's params, defaults filled in and values clamped (what its operation uses)."""
+    return spec(node.adjustment).normalise(node.params)
+
+
+def radius(node: Adjustment) -> int:
+    """How far beyond a pixel the node reads (0 for per-pixel adjustments)."""
+    s = SPECS.get(node.adjustment)
+    return 0 if s is None else int(s.radius(params_of(node)))
+
+
+def lut4(s: Spec, params: dict) -> np.ndarray:
+    """The spec's per-channel tables as cv2.LUT's (1, 256, 4) table (alpha kept)."""
+    table = np.empty((1, 256, 4), np.uint8)
+    table[0, :, :3] = s.lut(params).T
+    table[0, :, 3] = np.arange(256)
+    return table
+
+
+def apply(name: str, params: dict, rgba: np.ndarray) -> None:
+    """Run adjustment `name` on an (h, w, 4) uint8 straight image in place (alpha untouched)."""
+    s = spec(name)
+    params = s.normalise(params)
+    if s.lut is not None:
+        cv2.LUT(rgba, lut4(s, params), dst=rgba)
+    elif s.pixels is not None:
+        s.pixels(rgba, params)
+    else:
+        raise ValueError(f"{name} is a filter, not a per-pixel adjustment")
+
+
+def adjusted(name: str, params: dict, premultiplied: np.ndarray) -> np.ndarray:
+    """The adjusted colour of a float premultiplied buffer as 8-bit straight RGBA at alpha 255."""
+    rgba = np.empty(premultiplied.shape, np.uint8)
+    straight_bytes(np.ascontiguousarray(premultiplied, np.float32), rgba)
+    apply(name, params, rgba)
+    return rgba
+
+
+def filtered(name: str, params: dict, premultiplied: np.ndarray) -> np.ndarray:
+    s = spec(name)
+    assert s.filter is not None, f"{name} is not a filter"
+    return s.filter(np.ascontiguousarray(premultiplied, np.float32), s.normalise(params))
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's cache) the adjustments' kernels."""
+    px = np.full((2, 2, 4), 128, np.uint8)
+    for s in SPECS.values():
+        if s.category == "adjustment":
+            apply(s.name, s.defaults(), px.copy())
+    adjusted("invert", {}, np.zeros((2, 2, 4), np.float32))
+
+
+__all__ = ["SPECS", "Param", "Spec", "adjusted", "adjustments", "apply", "filter_specs", "filtered", "params_of",
+           "radius", "register", "spec", "warm_up"]

@@ -1,0 +1,268 @@
+"""Float64 references for the adjustments, written from their definitions (Photoshop's where
+Adobe publishes them; see each module's docstring where it does not), separately from the
+fast paths: per pixel, plain Python/numpy, no tables, no numba.
+
+Each takes straight RGB in 0..1 as an (n, 3) float64 array and the normalised params and
+returns (n, 3) float64 in 0..1.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+
+import numpy as np
+
+
+def _each(rgb, fn):
+    return np.array([fn(*p) for p in rgb], np.float64).reshape(rgb.shape)
+
+
+def _levels_channel(x, ch):
+    lo, hi = ch["in_black"] / 255, ch["in_white"] / 255
+    v = min(1.0, max(0.0, (x - lo) / (hi - lo)))
+    v = v ** (1 / ch["gamma"])
+    return ch["out_black"] / 255 + v * (ch["out_white"] - ch["out_black"]) / 255
+
+
+def _byte(v):
+    return min(255, max(0, math.floor(v * 255 + 0.5)))
+
+
+def _luminosity(r, g, b):
+    """Rec. 601 luminosity of 8-bit channels, rounded half up (exactly, in integers)."""
+    r, g, b = (round(c * 255) for c in (r, g, b))
+    return (299 * r + 587 * g + 114 * b + 500) // 1000
+
+
+def levels(rgb, p):
+    # The channel's levels, then the master's.
+    def px(r, g, b):
+        out = []
+        for x, name in zip((r, g, b), ("red", "green", "blue"), strict=True):
+            y = min(1.0, max(0.0, _levels_channel(x, p[name])))
+            out.append(_levels_channel(y, p["master"]))
+        return out
+    return _each(rgb, px)
+
+
+def natural_spline(points):
+    """The natural cubic spline through points as a function: solve for the second derivatives
+    with a dense linear system (not the fast path's tridiagonal sweep)."""
+    xs = [float(x) for x, _ in points]
+    ys = [float(y) for _, y in points]
+    n = len(xs)
+    m = [0.0] * n
+    if n >= 3:
+        a = np.zeros((n, n))
+        rhs = np.zeros(n)
+        a[0, 0] = a[n - 1, n - 1] = 1
+        for i in range(1, n - 1):
+            h0, h1 = xs[i] - xs[i - 1], xs[i + 1] - xs[i]
+            a[i, i - 1], a[i, i], a[i, i + 1] = h0 / 6, (h0 + h1) / 3, h1 / 6
+            rhs[i] = (ys[i + 1] - ys[i]) / h1 - (ys[i] - ys[i - 1]) / h0
+        m = list(np.linalg.solve(a, rhs))
+
+    def f(x):
+        if x <= xs[0]:
+            return ys[0]
+        if x >= xs[-1]:
+            return ys[-1]
+        i = max(k for k in range(n - 1) if xs[k] <= x)
+        h = xs[i + 1] - xs[i]
+        a_, b_ = (xs[i + 1] - x) / h, (x - xs[i]) / h
+        return a_ * ys[i] + b_ * ys[i + 1] + ((a_ ** 3 - a_) * m[i] + (b_ ** 3 - b_) * m[i + 1]) * h * h / 6
+    return f
+
+
+def curves(rgb, p):
+    master = natural_spline(p["master"])
+    fns = [natural_spline(p[c]) for c in ("red", "green", "blue")]
+
+    def px(*c):
+        out = []
+        for x, fn in zip(c, fns, strict=True):
+            y = min(255.0, max(0.0, fn(x * 255)))
+            out.append(min(255.0, max(0.0, master(y))) / 255)
+        return out
+    return _each(rgb, px)
+
+
+def invert(rgb, p):
+    return 1 - rgb
+
+
+def posterize(rgb, p):
+    n = p["levels"]
+    return np.floor(rgb * (n - 1) + 0.5) / (n - 1)
+
+
+def threshold(rgb, p):
+    def px(r, g, b):
+        lum = _luminosity(r, g, b)
+        v = 1.0 if lum >= p["level"] else 0.0
+        return [v, v, v]
+    return _each(rgb, px)
+
+
+def _srgb_to_linear(x):
+    return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+
+
+def _linear_to_srgb(x):
+    x = min(1.0, max(0.0, x))
+    return x * 12.92 if x <= 0.0031308 else 1.055 * x ** (1 / 2.4) - 0.055
+
+
+def exposure(rgb, p):
+    def ch(x):
+        v = _linear_to_srgb(_srgb_to_linear(x) * 2 ** p["exposure"] + p["offset"])
+        return min(1.0, max(0.0, v)) ** (1 / p["gamma"])
+    return _each(rgb, lambda *c: [ch(x) for x in c])
+
+
+def brightness_contrast(rgb, p):
+    b, c = p["brightness"], p["contrast"]
+    if p["legacy"]:
+        b = min(100, max(-100, b))
+        k = 1 + c / 100 if c < 0 else 1 / max(1e-6, 1 - c / 100)
+
+        def ch(x):
+            return ((x * 255 + b - 127.5) * k + 127.5) / 255
+    else:
+        c = max(-50, c)
+
+        def ch(x):
+            return 0.5 + (x ** (2 ** (-b / 100)) - 0.5) * (1 + c / 100)
+    return np.clip(_each(rgb, lambda *v: [ch(x) for x in v]), 0, 1)
+
+
+def gradient_map(rgb, p):
+    stops = p["gradient"]
+
+    def colour(t):
+        if p["reverse"]:
+            t = 1 - t
+        if t <= stops[0][0]:
+            return [c / 255 for c in stops[0][1:4]]
+        for s0, s1 in zip(stops, stops[1:], strict=False):
+            if s0[0] <= t <= s1[0]:
+                f = 0 if s1[0] == s0[0] else (t - s0[0]) / (s1[0] - s0[0])
+                return [(a + (b_ - a) * f) / 255 for a, b_ in zip(s0[1:4], s1[1:4], strict=True)]
+        return [c / 255 for c in stops[-1][1:4]]
+
+    def px(r, g, b):
+        lum = _luminosity(r, g, b)
+        return [_byte(c) / 255 for c in colour(lum / 255)]
+    return _each(rgb, px)
+
+
+def _weight(hue, rng):
+    """A colour range's weight at `hue` degrees: 1 on [b, c], linear ramps a..b and c..d,
+    measured around the circle from a."""
+    a, b, c, d = rng
+    t = (hue - a) % 360
+    b, c, d = (b - a) % 360, (c - a) % 360, (d - a) % 360
+    if t > d:
+        return 0.0
+    if t < b:
+        return t / b if b else 1.0
+    if t <= c:
+        return 1.0
+    return (d - t) / (d - c) if d > c else 1.0
+
+
+def _hsl_step(rgb, hue, sat, light):
+    r, g, b = rgb
+    h, lum, s = colorsys.rgb_to_hls(r, g, b)
+    if hue or sat:
+        h = (h + hue / 360) % 1.0
+        s = min(1.0, max(0.0, s * (1 + sat / 100)))
+        r, g, b = colorsys.hls_to_rgb(h, lum, s)
+    L = light / 100
+    if L > 0:
+        return [v + (1 - v) * L for v in (r, g, b)]
+    return [v * (1 + L) for v in (r, g, b)]
+
+
+RANGES = ("reds", "yellows", "greens", "cyans", "blues", "magentas")
+
+
+def hue_saturation(rgb, p):
+    def px(r, g, b):
+        if p["colorize"]["on"]:
+            _, lum, _ = colorsys.rgb_to_hls(r, g, b)
+            col = colorsys.hls_to_rgb(p["colorize"]["hue"] / 360, lum, p["colorize"]["saturation"] / 100)
+            return _hsl_step(col, 0, 0, p["colorize"]["lightness"])
+        h, _, s = colorsys.rgb_to_hls(r, g, b)
+        dh = ds = dl = 0.0
+        if s > 0:
+            for name in RANGES:
+                w = _weight(h * 360, p[name]["range"])
+                dh += w * p[name]["hue"]
+                ds += w * p[name]["saturation"]
+                dl += w * p[name]["lightness"]
+        col = _hsl_step((r, g, b), dh, ds, dl)
+        return _hsl_step(col, p["master"]["hue"], p["master"]["saturation"], p["master"]["lightness"])
+    return _each(rgb, px)
+
+
+def color_balance(rgb, p):
+    def mask(light):
+        a, b, scale = 0.25, 0.333, 0.7
+
+        def cl(v):
+            return min(1.0, max(0.0, v))
+        return (cl((light - b) / -a + 0.5) * scale,
+                cl((light - b) / a + 0.5) * cl((light + b - 1) / -a + 0.5) * scale,
+                cl((light + b - 1) / a + 0.5) * scale)
+
+    def px(r, g, b):
+        _, light, _ = colorsys.rgb_to_hls(r, g, b)
+        ws = mask(light)
+        out = []
+        for i, v in enumerate((r, g, b)):
+            for w, tone in zip(ws, ("shadows", "midtones", "highlights"), strict=True):
+                v += w * p[tone][i] / 100
+            out.append(min(1.0, max(0.0, v)))
+        if p["preserve_luminosity"]:
+            h, _, s = colorsys.rgb_to_hls(*out)
+            out = list(colorsys.hls_to_rgb(h, light, s))
+        return out
+    return _each(rgb, px)
+
+
+def black_white(rgb, p):
+    weights = {"r": p["reds"], "y": p["yellows"], "g": p["greens"], "c": p["cyans"], "b": p["blues"],
+               "m": p["magentas"]}
+    secondary = {frozenset("rg"): "y", frozenset("gb"): "c", frozenset("rb"): "m"}
+
+    def px(r, g, b):
+        chans = sorted(zip((r, g, b), "rgb", strict=True), key=lambda t: (-t[0], "rgb".index(t[1])))
+        (hi, hn), (mid, mn), (lo, _) = chans
+        grey = lo + (mid - lo) * weights[secondary[frozenset(hn + mn)]] / 100 + (hi - mid) * weights[hn] / 100
+        grey = min(1.0, max(0.0, grey))
+        if p["tint"]:
+            h, _, s = colorsys.rgb_to_hls(*(c / 255 for c in p["tint_color"]))
+            return list(colorsys.hls_to_rgb(h, grey, s))
+        return [grey] * 3
+    return _each(rgb, px)
+
+
+def vibrance(rgb, p):
+    v, sat = p["vibrance"] / 100, p["saturation"] / 100
+
+    def px(r, g, b):
+        h, light, s = colorsys.rgb_to_hls(r, g, b)
+        s = s * (1 + v * (1 - s))
+        s = min(1.0, max(0.0, s * (1 + sat)))
+        return list(colorsys.hls_to_rgb(h, light, s))
+    return _each(rgb, px)
+
+
+REFERENCES = {
+    "levels": levels, "curves": curves, "invert": invert, "posterize": posterize, "threshold": threshold,
+    "exposure": exposure, "brightness_contrast": brightness_contrast, "gradient_map": gradient_map,
+    "hue_saturation": hue_saturation, "color_balance": color_balance, "black_white": black_white,
+    "vibrance": vibrance,
+}

@@ -1,0 +1,167 @@
+"""Every adjustment's fast path (tables through cv2.LUT, numba kernels) against its float64
+reference (adjust_reference.py), on random images and random settings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from editor.render import adjustments as A
+
+from .adjust_reference import REFERENCES
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _image(seed: int, n: int = 24) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    px = rng.integers(0, 256, (n, n, 4), dtype=np.uint8)
+    px[0, :8, :3] = [[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0],
+                     [128, 128, 128], [0, 255, 255]]
+    return px
+
+
+def _check(name: str, params: dict, seed: int) -> None:
+    px = _image(seed)
+    fast = px.copy()
+    A.apply(name, params, fast)
+    assert np.array_equal(fast[..., 3], px[..., 3]), "alpha must be left alone"
+    ref = REFERENCES[name](px[..., :3].reshape(-1, 3).astype(np.float64) / 255, A.spec(name).normalise(params))
+    expected = np.clip(np.floor(ref * 255 + 0.5), 0, 255).reshape(px.shape[0], px.shape[1], 3)
+    diff = np.abs(fast[..., :3].astype(int) - expected)
+    worst = np.unravel_index(np.argmax(diff), diff.shape)
+    assert diff.max() <= 1, f"{name} {params}: off by {diff.max()} at {worst}, input {px[worst[:2]]}"
+
+
+def test_every_adjustment_has_a_reference():
+    assert {s.name for s in A.adjustments()} == set(REFERENCES)
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_defaults(name):
+    _check(name, {}, 0)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in REFERENCES if n not in ("invert", "posterize", "threshold",
+                                                                             "gradient_map", "black_white")))
+def test_defaults_change_nothing(name):
+    px = _image(1)
+    out = px.copy()
+    A.apply(name, {}, out)
+    assert np.abs(out.astype(int) - px).max() <= 1
+
+
+level = st.fixed_dictionaries({
+    "in_black": st.integers(0, 120), "in_white": st.integers(130, 255), "gamma": st.floats(0.1, 9.99),
+    "out_black": st.integers(0, 255), "out_white": st.integers(0, 255)})
+
+
+@SETTINGS
+@given(st.fixed_dictionaries({c: level for c in ("master", "red", "green", "blue")}), st.integers(0, 99))
+def test_levels(params, seed):
+    _check("levels", params, seed)
+
+
+points = st.lists(st.tuples(st.integers(0, 255), st.integers(0, 255)), min_size=2, max_size=6,
+                  unique_by=lambda p: p[0]).map(sorted)
+
+
+@SETTINGS
+@given(st.fixed_dictionaries({c: points for c in ("master", "red", "green", "blue")}), st.integers(0, 99))
+def test_curves(params, seed):
+    _check("curves", params, seed)
+
+
+def test_curve_passes_through_its_points_and_is_flat_beyond_them():
+    table = A.curves.curve_table([[30, 10], [100, 160], [200, 220]])
+    assert table[30] == 10 and table[100] == 160 and table[200] == 220
+    assert (table[:30] == 10).all() and (table[200:] == 220).all()
+
+
+@SETTINGS
+@given(st.integers(2, 255), st.integers(1, 255), st.integers(0, 99))
+def test_posterize_threshold(levels, level, seed):
+    _check("posterize", {"levels": levels}, seed)
+    _check("threshold", {"level": level}, seed)
+
+
+@SETTINGS
+@given(st.floats(-5, 5), st.floats(-0.5, 0.5), st.floats(0.1, 9.99), st.integers(0, 99))
+def test_exposure(exposure, offset, gamma, seed):
+    _check("exposure", {"exposure": exposure, "offset": offset, "gamma": gamma}, seed)
+
+
+@SETTINGS
+@given(st.integers(-150, 150), st.integers(-100, 100), st.booleans(), st.integers(0, 99))
+def test_brightness_contrast(b, c, legacy, seed):
+    _check("brightness_contrast", {"brightness": b, "contrast": c, "legacy": legacy}, seed)
+
+
+settings3 = st.fixed_dictionaries({"hue": st.integers(-180, 180), "saturation": st.integers(-100, 100),
+                                   "lightness": st.integers(-100, 100)})
+
+
+@SETTINGS
+@given(settings3, st.sampled_from(A.hue_saturation.RANGES), settings3, st.booleans(), st.integers(0, 99))
+def test_hue_saturation(master, name, rng_settings, colorize, seed):
+    params = {"master": master, name: rng_settings,
+              "colorize": {"on": colorize, "hue": 200, "saturation": 40, "lightness": master["lightness"]}}
+    _check("hue_saturation", params, seed)
+
+
+def test_hue_saturation_range_falloff_is_photoshops():
+    weight = A.hue_saturation.range_weight_deg
+    reds = (315, 345, 15, 45)
+    assert weight(0, *reds) == 1 and weight(15, *reds) == 1 and weight(345, *reds) == 1
+    assert weight(330, *reds) == pytest.approx(0.5) and weight(30, *reds) == pytest.approx(0.5)
+    assert weight(90, *reds) == 0 and weight(300, *reds) == 0
+
+
+tones = st.lists(st.integers(-100, 100), min_size=3, max_size=3)
+
+
+@SETTINGS
+@given(tones, tones, tones, st.booleans(), st.integers(0, 99))
+def test_color_balance(shadows, midtones, highlights, preserve, seed):
+    _check("color_balance", {"shadows": shadows, "midtones": midtones, "highlights": highlights,
+                             "preserve_luminosity": preserve}, seed)
+
+
+@SETTINGS
+@given(st.lists(st.integers(-200, 300), min_size=6, max_size=6), st.booleans(), st.integers(0, 99))
+def test_black_white(weights, tint, seed):
+    params = dict(zip(("reds", "yellows", "greens", "cyans", "blues", "magentas"), weights, strict=True))
+    _check("black_white", dict(params, tint=tint, tint_color=[200, 150, 90]), seed)
+
+
+def test_black_white_defaults_on_primaries():
+    px = np.array([[[255, 0, 0, 255], [255, 255, 0, 255], [0, 0, 255, 255], [90, 90, 90, 255]]], np.uint8)
+    A.apply("black_white", {}, px)
+    assert px[0, :, 0].tolist() == [102, 153, 51, 90]
+
+
+@SETTINGS
+@given(st.integers(-100, 100), st.integers(-100, 100), st.integers(0, 99))
+def test_vibrance(v, s, seed):
+    _check("vibrance", {"vibrance": v, "saturation": s}, seed)
+
+
+stops = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)),
+                 min_size=1, max_size=5).map(lambda s: sorted([list(t) for t in s]))
+
+
+@SETTINGS
+@given(stops, st.booleans(), st.integers(0, 99))
+def test_gradient_map(gradient, reverse, seed):
+    _check("gradient_map", {"gradient": gradient, "reverse": reverse}, seed)
+
+
+def test_schema_normalises_and_clamps():
+    s = A.spec("levels")
+    p = s.normalise({"master": {"gamma": 50, "in_black": -4}})
+    assert p["master"]["gamma"] == 9.99 and p["master"]["in_black"] == 0 and p["red"] == s.defaults()["red"]
+    assert A.spec("curves").normalise({"master": [[10, 300], [0, 0], [10, 5]]})["master"] == [[0, 0], [10, 5]]
+    with pytest.raises(ValueError):
+        A.spec("no such thing")
