@@ -79,9 +79,10 @@ def new_adjustment_layer(doc: Document, adjustment: str, params: dict[str, Any] 
 
     As in Photoshop it comes with a mask: from the selection when one is active (so the
     adjustment applies only there), white otherwise. `params` are the operation's settings
-    (see `editor.render.adjustments` for each operation's schema and defaults).
+    (see `editor.render.adjustments` for each operation's schema and defaults); `name` is the
+    layer's base name, numbered when taken ("Curves 2").
     """
-    title = name or _unique_name(doc, adjustment.replace("_", " ").title())
+    title = _unique_name(doc, name or adjustment.replace("_", " ").title())
     node = Adjustment(title, adjustment, params)
     kind = "selection" if doc.selection is not None else "white"
     node.mask = Mask(mask_data(doc, node, kind))

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QColorDialog, QMenu
 
 from editor.core import ops
-from editor.core.layers import FillLayer, Group, Layer, Node
+from editor.core.layers import Adjustment, FillLayer, Group, Layer, Node
 
 from .icons import icon
 
@@ -50,6 +50,13 @@ class LayerActions(QObject):
         a("group", "Group Layer", "folder-move-outline", "Ctrl+G", lambda doc, n: ops.group_together(doc, self.selected()), multi=True)
         a("ungroup", "Ungroup", "folder-remove-outline", "Ctrl+Shift+G", lambda doc, n: ops.ungroup(doc, n), when=lambda n: isinstance(n, Group))
         a("new_fill", "New Fill Layer…", "format-color-fill", None, self._new_fill, needs_node=False)
+        from editor.render import adjustments
+
+        for spec in adjustments.SPECS.values():
+            a(f"adjust_{spec.name}", f"{spec.label}…", "tune-variant" if spec.category == "adjustment" else "blur",
+              None, lambda doc, n, name=spec.name: self._new_adjustment(doc, name), needs_node=False)
+        a("adjust_settings", "Adjustment Settings…", "tune-vertical", None, self.edit_adjustment,
+          when=lambda n: isinstance(n, Adjustment))
         a("duplicate", "Duplicate Layer", "content-duplicate", "Ctrl+J", self._duplicate, multi=True)
         a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_nodes(doc, self.selected()), multi=True)
         a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", self._merge, when=self._has_below, multi=True)
@@ -129,6 +136,33 @@ class LayerActions(QObject):
         if color.isValid():
             ops.new_fill_layer(doc, (color.red(), color.green(), color.blue(), color.alpha()))
 
+    def _new_adjustment(self, doc, name: str) -> None:
+        """Layer > New Adjustment Layer > (one): the layer above the active one (its mask from the
+        selection when there is one), then its settings dialog."""
+        from editor.render import adjustments
+
+        spec = adjustments.spec(name)
+        node = ops.new_adjustment_layer(doc, name, spec.defaults(), name=spec.label)
+        self.edit_adjustment(doc, node)
+
+    def edit_adjustment(self, doc, node) -> None:
+        from .dialogs.adjustment_dialog import AdjustmentDialog
+
+        dialog = AdjustmentDialog(self.window, doc, node)
+        self.window.adjustment_dialog = dialog  # for tests and screenshots
+        dialog.open()
+
+    def adjustment_menu(self, parent, category: str = "adjustment") -> QMenu:
+        from editor.render import adjustments
+
+        title = "New Adjustment Layer" if category == "adjustment" else "New Filter Layer"
+        menu = QMenu(title, parent)
+        menu.setIcon(icon("tune-variant" if category == "adjustment" else "blur"))
+        for spec in adjustments.SPECS.values():
+            if spec.category == category:
+                menu.addAction(self.actions[f"adjust_{spec.name}"])
+        return menu
+
     def _toggle_clip(self, doc, node) -> None:
         ops.set_properties(doc, node, clipped=not node.clipped,
                            label="Release clipping mask" if node.clipped else "Create clipping mask")
@@ -174,10 +208,13 @@ class LayerActions(QObject):
         return menu
 
     def fill_layer_menu(self, menu: QMenu) -> None:
-        for key in ("new_layer", "new_group", "new_fill", None, "duplicate", "delete", None, "group", "ungroup",
+        for key in ("new_layer", "new_group", "new_fill", "adjust_menus", "adjust_settings", None, "duplicate", "delete", None, "group", "ungroup",
                     "raise", "lower", None, "merge_down", "flatten", None, "clip", "lock"):
             if key is None:
                 menu.addSeparator()
+            elif key == "adjust_menus":
+                menu.addMenu(self.adjustment_menu(menu))
+                menu.addMenu(self.adjustment_menu(menu, "filter"))
             else:
                 menu.addAction(self.actions[key])
 

@@ -75,7 +75,7 @@ class LayersPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(4, 2, 4, 4)
         buttons.setSpacing(2)
-        for key in ("new_layer", "new_group", "new_fill", None, "mask_white", "clip", None, "duplicate", "merge_down", "delete"):
+        for key in ("new_layer", "new_group", "new_fill", "adjust_curves", None, "mask_white", "clip", None, "duplicate", "merge_down", "delete"):
             if key is None:
                 buttons.addSpacing(8)
                 continue
@@ -88,6 +88,16 @@ class LayersPanel(QWidget):
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
                 button.setToolTip("Add layer mask (reveal all); arrow for more")
                 button.setIcon(icon("layers-outline"))
+            if key == "adjust_curves":  # Photoshop's half-filled circle: every adjustment and filter in its menu
+                menu = actions.adjustment_menu(button)
+                menu.addSeparator()
+                for action in actions.adjustment_menu(menu, "filter").actions():
+                    menu.addAction(action)
+                button.setMenu(menu)
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+                button.setToolTip("New adjustment or filter layer")
+                button.setIcon(icon("circle-half-full"))
+                button.setObjectName("newAdjustmentButton")
             buttons.addWidget(button)
         buttons.addStretch(1)
 

@@ -53,11 +53,39 @@ def _fill_thumbnail(doc: Document, node: FillLayer, xs: np.ndarray, ys: np.ndarr
     return _rgba_image(out)
 
 
+def _swatch(w: int, h: int) -> np.ndarray:
+    """A test card: hues across, dark to light down, as straight RGBA bytes."""
+    hue = np.linspace(0, 6, w, endpoint=False)[None, :]
+    light = np.linspace(0.15, 0.9, h)[:, None]
+    rgb = np.stack([np.clip(np.abs((hue + k) % 6 - 3) - 1, 0, 1) for k in (0, 4, 2)], axis=-1)
+    rgb = np.where(light[..., None] < 0.5, rgb * light[..., None] * 2, rgb + (1 - rgb) * (light[..., None] * 2 - 1))
+    out = np.empty((h, w, 4), np.uint8)
+    out[..., :3] = np.clip(rgb * 255 + 0.5, 0, 255)
+    out[..., 3] = 255
+    return out
+
+
+def _adjustment_thumbnail(doc: Document, node: Node, xs: np.ndarray, ys: np.ndarray) -> QImage:
+    """What the adjustment does to a test card (so Curves, Hue/Saturation, Invert look it)."""
+    from editor.render import adjustments
+
+    card = _swatch(len(xs), len(ys))
+    spec = adjustments.SPECS.get(node.adjustment)  # type: ignore[attr-defined]
+    if spec is None:
+        return _rgba_image(card)
+    if spec.category == "filter":
+        out = adjustments.filtered(spec.name, node.params, card.astype(np.float32) / 255)  # type: ignore[attr-defined]
+        return _rgba_image(np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8))
+    adjustments.apply(spec.name, node.params, card)  # type: ignore[attr-defined]
+    return _rgba_image(card)
+
+
 # How each node kind draws its layer thumbnail, by `node.kind` (see editor.render.kinds);
 # a kind without one (a group) shows an icon instead.
 KIND_THUMBNAILS: dict[str, Callable[[Document, Node, np.ndarray, np.ndarray], QImage | None]] = {
     "pixel": _pixel_thumbnail,  # type: ignore[dict-item]
     "fill": _fill_thumbnail,  # type: ignore[dict-item]
+    "adjustment": _adjustment_thumbnail,
 }
 
 
@@ -111,7 +139,7 @@ class ThumbnailCache(QObject):
         node = change.node
         if node is None or change.kind not in ("pixels", "mask", "property", "structure"):
             return
-        if change.kind == "property" and not (change.name and ({"x", "y", "color"} & set(change.name.split(",")))):
+        if change.kind == "property" and not (change.name and ({"x", "y", "color", "params"} & set(change.name.split(",")))):
             return
         for n in [node, *(node.walk() if isinstance(node, Group) else [])]:
             self._stale[n.uid] = n
