@@ -9,7 +9,9 @@ fringes), and converted back to straight alpha afterwards.
 
 Resize uses Pillow's convolution resampler, which widens the filter when
 shrinking (antialiased, as Photoshop's and GIMP's are; OpenCV's bilinear,
-bicubic and Lanczos alias when shrinking); warps use OpenCV's warpAffine.
+bicubic and Lanczos alias when shrinking), computed over all cores by
+editor.geometry.fast_resize (numba; Pillow's own code for nearest); warps use
+OpenCV's warpAffine.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from PIL import Image
+
+from . import fast_resize
 
 RESAMPLE = ("nearest", "bilinear", "bicubic", "lanczos", "area")
 
@@ -47,6 +51,8 @@ def resize_rgba(pixels: np.ndarray, width: int, height: int, method: str = "bicu
     check_method(method)
     if pixels.shape[:2] == (height, width):
         return pixels.copy()
+    if method != "nearest":  # Pillow's arithmetic over all cores (editor.geometry.fast_resize)
+        return fast_resize.resize(pixels, width, height, method)
     image = Image.fromarray(np.ascontiguousarray(pixels), "RGBA")
     # Pillow resamples RGBA premultiplied (it converts to RGBa and back) for every filter but nearest.
     return np.asarray(image.resize((width, height), _PIL[method])).copy()
@@ -57,6 +63,8 @@ def resize_gray(data: np.ndarray, width: int, height: int, method: str = "bicubi
     check_method(method)
     if data.shape == (height, width):
         return data.copy()
+    if method != "nearest":
+        return fast_resize.resize(data, width, height, method)
     image = Image.fromarray(np.ascontiguousarray(data), "L")
     return np.asarray(image.resize((width, height), _PIL[method])).copy()
 
