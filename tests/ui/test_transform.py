@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from editor.core import Document, Layer, Mask, Rect, SetSelection
 from editor.core.selection import Selection
 from tests.ui.conftest import activate, mouse_drag, small_document
+from tests.ui.conftest import send_mouse as send
 
 ZOOMS = [1.0, 3.0]
 
@@ -259,3 +260,28 @@ def test_free_transform_of_an_unlinked_mask_leaves_the_pixels(qtbot, make_window
     assert (hole[:, 1].min() + red.x, hole[:, 0].min() + red.y) == (40, 20)
     visible = red.pixels[..., 3] > 0
     assert np.array_equal(red.pixels[visible], pixels.reshape(-1, 4))
+
+
+@pytest.mark.parametrize("tool_name", ["Rectangle Select", "Lasso"])
+def test_dragging_inside_a_selection_moves_its_outline(qtbot, make_window, tool_name):
+    window = make_window(small_document())
+    doc = window.document
+    doc.execute(SetSelection(Selection.from_rect(120, 80, Rect(10, 10, 20, 20))))
+    window.set_tool(window.tool(tool_name))
+    tool = window.canvas.tool
+    pixels = doc.find_by_name("Red").pixels.copy()
+    send(window.canvas, QEvent.Type.MouseButtonPress, widget_point(window, 15, 15))
+    send(window.canvas, QEvent.Type.MouseMove, widget_point(window, 30, 25), Qt.MouseButton.NoButton)
+    assert tool.outline_move.active and tool.outline_move.offset == (15, 10)
+    assert window.canvas.suppress_ants  # the moving outline is drawn instead
+    send(window.canvas, QEvent.Type.MouseMove, widget_point(window, 40, 30), Qt.MouseButton.NoButton)
+    send(window.canvas, QEvent.Type.MouseButtonRelease, widget_point(window, 40, 30), Qt.MouseButton.LeftButton,
+         Qt.MouseButton.NoButton)
+    assert doc.selection.bounds() == Rect(35, 25, 20, 20)
+    assert np.array_equal(doc.find_by_name("Red").pixels, pixels)  # the outline moved, not the pixels
+    assert doc.history.steps[doc.history.index - 1].label == "Move Selection"
+    window.undo()
+    assert doc.selection.bounds() == Rect(10, 10, 20, 20)
+    # A click inside without a drag deselects, as before.
+    QTest.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, 15, 15))
+    assert doc.selection is None or doc.selection.is_empty

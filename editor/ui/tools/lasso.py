@@ -35,11 +35,16 @@ class LassoTool(SelectionTool):
     def press(self, pos: QPointF, event: PointerEvent) -> None:
         if event.button != Qt.MouseButton.LeftButton:
             return
+        if self.outline_move.press(pos, self.mode_for(event)):  # inside the selection: move its outline
+            return
         self._drawing = True
         self._mode = self.mode_for(event)
         self.points = [QPointF(pos)]
 
     def move(self, pos: QPointF, event: PointerEvent) -> None:
+        if self.outline_move.active:
+            self.outline_move.move(pos, event.has(Qt.KeyboardModifier.ShiftModifier))
+            return
         if not self._drawing:
             return
         self.points.append(QPointF(pos))
@@ -47,6 +52,10 @@ class LassoTool(SelectionTool):
         self.repaint_outline(bounds_of(last), QRectF(self.points[0], pos).normalized())
 
     def release(self, pos: QPointF, event: PointerEvent) -> None:
+        if self.outline_move.active and event.button == Qt.MouseButton.LeftButton:
+            self.outline_move.move(pos, event.has(Qt.KeyboardModifier.ShiftModifier))
+            self.outline_move.release()
+            return
         if not self._drawing or event.button != Qt.MouseButton.LeftButton:
             return
         self._drawing = False
@@ -55,11 +64,13 @@ class LassoTool(SelectionTool):
         self.points = []
 
     def deactivate(self) -> None:
+        self.outline_move.cancel()
         area = bounds_of(self.points)
         self.points, self._drawing = [], False
         self.repaint_outline(area)
 
     def paint_overlay(self, painter: QPainter, canvas) -> None:
+        self.outline_move.paint(painter, canvas)
         draw_outline(painter, canvas, self.points, closed=False)
 
     def overlay_rect(self) -> QRectF | None:

@@ -42,11 +42,16 @@ class _Marquee(SelectionTool):
     def press(self, pos: QPointF, event: PointerEvent) -> None:
         if event.button != Qt.MouseButton.LeftButton:
             return
+        if self.outline_move.press(pos, self.mode_for(event)):  # inside the selection: move its outline
+            return
         self._start = QPointF(pos)
         self._rect = None
         self._mode = self.mode_for(event)
 
     def move(self, pos: QPointF, event: PointerEvent) -> None:
+        if self.outline_move.active:
+            self.outline_move.move(pos, event.has(Qt.KeyboardModifier.ShiftModifier))
+            return
         if self._start is None:
             return
         old = self._rect
@@ -55,6 +60,10 @@ class _Marquee(SelectionTool):
         self.repaint_outline(old, self._rect)
 
     def release(self, pos: QPointF, event: PointerEvent) -> None:
+        if self.outline_move.active and event.button == Qt.MouseButton.LeftButton:
+            self.outline_move.move(pos, event.has(Qt.KeyboardModifier.ShiftModifier))
+            self.outline_move.release()
+            return
         if self._start is None or event.button != Qt.MouseButton.LeftButton:
             return
         self.move(pos, event)
@@ -72,10 +81,12 @@ class _Marquee(SelectionTool):
             ops.select_rect(self.document, x0, y0, x1, y1, mode, antialias=self.antialias)
 
     def deactivate(self) -> None:
+        self.outline_move.cancel()
         rect, self._start, self._rect = self._rect, None, None
         self.repaint_outline(rect)
 
     def paint_overlay(self, painter: QPainter, canvas) -> None:
+        self.outline_move.paint(painter, canvas)
         if self._rect is None:
             return
         r = self._rect

@@ -89,6 +89,96 @@ class SelectionOptions(QWidget):
         return widget
 
 
+class OutlineMove:
+    """Photoshop's drag inside a selection with a selection tool: the outline moves, not the pixels.
+
+    Whole-pixel steps (the selection is shifted exactly); one drag is one undo step. Only in
+    the new-selection mode: with Shift or Alt held a drag adds or subtracts as usual.
+    """
+
+    def __init__(self, tool: Tool) -> None:
+        self.tool = tool
+        self.start: QPointF | None = None
+        self.offset = (0, 0)
+        self.path: QPainterPath | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.start is not None
+
+    def press(self, pos: QPointF, mode: str) -> bool:
+        """Start moving when the press is inside the selection in replace mode; True when it did."""
+        doc = self.tool.document
+        sel = doc.selection
+        x, y = int(pos.x() // 1), int(pos.y() // 1)
+        if mode != "replace" or sel is None or not (0 <= x < doc.width and 0 <= y < doc.height) or sel.data[y, x] < 128:
+            return False
+        from editor.masks.selection.outline import selection_outline
+
+        path = QPainterPath()
+        for pts in selection_outline(sel.data):
+            path.addPolygon(QPolygonF([QPointF(px, py) for px, py in pts.tolist()]))
+            path.closeSubpath()
+        self.path, self.start, self.offset = path, QPointF(pos), (0, 0)
+        self.tool.canvas.suppress_ants = True
+        self.tool.canvas.update()
+        return True
+
+    def move(self, pos: QPointF, shift: bool = False) -> None:
+        if self.start is None:
+            return
+        dx, dy = round(pos.x() - self.start.x()), round(pos.y() - self.start.y())
+        if shift:
+            dx, dy = (dx, 0) if abs(dx) >= abs(dy) else (0, dy)
+        if (dx, dy) != self.offset:
+            self.offset = (dx, dy)
+            self.tool.canvas.update()
+
+    def release(self) -> None:
+        """End the drag: the selection moves by whole pixels; a click that did not move deselects."""
+        if self.start is None:
+            return
+        (dx, dy), self.start, self.path = self.offset, None, None
+        canvas = self.tool.canvas
+        canvas.suppress_ants = False
+        canvas.update()
+        if (dx, dy) != (0, 0):
+            from editor.core import SetSelection
+            from editor.core.selection import Selection
+            from editor.render.warp import place
+
+            doc = self.tool.document
+            moved = place(doc.selection.data, doc.canvas.translated(dx, dy), doc.canvas, 0)
+            doc.execute(SetSelection(Selection(moved), "Move Selection"))
+        else:
+            from editor.masks.selection import ops
+
+            ops.select_none(self.tool.document)
+
+    def cancel(self) -> None:
+        if self.start is not None:
+            self.start = self.path = None
+            self.tool.canvas.suppress_ants = False
+            self.tool.canvas.update()
+
+    def paint(self, painter: QPainter, canvas) -> None:
+        if self.path is None:
+            return
+        view = canvas.view
+        painter.save()
+        painter.translate(view.origin.x() + self.offset[0] * view.scale, view.origin.y() + self.offset[1] * view.scale)
+        painter.scale(view.scale, view.scale)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for colour, dash in ((Qt.GlobalColor.white, None), (Qt.GlobalColor.black, [4, 4])):
+            pen = QPen(colour, 0)
+            pen.setCosmetic(True)
+            if dash:
+                pen.setDashPattern(dash)
+            painter.setPen(pen)
+            painter.drawPath(self.path)
+        painter.restore()
+
+
 class SelectionTool(Tool):
     """A tool that ends in a selection; subclasses make the shape."""
 
@@ -97,6 +187,7 @@ class SelectionTool(Tool):
     def __init__(self, host) -> None:
         super().__init__(host)
         self._options: SelectionOptions | None = None
+        self.outline_move = OutlineMove(self)
         _start_warm_up()
 
     @property
