@@ -44,8 +44,8 @@ def row_layout(rect: QRect, node: Node) -> dict[str, QRect]:
     parts["thumb"] = QRect(x, top, THUMB_SIZE, THUMB_SIZE)
     x += THUMB_SIZE + GAP
     if node.mask is not None:
-        parts["link"] = QRect(x - GAP, top, LINK_WIDTH, THUMB_SIZE)
-        x += LINK_WIDTH - GAP
+        parts["link"] = QRect(x - GAP + 1, top, LINK_WIDTH, THUMB_SIZE)
+        x += LINK_WIDTH - GAP + 2
         parts["mask"] = QRect(x, top, THUMB_SIZE, THUMB_SIZE)
         x += THUMB_SIZE + GAP
     lock_x = rect.right() - LOCK_SIZE - 6
@@ -113,12 +113,12 @@ class LayerDelegate(QStyledItemDelegate):
         self._frame(painter, thumb_rect, active=active and not editing_mask)
         if "link" in parts and node.mask is not None and node.mask.linked:
             link = parts["link"]
-            box = QRect(link.center().x() - 7, link.center().y() - 7, 14, 14)
+            box = QRect(link.center().x() - 6, link.center().y() - 6, 13, 13)
             painter.save()  # the chain stands upright between the thumbnails, as in Photoshop
             painter.translate(box.center())
             painter.rotate(90)
             painter.translate(-box.center())
-            icon("link-variant", "#c8c8c8").paint(painter, box)
+            icon("link", "#d0d0d0").paint(painter, box)
             painter.restore()
         if "mask" in parts:
             mask_rect = parts["mask"]
