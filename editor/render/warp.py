@@ -33,7 +33,7 @@ INTERPOLATIONS: dict[str, int] = {
 }
 DEFAULT_INTERPOLATION = "bicubic"
 MAX_WARP_SIDE = 30_000  # a perspective that sends a corner toward infinity is refused, not allocated
-_STRIP = 128  # rows per warp call: bounds float memory, spreads over threads and gives progress
+_STRIP = 512  # rows per warp call: bounds float memory, spreads over threads and gives progress
 _THREADS = max(1, min(8, os.cpu_count() or 1))
 _pool: ThreadPoolExecutor | None = None
 
@@ -183,35 +183,21 @@ def warp(
     rows = list(range(reach.y - dst.y, reach.bottom - dst.y, _STRIP))
     x0, x1 = reach.x - dst.x, reach.right - dst.x
 
-    # The source's footprint in destination array coordinates, grown by the kernel's support:
-    # a strip only warps the columns it crosses (the corners of a rotated layer's box hold nothing).
-    h, w = array.shape[:2]
-    grown = np.array([[-1.5 - pad, -1.5 - pad], [w + 0.5 + pad, -1.5 - pad], [w + 0.5 + pad, h + 0.5 + pad],
-                      [-1.5 - pad, h + 0.5 + pad]], np.float64)
-    footprint = apply_points(np.linalg.inv(m), grown)
-
     def strip(y0: int) -> None:
         y1 = min(reach.bottom - dst.y, y0 + _STRIP)
-        span = _band_span(footprint, y0 - 0.5, y1 - 0.5)
-        if span is None:
-            return
-        sx0, sx1 = max(x0, span[0]), min(x1, span[1])
-        if sx1 <= sx0:
-            return
-        win = _source_window(m @ translation(sx0, 0), (y0, y1), sx1 - sx0, array.shape[:2], pad)
+        win = _source_window(translation(0, 0) @ m @ translation(x0, 0), (y0, y1), x1 - x0, array.shape[:2], pad)
         if win.empty:
             return
         # Warp this strip from the part of the source it reads: same matrix, moved origins.
-        ms = translation(-win.x, -win.y) @ m @ translation(sx0, y0)
+        ms = translation(-win.x, -win.y) @ m @ translation(x0, y0)
         piece = array[win.slices()]
-        size = (sx1 - sx0, y1 - y0)
-        x0_, x1_ = sx0, sx1
+        size = (x1 - x0, y1 - y0)
         if opaque:
-            out[y0:y1, x0_:x1_] = _warp_opaque(piece, ms, size, flag)
+            out[y0:y1, x0:x1] = _warp_opaque(piece, ms, size, flag)
         elif rgba:
-            out[y0:y1, x0_:x1_] = _warp_rgba(piece, ms, size, flag)
+            out[y0:y1, x0:x1] = _warp_rgba(piece, ms, size, flag)
         else:
-            out[y0:y1, x0_:x1_] = _warp_bytes(piece, ms, size, flag, border)
+            out[y0:y1, x0:x1] = _warp_bytes(piece, ms, size, flag, border)
 
     done = 0
     for _ in _executor().map(strip, rows):
@@ -219,27 +205,6 @@ def warp(
         if progress is not None:
             progress(done / len(rows))
     return out
-
-
-def _band_span(polygon: np.ndarray, ya: float, yb: float) -> tuple[int, int] | None:
-    """Whole columns [x0, x1) of the convex `polygon` between the lines y = ya and y = yb (array coordinates)."""
-    pts = [tuple(p) for p in polygon]
-    for y, keep_above in ((ya, False), (yb, True)):
-        clipped = []
-        for i, p in enumerate(pts):
-            q = pts[(i + 1) % len(pts)]
-            p_in = p[1] <= y if keep_above else p[1] >= y
-            q_in = q[1] <= y if keep_above else q[1] >= y
-            if p_in:
-                clipped.append(p)
-            if p_in != q_in and q[1] != p[1]:
-                t = (y - p[1]) / (q[1] - p[1])
-                clipped.append((p[0] + t * (q[0] - p[0]), y))
-        pts = clipped
-        if not pts:
-            return None
-    xs = [p[0] for p in pts]
-    return int(math.floor(min(xs))), int(math.ceil(max(xs))) + 1
 
 
 def _content_rect(rgba: np.ndarray) -> Rect | None:
