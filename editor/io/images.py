@@ -69,8 +69,16 @@ def decode_image(data: bytes, path: str | Path, *, fmt: str, limits: Limits = DE
             check_pixel_limit(path, im.size, limits)
             if getattr(im, "n_frames", 1) > 1:
                 notes.append(f"{name}: only the first of {im.n_frames} frames/pages was opened")
-            orientation = im.getexif().get(0x0112, 1) if fmt in ("JPEG", "TIFF", "WEBP", "PNG") else 1
             icc = im.info.get("icc_profile")
+            if fmt == "PNG" and im.mode in _PNG_FAST_MODES and not icc and b"eXIf" not in data:
+                # no orientation or profile to apply: OpenCV decodes without the GIL and without
+                # Pillow's getexif(), which would load the whole image a second time
+                rgba = _decode_png_fast(data, im.mode)
+                if rgba is not None and rgba.shape[:2] == (im.height, im.width):
+                    if im.mode == "L":
+                        notes.append(f"{name}: grayscale image converted to RGBA")
+                    return rgba, notes
+            orientation = im.getexif().get(0x0112, 1) if fmt in ("JPEG", "TIFF", "WEBP", "PNG") else 1
             if fmt == "JPEG" and im.mode == "RGB" and (not icc or _is_srgb(icc)):
                 rgba = _decode_jpeg_fast(data)
                 if rgba is not None and rgba.shape[:2] == (im.height, im.width):
@@ -104,6 +112,21 @@ def _is_srgb(icc: bytes) -> bool:
         return "srgb" in ImageCms.getProfileDescription(profile).lower()
     except Exception:
         return False
+
+
+_PNG_FAST_MODES = {"RGBA": cv2.COLOR_BGRA2RGBA, "RGB": cv2.COLOR_BGR2RGBA, "L": cv2.COLOR_GRAY2RGBA}
+
+
+def _decode_png_fast(data: bytes, mode: str) -> np.ndarray | None:
+    """An 8-bit RGBA, RGB or grayscale PNG through OpenCV, as straight RGBA (None: let Pillow do it)."""
+    flags = cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION
+    decoded = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if decoded is None or decoded.dtype != np.uint8:
+        return None
+    channels = 1 if decoded.ndim == 2 else decoded.shape[2]
+    if channels != {"RGBA": 4, "RGB": 3, "L": 1}[mode]:
+        return None
+    return cv2.cvtColor(decoded, _PNG_FAST_MODES[mode])
 
 
 def _decode_jpeg_fast(data: bytes) -> np.ndarray | None:

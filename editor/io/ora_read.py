@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -29,6 +31,7 @@ from .ora_paths import read_paths
 from .ora_write import VEIL_NS, veil
 
 MIMETYPE = b"image/openraster"
+_DECODERS = min(4, os.cpu_count() or 1)
 
 
 class _Reader:
@@ -42,6 +45,32 @@ class _Reader:
         self.active: Node | None = None
         self.edit_mask = False
         self.is_veil = False
+        self.decoding: dict[str, Future] = {}
+
+    def decode_ahead(self, image: Element, pool: Executor) -> None:
+        """Start decoding every layer and mask PNG the stack names, on `pool` (OpenCV's decoder
+        releases the GIL, so the PNGs decode on every core while the tree is walked).
+
+        Only when the sizes their headers declare fit the limits together: otherwise the walk
+        decodes them one by one and stops at the first that does not fit, as before."""
+        srcs: list[str] = []
+        for e in image.iter("layer"):
+            for src in (e.get("src"), e.get(veil("mask-src"))):
+                if src and src.lower().endswith(".png") and src in self.archive and src not in srcs:
+                    srcs.append(src)
+        blobs = []
+        total = 0
+        for src in srcs:
+            data = self.archive.read(src)
+            size = _png_size(data)
+            if size is None or size[0] * size[1] > self.limits.max_pixels:
+                return
+            total += size[0] * size[1]
+            if total > self.limits.max_total_pixels:
+                return
+            blobs.append((src, data))
+        for src, data in blobs:
+            self.decoding[src] = pool.submit(decode_image, data, src, fmt="PNG", limits=self.limits)
 
     def fail(self, why: str) -> FileFormatError:
         return FileFormatError(self.path, why)
@@ -116,11 +145,14 @@ class _Reader:
         if src not in self.archive:
             raise self.fail(f"{what} refers to {src!r}, which is missing from the archive")
         self.used.add(src)
-        data = self.archive.read(src)
         if not src.lower().endswith(".png"):
             raise self.fail(f"{what}: {src!r} is not a PNG image")
         try:
-            rgba, found = decode_image(data, src, fmt="PNG", limits=self.limits)
+            ahead = self.decoding.pop(src, None)
+            if ahead is not None:
+                rgba, found = ahead.result()
+            else:
+                rgba, found = decode_image(self.archive.read(src), src, fmt="PNG", limits=self.limits)
         except FileFormatError as e:
             raise self.fail(f"layer image {src!r}: {e.why}") from e
         for note in found if notes else ():
@@ -317,13 +349,27 @@ def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:
     except ValueError:
         resolution = 72.0
     doc = Document(w, h, resolution=resolution)
-    for node in reader.children(root):
+    with ThreadPoolExecutor(max_workers=_DECODERS, thread_name_prefix="png-read") as pool:
+        reader.decode_ahead(image, pool)
+        try:
+            nodes = reader.children(root)
+        finally:
+            for pending in reader.decoding.values():  # a failure midway: decode no more
+                pending.cancel()
+    for node in nodes:
         doc.root.insert(len(doc.root.children), node)
     doc.active = reader.active
     doc.edit_mask = reader.edit_mask and reader.active is not None and reader.active.mask is not None
     doc.warnings = reader.warnings
     read_paths(archive, doc)
     return doc
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk, or None when the bytes do not start like a PNG."""
+    if len(data) < 24 or not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def _size(image: Element, path: str | Path, limits: Limits) -> tuple[int, int]:

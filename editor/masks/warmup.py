@@ -9,10 +9,24 @@ from .color_range import ColorRangeParams, color_range
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's cache) the chroma-key, despill and colour-range kernels."""
+    """Compile (or load from numba's cache) the chroma-key, despill and colour-range kernels, and
+    pymatting's (Refine Edge), so the first use of each costs what the second does."""
     pixels = np.zeros((16, 16, 4), np.uint8)
     pixels[..., 1] = 200
     pixels[..., 3] = 255
     chroma_key(pixels, ChromaKeyParams())
     despill(pixels)
     color_range(pixels, ColorRangeParams(samples=[(0, 200, 0)]))
+    warm_up_matting()
+
+
+def warm_up_matting() -> None:
+    """Import pymatting (it compiles its numba kernels on import, about a minute on a fresh
+    machine) and run the closed-form alpha and foreground solvers once on a tiny band."""
+    from .refine import matte_band
+
+    rgb = np.zeros((24, 24, 3), np.uint8)
+    rgb[:, 12:] = 255
+    tri = np.full((24, 24), 0.5, np.float32)
+    tri[:, :4], tri[:, 20:] = 0.0, 1.0
+    matte_band(rgb, tri, decontaminate=True)

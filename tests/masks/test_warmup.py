@@ -12,3 +12,18 @@ def test_warm_up_compiles_and_leaves_the_kernels_usable():
     pixels[0, 0] = (200, 30, 40, 255)  # a red foreground pixel on green
     alpha = chroma_key(pixels, ChromaKeyParams())
     assert alpha[0, 0] == 255 and alpha[1, 1] == 0
+
+
+def test_warm_up_loads_pymatting_so_the_first_refine_edge_does_not_compile():
+    import sys
+
+    from editor.masks.refine import matte_band
+
+    warm_up()
+    assert "pymatting" in sys.modules
+    rgb = np.zeros((24, 24, 3), np.uint8)
+    rgb[:, 12:] = 255
+    tri = np.full((24, 24), 0.5, np.float32)
+    tri[:, :4], tri[:, 20:] = 0.0, 1.0
+    alpha, colours = matte_band(rgb, tri, decontaminate=True)
+    assert alpha[:, :4].max() == 0 and alpha[:, 20:].min() == 1 and colours.shape == rgb.shape
