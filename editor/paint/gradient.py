@@ -226,35 +226,66 @@ def _selected(sel, use_sel, x, y):
     return np.float32(sel[y, x]) * np.float32(1.0 / 255.0)
 
 
+@njit(cache=True, inline="always", fastmath=True, error_model="numpy")
+def _row_positions(buf, kind, gy, doc_x0, sx, sy, dx, dy, inv_len2, inv_len, base_angle):
+    """t at the pixel centres of document row gy from column doc_x0 into buf. Linear and reflected
+    positions are affine along a row: stepped, so the loop vectorises."""
+    w = buf.shape[0]
+    py = gy + 0.5
+    one, zero = np.float32(1.0), np.float32(0.0)
+    if kind == 0 or kind == 2:
+        t0 = np.float32(((doc_x0 + 0.5 - sx) * dx + (py - sy) * dy) * inv_len2)
+        dt = np.float32(dx * inv_len2)
+        if kind == 0:
+            for x in range(w):
+                buf[x] = min(one, max(zero, t0 + np.float32(x) * dt))
+        else:
+            for x in range(w):
+                buf[x] = min(one, abs(t0 + np.float32(x) * dt))
+    else:
+        for x in range(w):
+            buf[x] = _position(kind, doc_x0 + x + 0.5, py, sx, sy, dx, dy, inv_len2, inv_len, base_angle)
+
+
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
-def gradient_mask_kernel(out, base, doc_x0, doc_y0, kind, sx, sy, dx, dy, lut_v, lut_a, opacity, sel, use_sel, thr):
+def gradient_mask_kernel(out, base, doc_x0, doc_y0, kind, sx, sy, dx, dy, lut_v, lut_a, opacity, sel, use_sel, thr,
+                         opaque=False):
     """The whole gradient on a mask in one pass (normal mode): out = base + (v - base) * a, dithered.
 
     out, base: (h, w) uint8 (the rect being drawn, and its original); (doc_x0, doc_y0): the
     document position of out[0, 0]; lut_v: STORED grey per table entry, lut_a: its opacity 0..1;
     thr: 8x8 thresholds tied to document positions (Bayer, or all 0.5 for plain rounding).
+    The table is read at its nearest entry (16 per 8-bit level: the dither hides the rest).
+    opaque: every entry fully opaque, opacity 1, no selection: the base is not read.
     """
     h, w = out.shape
     length2 = dx * dx + dy * dy
     inv_len2 = 1.0 / length2 if length2 > 0.0 else 0.0
     inv_len = math.sqrt(inv_len2)
     base_angle = math.atan2(-dy, dx)
-    n1 = lut_v.shape[0] - 1
-    for y in prange(h):
-        dy_doc = doc_y0 + y
-        py = dy_doc + 0.5
-        trow = dy_doc & 7
-        for x in range(w):
-            dx_doc = doc_x0 + x
-            t = _position(kind, dx_doc + 0.5, py, sx, sy, dx, dy, inv_len2, inv_len, base_angle)
-            f = t * n1
-            k = min(int(f), n1 - 1)
-            fr = np.float32(f - k)
-            v = lut_v[k] + (lut_v[k + 1] - lut_v[k]) * fr
-            a = (lut_a[k] + (lut_a[k + 1] - lut_a[k]) * fr) * opacity * _selected(sel, use_sel, dx_doc, dy_doc)
-            b = np.float32(base[y, x])
-            r = b + (v - b) * a + thr[trow, dx_doc & 7]
-            out[y, x] = np.uint8(min(np.float32(255.0), max(np.float32(0.0), r)))
+    n1 = np.float32(lut_v.shape[0] - 1)
+    half, zero, top = np.float32(0.5), np.float32(0.0), np.float32(255.0)
+    band = 16
+    for b in prange((h + band - 1) // band):
+        buf = np.empty(w, np.float32)
+        for y in range(b * band, min(h, (b + 1) * band)):
+            gy = doc_y0 + y
+            _row_positions(buf, kind, gy, doc_x0, sx, sy, dx, dy, inv_len2, inv_len, base_angle)
+            trow = thr[gy & 7]
+            dst = out[y]
+            if opaque:
+                for x in range(w):
+                    dst[x] = np.uint8(min(top, lut_v[np.int32(buf[x] * n1 + half)] + trow[(doc_x0 + x) & 7]))
+                continue
+            src = base[y]
+            for x in range(w):
+                k = np.int32(buf[x] * n1 + half)
+                a = lut_a[k] * opacity
+                if use_sel:
+                    a *= _selected(sel, use_sel, doc_x0 + x, gy)
+                bv = np.float32(src[x])
+                r = bv + (lut_v[k] - bv) * a + trow[(doc_x0 + x) & 7]
+                dst[x] = np.uint8(min(top, max(zero, r)))
 
 
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
@@ -341,7 +372,8 @@ class GradientPaint:
             sel, use_sel = t.selection_data()
             gradient_mask_kernel(t.array[rect.slices()], base, rect.x + ox, rect.y + oy, kind, sx, sy, dx, dy,
                                  np.ascontiguousarray(lut_v), np.ascontiguousarray(lut_a), np.float32(s.opacity),
-                                 sel, use_sel, BAYER8 if s.dither else _ROUND)
+                                 sel, use_sel, BAYER8 if s.dither else _ROUND,
+                                 bool(not use_sel and s.opacity >= 1.0 and (lut_a >= 1.0).all()))
             changed = t.changed(rect)
         elif t.is_mask:
             lut = np.ascontiguousarray(np.stack([_grey(self.lut), self.lut[:, 3] / np.float32(255.0)], axis=1))
@@ -391,6 +423,8 @@ def warm_up() -> None:
     out = np.zeros((2, 2), np.uint8)
     lut = np.zeros(4, np.float32)
     sel = np.zeros((1, 1), np.uint8)
-    gradient_mask_kernel(out, out.copy(), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, lut, lut, np.float32(1.0), sel, False, BAYER8)
+    for opaque in (False, True):
+        gradient_mask_kernel(out, out.copy(), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, lut, lut, np.float32(1.0), sel, False, BAYER8,
+                             opaque)
     gradient_source_kernel(np.zeros((2, 2, 4), np.float32), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, np.zeros((4, 4), np.float32))
     gradient_source_kernel(np.zeros((2, 2, 2), np.float32), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, np.zeros((4, 2), np.float32))

@@ -44,7 +44,17 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit, prange
 
-from editor.core import TILE, BlendMode, Document, Layer, Node, PixelEdit, Rect, TileRecorder
+from editor.core import (
+    TILE,
+    BlendMode,
+    Document,
+    Layer,
+    Node,
+    PixelEdit,
+    Rect,
+    TileDelta,
+    TileRecorder,
+)
 
 from . import kernels
 
@@ -129,6 +139,7 @@ class PaintTarget:
         self.recorder = TileRecorder(self.array)
         self.dirty: Rect | None = None  # array rect changed so far (announced)
         self.finished = False
+        self._snapshots: list[tuple[Rect, np.ndarray]] = []
 
     @classmethod
     def current(cls, doc: Document) -> PaintTarget:
@@ -224,6 +235,7 @@ class PaintTarget:
         y1 = min(self.bounds.h, -(-grown.bottom // TILE) * TILE)
         grown = Rect.from_bounds(x0, y0, x1, y1)
         copy = self.array[grown.slices()].copy()
+        self._snapshots.append((grown, copy))
         before = self.recorder.before
         for ty in range(y0 // TILE, -(-y1 // TILE)):
             for tx in range(x0 // TILE, -(-x1 // TILE)):
@@ -251,7 +263,7 @@ class PaintTarget:
         if self.finished:
             return None
         self.finished = True
-        delta = self.recorder.finish()
+        delta = self._finish()
         if not delta:
             return None
         if self.is_mask and not label.endswith(" on mask"):
@@ -265,9 +277,38 @@ class PaintTarget:
         if self.finished:
             return
         self.finished = True
-        rect = self.recorder.finish().write(self.array, "before")
+        rect = self._finish().write(self.array, "before")
         if rect is not None:
             self.doc.notify(self.kind, self.node, self.to_doc(rect))
+
+    def _finish(self) -> TileDelta:
+        """The recorder's delta, with the snapshot tiles compared in one parallel pass (a whole
+        24 MP layer is some 6000 tiles: comparing them one by one in Python costs more than the
+        gradient that changed them); their "after" is one copy when much changed."""
+        before: dict = {}
+        after: dict = {}
+        kept = self.recorder.before
+        for grown, copy in self._snapshots:
+            region = self.array[grown.slices()]
+            flags = np.zeros((-(-grown.h // TILE), -(-grown.w // TILE)), np.bool_)
+            _changed_tiles(_as_2d(copy), _as_2d(region), flags)
+            ty0, tx0 = grown.y // TILE, grown.x // TILE
+            changed = np.argwhere(flags)
+            block = region.copy() if 4 * len(changed) >= flags.size else None
+            for ty, tx in changed.tolist():
+                key = (ty0 + ty, tx0 + tx)
+                if key not in kept:  # already taken by an earlier snapshot of the same tile
+                    continue
+                ys, xs = slice(ty * TILE, (ty + 1) * TILE), slice(tx * TILE, (tx + 1) * TILE)
+                before[key] = kept.pop(key)
+                after[key] = block[ys, xs] if block is not None else region[ys, xs].copy()
+            for ty, tx in np.argwhere(~flags).tolist():
+                kept.pop((ty0 + ty, tx0 + tx), None)
+        self._snapshots = []
+        rest = self.recorder.finish()
+        rest.before.update(before)
+        rest.after.update(after)
+        return rest
 
     # --- writing ---------------------------------------------------------------------
     def composite(self, rect: Rect, source, alpha: np.ndarray | None = None, *, opacity: float = 1.0,
@@ -277,7 +318,8 @@ class PaintTarget:
 
         source: on a mask, SHOWN values (float (h, w) or a scalar); on pixels straight RGBA,
             float 0..255, (h, w, 4) / (h, w, 3) or a tuple. Ignored when `erase`.
-        alpha: the writer's own coverage 0..1 (h, w); the selection and `opacity` multiply it.
+        alpha: the writer's own coverage 0..1 (h, w) float, or uint8 0..255; the selection and
+            `opacity` multiply it.
         erase: remove alpha (pixels; on an alpha-locked layer nothing) or paint black (mask).
         base: what to composite over (rect-sized), by default the array's current content;
             a live preview passes the original it keeps, so each frame restarts from it.
@@ -288,9 +330,15 @@ class PaintTarget:
         rect = rect.intersect(self.bounds)
         if rect.empty:
             return None
+        mode = BlendMode(mode)
+        if not self.is_mask and not erase and mode is BlendMode.NORMAL and np.ndim(source) == 1:
+            self._colour_over(rect, source, alpha, opacity, base, dither, preserve_alpha, confine)
+            return self.changed(rect)
         cov = self.coverage(rect) if confine else None
         if alpha is not None:
             a = alpha.astype(np.float32, copy=False)
+            if alpha.dtype == np.uint8:
+                a = a * np.float32(1.0 / 255.0)
             cov = a if cov is None else cov * a
         if cov is None:
             cov = np.ones((rect.h, rect.w), np.float32) if opacity < 1.0 else None
@@ -299,7 +347,6 @@ class PaintTarget:
         region = self.array[rect.slices()]
         base = region if base is None else base
         doc_origin = (rect.x + self.offset[0], rect.y + self.offset[1])
-        mode = BlendMode(mode)
         if self.is_mask:
             value = np.float32(self.black()) if erase else None
             if value is None and mode is BlendMode.NORMAL:
@@ -321,6 +368,28 @@ class PaintTarget:
             region[...] = out
         return self.changed(rect)
 
+    def _colour_over(self, rect: Rect, source, alpha, opacity: float, base, dither: bool, preserve_alpha: bool,
+                     confine: bool) -> None:
+        """One colour over pixels in normal mode (fill, bucket, stroke) in one parallel pass; `alpha`
+        may stay uint8 (a bucket's region) when nothing else multiplies it."""
+        src = np.asarray(source, np.float32)
+        if src.shape[0] == 3:
+            src = np.append(src, np.float32(255.0))
+        cov = self.coverage(rect) if confine else None
+        scale = np.float32(1.0)
+        if alpha is not None and cov is None and alpha.dtype == np.uint8:
+            cov, scale = alpha, np.float32(1.0 / 255.0)
+        elif alpha is not None:
+            a = alpha.astype(np.float32, copy=False)
+            a = a * np.float32(1.0 / 255.0) if alpha.dtype == np.uint8 else a
+            cov = a if cov is None else cov * a
+        region = self.array[rect.slices()]
+        base = region if base is None else base
+        doc_rect = self.to_doc(rect)
+        _colour_over_kernel(region, base, src[0], src[1], src[2], np.float32(src[3] / 255.0 * opacity),
+                            _NO_ARRAY if cov is None else cov, cov is not None, scale,
+                            BAYER8 if dither else _ROUND, doc_rect.x, doc_rect.y, self.alpha_locked or preserve_alpha)
+
     def fill(self, paint, rect: Rect | None = None, **kw) -> Rect | None:
         """Fill (a colour, a shown grey, or RGBA) over `rect` (default: the selection's rect), touching it."""
         rect = self.selection_rect() if rect is None else rect.intersect(self.bounds)
@@ -341,6 +410,61 @@ class PaintTarget:
             return None
         self.touch(rect)
         return self.composite(rect, None, erase=True)
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=True)
+def _colour_over_kernel(out, base, r, g, b, src_alpha, cov, use_cov, cov_scale, thr, tx0, ty0, keep_alpha):
+    """Straight RGBA: colour (r, g, b) at alpha src_alpha x cov over base (W3C source-over, normal),
+    or colour only when keep_alpha; rounded or dithered (thr tied to document positions)."""
+    h, w = out.shape[:2]
+    inv = np.float32(1.0 / 255.0)
+    for y in prange(h):
+        trow = (y + ty0) & 7
+        for x in range(w):
+            a = src_alpha * (np.float32(cov[y, x]) * cov_scale if use_cov else np.float32(1.0))
+            if a <= 0.0:
+                for c in range(4):
+                    out[y, x, c] = base[y, x, c]
+                continue
+            t = thr[trow, (x + tx0) & 7]
+            ab = np.float32(base[y, x, 3]) * inv
+            if keep_alpha:
+                for c, cs in ((0, r), (1, g), (2, b)):
+                    cb = np.float32(base[y, x, c])
+                    out[y, x, c] = np.uint8(min(np.float32(255.0), cb + (cs - cb) * a + t))
+                out[y, x, 3] = base[y, x, 3]
+                continue
+            ao = a + ab * (np.float32(1.0) - a)
+            keep = ab * (np.float32(1.0) - a) / ao
+            share = a / ao
+            for c, cs in ((0, r), (1, g), (2, b)):
+                out[y, x, c] = np.uint8(min(np.float32(255.0), cs * share + np.float32(base[y, x, c]) * keep + t))
+            out[y, x, 3] = np.uint8(min(np.float32(255.0), ao * np.float32(255.0) + t))
+
+
+def _as_2d(a: np.ndarray) -> np.ndarray:
+    """(h, w) of one number per pixel: RGBA as uint32 (its channels contiguous), a mask as it is."""
+    if a.ndim == 2:
+        return a
+    return a.view(np.uint32)[..., 0]
+
+
+@njit(cache=True, parallel=True)
+def _changed_tiles(a, b, out):
+    """out[ty, tx] = the 64x64 tile differs between a and b (same shape, one number per pixel)."""
+    h, w = a.shape
+    nty, ntx = out.shape
+    for k in prange(nty * ntx):
+        ty, tx = k // ntx, k % ntx
+        differs = False
+        for y in range(ty * 64, min(h, ty * 64 + 64)):
+            for x in range(tx * 64, min(w, tx * 64 + 64)):
+                if a[y, x] != b[y, x]:
+                    differs = True
+                    break
+            if differs:
+                break
+        out[ty, tx] = differs
 
 
 def _thresholds(doc_rect: Rect) -> np.ndarray:
