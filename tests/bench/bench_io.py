@@ -59,3 +59,36 @@ def bench_save_ora_10_layers_24mp():
         pillow = median_ms(pillow_default, repeat=1, warmup=0)
     return record("save_ora_10_layers_24mp", ours, "Pillow PNG default (level 6), layers only", pillow,
                   file_mb=round(size / 2**20, 1), includes="layers + mergedimage render + thumbnail + fsync")
+
+
+def masked_4096_document(n: int = 4096, layers: int = 10) -> Document:
+    """`layers` patterned layers of n x n, each with a patterned mask."""
+    from editor.core import Mask
+
+    y, x = np.mgrid[0:n, 0:n]
+    doc = Document(n, n)
+    for i in range(layers):
+        px = np.empty((n, n, 4), np.uint8)
+        px[..., 0], px[..., 1] = (x * (i + 1)) % 256, (y // (i + 1)) % 256
+        px[..., 2], px[..., 3] = ((x + y) // 7) % 256, 200 + i
+        doc.root.insert(i, Layer(f"layer {i}", px, mask=Mask(((x + y * i) % 256).astype(np.uint8))))
+    return doc
+
+
+def bench_open_ora_10_layers_4096(n: int = 4096):
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "masked.ora"
+        save_document(masked_4096_document(n), path)
+        ours = median_ms(lambda: open_document(path), repeat=3, warmup=1)
+        with zipfile.ZipFile(path) as zf:
+            pngs = [zf.read(name) for name in zf.namelist() if name.startswith("data/") and name.endswith(".png")]
+
+        def pillow_one_thread() -> None:
+            for data in pngs:
+                np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+        pillow = median_ms(pillow_one_thread, repeat=3, warmup=0)
+    return record("open_ora_10_layers_4096" if n == 4096 else f"open_ora_10_layers_{n}", ours,
+                  "Pillow decode of the same PNGs, one thread", pillow, budget_ms=2000)
