@@ -22,7 +22,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check editor tests
 	$(BIN)/lint-imports
-	$(BIN)/python -c "import editor.core, editor.render, editor.paint, editor.masks, editor.io, editor.geometry, editor.cli, sys; assert 'PySide6' not in sys.modules, 'Qt imported outside editor.ui'"
+	$(BIN)/python -c "import editor.core, editor.render, editor.paint, editor.masks, editor.io, editor.geometry, editor.batch, editor.cli, sys; assert 'PySide6' not in sys.modules, 'Qt imported outside editor.ui'"
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench

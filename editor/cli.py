@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 
-COMMANDS = ("render", "info", "convert", "mask", "models")
+COMMANDS = ("render", "info", "convert", "mask", "batch", "models")
 
 
 def _add_render(subparsers: argparse._SubParsersAction) -> None:
@@ -104,6 +104,12 @@ def _add_mask(subparsers: argparse._SubParsersAction) -> None:
     add_parser(subparsers)
 
 
+def _add_batch(subparsers: argparse._SubParsersAction) -> None:
+    from .batch.cli import add_parser  # recipes, the manifest, pools and Dask live in editor.batch
+
+    add_parser(subparsers)
+
+
 def _add_models(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "models", help="list the segmentation models Veil found, and where",
@@ -179,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_info(subparsers)
     _add_convert(subparsers)
     _add_mask(subparsers)
+    _add_batch(subparsers)
     _add_models(subparsers)
     return parser
 

@@ -1,0 +1,507 @@
+"""The batch steps, each a registered operation (category "batch"), and one image through them.
+
+A shot is one input on its way: a `Document` holding the subject as a pixel layer with its
+live mask (named after the recipe's mask `name`, the label class), and later a background
+layer below it. The framing steps call the document geometry core (editor.geometry: crop,
+resize_canvas, resize_image, trim_rect): one implementation for the window and the batch.
+`process_image` runs a recipe on one file and writes its outputs, each atomically under its
+final name only once it is complete; it never touches the manifest (the runner does, after).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from editor.core import Document, FillLayer, Layer, Mask, Rect
+from editor.core.operations import REGISTRY, Operation, Param, ParamError, Schema, parse_colour
+from editor.geometry import ANCHORS, RESAMPLE
+
+BATCH = "batch"
+EXPORT_FORMATS = {"png": ("PNG", ".png"), "jpeg": ("JPEG", ".jpg"), "webp": ("WEBP", ".webp"),
+                  "tiff": ("TIFF", ".tif")}
+LABEL_FORMATS = ("coco", "png", "yolo")
+MASK_PARAMS = ("generator", "name", "pattern")  # a mask step's own keys; the rest are the generator's
+
+
+@dataclass
+class Shot:
+    """One image on its way through a recipe."""
+
+    src: Path
+    pixels: np.ndarray  # straight RGBA, as read (colour steps change it in place)
+    name: str = "subject"
+    mask: np.ndarray | None = None
+    generator: dict[str, Any] | None = None  # what made the mask (kept on the live mask)
+    key: str | None = None  # the chroma key's screen, once known
+    doc: Document | None = None
+    layer: Layer | None = None
+    exif: bytes | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def document(self) -> Document:
+        """The shot as a document (made on first use, after the colour steps)."""
+        if self.doc is None:
+            h, w = self.pixels.shape[:2]
+            self.doc = Document(w, h, history_budget=0)
+            mask = None if self.mask is None else Mask(self.mask, generator=self.generator)
+            self.layer = Layer(self.name, self.pixels, mask=mask)
+            self.doc.root.insert(0, self.layer)
+            self.doc.active = self.layer
+        return self.doc
+
+
+def _step(step_id: str, label: str, params: tuple[Param, ...], run, check=None) -> Operation:
+    return REGISTRY.register(Operation(f"batch.{step_id}", label, Schema(params, check), run, category=BATCH),
+                             replace=True)
+
+
+# --- mask ------------------------------------------------------------------------------------
+
+def validate_mask(value: Any) -> dict[str, Any]:
+    """A recipe's [mask]: generator, name, pattern, and the generator's own parameters
+    checked by its registered schema."""
+    from editor.masks.generators import generator_op, mask_generators
+
+    if not isinstance(value, dict):
+        raise ParamError("mask", "must be a table")
+    generator = value.get("generator")
+    known = ["alpha", "file", *(op.id for op in mask_generators() if op.id != "refine-edge")]
+    if generator not in known:
+        raise ParamError("mask.generator", f"must be one of {', '.join(known)}, not {generator!r}")
+    name = value.get("name", "subject")
+    if not isinstance(name, str) or not name.strip():
+        raise ParamError("mask.name", f"must be a layer name, not {name!r}")
+    rest = {k: v for k, v in value.items() if k not in MASK_PARAMS}
+    out: dict[str, Any] = {"generator": generator, "name": name}
+    if generator == "file":
+        pattern = value.get("pattern", "{stem}.mask.png")
+        if not isinstance(pattern, str) or "{stem}" not in pattern and "{name}" not in pattern:
+            raise ParamError("mask.pattern", f"must name the mask beside each image with {{stem}}, not {pattern!r}")
+        out["pattern"] = pattern
+    elif "pattern" in value:
+        raise ParamError("mask.pattern", "is for generator = \"file\" only")
+    if generator in MASK_SOURCES:
+        if rest:
+            raise ParamError(f"mask.{next(iter(rest))}", f"unknown parameter; generator {generator!r} takes none")
+        out["params"] = {}
+    else:
+        out["params"] = generator_op(generator).validate(rest, "mask")
+    return out
+
+
+MASK_SOURCES = ("alpha", "file")
+
+
+def run_mask(shot: Shot, step: dict[str, Any]) -> None:
+    from editor.masks.generators import despill_for, generate, resolve_key
+
+    shot.name = step["name"]
+    generator = step["generator"]
+    if generator == "alpha":
+        shot.mask = shot.pixels[..., 3].copy()
+        shot.pixels[..., 3] = 255
+        return
+    if generator == "file":
+        shot.mask = read_mask_file(mask_path(shot.src, step["pattern"]), shot.pixels.shape[:2])
+        return
+    params = resolve_key(shot.pixels, {"kind": generator, **step["params"]})
+    if generator == "chroma-key":
+        shot.key = params["key"]
+    shot.mask = generate(shot.pixels, params)
+    shot.generator = params
+    despill_for(shot.pixels, params, out=shot.pixels)  # a chroma key's own despill, as in the window
+
+
+def mask_path(src: Path, pattern: str) -> Path:
+    return src.parent / pattern.format(stem=src.stem, name=src.name)
+
+
+def read_mask_file(path: Path, shape: tuple[int, int]) -> np.ndarray:
+    from PIL import Image
+
+    from editor.io import FileFormatError
+
+    try:
+        with Image.open(path) as im:
+            mask = np.asarray(im.convert("L")).copy()
+    except FileNotFoundError:
+        raise FileFormatError(path, "no mask file beside the image") from None
+    except (OSError, ValueError) as e:
+        raise FileFormatError(path, f"cannot read the mask ({e})") from None
+    if mask.shape != shape:
+        raise FileFormatError(path, f"the mask is {mask.shape[1]}x{mask.shape[0]}, the image {shape[1]}x{shape[0]}")
+    return mask
+
+
+# --- refine, despill -------------------------------------------------------------------------
+
+def _refine_params() -> tuple[Param, ...]:
+    from editor.masks.generators import generator_op
+
+    return tuple(p for p in generator_op("refine-edge").schema if p.name != "base")
+
+
+def run_refine(shot: Shot, params: dict[str, Any]) -> None:
+    from editor.masks.refine import RefineParams, refine_edge
+
+    if shot.mask is None:
+        raise ValueError("refine needs a mask step")
+    shot.mask, cleaned = refine_edge(shot.pixels, shot.mask, RefineParams.from_dict(params))
+    if cleaned is not None:
+        shot.pixels = cleaned
+    shot.generator = {"kind": "refine-edge", **params, "base": shot.generator}
+
+
+def _despill_key(key: str) -> None:
+    from editor.masks.chroma import key_colour
+
+    if key != "auto":
+        key_colour(key)
+
+
+def run_despill(shot: Shot, params: dict[str, Any]) -> None:
+    from editor.masks.generators import despill_for
+
+    key = shot.key if params["key"] == "auto" and shot.key else params["key"]
+    despill_for(shot.pixels, {"key": key, "despill_mode": params["mode"]}, out=shot.pixels)
+
+
+# --- framing (the geometry core) -------------------------------------------------------------
+
+def margin_pixels(margin: int | str, rect: Rect) -> int:
+    """A margin in pixels: as given, or a percentage of the subject's longer side."""
+    if isinstance(margin, str):
+        return int(round(float(margin.rstrip("%")) / 100.0 * max(rect.w, rect.h)))
+    return int(margin)
+
+
+def run_trim(shot: Shot, params: dict[str, Any]) -> None:
+    from editor.geometry import crop, trim_rect
+
+    doc = shot.document()
+    rect = trim_rect(doc, "transparent")
+    if rect is None:
+        raise ValueError("nothing to trim to: the mask is empty (no subject found)")
+    m = margin_pixels(params["margin"], rect)
+    crop(doc, Rect(rect.x - m, rect.y - m, rect.w + 2 * m, rect.h + 2 * m))
+
+
+def run_fit(shot: Shot, params: dict[str, Any]) -> None:
+    from editor.geometry import resize_canvas, resize_image
+
+    doc = shot.document()
+    W, H = params["width"], params["height"]
+    sx, sy = W / doc.width, H / doc.height
+    scale = min(sx, sy) if params["mode"] == "pad" else max(sx, sy)
+    if not params["upscale"]:
+        scale = min(scale, 1.0)
+    w, h = max(1, round(doc.width * scale)), max(1, round(doc.height * scale))
+    if params["mode"] == "fill":  # cover the canvas whole, whatever rounding did
+        w, h = (max(w, W), max(h, H)) if params["upscale"] or scale >= 1 else (w, h)
+    if (w, h) != (doc.width, doc.height):
+        resize_image(doc, w, h, params["resample"])
+    resize_canvas(doc, W, H, params["anchor"])
+
+
+def _resize_check(values: dict[str, Any]) -> None:
+    given = [k for k in ("width", "height", "scale") if values[k] is not None]
+    if not given:
+        raise ValueError("resize needs width, height (the other follows the aspect) or scale")
+    if "scale" in given and len(given) > 1:
+        raise ValueError("resize takes scale or width/height, not both")
+
+
+def run_resize(shot: Shot, params: dict[str, Any]) -> None:
+    from editor.geometry import resize_image
+
+    doc = shot.document()
+    if params["scale"] is not None:
+        w, h = round(doc.width * params["scale"]), round(doc.height * params["scale"])
+    elif params["width"] is not None and params["height"] is not None:
+        w, h = params["width"], params["height"]
+    elif params["width"] is not None:
+        w, h = params["width"], round(doc.height * params["width"] / doc.width)
+    else:
+        w, h = round(doc.width * params["height"] / doc.height), params["height"]
+    resize_image(doc, max(1, w), max(1, h), params["resample"])
+
+
+# --- background ------------------------------------------------------------------------------
+
+def _background_check(values: dict[str, Any]) -> None:
+    if values["type"] == "image" and not values["image"]:
+        raise ValueError("background type \"image\" needs image = the file's path")
+
+
+@lru_cache(maxsize=4)
+def _cover(path: str, width: int, height: int) -> np.ndarray:
+    """The background image scaled to cover width x height and centred (geometry core)."""
+    from editor.geometry import resize_canvas, resize_image
+    from editor.masks.batch import read_pixels
+    from editor.render import flatten_rgba
+
+    pixels = read_pixels(Path(path))
+    doc = Document(pixels.shape[1], pixels.shape[0], history_budget=0)
+    doc.root.insert(0, Layer("background", pixels.copy()))
+    scale = max(width / doc.width, height / doc.height)
+    w, h = max(width, round(doc.width * scale)), max(height, round(doc.height * scale))
+    if (w, h) != (doc.width, doc.height):
+        resize_image(doc, w, h, "lanczos" if scale > 1 else "area")
+    resize_canvas(doc, width, height, "center")
+    return flatten_rgba(doc)
+
+
+def add_background(shot: Shot, params: dict[str, Any]) -> None:
+    import cv2
+
+    doc = shot.document()
+    kind = params["type"]
+    if kind == "transparent":
+        return
+    if kind == "colour":
+        node: Any = FillLayer("background", (*parse_colour(params["colour"]), 255))
+    elif kind == "image":
+        node = Layer("background", _cover(params["image"], doc.width, doc.height).copy())
+    else:  # the original, blurred, where the subject layer's pixels reach
+        layer = shot.layer
+        assert layer is not None
+        sigma = params["blur"]
+        blurred = cv2.GaussianBlur(layer.pixels, (0, 0), sigma)
+        node = Layer("background", blurred, offset=layer.offset)
+    doc.root.insert(0, node)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def export_names(exports: list[dict[str, Any]]) -> list[str]:
+    """Each export's file-name tail (suffix + extension); two exports writing one file are refused."""
+    names = []
+    for i, item in enumerate(exports):
+        tail = item["suffix"] + EXPORT_FORMATS[item["format"]][1]
+        if tail in names or tail in (".mask.png", ".ora"):
+            raise ParamError(f"export[{i}].suffix", f"another output is written as <name>{tail} already")
+        names.append(tail)
+    return names
+
+
+@lru_cache(maxsize=1)
+def srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def encode(rgba: np.ndarray, params: dict[str, Any], exif: bytes | None) -> bytes:
+    """One export's bytes. Pillow writes the sRGB profile and EXIF; without either, the io
+    package's encoder (OpenCV for PNG/JPEG/WebP, fastest) does it, flattening a JPEG."""
+    from PIL import Image
+
+    from editor.io.images import encode_image, flatten_on
+
+    fmt = EXPORT_FORMATS[params["format"]][0]
+    background = parse_colour(params["background"])
+    keep = exif if params["metadata"] == "keep" else None
+    if not params["icc"] and keep is None:
+        return encode_image(rgba, fmt, quality=params["quality"], background=background)
+    extra: dict[str, Any] = {}
+    if params["icc"]:
+        extra["icc_profile"] = srgb_profile()
+    if keep:
+        extra["exif"] = keep
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        Image.fromarray(flatten_on(rgba, background), "RGB").save(out, "JPEG", quality=params["quality"], **extra)
+    elif fmt == "PNG":
+        Image.fromarray(rgba, "RGBA").save(out, "PNG", compress_level=1, **extra)
+    elif fmt == "WEBP":
+        Image.fromarray(rgba, "RGBA").save(out, "WEBP", quality=params["quality"], **extra)
+    else:
+        Image.fromarray(rgba, "RGBA").save(out, "TIFF", compression="tiff_adobe_deflate", **extra)
+    return out.getvalue()
+
+
+def _labels_check(values: dict[str, Any]) -> None:
+    bad = [f for f in values["formats"] if f not in LABEL_FORMATS]
+    if bad or not values["formats"]:
+        raise ValueError(f"labels.formats are some of {', '.join(LABEL_FORMATS)}, not {values['formats']!r}")
+
+
+STEPS: dict[str, Operation] = {}
+
+
+def _register_steps() -> None:
+    STEPS["refine"] = _step("refine", "Refine edge", _refine_params(), run_refine)
+    STEPS["despill"] = _step("despill", "Despill", (
+        Param("key", "str", "auto", "the screen's colour: auto (the chroma key's, or the border's), green, blue, "
+                                     "#rrggbb", check=_despill_key),
+        Param("mode", "choice", "max", "limit the key channel by the max or the average of the others",
+              choices=("max", "average")),
+    ), run_despill)
+    STEPS["background"] = _step("background", "Background", (
+        Param("type", "choice", "transparent", "what shows behind the subject",
+              choices=("transparent", "colour", "image", "blur")),
+        Param("colour", "colour", "#ffffff", "type colour: the colour"),
+        Param("image", "str", None, "type image: a file (relative to the recipe), scaled to cover", nullable=True),
+        Param("blur", "float", 25.0, "type blur: Gaussian sigma in pixels", 0.1, 1000.0),
+    ), add_background, _background_check)
+    STEPS["trim"] = _step("trim", "Trim to subject", (
+        Param("margin", "length", 0, "space around the subject's bounds: pixels or a % of its longer side"),
+    ), run_trim)
+    STEPS["fit"] = _step("fit", "Fit onto canvas", (
+        Param("width", "int", help="canvas width", minimum=1, maximum=30000),
+        Param("height", "int", help="canvas height", minimum=1, maximum=30000),
+        Param("mode", "choice", "pad", "pad: fit inside and pad; fill: cover and crop", choices=("pad", "fill")),
+        Param("anchor", "choice", "center", "where the picture sits", choices=ANCHORS),
+        Param("upscale", "bool", True, "scale small subjects up to the canvas"),
+        Param("resample", "choice", "lanczos", "resampler", choices=RESAMPLE),
+    ), run_fit)
+    STEPS["resize"] = _step("resize", "Resize", (
+        Param("width", "int", None, "new width", 1, 30000, nullable=True),
+        Param("height", "int", None, "new height", 1, 30000, nullable=True),
+        Param("scale", "float", None, "scale factor", 0.001, 100.0, nullable=True),
+        Param("resample", "choice", "bicubic", "resampler", choices=RESAMPLE),
+    ), run_resize, _resize_check)
+    STEPS["export"] = _step("export", "Export", (
+        Param("format", "choice", help="file format", choices=tuple(EXPORT_FORMATS)),
+        Param("quality", "int", 90, "JPEG/WebP quality", 1, 100),
+        Param("suffix", "str", "", "added to the input's name before the extension"),
+        Param("icc", "bool", True, "embed the sRGB profile"),
+        Param("metadata", "choice", "strip", "keep the input's EXIF or strip it", choices=("keep", "strip")),
+        Param("background", "colour", "#ffffff", "JPEG: the colour under transparent pixels"),
+    ), lambda shot, params: None)
+    STEPS["outputs"] = _step("outputs", "Extra outputs", (
+        Param("mask", "bool", False, "also write <name>.mask.png"),
+        Param("ora", "bool", False, "also write <name>.ora, layered with the live mask"),
+    ), lambda shot, params: None)
+    STEPS["labels"] = _step("labels", "Recognition labels", (
+        Param("formats", "list", ["coco"], "some of coco, png, yolo"),
+        Param("class", "str", None, "the class name (default: the mask's layer name)", nullable=True),
+    ), lambda shot, params: None, _labels_check)
+
+
+_register_steps()
+
+
+# --- one image -------------------------------------------------------------------------------
+
+@dataclass
+class ImageResult:
+    src: str
+    outputs: list[str]
+    size: tuple[int, int]
+    uncertainty: float  # share of the subject's pixels that are half transparent
+    seconds: float
+    annotation: dict[str, Any] | None = None  # COCO-ready instance (labels)
+
+
+def output_paths(src: Path, out_dir: Path, recipe) -> list[Path]:
+    """Every file a recipe writes for `src`, in the order they are written."""
+    stem = src.stem
+    paths = [out_dir / f"{stem}{tail}" for tail in export_names(recipe.exports)]
+    outputs = recipe.get("outputs") or {}
+    if outputs.get("mask"):
+        paths.append(out_dir / f"{stem}.mask.png")
+    if outputs.get("ora"):
+        paths.append(out_dir / f"{stem}.ora")
+    labels = recipe.get("labels")
+    if labels:
+        if "png" in labels["formats"]:
+            paths.append(out_dir / "labels" / f"{stem}.png")
+        if "yolo" in labels["formats"]:
+            paths.append(out_dir / "labels" / f"{stem}.txt")
+    return paths
+
+
+def read_shot(src: Path) -> Shot:
+    from PIL import Image
+
+    from editor.masks.batch import read_pixels
+
+    pixels = np.ascontiguousarray(read_pixels(src)).copy()
+    exif = None
+    if src.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"):
+        try:
+            with Image.open(src) as im:
+                exif = im.info.get("exif") or (im.getexif().tobytes() if len(im.getexif()) else None)
+        except (OSError, ValueError):
+            exif = None
+    return Shot(src, pixels, exif=exif)
+
+
+def run_recipe(shot: Shot, recipe) -> tuple[np.ndarray, np.ndarray]:
+    """Run the steps; the final straight RGBA and the subject's alpha on the final canvas."""
+    from editor.render import flatten_rgba
+
+    if recipe.get("mask"):
+        run_mask(shot, recipe.get("mask"))
+    for name in ("refine", "despill"):
+        if recipe.get(name) is not None:
+            STEPS[name].run(shot, recipe.get(name))
+    for name in ("trim", "fit", "resize"):
+        if recipe.get(name) is not None:
+            STEPS[name].run(shot, recipe.get(name))
+    doc = shot.document()
+    subject = flatten_rgba(doc)
+    alpha = subject[..., 3].copy()
+    background = recipe.get("background")
+    if background and background["type"] != "transparent":
+        add_background(shot, background)
+        return flatten_rgba(doc), alpha
+    return subject, alpha
+
+
+def uncertainty(alpha: np.ndarray) -> float:
+    """How unsure a mask is: the share of the subject's pixels that are neither 0 nor 255."""
+    subject = np.count_nonzero(alpha)
+    return float(np.count_nonzero((alpha > 0) & (alpha < 255)) / subject) if subject else 1.0
+
+
+def process_image(src: str | Path, out_dir: str | Path, recipe) -> ImageResult:
+    """Run `recipe` on one file and write its outputs atomically; raises on a bad image
+    (FileFormatError, ValueError, OSError), leaving no partial file under a final name."""
+    from editor.io.atomic import atomic_write
+    from editor.io.files import write_project
+    from editor.io.images import encode_png
+
+    from .labels import instance_annotation, instance_png, yolo_lines
+
+    t0 = time.perf_counter()
+    src, out_dir = Path(src), Path(out_dir)
+    shot = read_shot(src)
+    final, alpha = run_recipe(shot, recipe)
+    paths = output_paths(src, out_dir, recipe)
+    blobs: list[tuple[Path, Any]] = []
+    for params, path in zip(recipe.exports, paths, strict=False):
+        blobs.append((path, encode(final, params, shot.exif)))
+    rest = paths[len(recipe.exports):]
+    outputs = recipe.get("outputs") or {}
+    labels = recipe.get("labels")
+    h, w = alpha.shape
+    klass = (labels or {}).get("class") or shot.name
+    for path in rest:
+        if path.name.endswith(".mask.png"):
+            blobs.append((path, encode_png(alpha)))
+        elif path.suffix == ".ora":
+            blobs.append((path, "ora"))
+        elif path.suffix == ".png":
+            blobs.append((path, encode_png(instance_png([alpha]))))
+        else:
+            blobs.append((path, "".join(yolo_lines([(0, alpha)], w, h)).encode()))
+    for path, data in blobs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if data == "ora":
+            write_project(shot.document(), path)
+            continue
+        with atomic_write(path) as f:
+            f.write(data)
+    annotation = instance_annotation(alpha, klass) if labels and "coco" in labels["formats"] else None
+    del outputs
+    return ImageResult(str(src), [str(p) for p in paths], (w, h), uncertainty(alpha), time.perf_counter() - t0,
+                       annotation)
