@@ -229,3 +229,57 @@ def _locate_json(lines: list[str], section: str, index: int, key: str | None) ->
         if f'"{key}"' in lines[i] and (not index or seen >= index):
             return i + 1
     return found + 1
+
+
+# --- File > Save as Recipe ----------------------------------------------------------------------
+
+def recipe_from_document(doc) -> Recipe:
+    """The recipe of what was done to a document: the masked layer's generator (and the refine
+    edge run on it), the background under it (a fill layer's colour), and the framing (the
+    canvas size, and the subject's smallest distance to the canvas edges as the trim margin),
+    exported as PNG. ValueError when no layer has a generated mask to repeat."""
+    import numpy as np
+
+    from editor.core import FillLayer, Layer
+
+    layers = [n for n in doc.nodes() if isinstance(n, Layer) and n.mask is not None]
+    active = doc.active if doc.active in layers else None
+    layer = active or next((n for n in reversed(layers) if n.mask.generator), layers[-1] if layers else None)
+    if layer is None:
+        raise ValueError("no layer has a mask: a recipe repeats a mask generator")
+    steps: dict[str, Any] = {}
+    generator = dict(layer.mask.generator or {})
+    if generator.get("kind") == "refine-edge":
+        steps["refine"] = {k: v for k, v in generator.items() if k not in ("kind", "base")}
+        generator = dict(generator.get("base") or {})
+    kind = generator.pop("kind", None)
+    if kind is None:
+        raise ValueError(f"{layer.name}'s mask was painted, not generated: there is no generator to repeat")
+    steps["mask"] = {"generator": kind, "name": layer.name, **{k: v for k, v in generator.items() if v is not None}}
+    bottom = doc.root.children[0] if doc.root.children else None
+    if isinstance(bottom, FillLayer) and bottom is not layer:
+        steps["background"] = {"type": "colour", "colour": "#{:02x}{:02x}{:02x}".format(*bottom.color[:3])}
+    canvas = np.zeros((doc.height, doc.width), bool)
+    where = layer.bounds().intersect(doc.canvas)
+    if not where.empty:
+        data = layer.mask.data[where.translated(-layer.x, -layer.y).slices()]
+        canvas[where.slices()] = data > 0
+    rows, cols = np.flatnonzero(canvas.any(axis=1)), np.flatnonzero(canvas.any(axis=0))
+    if rows.size:
+        margin = min(int(cols[0]), int(rows[0]), doc.width - 1 - int(cols[-1]), doc.height - 1 - int(rows[-1]))
+        steps["trim"] = {"margin": max(0, margin)}
+    steps["fit"] = {"width": doc.width, "height": doc.height}
+    steps["export"] = [{"format": "png"}]
+    try:
+        return validate_recipe(steps)
+    except ParamError as e:
+        raise ValueError(f"this document's steps do not make a recipe: {e}") from None
+
+
+def save_recipe(recipe: Recipe, path: str | Path) -> None:
+    """Write the recipe (TOML, or JSON for a .json name) atomically."""
+    from editor.io.atomic import atomic_write
+
+    text = recipe.to_json() if str(path).lower().endswith(".json") else recipe.to_toml()
+    with atomic_write(path) as f:
+        f.write(text.encode("utf-8"))

@@ -28,6 +28,7 @@ from editor.core import Document, SetSelection
 from editor.core.selection import Selection
 
 from .about import AboutDialog
+from .batch_actions import install_batch_actions
 from .canvas import Canvas
 from .color_swatch import ColorSwatch
 from .dialogs.mask_menu import install_mask_generators
@@ -322,6 +323,7 @@ class MainWindow(QMainWindow):
         file.addAction(a("export", "Export…", lambda: self.files.export(), "Ctrl+Alt+Shift+W", "export"))
         file.addSeparator()
         file.addAction(a("quit", "Quit", self.close, QKeySequence.StandardKey.Quit, "exit-to-app"))
+        install_batch_actions(self, file)  # Batch…, Save as Recipe…, Export Masks as Labels…, Review
 
         edit = bar.addMenu("&Edit")
         edit.addAction(a("undo", "Undo", self.undo, "Ctrl+Z", "undo"))
