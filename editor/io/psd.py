@@ -31,7 +31,7 @@ from psd_tools.constants import ColorMode, Resource, Tag
 from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 from editor.core.paths import Anchor, VectorPath
 
-from . import kinds
+from . import kinds, psd_adjust
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 from .maskbake import baked_copy, effective_mask
@@ -213,6 +213,12 @@ class _PsdReader:
             node: Node = self.group(item, name)
         elif kind in ("pixel", "type", "shape", "smartobject", *_FILL_KINDS):
             node, baked_fill = self.content_layer(item, name, kind)
+        elif psd_adjust.is_adjustment(item):  # a live Veil adjustment (editor/io/psd_adjust.py)
+            adjustment = psd_adjust.read_adjustment(item, name, self.warn)
+            if adjustment is None:
+                return None
+            node = adjustment
+            self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height)
         else:
             self.warn(f"'{name}': {kind} layers are not supported and were left out")
             return None

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import json
+
 import cv2
 import numpy as np
 
@@ -27,7 +29,7 @@ from . import (
     threshold,
     vibrance,
 )
-from ._colour import straight_bytes
+from ._colour import straight_bytes, straight_bytes_small
 from .base import Param, Spec
 
 SPECS: dict[str, Spec] = {}
@@ -72,9 +74,19 @@ def radius(node: Adjustment) -> int:
     return 0 if s is None else int(s.radius(params_of(node)))
 
 
+_LUTS: dict[tuple[str, str], np.ndarray] = {}
+
+
 def lut4(s: Spec, params: dict) -> np.ndarray:
-    """The spec's per-channel tables as cv2.LUT's (1, 256, 4) table (alpha kept)."""
-    table = np.empty((1, 256, 4), np.uint8)
+    """The spec's per-channel tables as cv2.LUT's (1, 256, 4) table (alpha kept); the last few
+    are kept, so re-rendering a dab's rect does not rebuild a curve."""
+    key = (s.name, json.dumps(params, sort_keys=True))
+    table = _LUTS.get(key)
+    if table is not None:
+        return table
+    if len(_LUTS) > 64:
+        _LUTS.clear()
+    table = _LUTS[key] = np.empty((1, 256, 4), np.uint8)
     table[0, :, :3] = s.lut(params).T
     table[0, :, 3] = np.arange(256)
     return table
@@ -95,7 +107,8 @@ def apply(name: str, params: dict, rgba: np.ndarray) -> None:
 def adjusted(name: str, params: dict, premultiplied: np.ndarray) -> np.ndarray:
     """The adjusted colour of a float premultiplied buffer as 8-bit straight RGBA at alpha 255."""
     rgba = np.empty(premultiplied.shape, np.uint8)
-    straight_bytes(np.ascontiguousarray(premultiplied, np.float32), rgba)
+    small = premultiplied.shape[0] * premultiplied.shape[1] < 1 << 18
+    (straight_bytes_small if small else straight_bytes)(np.ascontiguousarray(premultiplied, np.float32), rgba)
     apply(name, params, rgba)
     return rgba
 
@@ -113,6 +126,7 @@ def warm_up() -> None:
         if s.category == "adjustment":
             apply(s.name, s.defaults(), px.copy())
     adjusted("invert", {}, np.zeros((2, 2, 4), np.float32))
+    straight_bytes(np.zeros((2, 2, 4), np.float32), px)
 
 
 __all__ = ["SPECS", "Param", "Spec", "adjusted", "adjustments", "apply", "filter_specs", "filtered", "params_of",

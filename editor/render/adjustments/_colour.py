@@ -59,6 +59,27 @@ def to_byte(v):
     return np.uint8(v)
 
 
+@njit(inline="always")
+def _straight_row(acc, out, y, w):
+    for x in range(w):
+        a = acc[y, x, 3]
+        if a > 0:
+            inv = np.float32(1) / a
+            for c in range(3):
+                v = acc[y, x, c] * inv * np.float32(255) + np.float32(0.5)
+                out[y, x, c] = np.uint8(min(np.float32(255), max(np.float32(0), v)))
+        else:
+            out[y, x, 0] = out[y, x, 1] = out[y, x, 2] = 0
+        out[y, x, 3] = 255
+
+
+@njit(cache=True)
+def straight_bytes_small(acc, out):
+    """straight_bytes on the calling thread (a dab's rect: waking the pool costs more)."""
+    for y in range(acc.shape[0]):
+        _straight_row(acc, out, y, acc.shape[1])
+
+
 @njit(parallel=True, cache=True)
 def straight_bytes(acc, out):
     """Float premultiplied RGBA to straight 8-bit RGB with alpha 255 (what an adjustment reads)."""

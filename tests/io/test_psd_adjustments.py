@@ -1,0 +1,51 @@
+"""Photoshop adjustment layers read from PSD into live Veil adjustments with their stored
+values, rendering as the adjustments' definitions say (fixtures written with psd-tools)."""
+
+from __future__ import annotations
+
+import numpy as np
+from psd_tools.constants import Tag
+
+from editor.core import Adjustment
+from editor.io.errors import DEFAULT_LIMITS
+from editor.io.info import describe
+from editor.io.psd import read_psd
+from editor.render import adjustments as A
+from editor.render import flatten_rgba
+
+from .psd_adjust_builders import curves_block, hue_block, levels_block, psd_with
+
+
+def _photo() -> np.ndarray:
+    px = np.random.default_rng(3).integers(0, 256, (12, 20, 4), dtype=np.uint8)
+    px[..., 3] = 255
+    return px
+
+
+def test_levels_curves_hue_saturation_read_live_and_render():
+    photo = _photo()
+    data = psd_with([("Levels", Tag.LEVELS, levels_block((10, 240, 0, 255, 150))),
+                     ("Curves", Tag.CURVES, curves_block([(0, 0), (200, 100), (255, 255)])),
+                     ("Hue", Tag.HUE_SATURATION, hue_block((40, 20, 0)))], photo)
+    doc = read_psd(data, "fixture.psd", DEFAULT_LIMITS)
+    assert doc.warnings == []
+    levels, curves, hue = doc.root.children[1:]
+    assert all(isinstance(n, Adjustment) for n in (levels, curves, hue))
+    assert levels.params["master"] == {"in_black": 10, "in_white": 240, "gamma": 1.5, "out_black": 0, "out_white": 255}
+    assert curves.params["master"] == [[0, 0], [100, 200], [255, 255]]  # stored output first, then input
+    assert hue.params["master"] == {"hue": 40, "saturation": 20, "lightness": 0}
+    expected = photo.copy()
+    for node in (levels, curves, hue):
+        A.apply(node.adjustment, node.params, expected)
+    assert np.abs(flatten_rgba(doc).astype(int) - expected).max() <= 1
+    info = {n["name"]: n for n in describe(doc)["layers"]}
+    assert info["Curves"]["adjustment"] == "curves"
+
+
+def test_invert_block():
+    from psd_tools.psd.base import EmptyElement
+
+    photo = _photo()
+    doc = read_psd(psd_with([("Invert", Tag.INVERT, EmptyElement())], photo), "f.psd", DEFAULT_LIMITS)
+    assert doc.root.children[1].adjustment == "invert"
+    assert np.array_equal(flatten_rgba(doc)[..., :3], 255 - photo[..., :3])
