@@ -91,7 +91,9 @@ def _add_convert(subparsers: argparse._SubParsersAction) -> None:
         steps = _geometry_steps(p, args)
         doc = convert(args.input, args.output, flatten_masks=args.flatten_masks,
                       edit=lambda d: _run_geometry(p, d, steps))
-        for warning in doc.warnings:
+        from .io.files import export_warnings
+
+        for warning in doc.warnings + export_warnings(doc, args.output, flatten_masks=args.flatten_masks):
             print(f"warning: {warning}", file=sys.stderr)
         return 0
 

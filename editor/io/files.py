@@ -146,6 +146,18 @@ def export_psd(doc: Document, path: str | Path) -> None:
     _write(path, lambda f: write_psd(doc, f, big=ext == ".psb"))
 
 
+def export_warnings(doc: Document, path: str | Path, *, flatten_masks: bool = False) -> list[str]:
+    """What an export to `path` keeps only as pixels (adjustment and filter layers in a PSD or a
+    flattened-masks ORA), for the export dialog and `veil convert` to say."""
+    from .maskbake import baked_nodes
+
+    ext = _extension(path)
+    if not (ext in (".psd", ".psb") or flatten_masks or str(path).lower().endswith(FLAT_ORA_SUFFIX)):
+        return []
+    return [f"'{node.name}': {getattr(node, 'adjustment', node.kind).replace('_', ' ')} layer rendered into a "
+            "pixel layer" for node in baked_nodes(doc)]
+
+
 def export_flat_ora(doc: Document, path: str | Path) -> None:
     """An .ora with every mask applied to its layer, for editors that ignore dst-in mask layers."""
     _require(path, (".ora",), "a flattened-masks OpenRaster export")

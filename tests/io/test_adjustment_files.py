@@ -101,3 +101,13 @@ def test_info_describes_adjustments():
     assert layers["Curves"]["params"]["master"] == [[0, 0], [80, 190], [255, 255]]
     assert layers["Curves"]["params"]["red"] == [[0, 0], [255, 255]]  # defaults filled in
     assert layers["Hue"]["params"]["master"]["hue"] == 40
+
+
+def test_export_warnings_name_the_baked_layers():
+    from editor.io.files import export_warnings
+
+    doc = _doc()
+    assert export_warnings(doc, "a.ora") == []
+    warnings = export_warnings(doc, "a.psd")
+    assert len(warnings) == 3 and warnings[0] == "'Curves': curves layer rendered into a pixel layer"
+    assert export_warnings(doc, "a.flat.ora") == warnings
