@@ -104,7 +104,14 @@ def test_apply_mask_keeps_the_render(seed, mode, enabled) -> None:
     image, before, steps = render(doc), snapshot(doc), len(doc.history.steps)
     apply_mask(doc, layer)
     assert layer.mask is None
-    assert max_diff(render(doc), image) <= 2
+    after = render(doc)
+    if mode == BlendMode.DISSOLVE:
+        # Dissolve shows a pixel wholly or not at all by its coverage against a fixed noise: baking
+        # the mask into alpha rounds the coverage, which may flip a pixel lying on its threshold.
+        off = np.abs(after.astype(int) - image.astype(int)).max(axis=2) > 2
+        assert off.mean() <= 0.02
+    else:
+        assert max_diff(after, image) <= 2
     assert_one_undo_step_restores(doc, before, steps)
 
 
