@@ -33,7 +33,7 @@ def test_a_big_selection_is_traced_on_a_smaller_copy_within_a_pixel_or_two():
 def test_a_speckled_selection_stays_bounded():
     rng = np.random.default_rng(0)
     data = (rng.random((3000, 4000)) > 0.5).astype(np.uint8) * 255
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU, not wall: a shared machine's neighbours must not fail it
     polys = selection_outline(data)
-    assert time.perf_counter() - t0 < 3.0
+    assert time.process_time() - t0 < 3.0
     assert sum(len(p) for p in polys) <= 200_000
