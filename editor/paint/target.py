@@ -260,6 +260,14 @@ class PaintTarget:
     def commit(self, label: str) -> PixelEdit | None:
         """Record everything written since the target was made as one undo step (None: nothing
         changed); on a mask the label gains " on mask" ("Brush on mask")."""
+        cmd = self.take(label)
+        if cmd is not None:
+            self.doc.record(cmd, mergeable=False)
+        return cmd
+
+    def take(self, label: str) -> PixelEdit | None:
+        """Like `commit`, without recording: the already-applied command, for a caller that
+        records it as part of a larger step (Layer via Cut: clear, new layer, deselect)."""
         if self.finished:
             return None
         self.finished = True
@@ -268,9 +276,7 @@ class PaintTarget:
             return None
         if self.is_mask and not label.endswith(" on mask"):
             label += " on mask"
-        cmd = PixelEdit(self.node, self.kind, delta, label)
-        self.doc.record(cmd, mergeable=False)
-        return cmd
+        return PixelEdit(self.node, self.kind, delta, label)
 
     def cancel(self) -> None:
         """Put back everything written since the target was made."""

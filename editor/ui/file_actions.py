@@ -1,4 +1,4 @@
-"""File commands: new, open, open as layers, drop, paste, copy merged, save, export, recent files.
+"""File commands: new, open, open as layers, drop, save, export, recent files (the clipboard: clipboard.py).
 
 A failed open or save shows a dialog saying what and why, and the document
 stays exactly as it was.
@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QGuiApplication, QImage
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from editor.core import InsertNode, Layer, Macro, ops
+from editor.core import InsertNode, Macro, ops
 
 from .dialogs.export_options import (
     EXPORT_FILTERS,
@@ -35,19 +34,6 @@ MAX_RECENT = 10
 PROJECT_SUFFIXES = (".ora", ".psd", ".psb")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 OPEN_FILTER = "Images and projects (*.ora *.psd *.psb *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
-
-
-def qimage_to_rgba(image: QImage) -> np.ndarray:
-    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    w, h = image.width(), image.height()
-    array = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(h, image.bytesPerLine())
-    return array[:, : w * 4].reshape(h, w, 4).copy()
-
-
-def rgba_to_qimage(rgba: np.ndarray) -> QImage:
-    rgba = np.ascontiguousarray(rgba)
-    h, w = rgba.shape[:2]
-    return QImage(rgba.data, w, h, rgba.strides[0], QImage.Format.Format_RGBA8888).copy()
 
 
 class FileActions(QObject):
@@ -154,33 +140,6 @@ class FileActions(QObject):
             self.open(projects[0])
         if images:
             self.open_as_layers(images)
-
-    # --- clipboard ------------------------------------------------------------------
-    def paste(self) -> bool:
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
-            self.window.show_status("The clipboard holds no image")
-            return False
-        doc = self.window.document
-        rgba = qimage_to_rgba(image)
-        h, w = rgba.shape[:2]
-        offset = ((doc.width - w) // 2, (doc.height - h) // 2)  # centred, as Photoshop pastes
-        self.add_layers([Layer(ops._unique_name(doc, "Pasted layer"), rgba, offset=offset)], "Paste")
-        return True
-
-    def copy_merged(self) -> None:
-        from editor.render import render, to_straight_rgba
-
-        doc = self.window.document
-        rect = doc.canvas
-        if doc.selection is not None:
-            bounds = doc.selection.bounds()
-            rect = bounds if bounds is not None else rect
-        rgba = to_straight_rgba(render(doc, rect))
-        if doc.selection is not None:
-            rgba[..., 3] = (rgba[..., 3].astype(np.uint16) * doc.selection.data[rect.slices()] // 255).astype(np.uint8)
-        QGuiApplication.clipboard().setImage(rgba_to_qimage(rgba))
-        self.window.show_status(f"Copied {rect.w} × {rect.h} merged")
 
     # --- save / export ------------------------------------------------------------------
     def save(self) -> bool:

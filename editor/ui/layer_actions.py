@@ -57,7 +57,7 @@ class LayerActions(QObject):
               None, lambda doc, n, name=spec.name: self._new_adjustment(doc, name), needs_node=False)
         a("adjust_settings", "Adjustment Settings…", "tune-vertical", None, self.edit_adjustment,
           when=lambda n: isinstance(n, Adjustment))
-        a("duplicate", "Duplicate Layer", "content-duplicate", "Ctrl+J", self._duplicate, multi=True)
+        a("duplicate", "Duplicate Layer", "content-duplicate", None, self._duplicate, multi=True)  # Ctrl+J: clipboard.py
         a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_nodes(doc, self.selected()), multi=True)
         a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", self._merge, when=self._has_below, multi=True)
         a("flatten", "Flatten Image", "layers-triple-outline", None, lambda doc, n: _render_ops().flatten(doc), needs_node=False)

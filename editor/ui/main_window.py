@@ -30,6 +30,7 @@ from editor.core.selection import Selection
 from .about import AboutDialog
 from .batch_actions import install_batch_actions
 from .canvas import Canvas
+from .clipboard import install_clipboard
 from .color_swatch import ColorSwatch
 from .dialogs.mask_menu import install_mask_generators
 from .dialogs.new_document import new_document
@@ -329,8 +330,7 @@ class MainWindow(QMainWindow):
         edit.addAction(a("undo", "Undo", self.undo, "Ctrl+Z", "undo"))
         edit.addAction(a("redo", "Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], "redo"))
         edit.addSeparator()
-        edit.addAction(a("copy_merged", "Copy Merged", lambda: self.files.copy_merged(), "Ctrl+Shift+C", "content-copy"))
-        edit.addAction(a("paste", "Paste as Layer", lambda: self.files.paste(), "Ctrl+V", "content-paste"))
+        install_clipboard(self, edit)
         edit.addSeparator()
         edit.addAction(a("swap_colors", "Swap Colours", self.swatch.swap, "X", "swap-horizontal"))
         edit.addAction(a("reset_colors", "Default Colours", self.swatch.reset, "D", "invert-colors"))
@@ -338,6 +338,7 @@ class MainWindow(QMainWindow):
 
         layer = bar.addMenu("&Layer")
         self.layer_actions.fill_layer_menu(layer)
+        self.clipboard.fill_layer_menu(layer)
         mask = bar.addMenu("&Mask")
         self.layer_actions.fill_mask_menu(mask)
         install_mask_generators(self, mask)
