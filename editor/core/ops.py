@@ -152,19 +152,26 @@ def duplicate_node(doc: Document, node: Node) -> Node:
     return copy
 
 
+def restack_label(nodes: list[Node]) -> str:
+    """The history label of a change of stacking order: “Restack “Sky”” or “Restack 3 layers”
+    (a change of position is “Move”, as in Photoshop)."""
+    return f"Restack “{nodes[0].name}”" if len(nodes) == 1 else f"Restack {len(nodes)} layers"
+
+
 def move_node(doc: Document, node: Node, parent: Group, index: int) -> None:
     """Move `node` to `index` in `parent` (index counted as if node were already removed)."""
     if isinstance(node, Group) and node in [parent, *parent.ancestors()]:
         raise ValueError("cannot move a group into itself")
     if node.parent is parent and parent.children.index(node) == index:
         return
-    doc.execute(MoveNode(node, parent, index, f"Move {node.name}"))
+    doc.execute(MoveNode(node, parent, index, restack_label([node])))
 
 
 def raise_nodes(doc: Document, nodes: list[Node], steps: int) -> None:
     """Bring forward (steps=1) or send backward (-1) several nodes, each one place within its
     group, as one step; as in Photoshop, one blocked at the end stops those behind it."""
     chosen = set(top_level(doc, nodes))
+    label = "Bring forward" if steps > 0 else "Send backward"
     cmds: list[Command] = []
     for parent in {id(n.parent): n.parent for n in chosen if n.parent is not None}.values():
         children = parent.children
@@ -173,11 +180,10 @@ def raise_nodes(doc: Document, nodes: list[Node], steps: int) -> None:
             j = i + (1 if steps > 0 else -1)
             node = children[i]
             if node in chosen and children[j] not in chosen:
-                cmd = MoveNode(node, parent, j, f"Move {node.name}")
+                cmd = MoveNode(node, parent, j, label)
                 cmd.redo(doc)  # applied as it is made: the next index depends on it
                 cmds.append(cmd)
     if cmds:
-        label = "Bring forward" if steps > 0 else "Send backward"
         doc.record(Macro(label, cmds) if len(cmds) > 1 else cmds[0], mergeable=False)
 
 
@@ -238,9 +244,9 @@ def move_nodes_by(doc: Document, nodes: list[Node], dx: int, dy: int, *, merge_k
         for layer in ([node] if isinstance(node, Layer) else node.walk() if isinstance(node, Group) else []):
             if isinstance(layer, Layer) and layer not in layers:
                 layers.append(layer)
-    cmds: list[Command] = [SetProperties(l, {"x": l.x + dx, "y": l.y + dy}, merge_key=merge_key) for l in layers]
+    label = "Move"  # Photoshop's word for the Move tool's step, however many layers moved
+    cmds: list[Command] = [SetProperties(l, {"x": l.x + dx, "y": l.y + dy}, label=label, merge_key=merge_key) for l in layers]
     if cmds:
-        label = f"Move {nodes[0].name}" if len(nodes) == 1 else f"Move {len(nodes)} layers"
         doc.execute(cmds[0] if len(cmds) == 1 else _MergingMacro(label, cmds, merge_key))
 
 
@@ -420,12 +426,12 @@ def move_nodes(doc: Document, nodes: list[Node], parent: Group, index: int) -> N
     # Each move is applied as it is made: the next one's index depends on where the last one went.
     for node in moving:
         others = [c for c in parent.children if c is not node]
-        cmd = MoveNode(node, parent, others.index(below) + 1 if below is not None else 0, f"Move {node.name}")
+        cmd = MoveNode(node, parent, others.index(below) + 1 if below is not None else 0, restack_label([node]))
         cmd.redo(doc)
         cmds.append(cmd)
         below = node
     if cmds:
-        doc.record(Macro(f"Move {len(cmds)} layers" if len(cmds) > 1 else cmds[0].label, cmds), mergeable=False)
+        doc.record(Macro(restack_label(moving), cmds), mergeable=False)
 
 
 def set_properties_each(doc: Document, changes: dict[Node, dict[str, Any]], label: str, *,

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QWidget
 
 from editor.core import Change, Document, Rect
 from editor.masks.selection.outline import selection_outline
+from editor.render.renderer import affected_rect
 
 from .display import DisplaySource
 from .tools.base import PointerEvent, Tool
@@ -122,6 +123,8 @@ class Canvas(QWidget):
         self.mask_alone_node = None
         if doc is not None:
             doc.events.connect(self._on_change)
+        if self.tool is not None:
+            self.tool.document_replaced()
         self._rebuild_ants()
         self._fitted = False
         self._doc_size = (doc.width, doc.height) if doc is not None else None
@@ -145,7 +148,10 @@ class Canvas(QWidget):
         if change.kind == "active" and self.show_mask_overlay:
             self.update()
         if change.rect is not None and change.kind != "selection":
-            self.update_doc_rect(change.rect)
+            # What the composite may change: a feathered mask's edit spreads by the feather,
+            # a blur layer above spreads it further (the same rect the pyramid re-renders).
+            affected = affected_rect(self.document, change) if self.document is not None else None
+            self.update_doc_rect(change.rect if affected is None else affected.union(change.rect))
 
     def _canvas_changed(self) -> None:
         """The canvas was cropped, resized, rotated: fit the new size on screen (Photoshop re-fits too)."""

@@ -15,7 +15,6 @@ import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
-
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QObject, QPointF
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QMenu

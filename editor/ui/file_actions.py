@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 
 from editor.core import InsertNode, Macro, ops
 
@@ -34,6 +34,28 @@ MAX_RECENT = 10
 PROJECT_SUFFIXES = (".ora", ".psd", ".psb")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 OPEN_FILTER = "Images and projects (*.ora *.psd *.psb *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
+
+
+def recent_labels(paths: list[str]) -> list[str]:
+    """Menu labels for recent files: the file name, and where two names are the same, as many
+    of their parent folders as tell them apart ("sample.ora — work/a", "sample.ora — work/b")."""
+    parts = [Path(p).parts for p in paths]
+    depth = [0] * len(paths)  # parent folders shown for each
+
+    def label(i: int) -> str:
+        name = parts[i][-1] if parts[i] else paths[i]
+        if depth[i] == 0:
+            return name
+        folders = parts[i][-1 - depth[i]:-1]
+        return f"{name} — {'/'.join(folders).replace('//', '/')}"
+
+    while True:
+        labels = [label(i) for i in range(len(paths))]
+        clashing = [i for i, text in enumerate(labels) if labels.count(text) > 1 and depth[i] < len(parts[i]) - 1]
+        if not clashing:
+            return labels
+        for i in clashing:
+            depth[i] += 1
 
 
 class FileActions(QObject):
@@ -221,6 +243,20 @@ class FileActions(QObject):
         self.window.show_status(f"Exported {Path(path).name}")
         return True
 
+    # --- quit -------------------------------------------------------------------------
+    def quit_all(self) -> bool:
+        """File > Quit: close every editor window, this one first, each asking about its unsaved
+        changes; Cancel in any of them stops the quit and leaves the rest open. The application
+        ends with its last window."""
+        from .main_window import MainWindow
+
+        others = [w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, MainWindow) and w is not self.window and w.isVisible()]
+        for window in [self.window, *others]:
+            if window.isVisible() and not window.close():
+                return False
+        return True
+
     # --- recent files ------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         value = QSettings().value("recent_files", [])
@@ -237,8 +273,8 @@ class FileActions(QObject):
     def _rebuild_recent(self) -> None:
         self.recent_menu.clear()
         files = self.recent_files()
-        for path in files:
-            action = QAction(Path(path).name, self.recent_menu)
+        for path, label in zip(files, recent_labels(files), strict=True):
+            action = QAction(label, self.recent_menu)
             action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.open(p))
             self.recent_menu.addAction(action)

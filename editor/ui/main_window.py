@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import Document, SetSelection
-from editor.core.selection import Selection
+from editor.core import Document
+from editor.masks.selection import ops as selection_ops
 
 from .about import AboutDialog
 from .batch_actions import install_batch_actions
@@ -47,6 +47,7 @@ from .recovery import DEFAULT_INTERVAL_MS, RecoveryManager
 from .tools import TOOL_CLASSES, Tool
 from .tools.select_menu import install_select_menu
 from .transform_menu import install_transform_actions
+from .view_state import install_view_state
 
 APP_NAME = "Veil"
 
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_tools()
         self._build_menus()
         install_image_menu(self)
+        install_view_state(self)
         self._restore_layout()
         self.set_document(document or new_document(1920, 1080))
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_edit_actions()
         self.layer_actions.update_state()
+        self.view_state.sync()
 
     def _on_change(self, change) -> None:
         if change.kind == "history":
@@ -143,6 +146,10 @@ class MainWindow(QMainWindow):
             self.layer_actions.update_state()
             if change.kind in ("active", "structure") and self._canvas.mask_alone_node is None:
                 self.layers_panel.view.delegate.mask_alone_node = None
+        if change.kind == "selection":  # quick mask on or off
+            self._update_title()
+        if change.kind in ("active", "history", "structure", "mask", "selection"):
+            self.view_state.sync()
 
     def document_saved(self) -> None:
         self.recovery.discard()
@@ -152,7 +159,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         doc = self._document
         name = Path(doc.path).name if doc is not None and doc.path else "Untitled"
-        self.setWindowTitle(f"{name}{'*' if doc is not None and doc.modified else ''} — {APP_NAME}")
+        quick = " (Quick Mask)" if doc is not None and doc.quick_mask is not None else ""
+        self.setWindowTitle(f"{name}{'*' if doc is not None and doc.modified else ''}{quick} — {APP_NAME}")
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False when the user cancels."""
@@ -323,7 +331,7 @@ class MainWindow(QMainWindow):
         file.addAction(a("save_as", "Save As…", lambda: self.files.save_as(), "Ctrl+Shift+S", "content-save-edit-outline"))
         file.addAction(a("export", "Export…", lambda: self.files.export(), "Ctrl+Alt+Shift+W", "export"))
         file.addSeparator()
-        file.addAction(a("quit", "Quit", self.close, QKeySequence.StandardKey.Quit, "exit-to-app"))
+        file.addAction(a("quit", "Quit", lambda: self.files.quit_all(), QKeySequence.StandardKey.Quit, "exit-to-app"))
         install_batch_actions(self, file)  # Batch…, Save as Recipe…, Export Masks as Labels…, Review
 
         edit = bar.addMenu("&Edit")
@@ -409,17 +417,13 @@ class MainWindow(QMainWindow):
         self._canvas.update()
 
     def select_all(self) -> None:
-        doc = self.document
-        doc.execute(SetSelection(Selection.all(doc.width, doc.height), "Select all"))
+        selection_ops.select_all(self.document)
 
     def deselect(self) -> None:
-        if self.document.selection is not None:
-            self.document.execute(SetSelection(None, "Deselect"))
+        selection_ops.select_none(self.document)
 
     def select_inverse(self) -> None:
-        doc = self.document
-        current = doc.selection or Selection.empty(doc.width, doc.height)
-        doc.execute(SetSelection(current.inverted(), "Select inverse"))
+        selection_ops.select_inverse(self.document)
 
     # --- window events -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -45,9 +45,13 @@ def export_kind(path: str) -> str:
 
 
 def with_extension(path: str, filter_label: str) -> str:
-    """Append the filter's extension when the user typed a name without a known one."""
+    """Append the filter's extension only when the user typed a name without a known one: a typed
+    extension wins over the filter ("x.jpg" with the PNG filter exports a JPEG, not "x.jpg.png")."""
+    name = path.lower()
+    if any(name.endswith(e) for _label, exts in EXPORT_FILTERS for e in exts):
+        return path
     for label, exts in EXPORT_FILTERS:
-        if label == filter_label and not any(path.lower().endswith(e) for e in exts):
+        if label == filter_label:
             return str(Path(path)) + exts[0]
     return path
 

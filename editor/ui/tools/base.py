@@ -101,6 +101,10 @@ class Tool:
     def deactivate(self) -> None:
         """Another tool was chosen; finish or cancel what is in progress."""
 
+    def document_replaced(self) -> None:
+        """The canvas now shows another document (File > Open, New): forget what the pointer
+        was doing over the old one (a hover outline, a drag) without touching either document."""
+
     def cursor(self) -> QCursor:
         return QCursor(Qt.CursorShape.CrossCursor)
 

@@ -134,6 +134,13 @@ class BrushTool(Tool):
         self.hover_pos = None
         self._repaint_outline(before)
 
+    def document_replaced(self) -> None:
+        """No outline left where the pointer was over the old document; a stroke in progress
+        belonged to that document and is dropped with it."""
+        self.stroke = None
+        self.last_point = None
+        self.hover_pos = None
+
     def _finish(self) -> None:
         if self.stroke is None:
             return
