@@ -21,6 +21,7 @@ from .commands import (
     ReplacePixels,
     SetMask,
     SetProperties,
+    SetSelection,
 )
 from .document import Document
 from .geometry import Rect
@@ -68,8 +69,15 @@ def new_layer(doc: Document, name: str | None = None) -> Layer:
 
 
 def new_fill_layer(doc: Document, color: tuple[int, int, int, int], name: str | None = None) -> FillLayer:
+    """A solid-colour layer above the active one. With a selection active it takes the selection
+    as its mask and the selection is dropped, as Photoshop's new fill layer does: one undo step."""
     fill = FillLayer(name or _unique_name(doc, "Colour fill"), color)
-    add_node(doc, fill, label="New fill layer")
+    if doc.selection is None:
+        add_node(doc, fill, label="New fill layer")
+        return fill
+    fill.mask = Mask(selection_in(doc, mask_extent(doc, fill)))
+    parent, index = insertion_point(doc)
+    doc.execute(Macro("New fill layer", [InsertNode(parent, index, fill), SetSelection(None)]))
     return fill
 
 

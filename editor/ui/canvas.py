@@ -38,7 +38,7 @@ from editor.render.renderer import affected_rect
 
 from .display import DisplaySource
 from .tools.base import PointerEvent, Tool
-from .view_transform import ViewTransform, next_zoom, wheel_zoom
+from .view_transform import MAX_ZOOM, MIN_ZOOM, ViewTransform, next_zoom, wheel_zoom
 
 BACKGROUND = QColor(38, 38, 40)
 CHECKER_LIGHT, CHECKER_DARK = QColor(204, 204, 204), QColor(153, 153, 153)
@@ -223,6 +223,16 @@ class Canvas(QWidget):
             self.view.fit(self.document.width, self.document.height, self.width(), self.height())
             self._fitted = True
             self._view_changed()
+
+    def zoom_to_doc_rect(self, rect: QRectF) -> None:
+        """Zoom so a document rectangle fills the view, centred (the Zoom tool's drag)."""
+        if rect.width() <= 0 or rect.height() <= 0:
+            return
+        scale = min(MAX_ZOOM, max(MIN_ZOOM, min(self.width() / rect.width(), self.height() / rect.height())))
+        centre = rect.center()
+        self.view.scale = scale
+        self.view.origin = QPointF(self.width() / 2 - centre.x() * scale, self.height() / 2 - centre.y() * scale)
+        self._view_changed()
 
     def pan_by(self, dx: float, dy: float) -> None:
         self.view.pan(dx, dy)

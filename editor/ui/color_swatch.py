@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
-from PySide6.QtWidgets import QColorDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
+from . import color_dialog
 from .icons import icon
 
 
@@ -43,10 +44,16 @@ class ColorSwatch(QWidget):
         which = "foreground" if self._fg_rect().contains(pos) else "background" if self._bg_rect().contains(pos) else None
         if which is None:
             return
-        color = QColorDialog.getColor(getattr(self.window, which), self, f"{which.capitalize()} colour")
-        if color.isValid():
-            setattr(self.window, which, color)
-            self._changed()
+        self.pick(which)
+
+    def pick(self, which: str) -> bool:
+        """Open the colour dialog (hex entry included) for the foreground or background colour."""
+        color = color_dialog.ask_colour(self, getattr(self.window, which), f"{which.capitalize()} colour")
+        if color is None:
+            return False
+        setattr(self.window, which, color)
+        self._changed()
+        return True
 
     def swap(self) -> None:
         self.window.foreground, self.window.background = self.window.background, self.window.foreground

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QColorDialog, QMenu
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from editor.core import ops
 from editor.core.layers import Adjustment, FillLayer, Group, Layer, Node
 
+from . import color_dialog
 from .icons import icon
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class LayerActions(QObject):
             a(f"mask_{kind}", text, "vector-difference-ab" if kind == "white" else "vector-difference-ba" if kind == "black" else "layers-outline",
               None, lambda doc, n, k=kind: ops.add_mask(doc, n, k),
               when=(lambda n: isinstance(n, Layer)) if kind in ("alpha", "grayscale") else None)
-        a("mask_apply", "Apply Mask", "check-bold", None, lambda doc, n: _render_ops().apply_mask(doc, n), when=self._has_mask)
+        a("mask_apply", "Apply Mask", "merge", None, lambda doc, n: _render_ops().apply_mask(doc, n), when=self._has_mask)
         a("mask_delete", "Delete Mask", "close-box-outline", None, lambda doc, n: ops.discard_mask(doc, n), when=self._has_mask)
         a("mask_invert", "Invert Mask", "invert-colors", "Ctrl+I", lambda doc, n: ops.invert_mask(doc, n), when=self._has_mask)
         a("mask_enable", "Disable Mask", "eye-off", None, lambda doc, n: ops.set_mask_enabled(doc, n, not n.mask.enabled), when=self._has_mask)
@@ -131,9 +132,9 @@ class LayerActions(QObject):
         else:
             _render_ops().merge_down(doc, node)
     def _new_fill(self, doc, node) -> None:
-        color = QColorDialog.getColor(self.window.foreground, self.window, "Fill layer colour",
-                                      QColorDialog.ColorDialogOption.ShowAlphaChannel)
-        if color.isValid():
+        """A new fill layer; with a selection active it takes the selection as its mask."""
+        color = color_dialog.ask_colour(self.window, self.window.foreground, "Fill layer colour", alpha=True)
+        if color is not None:
             ops.new_fill_layer(doc, (color.red(), color.green(), color.blue(), color.alpha()))
 
     def _new_adjustment(self, doc, name: str) -> None:
@@ -162,6 +163,17 @@ class LayerActions(QObject):
             if spec.category == category:
                 menu.addAction(self.actions[f"adjust_{spec.name}"])
         return menu
+
+    def change_fill_colour(self, node) -> bool:
+        """Double-click on a fill layer: pick its colour again (one undo step)."""
+        if not isinstance(node, FillLayer):
+            return False
+        color = color_dialog.ask_colour(self.window, QColor(*node.color), f"{node.name}: colour", alpha=True)
+        if color is None:
+            return False
+        ops.set_properties(self.window.document, node, color=(color.red(), color.green(), color.blue(), color.alpha()),
+                           label=f"Fill colour of “{node.name}”")
+        return True
 
     def _toggle_clip(self, doc, node) -> None:
         ops.set_properties(doc, node, clipped=not node.clipped,

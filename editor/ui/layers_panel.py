@@ -42,6 +42,7 @@ class LayersPanel(QWidget):
         self.view.context_menu_requested.connect(self._context_menu)
         self.view.selection_changed.connect(actions.update_state)
         self.view.delete_requested.connect(lambda: actions.actions["delete"].trigger())
+        self.view.fill_colour_requested.connect(actions.change_fill_colour)
 
         self.blend = QComboBox()
         self.blend.setToolTip("Blend mode of the selected layers (shows the active one's)")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QTreeView,
 )
 
-from editor.core.layers import Group, Node
+from editor.core.layers import FillLayer, Group, Node
 
 from .layer_delegate import LayerDelegate, hit_part, row_fill
 from .layers_model import EYE_COLUMN, LAYER_COLUMN, LayerTreeModel
@@ -58,6 +58,7 @@ class LayerTreeView(QTreeView):
     selection_changed = Signal()  # the set of selected layers changed
     delete_requested = Signal()  # the Delete key, with nothing selected on the canvas
     clear_requested = Signal()  # the Delete key while the canvas has a selection: clear it, never delete the layer
+    fill_colour_requested = Signal(object)  # double-click on a fill layer: change its colour
 
     def __init__(self, model: LayerTreeModel, parent=None) -> None:
         super().__init__(parent)
@@ -279,6 +280,9 @@ class LayerTreeView(QTreeView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         node, part = self.part_at(event.position().toPoint())
+        if isinstance(node, FillLayer) and part in ("thumb", "row"):
+            self.fill_colour_requested.emit(node)  # as Photoshop: the fill's colour picker
+            return
         if node is not None and part in ("name", "row"):
             self.edit(self.layer_model.index_of(node))
             return
