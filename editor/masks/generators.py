@@ -19,9 +19,12 @@ import numpy as np
 
 from editor.core import (
     Document,
+    FillLayer,
+    Group,
     Layer,
     Macro,
     Mask,
+    Node,
     PixelEdit,
     Rect,
     Selection,
@@ -31,6 +34,7 @@ from editor.core import (
 )
 from editor.core.history import Command
 from editor.core.operations import REGISTRY, CliEntry, MenuEntry, Operation, Param, Schema
+from editor.core.ops import snapshot_document
 
 from .chroma import DESPILL_MODES, ChromaKeyParams, chroma_key, despill, detect_screen, key_colour
 from .color_range import ColorRangeParams, color_range
@@ -268,7 +272,9 @@ def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any], new_pix
     mask = Mask(data, generator=dict(params)) if old is None else Mask(
         data, old.enabled, old.density, old.feather, old.inverted, dict(params))
     edit = None
-    if new_pixels is not None:
+    if not isinstance(layer, Layer):  # a fill or a group: no pixels of its own to clean
+        pass
+    elif new_pixels is not None:
         edit = pixel_edit(layer, lambda a: np.copyto(a, new_pixels), "Decontaminate colours")
     elif params.get("kind") == "chroma-key" and params.get("despill"):
         edit = pixel_edit(layer, lambda a: despill_for(a, params, out=a), "Despill")
@@ -276,32 +282,56 @@ def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any], new_pix
     return set_mask if edit is None else Macro(label(params), [edit, set_mask])
 
 
-def apply_to_layer(doc: Document, layer: Layer, params: dict[str, Any], data: np.ndarray | None = None,
+def maskable(node: Node | None) -> bool:
+    """Whether a generator can make `node`'s mask: a pixel layer, a fill layer or a group."""
+    return isinstance(node, Layer | FillLayer | Group)
+
+
+def source_pixels(doc: Document, node: Node) -> np.ndarray:
+    """What a generator looks at to make `node`'s mask, the size of that mask: a pixel layer's
+    own pixels; for a fill layer or a group (whose mask covers the canvas) the composite of
+    everything below it, as the mask will cut the fill or the group out of it."""
+    if isinstance(node, Layer):
+        return node.pixels
+    if not isinstance(node, FillLayer | Group):
+        raise ValueError("mask generators need a pixel layer, a fill layer or a group")
+    from editor.render import flatten_rgba
+
+    below = snapshot_document(doc, copy_arrays=False)  # the arrays are only read
+    order = list(doc.nodes())
+    for twin in list(below.nodes())[order.index(node):]:  # the node, its content and all above it
+        twin.visible = False
+    return flatten_rgba(below)
+
+
+def apply_to_layer(doc: Document, layer: Node, params: dict[str, Any], data: np.ndarray | None = None,
                    new_pixels: np.ndarray | None = None) -> Mask:
-    """Generate (or take the already computed `data`) and set it as the layer's mask: one undo step."""
-    if not isinstance(layer, Layer):
-        raise ValueError("mask generators need a pixel layer")
+    """Generate (or take the already computed `data`) and set it as the node's mask: one undo step.
+    A fill layer or a group is masked from the pixels below it (`source_pixels`)."""
+    if not maskable(layer):
+        raise ValueError("mask generators need a pixel layer, a fill layer or a group")
     if data is None:
-        data = generate(layer.pixels, params)
+        data = generate(source_pixels(doc, layer), params)
     doc.execute(mask_command(layer, data, params, new_pixels), mergeable=False)
     doc.set_active(layer, edit_mask=True)
     assert layer.mask is not None
     return layer.mask
 
 
-def rerun(doc: Document, layer: Layer) -> Mask:
+def rerun(doc: Document, layer: Node) -> Mask:
     """Repeat the layer mask's generator on the layer's current pixels."""
     if layer.mask is None or not layer.mask.generator:
         raise ValueError(f"{layer.name} has no generated mask to re-run")
     return apply_to_layer(doc, layer, layer.mask.generator)
 
 
-def to_selection(doc: Document, layer: Layer, data: np.ndarray, op: str = "replace", label: str = "Select colour range") -> None:
-    """Put a layer-sized generated mask into the document selection (one undo step)."""
+def to_selection(doc: Document, layer: Node, data: np.ndarray, op: str = "replace", label: str = "Select colour range") -> None:
+    """Put a layer-sized (mask-sized) generated mask into the document selection (one undo step)."""
     canvas = np.zeros((doc.height, doc.width), np.uint8)
-    where = layer.bounds().intersect(doc.canvas)
+    where = layer.bounds(doc.canvas).intersect(doc.canvas)
+    ox, oy = layer.offset
     if not where.empty:
-        canvas[where.slices()] = data[where.translated(-layer.x, -layer.y).slices()]
+        canvas[where.slices()] = data[where.translated(-ox, -oy).slices()]
     new = Selection(canvas)
     if op != "replace" and doc.selection is not None:
         new = doc.selection.combine(new, op)

@@ -123,8 +123,10 @@ def test_clicking_the_foreground_swatch_opens_a_colour_dialog_with_hex_entry(win
 
     def answer():
         dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QColorDialog):  # not open yet (a slow machine): look again soon
+            QTimer.singleShot(50, answer)
+            return
         seen["dialog"] = dialog
-        assert isinstance(dialog, QColorDialog)
         field = color_dialog.hex_field(dialog)
         seen["hex"] = field is not None
         field.selectAll()

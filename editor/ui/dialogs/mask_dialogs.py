@@ -94,12 +94,13 @@ class CanvasEyedropper:
         super().hideEvent(event)  # type: ignore[misc]
 
     def sample_canvas(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        x, y = math.floor(pos.x()) - self.layer.x, math.floor(pos.y()) - self.layer.y
-        h, w = self.layer.pixels.shape[:2]
+        ox, oy = self.layer.offset
+        x, y = math.floor(pos.x()) - ox, math.floor(pos.y()) - oy
+        h, w = self.source.shape[:2]
         if not (0 <= x < w and 0 <= y < h):
             self.window_.show_status(f"Click inside {self.layer.name} to sample its colours")
             return
-        r, g, b, a = (int(c) for c in self.layer.pixels[y, x])
+        r, g, b, a = (int(c) for c in self.source[y, x])
         if a == 0:
             self.window_.show_status(f"{self.layer.name} is transparent there: no colour to sample")
             return
@@ -122,7 +123,7 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
     def __init__(self, window, layer: Layer, params: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(window, layer, parent)
         # A new key starts on the screen the picture's border shows; a re-run keeps its own.
-        p = ChromaKeyParams.from_dict(params or {"key": detect_screen(layer.pixels)})
+        p = ChromaKeyParams.from_dict(params or {"key": detect_screen(self.source)})
         self.key = QComboBox()
         self.key.addItems(["green", "blue"])
         if p.key not in ("green", "blue"):
@@ -225,7 +226,7 @@ class ColorRangeDialog(CanvasEyedropper, GeneratorDialog):
 
     def accept(self) -> None:
         if self.output.currentText() == "Selection":
-            to_selection(self.window_.document, self.layer, generate(self.layer.pixels, self.params()))
+            to_selection(self.window_.document, self.layer, generate(self.source, self.params()))
         else:
             apply_to_layer(self.window_.document, self.layer, self.params())
         GeneratorDialog.done(self, GeneratorDialog.DialogCode.Accepted)

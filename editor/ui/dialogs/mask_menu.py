@@ -13,8 +13,16 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from editor.core import Layer
-from editor.masks.generators import apply_to_layer, generate, generator_op, mask_generators, rerun
+from editor.core import Node
+from editor.masks.generators import (
+    apply_to_layer,
+    generate,
+    generator_op,
+    mask_generators,
+    maskable,
+    rerun,
+    source_pixels,
+)
 
 from . import mask_dialogs, mask_model, mask_object, mask_refine  # noqa: F401  (each registers its dialogs)
 from .mask_object import ObjectSelectDialog
@@ -66,7 +74,7 @@ class MaskGeneratorMenu:
         """A generator without a dialog: run it with its defaults on the active layer."""
         layer = self.layer()
         if layer is None:
-            self.window.show_status("Choose a pixel layer first")
+            self.window.show_status("Choose a layer, a fill layer or a group first")
             return
         op = generator_op(kind)
         params = {"kind": kind, **op.schema.defaults()}
@@ -75,9 +83,11 @@ class MaskGeneratorMenu:
         else:
             apply_to_layer(self.window.document, layer, params)
 
-    def layer(self) -> Layer | None:
+    def layer(self) -> Node | None:
+        """The node whose mask the generators make: a pixel layer, a fill layer or a group
+        (those two are masked from the composite below them)."""
         active = self.window.document.active
-        return active if isinstance(active, Layer) else None
+        return active if maskable(active) else None
 
     def update_state(self) -> None:
         layer = self.layer()
@@ -93,7 +103,7 @@ class MaskGeneratorMenu:
     def open_dialog(self, kind: str, params: dict | None = None, *, modal: bool = True) -> GeneratorDialog | None:
         layer = self.layer()
         if layer is None:
-            self.window.show_status("Choose a pixel layer first")
+            self.window.show_status("Choose a layer, a fill layer or a group first")
             return None
         op = generator_op(kind)
         if op.menu is not None and op.menu.needs_mask and layer.mask is None:
@@ -138,9 +148,9 @@ class MaskGeneratorMenu:
             return
         rerun(self.window.document, layer)
 
-    def _run_in_worker(self, layer: Layer, params: dict, label: str = "Re-run mask generator") -> None:
+    def _run_in_worker(self, layer: Node, params: dict, label: str = "Re-run mask generator") -> None:
         # generate has no cancel points: Cancel drops the result when it arrives.
-        pixels = layer.pixels.copy()
+        pixels = source_pixels(self.window.document, layer).copy()
         window = self.window
 
         def done(mask) -> None:

@@ -127,7 +127,7 @@ class ObjectSelectDialog(GeneratorDialog):
         if self.rect is None and not self.subject:
             self.setToolTip("Drag a rectangle around the object, or press Select Subject")
             return
-        params, pixels = self.params(), self.layer.pixels.copy()
+        params, pixels = self.params(), self.source.copy()
         fg, bg = self._scribbles_at(pixels.shape[:2])
 
         def work(progress, cancelled):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core import Layer
-from editor.masks.generators import apply_to_layer, generate
+from editor.masks.generators import apply_to_layer, generate, source_pixels
 
 PREVIEW_SIDE = 480
 THROTTLE_MS = 60
@@ -158,11 +158,14 @@ class GeneratorDialog(QDialog):
         self.timer.timeout.connect(self.update_preview)
 
     def shrink_layer(self) -> None:
-        """The layer at preview size (`small`, `scale`); again whenever its pixels change."""
-        h, w = self.layer.pixels.shape[:2]
+        """The layer at preview size (`small`, `scale`); again whenever its pixels change. `source`
+        is what the generator looks at: the layer's pixels, or for a fill layer or a group the
+        composite below it (generators.source_pixels)."""
+        self.source = source_pixels(self.window_.document, self.layer)
+        h, w = self.source.shape[:2]
         self.scale = min(1.0, PREVIEW_SIDE / max(h, w))
         size = (max(1, round(w * self.scale)), max(1, round(h * self.scale)))
-        pixels = self.layer.pixels
+        pixels = self.source
         self.small = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA) if self.scale < 1 else pixels.copy()
         self.preview_mask = np.full(self.small.shape[:2], 255, np.uint8)
 
@@ -204,7 +207,7 @@ class GeneratorDialog(QDialog):
 
     def full_res(self, x: int, y: int) -> tuple[int, int]:
         """Preview coordinates to layer pixels."""
-        h, w = self.layer.pixels.shape[:2]
+        h, w = self.source.shape[:2]
         return min(w - 1, max(0, int(x / self.scale))), min(h - 1, max(0, int(y / self.scale)))
 
     # --- OK -------------------------------------------------------------------------

@@ -70,7 +70,7 @@ class RefineEdgeDialog(GeneratorDialog):
         return (self.cleaned if self.cleaned is not None else self.small)[..., :3]
 
     def accept(self) -> None:
-        params, pixels, mask = self.params(), self.layer.pixels.copy(), self.layer.mask.data.copy()
+        params, pixels, mask = self.params(), self.source.copy(), self.layer.mask.data.copy()
 
         def work(progress, cancelled):
             try:

@@ -149,3 +149,28 @@ def test_refine_edge_dialog_refines_the_active_mask_in_one_step(qtbot, make_wind
     assert doc.active.mask.generator["kind"] == "refine-edge"
     doc.undo()
     assert np.array_equal(doc.active.mask.data, hard)
+
+
+def test_colour_range_on_a_fill_layer_masks_it_from_the_pixels_below(qtbot, make_window):
+    from editor.core import FillLayer
+
+    image = np.zeros((60, 90, 4), np.uint8)
+    image[..., 3] = 255
+    image[:, :45, :3] = (200, 40, 40)
+    image[:, 45:, :3] = (40, 40, 200)
+    window, doc = _window(make_window, image)
+    fill = FillLayer("Tint", (250, 250, 0, 255))
+    doc.root.insert(1, fill)
+    doc.set_active(fill)
+    steps = len(doc.history.steps)
+    window.mask_generators.update_state()
+    assert window.mask_generators.actions["color_range"].isEnabled()
+    window.mask_generators.actions["color_range"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.preview, Qt.MouseButton.LeftButton, pos=QPoint(int(10 * dialog.scale), 10))
+    assert dialog.range.samples == [(200, 40, 40)]  # the photo below, not the fill's yellow
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert fill.mask is not None and fill.mask.data.shape == (60, 90)
+    assert fill.mask.data[:, :40].min() == 255 and fill.mask.data[:, 50:].max() == 0
+    assert len(doc.history.steps) == steps + 1
