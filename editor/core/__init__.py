@@ -1,6 +1,7 @@
 """Veil's document model: numpy and the standard library only, no Qt."""
 
 from .blend import BlendMode
+from .blendif import BlendIf
 from .commands import (
     InsertNode,
     MoveNode,
@@ -21,7 +22,7 @@ from .mask import Mask
 from .selection import Selection
 
 __all__ = [
-    "TILE", "Adjustment", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
+    "TILE", "Adjustment", "BlendIf", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
     "InsertNode", "Layer", "Macro", "Mask", "MoveNode", "Node", "PixelEdit", "Rect", "RemoveNode",
     "ReplaceContent", "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileDelta", "TileRecorder",
     "clip_base",

@@ -105,6 +105,14 @@ class Document:
         while self.history.index < index:
             self.redo()
 
+    def roll_back(self, index: int) -> None:
+        """Undo back to `index` steps and forget the steps undone: a live-preview dialog's Cancel
+        leaves the document, and its history, as they were when it opened."""
+        while self.history.index > index and self.undo():
+            pass
+        self.history.forget_redo()
+        self.notify("history")
+
     # --- construction helpers ----------------------------------------------
     @classmethod
     def from_pixels(cls, rgba: np.ndarray, name: str = "Background", **kw) -> Document:

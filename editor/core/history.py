@@ -176,6 +176,12 @@ class History:
             if self.clean_index is not None:
                 self.clean_index = self.clean_index - 1 if self.clean_index > 0 else None
 
+    def forget_redo(self) -> None:
+        """Drop the steps after `index` (undone steps that can no longer be redone)."""
+        del self.steps[self.index :]
+        if self.clean_index is not None and self.clean_index > self.index:
+            self.clean_index = None
+
     def undo_step(self) -> Command | None:
         if not self.can_undo:
             return None

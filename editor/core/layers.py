@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .blend import BlendMode
+from .blendif import BlendIf
 from .geometry import Rect
 from .mask import Mask
 
@@ -47,6 +48,7 @@ class Node:
         locked: bool = False,
         clipped: bool = False,
         mask: Mask | None = None,
+        blend_if: BlendIf | None = None,
     ) -> None:
         self.uid = next(_ids)
         self.name = name
@@ -56,10 +58,12 @@ class Node:
         self.locked = locked
         self.clipped = clipped
         self.mask = mask
+        # Blend If ranges (None: none); an immutable value, replaced whole by SetProperties.
+        self.blend_if = blend_if
         self.parent: Group | None = None
 
     # Properties a SetProperties command may change; every one is plain data.
-    PROPERTIES = ("name", "opacity", "blend_mode", "visible", "locked", "clipped")
+    PROPERTIES = ("name", "opacity", "blend_mode", "visible", "locked", "clipped", "blend_if")
 
     @property
     def offset(self) -> tuple[int, int]:
@@ -93,7 +97,7 @@ class Node:
         if mask is not None:
             mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
         common = dict(opacity=self.opacity, blend_mode=self.blend_mode, visible=self.visible, locked=self.locked,
-                      clipped=self.clipped, mask=mask)
+                      clipped=self.clipped, mask=mask, blend_if=self.blend_if)
         return self._clone(self.name if name is None else name, common, copy_arrays)
 
     def own_arrays(self) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .blendif import BlendIf
 from .commands import (
     InsertNode,
     MoveNode,
@@ -237,6 +238,13 @@ def set_mask_properties(doc: Document, node: Node, *, label: str | None = None, 
     values = {k: v for k, v in values.items() if getattr(node.mask, k) != v}
     if values:
         doc.execute(SetProperties(node, values, target="mask", label=label, merge_key=merge_key))
+
+
+def set_blend_if(doc: Document, node: Node, blend_if: BlendIf | None, *, merge_key: str | None = None) -> None:
+    """Set a node's Blend If ranges (full ranges are stored as None), one undo step per merge_key."""
+    if blend_if is not None and blend_if.is_identity():
+        blend_if = None
+    set_properties(doc, node, blend_if=blend_if, label="Blending options", merge_key=merge_key)
 
 
 def move_layer_by(doc: Document, node: Node, dx: int, dy: int, *, merge_key: str | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from editor.core import Document, Group, Node
+from editor.core.blendif import active as blend_if_active
 
 from . import kinds
 
@@ -16,6 +17,8 @@ def describe_node(node: Node) -> dict[str, Any]:
         "mask": None,
     }
     kinds.of(node).describe(node, out)
+    if blend_if_active(node.blend_if):
+        out["blend_if"] = node.blend_if.to_dict()
     if node.mask is not None:
         out["mask"] = {"size": [node.mask.shape[1], node.mask.shape[0]], **node.mask.settings()}
     if isinstance(node, Group):
@@ -39,6 +42,7 @@ def tree_lines(nodes: list[dict[str, Any]], depth: int = 0) -> list[str]:
         bits += [f"at {n['offset'][0]},{n['offset'][1]}"] if n["offset"] != [0, 0] else []
         if "size" in n:
             bits.append(f"{n['size'][0]}x{n['size'][1]}")
+        bits += ["blend if"] if n.get("blend_if") else []
         m = n["mask"]
         if m is not None:
             state = [s for s, on in (("disabled", not m["enabled"]), ("inverted", m["inverted"])) if on]

@@ -19,7 +19,7 @@ import defusedxml.ElementTree as DET
 import numpy as np
 from defusedxml import DefusedXmlException
 
-from editor.core import BlendMode, Document, Group, Layer, Mask, Node, Rect
+from editor.core import BlendIf, BlendMode, Document, Group, Layer, Mask, Node, Rect
 from editor.core.document import MAX_CANVAS_SIDE
 
 from . import kinds
@@ -132,6 +132,12 @@ class _Reader:
             node.blend_mode = self.blend(e)
         if isinstance(node, Layer) and e.get(veil("alpha-locked")) is not None:
             node.alpha_locked = e.get(veil("alpha-locked")) == "true"
+        blend_if = e.get(veil("blend-if"))
+        if blend_if:
+            try:
+                node.blend_if = BlendIf.from_dict(json.loads(blend_if))
+            except ValueError as err:
+                self.warn(f"'{node.name}': its Blend If settings are unreadable and were dropped ({err})")
         if e.get("selected") == "true":
             self.active = node
             self.edit_mask = e.get(veil("edit-mask")) == "true"

@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from editor.core import BlendMode, Document, Group, Node
+from editor.core.blendif import active as blend_if_active
 
 from . import kinds
 from .blendnames import ora_op
@@ -148,11 +149,11 @@ class _Writer:
         if visible:
             op = comp.clip_group_op(base, visible, canvas)
         else:
-            op = comp.node_op(base, canvas, mode=BlendMode.NORMAL, opacity=1.0)
+            op = comp.node_op(base, canvas, mode=BlendMode.NORMAL, opacity=1.0, blend_if=False)
         if op is None:
             return np.zeros((1, 1, 4), np.uint8), (0, 0)
         target = comp.target(op.region)
-        target.add(replace(op, mode=BlendMode.NORMAL, opacity=1.0))
+        target.add(replace(op, mode=BlendMode.NORMAL, opacity=1.0, blend_if=None))
         return straight_rgba(target.buffer()), (op.region.x, op.region.y)
 
     def common(self, e: ET.Element, node: Node, *, blend: bool, op: str | None = None) -> None:
@@ -171,6 +172,8 @@ class _Writer:
             e.set("edit-locked", "true")
         if kinds.of(node).ora_attributes(node).get("alpha-locked") == "true":
             e.set(veil("alpha-locked"), "true")
+        if blend_if_active(node.blend_if):
+            e.set(veil("blend-if"), json.dumps(node.blend_if.to_dict(), separators=(",", ":")))
         if node is self.doc.active:
             e.set("selected", "true")
             if self.doc.edit_mask:

@@ -27,8 +27,11 @@ from psd_tools.composite.composite import Compositor
 from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
+from psd_tools.psd.layer_and_mask import LayerBlendingRanges
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core.blendif import FULL
+from editor.core.blendif import active as blend_if_active
 from editor.core.paths import Anchor, VectorPath
 
 from . import kinds, psd_adjust
@@ -53,6 +56,40 @@ def blend_from_psd(mode: PsdBlend) -> BlendMode | None:
 
 
 # --- reading -------------------------------------------------------------------
+
+def _range_from_psd(pair) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """A layer record's (source, destination) pair of a channel: each a black and a white uint16,
+    every one the two 8-bit handles (lo in the high byte), as psd-tools reads them."""
+    out = []
+    for black, white in pair:
+        values = sorted((black >> 8, black & 0xFF, white >> 8, white & 0xFF))  # crossed handles: in order
+        out.append(tuple(values))
+    return out[0], out[1]  # type: ignore[return-value]
+
+
+def blend_if_from_psd(ranges: LayerBlendingRanges | None) -> BlendIf | None:
+    """Photoshop's Blend If from a layer record's blending ranges (gray, then R, G, B)."""
+    if ranges is None or ranges.composite_ranges is None:
+        return None
+    pairs = [ranges.composite_ranges, *(ranges.channel_ranges or [])[:3]]
+    this, under = [FULL] * 4, [FULL] * 4
+    for ch, pair in enumerate(pairs):
+        if len(pair) == 2:
+            this[ch], under[ch] = _range_from_psd(pair)
+    blend_if = BlendIf(this=tuple(this), underlying=tuple(under))
+    return None if blend_if.is_identity() else blend_if
+
+
+def blend_if_to_psd(blend_if: BlendIf, channels: int = 4) -> LayerBlendingRanges:
+    """The layer record's blending ranges for `blend_if` (channel ranges past blue stay full)."""
+    def pair(src, dst):
+        return [((src[0] << 8) | src[1], (src[2] << 8) | src[3]), ((dst[0] << 8) | dst[1], (dst[2] << 8) | dst[3])]
+
+    channel_ranges = [pair(blend_if.this[ch], blend_if.underlying[ch]) for ch in (1, 2, 3)]
+    channel_ranges += [pair(FULL, FULL) for _ in range(max(0, channels - 3))]
+    return LayerBlendingRanges(composite_ranges=pair(blend_if.this[0], blend_if.underlying[0]),
+                               channel_ranges=channel_ranges)
+
 
 def psd_header_size(data: bytes, path: str | Path) -> tuple[int, int]:
     """(width, height) from the 26-byte header, before psd-tools parses anything."""
@@ -238,6 +275,7 @@ class _PsdReader:
             opacity *= item.fill_opacity / 255.0
         node.opacity = opacity
         node.visible = item.visible
+        node.blend_if = blend_if_from_psd(getattr(item._record, "blending_ranges", None))
         node.clipped = bool(item.clipping)
         if isinstance(node, Group):
             node.isolated = item.blend_mode != PsdBlend.PASS_THROUGH
@@ -506,6 +544,12 @@ def _set_common(player, node: Node) -> None:
         player.clipping = True
 
 
+def _set_blend_if(player, node: Node) -> None:
+    if blend_if_active(node.blend_if):
+        channels = len(player._record.blending_ranges.channel_ranges or []) or 4
+        player._record.blending_ranges = blend_if_to_psd(node.blend_if, channels)
+
+
 def _add_children(parent, children: list[Node], doc: Document) -> None:
     for node in children:  # bottom first, as psd-tools appends to the top
         opacity = round(node.opacity * 255)
@@ -514,6 +558,7 @@ def _add_children(parent, children: list[Node], doc: Document) -> None:
             pgroup = parent.create_group(name="Group", opacity=opacity, blend_mode=mode)
             _add_children(pgroup, node.children, doc)
             _set_common(pgroup, node)
+            _set_blend_if(pgroup, node)
             continue
         raster = kinds.of(node).raster(node, doc.canvas)
         if raster is None:
@@ -522,6 +567,7 @@ def _add_children(parent, children: list[Node], doc: Document) -> None:
         player = parent.create_pixel_layer(Image.fromarray(pixels, "RGBA"), name="Layer", top=y, left=x,
                                            opacity=opacity, blend_mode=psd_blend(node.blend_mode))
         _set_common(player, node)
+        _set_blend_if(player, node)
         if node.mask is not None:
             coverage = effective_mask(node.mask, respect_enabled=False)
             player.create_mask(Image.fromarray(coverage, "L"), top=y, left=x)

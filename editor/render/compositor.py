@@ -14,15 +14,17 @@ to the whole clip group.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from types import ModuleType
 
 import numpy as np
 
 from editor.core import BlendMode, Document, Group, Node, Rect
+from editor.core.blendif import active as blend_if_active
 
 from . import backends, kinds
 from .pixels import straight_rgba
-from .plan import Op, Source, mask_input
+from .plan import MaskInput, Op, Source, mask_input
 
 
 class Target:
@@ -89,20 +91,29 @@ class Compositor:
         backdrop = target.buffer()
         inner = Target(target.rect, self.backend, backdrop.copy())
         self.add_children(inner, group.children)
-        self.backend.lerp(backdrop, inner.buffer(), target.rect, group.opacity, mask)
+        result = inner.buffer()
+        if blend_if_active(group.blend_if):
+            mask = blend_if_mask(group, mask, result, backdrop, target.rect)
+        self.backend.lerp(backdrop, result, target.rect, group.opacity, mask)
 
     # --- ops -----------------------------------------------------------------
     def node_op(self, node: Node, rect: Rect, *, mode: BlendMode | None = None,
-                opacity: float | None = None, atop: bool = False) -> Op | None:
-        """One node as an op over `rect` (groups, isolated or not, as their own buffer)."""
+                opacity: float | None = None, atop: bool = False, blend_if: bool = True) -> Op | None:
+        """One node as an op over `rect` (groups, isolated or not, as their own buffer), with
+        the node's Blend If unless `blend_if` is False."""
         mode = node.blend_mode if mode is None else mode
         opacity = node.opacity if opacity is None else opacity
         if opacity <= 0:
             return None
-        return kinds.of(node).op(self, node, rect, mode, opacity, atop)
+        op = kinds.of(node).op(self, node, rect, mode, opacity, atop)
+        if op is not None and blend_if and blend_if_active(node.blend_if):
+            op = replace(op, blend_if=node.blend_if.table())
+        return op
 
     def clip_group_op(self, base: Node, clipped: list[Node], rect: Rect) -> Op | None:
-        base_op = self.node_op(base, rect, mode=BlendMode.NORMAL, opacity=1.0)
+        """The base's mode, opacity and Blend If apply to the whole clip group (Photoshop's
+        Blend Clipped Layers as Group)."""
+        base_op = self.node_op(base, rect, mode=BlendMode.NORMAL, opacity=1.0, blend_if=False)
         if base_op is None or base.opacity <= 0:
             return None
         region = base_op.region
@@ -110,7 +121,9 @@ class Compositor:
         inner.add(base_op)
         for node in clipped:
             kinds.of(node).add_clipped(self, inner, node)
-        return Op(Source.BUFFER, region, base.blend_mode, base.opacity, inner.buffer(), (region.x, region.y))
+        table = base.blend_if.table() if blend_if_active(base.blend_if) else None
+        return Op(Source.BUFFER, region, base.blend_mode, base.opacity, inner.buffer(), (region.x, region.y),
+                  blend_if=table)
 
     def stack(self, nodes: Sequence[Node], rect: Rect, acc: np.ndarray | None = None) -> Target:
         """`nodes` composited over `rect` (onto `acc` when given).
@@ -128,6 +141,19 @@ class Compositor:
         target = Target(rect, self.backend, acc)
         self.add_children(target, nodes)
         return target
+
+
+def blend_if_mask(node: Node, mask: MaskInput | None, this: np.ndarray, underlying: np.ndarray,
+                  rect: Rect) -> MaskInput:
+    """`mask` (over `rect`, or None) times the node's Blend If weight, as an effective mask: for
+    nodes that mix a result into the backdrop rather than draw an op (a pass-through group, a
+    filter). `this` and `underlying` are float premultiplied buffers over `rect`."""
+    from .numpy_backend import blend_if_weight, mask_values
+
+    weight = blend_if_weight(node.blend_if.table(), this, underlying)
+    if mask is not None:
+        weight *= mask_values(mask, rect)
+    return MaskInput(np.ascontiguousarray(weight, np.float32), (rect.x, rect.y), effective=True)
 
 
 def _inside(doc: Document, rect: Rect | None) -> tuple[Rect, Rect]:

@@ -14,11 +14,12 @@ from numba.extending import intrinsic
 
 # Op table columns (int params).
 (SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX,
- SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX) = range(21)
-N_INT = 21  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
-# Op table columns (float params).
-OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A = range(6)
-N_FLOAT = 6
+ SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX, BLEND_IF) = range(22)
+N_INT = 22  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
+# Op table columns (float params). BLEND_IF ops: BI..BI+31 hold the (2, 4, 4) Blend If table
+# (this layer, underlying) x (gray, red, green, blue) x (black lo, black hi, white lo, white hi).
+OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A, BI = range(7)
+N_FLOAT = BI + 32
 
 PIXELS, FILL, BUFFER = 0, 1, 2
 NO_MASK, MASK_U8, MASK_F32 = 0, 1, 2
@@ -252,6 +253,43 @@ def _mask_value(m, inverted, density):
     return ONE - density * (ONE - m)
 
 
+@njit(inline="always", fastmath=True)
+def _level(x):
+    """A 0..1 channel value as its 8-bit level (rounded; numpy_backend.blend_if_levels)."""
+    return np.int32(min(F255, max(ZERO, x * F255)) + HALF)
+
+
+@njit(inline="always", fastmath=True)
+def _ramp(fp, base, v):
+    """The weight of level v under the Blend If range at fp[base:base + 4]."""
+    b0, b1, w0, w1 = fp[base], fp[base + 1], fp[base + 2], fp[base + 3]
+    if v < b0 or v > w1:
+        return ZERO
+    if v < b1:
+        return (v - b0) / (b1 - b0)
+    if v > w0:
+        return (w1 - v) / (w1 - w0)
+    return ONE
+
+
+@njit(fastmath=True)
+def _blend_if_weight(fp, s0, s1, s2, b0, b1, b2):
+    """The Blend If weight of straight source colour (s) over straight backdrop colour (b)."""
+    weight = ONE
+    for which in range(2):
+        if which == 0:
+            r, g, b = _level(s0), _level(s1), _level(s2)
+        else:
+            r, g, b = _level(b0), _level(b1), _level(b2)
+        gray = (30 * r + 59 * g + 11 * b + 50) // 100
+        base = BI + which * 16
+        weight *= _ramp(fp, base, np.float32(gray))
+        weight *= _ramp(fp, base + 4, np.float32(r))
+        weight *= _ramp(fp, base + 8, np.float32(g))
+        weight *= _ramp(fp, base + 12, np.float32(b))
+    return weight
+
+
 # The row buffer is planar (R, G, B, A rows of float32), a layer row is read as one uint32
 # per pixel, and the fast loops index with unsigned integers (numba then skips negative-index
 # wraparound): together these let LLVM vectorise them.
@@ -328,7 +366,8 @@ def _normal_u8_pair_row(acc, c0, n, src1, s1, mask1, m1, add1, mul1, src2, s2, m
 
 @njit(inline="always")
 def _is_u8_source_over(ip, k):
-    return ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, SOURCE] == PIXELS and ip[k, MASK_KIND] != MASK_F32
+    return (ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, SOURCE] == PIXELS and ip[k, MASK_KIND] != MASK_F32
+            and ip[k, BLEND_IF] == 0)
 
 
 @njit(inline="always")
@@ -458,8 +497,9 @@ def _separable_u8_row(acc, scratch, mode, c0, n, src, s0, mask, m0, add, mul):
 
 @njit(fastmath=True)
 def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
-    """Any op: every blend mode, fills, buffers, atop; one pixel at a time."""
+    """Any op: every blend mode, fills, buffers, atop, Blend If; one pixel at a time."""
     source, mode, atop, mask_kind, inverted = ip[SOURCE], ip[MODE], ip[ATOP], ip[MASK_KIND], ip[INVERTED]
+    blend_if = ip[BLEND_IF]
     sr, sx, mr, mx = r + ip[SY], ip[SX], r + ip[MY], ip[MX]
     opacity, density = fp[OPACITY], fp[DENSITY]
     for c in range(ip[C0], ip[C1]):
@@ -484,8 +524,6 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             a *= _mask_value(mask_u8[mr, c + mx] * INV255, inverted, density)
         elif mask_kind == MASK_F32:
             a *= mask_f32[mr, c + mx]
-        if mode == DISSOLVE:
-            a = ONE if dissolve_noise(ip[DX] + c, ip[DY] + r) < a else ZERO
         ab = acc[3, c]
         if ab > 0:
             inv = ONE / ab
@@ -494,6 +532,10 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             b2 = min(ONE, max(ZERO, acc[2, c] * inv))
         else:
             b0 = b1 = b2 = ZERO
+        if blend_if:
+            a *= _blend_if_weight(fp, s0, s1, s2, b0, b1, b2)
+        if mode == DISSOLVE:
+            a = ONE if dissolve_noise(ip[DX] + c, ip[DY] + r) < a else ZERO
         if is_non_separable(mode):
             m0, m1, m2 = blend_non_separable(mode, b0, b1, b2, s0, s1, s2)
         else:
@@ -584,7 +626,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
                 continue
             mode = ip[k, MODE]
             if (mode != NORMAL and mode != DISSOLVE and not is_non_separable(mode) and ip[k, SOURCE] == PIXELS
-                    and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32):
+                    and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32 and ip[k, BLEND_IF] == 0):
                 src, s0, mask, m0, add, mul = _u8_op_row(ip, fp, k, r)
                 _separable_u8_row(acc, scratch, mode, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]),
                                   src, s0, mask, m0, add, mul)
@@ -603,7 +645,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
                 m_add, m_mul = ONE, -density * INV255
             else:
                 m_add, m_mul = ONE - density, density * INV255
-            fast = ip[k, MODE] == NORMAL and ip[k, ATOP] == 0
+            fast = ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, BLEND_IF] == 0
             mr = r + ip[k, MY] if mask_kind != NO_MASK else 0
             if fast and source == PIXELS and mask_kind != MASK_F32:
                 _normal_u8_row(acc, src_u32[r + ip[k, SY]], ip[k, SX], ip[k, C0], ip[k, C1],

@@ -78,6 +78,9 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.
             row[K.MASK_KIND] = K.MASK_F32 if mask.effective else K.MASK_U8
             row[K.INVERTED] = mask.inverted
             fp[k, K.DENSITY] = mask.density
+        if op.blend_if is not None:
+            row[K.BLEND_IF] = 1
+            fp[k, K.BI:K.BI + 32] = np.asarray(op.blend_if, np.float32).reshape(32)
     return ip, fp, keep
 
 
@@ -144,7 +147,8 @@ def warm_up() -> None:
     px = np.zeros((2, 2, 4), np.uint8)
     buf = np.zeros((2, 2, 4), np.float32)
     ops = [Op(Source.PIXELS, rect, BlendMode.NORMAL, 1.0, px, mask=M(np.zeros((2, 2), np.uint8), (0, 0))),
-           Op(Source.BUFFER, rect, BlendMode.HUE, 0.5, buf, mask=M(np.ones((2, 2), np.float32), (0, 0), effective=True))]
+           Op(Source.BUFFER, rect, BlendMode.HUE, 0.5, buf, mask=M(np.ones((2, 2), np.float32), (0, 0), effective=True),
+              blend_if=np.array([[(0, 0, 255, 255)] * 4] * 2, np.float32))]
     composite_bgra(rect, ops, composite(rect, ops, None))
     lerp(buf, buf.copy(), rect, 0.5, None)
     ip, fp, keep = _tables(rect, ops)

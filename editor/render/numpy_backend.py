@@ -25,6 +25,41 @@ def mask_values(mask: MaskInput, region: Rect) -> np.ndarray:
     return 1 - np.float32(mask.density) * (1 - values)
 
 
+def blend_if_levels(straight: np.ndarray) -> np.ndarray:
+    """(..., 4) int32 8-bit levels of gray, red, green, blue of straight RGB (0..1) colour:
+    each channel rounded to its level, gray = round(0.3 R + 0.59 G + 0.11 B) in integers."""
+    rgb = np.floor(np.clip(straight[..., :3], 0, 1) * np.float32(255) + np.float32(0.5)).astype(np.int32)
+    gray = (30 * rgb[..., 0] + 59 * rgb[..., 1] + 11 * rgb[..., 2] + 50) // 100
+    return np.concatenate([gray[..., None], rgb], axis=-1)
+
+
+def _ramp(levels: np.ndarray, b0: float, b1: float, w0: float, w1: float) -> np.ndarray:
+    v = levels.astype(np.float32)
+    weight = np.ones(v.shape, np.float32)
+    if b1 > b0:
+        weight = np.where(v < b1, (v - b0) / np.float32(b1 - b0), weight)
+    if w1 > w0:
+        weight = np.where(v > w0, (w1 - v) / np.float32(w1 - w0), weight)
+    return np.where((v < b0) | (v > w1), np.float32(0), weight)
+
+
+def blend_if_straight(table: np.ndarray, this: np.ndarray, underlying: np.ndarray) -> np.ndarray:
+    """The Blend If weight (float32 0..1) of straight colours `this` (the layer) over `underlying`."""
+    weight = np.ones(this.shape[:-1], np.float32)
+    for which, colour in enumerate((this, underlying)):
+        levels = blend_if_levels(colour)
+        for ch in range(4):
+            b0, b1, w0, w1 = (float(v) for v in table[which, ch])
+            if (b0, b1, w0, w1) != (0, 0, 255, 255):
+                weight *= _ramp(levels[..., ch], b0, b1, w0, w1)
+    return weight
+
+
+def blend_if_weight(table: np.ndarray, this: np.ndarray, underlying: np.ndarray) -> np.ndarray:
+    """blend_if_straight of two float premultiplied RGBA buffers."""
+    return blend_if_straight(table, unpremultiply(this)[0], unpremultiply(underlying)[0])
+
+
 def unpremultiply(premultiplied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(straight RGB clipped to 0..1, alpha) of a float premultiplied RGBA array."""
     alpha = premultiplied[..., 3]
@@ -53,11 +88,13 @@ def apply_op(acc: np.ndarray, rect: Rect, op: Op) -> None:
     alpha = alpha * np.float32(op.opacity)
     if op.mask is not None:
         alpha = alpha * mask_values(op.mask, region)
+    cb, ab = unpremultiply(dst)
+    if op.blend_if is not None:
+        alpha = alpha * blend_if_straight(op.blend_if, cs, cb)
     if op.mode is BlendMode.DISSOLVE:
         ys, xs = np.ogrid[region.y:region.bottom, region.x:region.right]
         alpha = (dissolve_noise(xs.astype(np.int64), ys.astype(np.int64)) < alpha).astype(np.float32)
     a_s = alpha[..., None]
-    cb, ab = unpremultiply(dst)
     ab = ab[..., None]
     mixed = cs if op.mode in (BlendMode.NORMAL, BlendMode.DISSOLVE) else blend(op.mode, cb, cs)
     if op.atop:

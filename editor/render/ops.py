@@ -63,7 +63,7 @@ def merge_down(doc: Document, node: Node) -> Layer:
     rect = below.bounds() if atop else below.bounds().union(_extent(doc, node))
     compositor = Compositor(doc.canvas, backends.get())
     target = Target(rect, compositor.backend)
-    target.add(compositor.node_op(below, rect, mode=BlendMode.NORMAL, opacity=below.opacity))
+    target.add(compositor.node_op(below, rect, mode=BlendMode.NORMAL, opacity=below.opacity, blend_if=False))
     if atop:
         if node.visible:
             kinds.of(node).add_clipped(compositor, target, node)
@@ -133,11 +133,12 @@ def merge_group(doc: Document, group: Group) -> Layer:
         rect = Rect(0, 0, 1, 1)
     else:
         target = Target(rect, compositor.backend)
-        target.add(compositor.node_op(group, rect, mode=BlendMode.NORMAL, opacity=1.0))
+        target.add(compositor.node_op(group, rect, mode=BlendMode.NORMAL, opacity=1.0, blend_if=False))
         pixels = straight_rgba(target.buffer())
     mode = group.blend_mode if group.isolated else BlendMode.NORMAL
     layer = Layer(group.name, pixels, offset=(rect.x, rect.y), opacity=group.opacity, blend_mode=mode,
-                  visible=group.visible, locked=group.locked, clipped=group.clipped)
+                  visible=group.visible, locked=group.locked, clipped=group.clipped,
+                  blend_if=group.blend_if if group.isolated else None)
     index = parent.children.index(group)
     doc.execute(Macro(f"Merge group {group.name}", [RemoveNode(group), InsertNode(parent, index, layer)]))
     doc.set_active(layer)

@@ -51,6 +51,9 @@ class Op:
     color: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # FILL, straight 0..1
     mask: MaskInput | None = None
     atop: bool = False  # keep the buffer's alpha (a layer clipped to the buffer's base)
+    # Blend If ranges, (2, 4, 4) float32 (editor.core.blendif.BlendIf.table), or None: the op's
+    # coverage is weighted by its own colour and by the buffer's colour beneath it.
+    blend_if: np.ndarray | None = None
 
 
 def _window(data: np.ndarray, extent: Rect, rect: Rect) -> np.ndarray:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from editor.core import BlendMode, Change, Document, Node, Rect
+from editor.core.blendif import active as blend_if_active
 
 from . import backends, kinds
 from .compositor import Compositor, Target, bgra_output, render
@@ -29,7 +30,8 @@ TILE = 256
 # them would cost more than it saves; caches fill as small dirty rects come in.
 LARGE_RECT = 16 * TILE * TILE
 # Properties of the active node that leave the caches (which never include it) valid.
-_LIVE_PROPERTIES = {"opacity", "blend_mode", "visible", "name", "locked", "alpha_locked", "x", "y", "expanded"}
+_LIVE_PROPERTIES = {"opacity", "blend_mode", "visible", "name", "locked", "alpha_locked", "x", "y", "expanded",
+                    "blend_if"}
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,13 @@ def _units(children: list[Node], start: int) -> list[tuple[int, int]]:
 
 
 def _is_source_over(children: list[Node], i: int) -> bool:
-    """True when unit i draws as plain source-over of an isolated image (so runs of them combine)."""
+    """True when unit i draws as plain source-over of an isolated image (so runs of them combine).
+    Blend If reads the backdrop (Underlying) and weights by the node's own colour, so a node with
+    it never joins a run, whatever its kind."""
     node = children[i]
     if not node.visible:
         return True
-    return kinds.of(node).source_over(node)
+    return not blend_if_active(node.blend_if) and kinds.of(node).source_over(node)
 
 
 def cache_plan(doc: Document) -> CachePlan | None:

@@ -43,6 +43,7 @@ from .jobs import JobRunner
 from .layer_actions import LayerActions
 from .layers_panel import LayersPanel
 from .model_actions import install_model_actions
+from .properties_panel import install_properties_panel
 from .recovery import DEFAULT_INTERVAL_MS, RecoveryManager
 from .tools import TOOL_CLASSES, Tool
 from .tools.select_menu import install_select_menu
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         install_image_menu(self)
         install_view_state(self)
+        install_properties_panel(self)
         self._restore_layout()
         self.set_document(document or new_document(1920, 1080))
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core.blendif import FULL
 from tests.core.helpers import snapshot_node
 
 
@@ -39,6 +40,9 @@ def full_document(seed: int = 1) -> Document:
                                                          blend_mode=BlendMode.ADD)],
                          blend_mode=BlendMode.HUE, mask=mask(rng, 48, 64))
     masked_group.expanded = False
+    base.blend_if = BlendIf(this=((10, 30, 220, 250), FULL, FULL, FULL), underlying=(FULL, FULL, FULL, (0, 0, 128, 128)))
+    fill.blend_if = BlendIf(underlying=((40, 40, 255, 255), (0, 5, 250, 255), FULL, FULL))
+    passthrough.blend_if = BlendIf(this=(FULL, FULL, (1, 2, 3, 4), FULL))
     for node in (background, base, clip1, clip2, passthrough, masked_group):
         doc.root.insert(len(doc.root.children), node)
     doc.active = clip1

@@ -4,7 +4,8 @@ from PIL import Image
 from psd_tools import PSDImage
 from psd_tools.constants import BlendMode as PsdBlend
 
-from editor.core import BlendMode, Document, Group, Layer, Mask
+from editor.core import BlendIf, BlendMode, Document, Group, Layer, Mask
+from editor.core.blendif import FULL
 from editor.io import export_psd, open_document
 from editor.io.maskbake import effective_mask
 from editor.render import flatten_rgba
@@ -86,3 +87,38 @@ def test_every_blend_mode_round_trips_through_psd(tmp_path, mode):
     assert next(la for la in PSDImage.open(tmp_path / "m.psd") if la.name == "top").blend_mode == expected
     back = open_document(tmp_path / "m.psd")
     assert back.warnings == [] and back.find_by_name("top").blend_mode is mode
+
+
+def test_blend_if_round_trips_through_the_layer_records_blending_ranges(tmp_path):
+    rng = np.random.default_rng(8)
+    doc = Document(30, 20)
+    layer = Layer("top", pixels(rng, 20, 30),
+                  blend_if=BlendIf(this=((10, 40, 200, 230), FULL, (0, 0, 128, 128), FULL),
+                                   underlying=(FULL, (5, 6, 255, 255), FULL, (0, 100, 101, 255))))
+    group = Group("g", [Layer("c", pixels(rng, 5, 5))], blend_if=BlendIf(underlying=((60, 60, 255, 255), FULL, FULL, FULL)))
+    for node in (Layer("bg", pixels(rng, 20, 30, opaque=True)), layer, group):
+        doc.root.insert(len(doc.root.children), node)
+    export_psd(doc, tmp_path / "b.psd")
+    back = open_document(tmp_path / "b.psd")
+    assert back.find_by_name("top").blend_if == layer.blend_if
+    assert back.find_by_name("g").blend_if == group.blend_if
+    assert back.find_by_name("bg").blend_if is None and back.find_by_name("c").blend_if is None
+    # The bytes as the file format specification lays them out: gray source black (lo, hi), white (lo, hi).
+    psd = PSDImage.open(tmp_path / "b.psd")
+    record = next(item for item in psd if item.name == "top")._record
+    assert record.blending_ranges.composite_ranges[0] == ((10 << 8) | 40, (200 << 8) | 230)
+    assert record.blending_ranges.channel_ranges[1][0] == (0, (128 << 8) | 128)  # green: channel 1 after gray
+
+
+def test_blend_if_written_by_psd_tools_opens_in_veil(tmp_path):
+    from psd_tools.psd.layer_and_mask import LayerBlendingRanges
+
+    psd = PSDImage.new("RGBA", (8, 8))
+    layer = psd.create_pixel_layer(Image.fromarray(np.full((8, 8, 4), 200, np.uint8), "RGBA"), name="l")
+    full = [(0, 65535), (0, 65535)]
+    layer._record.blending_ranges = LayerBlendingRanges(
+        composite_ranges=[(0, 65535), ((20 << 8) | 50, 65535)], channel_ranges=[full, full, [((7 << 8) | 7, 65535), (0, 65535)], full])
+    psd.save(tmp_path / "made.psd")
+    got = open_document(tmp_path / "made.psd").find_by_name("l").blend_if
+    assert got.underlying[0] == (20, 50, 255, 255) and got.this[3] == (7, 7, 255, 255)
+    assert got.this[0] == got.this[1] == FULL

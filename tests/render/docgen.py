@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 
 MODES = list(BlendMode)
 W, H = 12, 10
@@ -32,7 +32,27 @@ def masks(draw, h: int, w: int, rng: np.random.Generator):
 
 
 @st.composite
-def nodes(draw, rng: np.random.Generator, depth: int = 0):
+def ranges(draw):
+    """A Blend If range: four ordered 8-bit handles, often unsplit or at the ends."""
+    values = sorted(draw(st.lists(st.sampled_from([0, 0, 1, 40, 127, 128, 200, 254, 255, 255]), min_size=4, max_size=4)))
+    if draw(st.booleans()):
+        values[1], values[2] = values[0], values[3]  # unsplit: a hard cut at each end
+    return tuple(values)
+
+
+@st.composite
+def this_layer_blend_ifs(draw):
+    """Blend If on This Layer only: its levels come from uint8 pixels, so every backend sees
+    exactly the reference's levels (Underlying ranges read float composites, where a level a
+    hair from x.5 may round either way: those are tested on exact backdrops instead)."""
+    if not draw(st.booleans()):
+        return None
+    full = (0, 0, 255, 255)
+    return BlendIf(this=tuple(draw(ranges()) if draw(st.booleans()) else full for _ in range(4)))
+
+
+@st.composite
+def nodes(draw, rng: np.random.Generator, depth: int = 0, blend_if: bool = False):
     kind = draw(st.sampled_from(["pixel", "pixel", "pixel", "fill", "group"] if depth < 2 else ["pixel", "fill"]))
     common = dict(
         opacity=draw(st.sampled_from([1.0, 1.0, 0.5, 0.0, 0.83])),
@@ -45,19 +65,26 @@ def nodes(draw, rng: np.random.Generator, depth: int = 0):
         h, w = draw(st.integers(1, H + 3)), draw(st.integers(1, W + 3))
         offset = (draw(st.integers(-w, W)), draw(st.integers(-h, H)))
         node = Layer("p", random_pixels(rng, h, w), offset=offset, mask=draw(masks(h, w, rng)), **common)
+        if blend_if:
+            node.blend_if = draw(this_layer_blend_ifs())
     elif kind == "fill":
         color = tuple(int(c) for c in rng.choice(np.array([0, 40, 128, 200, 255]), 4))
         node = FillLayer("f", color, mask=draw(masks(H, W, rng)), **common)
     else:
-        children = draw(st.lists(nodes(rng, depth + 1), min_size=0, max_size=3))
+        children = draw(st.lists(nodes(rng, depth + 1, blend_if), min_size=0, max_size=3))
         node = Group("g", children, isolated=draw(st.booleans()), mask=draw(masks(H, W, rng)), **common)
     return node
 
 
 @st.composite
-def documents(draw, max_nodes: int = 4):
+def documents(draw, max_nodes: int = 4, blend_if: bool = False):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     doc = Document(W, H)
-    for node in draw(st.lists(nodes(rng), min_size=1, max_size=max_nodes)):
+    for node in draw(st.lists(nodes(rng, blend_if=blend_if), min_size=1, max_size=max_nodes)):
         doc.root.insert(len(doc.root.children), node)
+    if blend_if:  # a clip base's Blend If weighs the clip group's composite: not exact levels
+        for group in [doc.root, *(n for n in doc.root.walk() if isinstance(n, Group))]:
+            for below, above in zip(group.children, group.children[1:], strict=False):
+                if above.clipped:
+                    below.blend_if = None
     return doc

@@ -15,6 +15,12 @@ Conventions it pins down (the same ones editor.render documents):
   the base's mode and opacity.
 - colour dodge and burn treat values within 1e-5 of 0 or 1 as on the edge, so float
   rounding cannot flip their jump; so do vivid light, hard mix and divide.
+- Blend If (Photoshop's Blending Options): the node's coverage times, for This Layer (its
+  own straight colour) and Underlying (the straight colour of the buffer it draws on), for
+  each of gray, red, green, blue, a ramp over the 8-bit level v (round(255 x); gray =
+  round(0.3 R + 0.59 G + 0.11 B) of the levels): 0 below black lo or above white hi, linear
+  from 0 at black lo to 1 at black hi and from 1 at white lo to 0 at white hi, 1 between.
+  A pass-through group weights its lerp by it; a clip group uses its base's, on the group.
 - Photoshop's own modes follow Adobe's definitions (see editor.core.blend); dissolve draws
   as normal with the alpha set to 1 where a hash of the pixel's document position (written
   again here, in plain Python integers) falls below it and to 0 elsewhere.
@@ -249,6 +255,37 @@ def source_atop(backdrop, cs, a_s, mode):
     return out
 
 
+def levels(c):
+    """(..., 4) 8-bit levels of gray, R, G, B of straight colour c."""
+    rgb = np.floor(np.clip(c, 0, 1) * 255 + 0.5)
+    gray = np.floor((30 * rgb[..., 0] + 59 * rgb[..., 1] + 11 * rgb[..., 2] + 50) / 100)
+    return np.concatenate([gray[..., None], rgb], axis=-1)
+
+
+def ramp_weight(v, b0, b1, w0, w1):
+    out = np.ones(v.shape)
+    for i, x in np.ndenumerate(v):
+        if x < b0 or x > w1:
+            out[i] = 0.0
+        elif x < b1:
+            out[i] = (x - b0) / (b1 - b0)
+        elif x > w0:
+            out[i] = (w1 - x) / (w1 - w0)
+    return out
+
+
+def blend_if_weight(node: Node, this, underlying):
+    """1 where the node has no Blend If; else the product of its eight ramps."""
+    weight = np.ones(this.shape[:-1])
+    if node.blend_if is None:
+        return weight
+    for ranges, colour in ((node.blend_if.this, this), (node.blend_if.underlying, underlying)):
+        lv = levels(colour)
+        for ch, r in enumerate(ranges):
+            weight = weight * ramp_weight(lv[..., ch], *r)
+    return weight
+
+
 def effective_mask(node: Node, doc: Document) -> np.ndarray:
     """Canvas-sized effective mask (1 where the node has none)."""
     H, W = doc.height, doc.width
@@ -294,10 +331,11 @@ def content(node: Node, doc: Document):
 def draw(node: Node, backdrop, doc: Document, *, atop=False):
     if isinstance(node, Group) and not node.isolated and not atop:
         result = composite_children(node.children, backdrop.copy(), doc)
-        t = (node.opacity * effective_mask(node, doc))[..., None]
+        weight = blend_if_weight(node, straight(result)[0], straight(backdrop)[0])
+        t = (node.opacity * effective_mask(node, doc) * weight)[..., None]
         return backdrop * (1 - t) + result * t
     cs, a = content(node, doc)
-    a = a * node.opacity * effective_mask(node, doc)
+    a = a * node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(backdrop)[0])
     return (source_atop if atop else source_over)(backdrop, cs, a, str(node.blend_mode))
 
 
@@ -327,7 +365,7 @@ def composite_children(children, backdrop, doc: Document):
         for c in followers:
             group = draw(c, group, doc, atop=True)
         gc, ga = straight(group)
-        buf = source_over(buf, gc, ga * node.opacity, str(node.blend_mode))
+        buf = source_over(buf, gc, ga * node.opacity * blend_if_weight(node, gc, straight(buf)[0]), str(node.blend_mode))
     return buf
 
 

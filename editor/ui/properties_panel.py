@@ -1,0 +1,338 @@
+"""The Properties dock (Photoshop's Properties panel) for the active layer.
+
+Sections, shown as they apply: the layer (opacity, blend mode, Blending Options… for Blend If),
+its mask (density, feather, invert, enabled; Refine Edge, Colour Range and Re-run Generator,
+which are the Mask menu's own actions), and an adjustment's or filter's settings. Every
+control edits through a core command: one drag of a slider is one undo step (its steps share
+a merge key), and the canvas follows live. The panel follows the active layer, the document's
+changes and undo.
+
+`install_properties_panel(window)` docks it on the right beside Layers (View > Panels >
+Properties) and adds Layer > Layer Style > Blending Options….
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core import Change, Document, Layer, Node, ops
+from editor.core.blend import MENU_GROUPS
+from editor.core.blendif import active as blend_if_active
+
+from .dialogs.blending_options import open_blending_options
+
+_edit_ids = itertools.count(1)
+
+_CHANGES = ("active", "structure", "history", "property", "mask", "document")
+
+
+class ValueSlider(QWidget):
+    """A slider and a spin box over a float range; `edited(value, merge_key)` on user changes.
+
+    A drag of the slider keeps one merge key from press to release (one undo step); each typed
+    value or arrow step gets a fresh one.
+    """
+
+    edited = Signal(float, str)
+
+    def __init__(self, lo: float, hi: float, *, decimals: int = 0, suffix: str = "", scale: float | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lo, self.hi = lo, hi
+        self.scale = scale if scale is not None else 10 ** decimals  # slider steps per unit
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(round(lo * self.scale), round(hi * self.scale))
+        self.spin = QDoubleSpinBox()
+        self.spin.setRange(lo, hi)
+        self.spin.setDecimals(decimals)
+        self.spin.setSuffix(suffix)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setMinimumWidth(74)
+        self._key = ""
+        self.slider.sliderPressed.connect(self._new_key)
+        self.slider.valueChanged.connect(self._from_slider)
+        self.spin.valueChanged.connect(self._from_spin)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.spin)
+
+    def _new_key(self) -> None:
+        self._key = f"props-{next(_edit_ids)}"
+
+    def value(self) -> float:
+        return self.spin.value()
+
+    def set_value(self, value: float) -> None:
+        """Show a value without emitting `edited`."""
+        for w in (self.slider, self.spin):
+            w.blockSignals(True)
+        self.slider.setValue(round(value * self.scale))
+        self.spin.setValue(value)
+        for w in (self.slider, self.spin):
+            w.blockSignals(False)
+
+    def _from_slider(self, position: int) -> None:
+        if not self.slider.isSliderDown():
+            self._new_key()
+        value = position / self.scale
+        self.spin.blockSignals(True)
+        self.spin.setValue(value)
+        self.spin.blockSignals(False)
+        self.edited.emit(value, self._key)
+
+    def _from_spin(self, value: float) -> None:
+        self._new_key()
+        self.slider.blockSignals(True)
+        self.slider.setValue(round(value * self.scale))
+        self.slider.blockSignals(False)
+        self.edited.emit(value, self._key)
+
+
+class PropertiesPanel(QScrollArea):
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.setObjectName("propertiesPanel")
+        self.window = window
+        self.doc: Document | None = None
+        self._refresh_pending = False
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+
+        self.title = QLabel("No layer")
+        self.title.setObjectName("propertiesTitle")
+        self.title.setStyleSheet("font-weight: 600;")
+        layout.addWidget(self.title)
+
+        # --- the layer ---------------------------------------------------------------
+        self.layer_box = QGroupBox("Layer")
+        form = QFormLayout(self.layer_box)
+        self.opacity = ValueSlider(0, 100, suffix=" %")
+        self.opacity.setObjectName("propertiesOpacity")
+        self.opacity.edited.connect(lambda v, key: self._set_node(merge_key=key, opacity=v / 100))
+        self.blend = QComboBox()
+        for n, group in enumerate(MENU_GROUPS):
+            if n:
+                self.blend.insertSeparator(self.blend.count())
+            for mode in group:
+                self.blend.addItem(mode.label, mode)
+        self.blend.activated.connect(self._blend_chosen)
+        self.blend_if_button = QPushButton("Blending Options…")
+        self.blend_if_button.setObjectName("propertiesBlendIf")
+        self.blend_if_button.setToolTip("Blend If: show this layer only where it, or what lies below it, "
+                                        "is in a range of tones")
+        self.blend_if_button.clicked.connect(self.open_blending_options)
+        form.addRow("Opacity", self.opacity)
+        form.addRow("Mode", self.blend)
+        form.addRow("", self.blend_if_button)
+        layout.addWidget(self.layer_box)
+
+        # --- the mask ------------------------------------------------------------------
+        self.mask_box = QGroupBox("Mask")
+        form = QFormLayout(self.mask_box)
+        self.density = ValueSlider(0, 100, suffix=" %")
+        self.density.setObjectName("propertiesDensity")
+        self.density.setToolTip("How strongly the mask hides (Photoshop's Density)")
+        self.density.edited.connect(lambda v, key: self._set_mask(merge_key=key, label="Mask density", density=v / 100))
+        self.feather = ValueSlider(0, 250, decimals=1, suffix=" px")
+        self.feather.setObjectName("propertiesFeather")
+        self.feather.setToolTip("Softens the mask's edge at render time; the mask itself is kept")
+        self.feather.edited.connect(lambda v, key: self._set_mask(merge_key=key, label="Mask feather", feather=v))
+        self.mask_enabled = QCheckBox("Enabled")
+        self.mask_enabled.toggled.connect(lambda on: self._set_mask(label="Enable mask" if on else "Disable mask",
+                                                                    enabled=on))
+        self.mask_inverted = QCheckBox("Invert")
+        self.mask_inverted.setToolTip("Show where the mask hides and hide where it shows (kept as a setting)")
+        self.mask_inverted.toggled.connect(lambda on: self._set_mask(label="Invert mask setting", inverted=on))
+        checks = QHBoxLayout()
+        checks.addWidget(self.mask_enabled)
+        checks.addWidget(self.mask_inverted)
+        checks.addStretch(1)
+        form.addRow("Density", self.density)
+        form.addRow("Feather", self.feather)
+        form.addRow("", checks)
+        self.mask_buttons: dict[str, QToolButton] = {}
+        buttons = QHBoxLayout()
+        for key in ("refine_edge", "color_range", "rerun_generator"):
+            button = QToolButton()
+            button.setObjectName(f"properties_{key}")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            action = self._generator_action(key)
+            if action is not None:
+                button.setDefaultAction(action)
+            self.mask_buttons[key] = button
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        self.no_mask = QWidget()
+        row = QHBoxLayout(self.no_mask)
+        row.setContentsMargins(0, 0, 0, 0)
+        add_mask = QToolButton()
+        add_mask.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        actions = getattr(window, "layer_actions", None)
+        if actions is not None and "mask_white" in actions.actions:
+            add_mask.setDefaultAction(actions.actions["mask_white"])
+        row.addWidget(QLabel("No mask."))
+        row.addWidget(add_mask)
+        row.addStretch(1)
+        layout.addWidget(self.mask_box)
+        layout.addWidget(self.no_mask)
+
+        # --- an adjustment's settings ------------------------------------------------------
+        self.settings_box = QGroupBox("Settings")
+        self.settings_layout = QFormLayout(self.settings_box)
+        self.settings_refresh: Callable[[], None] | None = None
+        self._settings_for: tuple[int, str] | None = None
+        layout.addWidget(self.settings_box)
+        layout.addStretch(1)
+
+        window.canvas.document_replaced.connect(self._document_replaced)
+        self._document_replaced()
+
+    # --- following the document ---------------------------------------------------------
+    def _generator_action(self, key: str) -> QAction | None:
+        generators = getattr(self.window, "mask_generators", None)
+        return generators.actions.get(key) if generators is not None else None
+
+    def _document_replaced(self) -> None:
+        doc = self.window.canvas.document
+        if self.doc is not None:
+            self.doc.events.disconnect(self._on_change)
+        self.doc = doc
+        if doc is not None:
+            doc.events.connect(self._on_change)
+        self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in _CHANGES and not self._refresh_pending:
+            # Coalesced: a drag or a stroke sends many changes per frame.
+            self._refresh_pending = True
+            QTimer.singleShot(0, self.refresh)
+
+    def node(self) -> Node | None:
+        return self.doc.active if self.doc is not None else None
+
+    def refresh(self) -> None:
+        """Show the active layer's current settings (without emitting edits)."""
+        self._refresh_pending = False
+        node = self.node()
+        self.layer_box.setVisible(node is not None)
+        if node is None:
+            self.title.setText("No layer")
+            self.mask_box.hide()
+            self.no_mask.hide()
+            self.settings_box.hide()
+            return
+        kind = {"pixel": "Pixel layer", "fill": "Fill layer", "group": "Group"}.get(node.kind, node.kind.title())
+        self.title.setText(f"{node.name}  ·  {kind}")
+        self.opacity.set_value(round(node.opacity * 100))
+        self.blend.blockSignals(True)
+        self.blend.setCurrentIndex(self.blend.findData(node.blend_mode))
+        self.blend.blockSignals(False)
+        self.blend_if_button.setText("Blending Options… (on)" if blend_if_active(node.blend_if)
+                                     else "Blending Options…")
+        mask = node.mask
+        self.mask_box.setVisible(mask is not None)
+        self.no_mask.setVisible(mask is None)
+        if mask is not None:
+            self.density.set_value(round(mask.density * 100))
+            self.feather.set_value(mask.feather)
+            for box, value in ((self.mask_enabled, mask.enabled), (self.mask_inverted, mask.inverted)):
+                box.blockSignals(True)
+                box.setChecked(value)
+                box.blockSignals(False)
+            for w in (self.density, self.feather, self.mask_inverted):
+                w.setEnabled(mask.enabled)
+        generators = getattr(self.window, "mask_generators", None)
+        if generators is not None:
+            generators.update_state()
+        for key, button in self.mask_buttons.items():
+            button.setVisible(isinstance(node, Layer) or key == "rerun_generator")
+        self._refresh_settings(node)
+
+    def _refresh_settings(self, node: Node) -> None:
+        """Controls generated from the adjustment's parameter schema (built once per layer)."""
+        builder = SETTINGS_BUILDERS.get(node.kind)
+        if builder is None:
+            self.settings_box.hide()
+            self._settings_for = None
+            return
+        self.settings_box.show()
+        ident = (node.uid, getattr(node, "adjustment", node.kind))
+        if self._settings_for != ident:
+            while self.settings_layout.rowCount():
+                self.settings_layout.removeRow(0)
+            self.settings_refresh = builder(self, node, self.settings_layout)
+            self._settings_for = ident
+        if self.settings_refresh is not None:
+            self.settings_refresh()
+
+    # --- edits ------------------------------------------------------------------------------
+    def _set_node(self, *, merge_key: str | None = None, label: str | None = None, **values) -> None:
+        node = self.node()
+        if node is not None and self.doc is not None:
+            ops.set_properties(self.doc, node, merge_key=merge_key, label=label, **values)
+
+    def _set_mask(self, *, merge_key: str | None = None, label: str | None = None, **values) -> None:
+        node = self.node()
+        if node is not None and node.mask is not None and self.doc is not None:
+            ops.set_mask_properties(self.doc, node, merge_key=merge_key, label=label, **values)
+
+    def _blend_chosen(self, row: int) -> None:
+        mode = self.blend.itemData(row)
+        if mode is not None:
+            self._set_node(label="Blend mode", blend_mode=mode)
+
+    def open_blending_options(self):
+        return open_blending_options(self.window, self.node())
+
+
+# node.kind -> builder(panel, node, form) returning a function that shows the node's current
+# values; adjustment kinds register theirs (see register_settings).
+SETTINGS_BUILDERS: dict[str, Callable[[PropertiesPanel, Node, QFormLayout], Callable[[], None]]] = {}
+
+
+def register_settings(kind: str, builder: Callable[[PropertiesPanel, Node, QFormLayout], Callable[[], None]]) -> None:
+    SETTINGS_BUILDERS[kind] = builder
+
+
+def install_properties_panel(window) -> PropertiesPanel:
+    """The Properties dock beside Layers, and Layer > Layer Style > Blending Options…."""
+    panel = PropertiesPanel(window)
+    dock = window.add_panel("Properties", "propertiesDock", panel)
+    window.splitDockWidget(window.layers_dock, dock, Qt.Orientation.Vertical)
+    window.resizeDocks([window.layers_dock, dock], [460, 300], Qt.Orientation.Vertical)
+    window.properties_panel, window.properties_dock = panel, dock
+    layer_menu = window.menus.get("layer")
+    if isinstance(layer_menu, QMenu):
+        style = layer_menu.addMenu("Layer Style")
+        action = QAction("Blending Options…", window)
+        action.triggered.connect(lambda: open_blending_options(window))
+        style.addAction(action)
+        window.actions["blending_options"] = action
+    return panel
