@@ -176,15 +176,19 @@ class PropertiesPanel(QScrollArea):
         form.addRow("Density", self.density)
         form.addRow("Feather", self.feather)
         form.addRow("", checks)
-        self.mask_buttons: dict[str, QToolButton] = {}
+        # The Mask menu's own actions, run from buttons of the panel's (their enabled state is the
+        # panel's to show; the actions themselves stay as the menu leaves them).
+        self.mask_buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
-        for key in ("refine_edge", "color_range", "rerun_generator"):
-            button = QToolButton()
+        for key, text in (("refine_edge", "Refine Edge…"), ("color_range", "Colour Range…"),
+                          ("rerun_generator", "Re-run")):
+            button = QPushButton(text)
             button.setObjectName(f"properties_{key}")
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             action = self._generator_action(key)
             if action is not None:
-                button.setDefaultAction(action)
+                button.setToolTip(action.text().rstrip("…") + (f" ({action.shortcut().toString()})"
+                                                              if not action.shortcut().isEmpty() else ""))
+                button.clicked.connect(lambda _=False, a=action: a.trigger())
             self.mask_buttons[key] = button
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -268,11 +272,11 @@ class PropertiesPanel(QScrollArea):
                 box.blockSignals(False)
             for w in (self.density, self.feather, self.mask_inverted):
                 w.setEnabled(mask.enabled)
-        generators = getattr(self.window, "mask_generators", None)
-        if generators is not None:
-            generators.update_state()
+        is_layer = isinstance(node, Layer)
+        generated = mask is not None and bool(mask.generator)
         for key, button in self.mask_buttons.items():
-            button.setVisible(isinstance(node, Layer) or key == "rerun_generator")
+            button.setVisible(is_layer)  # the generators work on pixel layers
+            button.setEnabled(is_layer and mask is not None and (key != "rerun_generator" or generated))
         self._refresh_settings(node)
 
     def _refresh_settings(self, node: Node) -> None:
@@ -325,8 +329,9 @@ def install_properties_panel(window) -> PropertiesPanel:
     """The Properties dock beside Layers, and Layer > Layer Style > Blending Options…."""
     panel = PropertiesPanel(window)
     dock = window.add_panel("Properties", "propertiesDock", panel)
-    window.splitDockWidget(window.layers_dock, dock, Qt.Orientation.Vertical)
-    window.resizeDocks([window.layers_dock, dock], [460, 300], Qt.Orientation.Vertical)
+    # Under Layers, in a tab beside History, so the layer list keeps its height.
+    window.tabifyDockWidget(window.history_dock, dock)
+    dock.raise_()
     window.properties_panel, window.properties_dock = panel, dock
     layer_menu = window.menus.get("layer")
     if isinstance(layer_menu, QMenu):

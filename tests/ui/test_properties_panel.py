@@ -97,9 +97,12 @@ def test_feather_invert_and_enabled_through_the_panel(make_window, qtbot):
 def test_panel_follows_the_active_layer_and_offers_the_mask_menus_actions(make_window, qtbot):
     window = make_window(masked_document())
     doc, panel = window.document, window.properties_panel
-    assert panel.mask_buttons["refine_edge"].defaultAction() is window.mask_generators.actions["refine_edge"]
-    assert panel.mask_buttons["color_range"].defaultAction() is window.mask_generators.actions["color_range"]
     assert not panel.mask_buttons["rerun_generator"].isEnabled()  # this mask was painted, not generated
+    # The buttons run the Mask menu's own actions: Colour Range opens its dialog on this layer.
+    qtbot.mouseClick(panel.mask_buttons["color_range"], Qt.MouseButton.LeftButton)
+    dialog = window.mask_generators.dialog
+    assert dialog is not None and dialog.layer is doc.active
+    dialog.reject()
     doc.set_active(doc.find_by_name("Background"))
     qtbot.waitUntil(lambda: not panel.mask_box.isVisible())
     assert panel.no_mask.isVisible() and panel.title.text().startswith("Background")
