@@ -120,6 +120,8 @@ class Canvas(QWidget):
             self.source.close()
         self.document = doc
         self.source = DisplaySource(doc) if doc is not None else None
+        if self.source is not None:
+            self.source.on_settled = self.update
         self.mask_alone_node = None
         if doc is not None:
             doc.events.connect(self._on_change)

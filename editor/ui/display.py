@@ -5,15 +5,24 @@ premultiplied BGRA: the bytes of QImage.Format_ARGB32_Premultiplied) and its
 halvings up to date from the document's events; dirty rectangles are
 re-rendered lazily, just before the next paint, so many changes between two
 frames cost one render. Here the levels are wrapped as QImages without copying.
+
+While a setting is dragged on a large area (a slider in the Properties panel) the pyramid
+previews at the level the screen draws; `SETTLE_MS` after the last step the full-resolution
+render replaces the preview and `on_settled` (the canvas's repaint) is called.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
 from editor.core import Document, Rect
 from editor.render import MipmapPyramid, Renderer
+
+SETTLE_MS = 180
 
 
 def _qimage(array: np.ndarray) -> QImage:
@@ -31,8 +40,20 @@ class DisplaySource:
         self.renderer = Renderer(doc)
         self.pyramid = MipmapPyramid(self.renderer)
         self._images: dict[int, QImage] = {}
+        self.on_settled: Callable[[], None] | None = None
+        self._settle_timer = QTimer()
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self.settle)
+
+    def settle(self) -> None:
+        """Replace a preview by the full-resolution render (and repaint)."""
+        self._settle_timer.stop()
+        if self.pyramid.settle() and self.on_settled is not None:
+            self.on_settled()
 
     def close(self) -> None:
+        self._settle_timer.stop()
         self.pyramid.close()
         self.renderer.close()
 
@@ -48,7 +69,13 @@ class DisplaySource:
 
     def level_image(self, level: int) -> tuple[QImage, float]:
         """The level's image, refreshed, and its scale relative to the document (1, 1/2, ...)."""
-        self.pyramid.refresh()
+        pyramid = self.pyramid
+        if level < pyramid.preview_level and (pyramid.deferred is not None or pyramid.preview_pending is not None):
+            pyramid.settle()  # finer than the preview: the full render first
+        pyramid.preview_level = level
+        pyramid.refresh()
+        if pyramid.deferred is not None:
+            self._settle_timer.start()
         array = self.pyramid.levels[level]
         image = self._images.get(level)
         if image is None or image._keepalive is not array:
@@ -59,6 +86,7 @@ class DisplaySource:
         """Straight RGBA of the composite at a document pixel, None outside the canvas."""
         if not (0 <= x < self.doc.width and 0 <= y < self.doc.height):
             return None
+        self.settle()
         self.pyramid.refresh()
         b, g, r, a = (int(v) for v in self.pyramid.levels[0][y, x])
         if a == 0:
