@@ -60,6 +60,9 @@ class DisplaySource:
     def invalidate(self, rect: Rect | None = None) -> None:
         """Mark a rectangle for re-rendering (changes the pyramid did not hear about as events)."""
         r = self.doc.canvas if rect is None else rect.intersect(self.doc.canvas)
+        preview = self.pyramid.preview_pending
+        if preview is not None and preview.union(r) == preview:
+            return  # the pyramid heard of it and previews it (the full render follows on settle)
         if not r.empty:
             self.pyramid.pending = r.union(self.pyramid.pending)
 
