@@ -206,3 +206,15 @@ def test_a_model_mask_is_remembered_and_reruns(model_home):
     layer.pixels[:, :150, :3] = 255 - layer.pixels[:, :150, :3]
     again = rerun(doc, layer)
     assert not np.array_equal(again.data, before)
+
+
+def test_cancel_stops_a_model_run_before_it_returns_a_mask(model_home):
+    from editor.masks.object_select import Cancelled
+
+    salient(model_home / "u2netp.onnx", 320)
+    sam_pair(model_home, "tiny_sam")
+    pixels = np.full((60, 80, 3), 128, np.uint8)
+    with pytest.raises(Cancelled):
+        select_subject(pixels, SubjectParams("u2netp"), cancel=lambda: True)
+    with pytest.raises(Cancelled):
+        embed(resolve("tiny_sam", kind="prompt"), pixels, lambda: True)

@@ -68,3 +68,12 @@ def test_with_no_model_it_says_where_to_put_one_and_falls_back(make_window, qtbo
     assert str(model_home) in window.statusBar().currentMessage()
     _wait_jobs(qtbot, window)
     assert window.document.selection is not None
+
+
+def test_cancel_leaves_the_document_as_it_was(make_window, qtbot, model_home):
+    window, layer = _blue_subject(make_window, model_home)
+    steps = len(window.document.history.steps)
+    menu_action(window, "select", "Subject").trigger()
+    window.jobs.cancel_all()  # the status bar's Cancel
+    _wait_jobs(qtbot, window)
+    assert window.document.selection is None and len(window.document.history.steps) == steps
