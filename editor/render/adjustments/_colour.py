@@ -83,15 +83,5 @@ def straight_bytes_small(acc, out):
 @njit(parallel=True, cache=True)
 def straight_bytes(acc, out):
     """Float premultiplied RGBA to straight 8-bit RGB with alpha 255 (what an adjustment reads)."""
-    h, w = acc.shape[0], acc.shape[1]
-    for y in prange(h):
-        for x in range(w):
-            a = acc[y, x, 3]
-            if a > 0:
-                inv = np.float32(1) / a
-                for c in range(3):
-                    v = acc[y, x, c] * inv * np.float32(255) + np.float32(0.5)
-                    out[y, x, c] = np.uint8(min(np.float32(255), max(np.float32(0), v)))
-            else:
-                out[y, x, 0] = out[y, x, 1] = out[y, x, 2] = 0
-            out[y, x, 3] = 255
+    for y in prange(acc.shape[0]):
+        _straight_row(acc, out, y, acc.shape[1])
