@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from editor.core import BlendMode, Node, Rect
+from editor.core.blendif import active as blend_if_active
 
 from .plan import Op, Source, mask_input
 
@@ -138,17 +139,22 @@ class AdjustmentRender(KindRender):
             return
         buffer = target.buffer()
         mask = mask_input(node, rect, comp.canvas)
+        blend_if = node.blend_if.table() if blend_if_active(node.blend_if) else None  # This Layer: the result
         if s.category == "filter":
             result = adjustments.filtered(node.adjustment, node.params, buffer)
             if node.blend_mode is BlendMode.NORMAL:
+                if blend_if is not None:
+                    from .compositor import blend_if_mask
+
+                    mask = blend_if_mask(node, mask, result, buffer, rect)
                 comp.backend.lerp(buffer, result, rect, node.opacity, mask)
                 return
             target.add(Op(Source.BUFFER, rect, node.blend_mode, node.opacity, result, (rect.x, rect.y),
-                          mask=mask, atop=True))
+                          mask=mask, atop=True, blend_if=blend_if))
             return
         pixels = adjustments.adjusted(node.adjustment, node.params, buffer)
         target.add(Op(Source.PIXELS, rect, node.blend_mode, node.opacity, pixels, (rect.x, rect.y),
-                      mask=mask, atop=True))
+                      mask=mask, atop=True, blend_if=blend_if))
 
     def add(self, comp, target, node):
         self._draw(comp, target, node)

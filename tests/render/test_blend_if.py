@@ -188,3 +188,39 @@ def test_values_are_checked() -> None:
         BlendIf.from_dict({"this": {"grey": [0, 0, 255, 255]}})
     b = BlendIf(underlying=(FULL, (1, 2, 3, 4), FULL, FULL))
     assert BlendIf.from_dict(b.to_dict()) == b
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_blend_if_on_an_adjustment_layer(backend):
+    """An adjustment's Underlying Layer range limits it to the tones it names (Photoshop's way
+    of adjusting only the highlights), and This Layer weighs by the adjusted colour."""
+    from editor.core import Adjustment
+
+    photo = ramp_image()
+    levels = photo[..., 0].astype(int)
+    doc = Document(photo.shape[1], photo.shape[0])
+    doc.root.insert(0, Layer("photo", photo))
+    invert = Adjustment("Invert", "invert", blend_if=BlendIf(underlying=((128, 128, 255, 255), FULL, FULL, FULL)))
+    doc.root.insert(1, invert)
+    out = render(doc, backend=backend)[..., 0].astype(int)
+    assert np.array_equal(out[levels < 128], levels[levels < 128])  # shadows left alone
+    assert np.array_equal(out[levels >= 128], 255 - levels[levels >= 128])  # highlights inverted
+    invert.blend_if = BlendIf(this=((0, 0, 99, 99), FULL, FULL, FULL))  # only where the inverted result is dark
+    out = render(doc, backend=backend)[..., 0].astype(int)
+    assert np.array_equal(out[255 - levels <= 99], 255 - levels[255 - levels <= 99])
+    assert np.array_equal(out[255 - levels > 99], levels[255 - levels > 99])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_blend_if_on_a_filter_layer(backend):
+    from editor.core import Adjustment
+
+    photo = ramp_image()
+    doc = Document(photo.shape[1], photo.shape[0])
+    doc.root.insert(0, Layer("photo", photo))
+    blur = Adjustment("Blur", "gaussian_blur", {"radius": 3.0})
+    doc.root.insert(1, blur)
+    bright = photo[..., 0] >= 200
+    assert not np.array_equal(render(doc, backend=backend)[bright], photo[bright])  # the blur shows there
+    blur.blend_if = BlendIf(underlying=((0, 0, 199, 199), FULL, FULL, FULL))  # not over the brightest tones
+    assert np.array_equal(render(doc, backend=backend)[bright], photo[bright])
