@@ -154,8 +154,11 @@ def export_warnings(doc: Document, path: str | Path, *, flatten_masks: bool = Fa
     ext = _extension(path)
     if not (ext in (".psd", ".psb") or flatten_masks or str(path).lower().endswith(FLAT_ORA_SUFFIX)):
         return []
+    from .psd_adjust import writable
+
+    keep = writable if ext in (".psd", ".psb") and not flatten_masks else None  # a PSD keeps adjustments live
     return [f"'{node.name}': {getattr(node, 'adjustment', node.kind).replace('_', ' ')} layer rendered into a "
-            "pixel layer" for node in baked_nodes(doc)]
+            "pixel layer" for node in baked_nodes(doc, keep)]
 
 
 def export_flat_ora(doc: Document, path: str | Path) -> None:

@@ -8,6 +8,7 @@ export that applies every mask into its layer's alpha.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -108,15 +109,16 @@ def apply_masks(group: Group, doc: Document) -> None:
         child.mask = None
 
 
-def baked_nodes(doc: Document) -> list[Node]:
-    """The nodes a pixel-only format keeps only as their look (adjustment and filter layers)."""
-    return [node for node in doc.nodes() if kinds.of(node).baked(node)]
+def baked_nodes(doc: Document, keep: Callable[[Node], bool] | None = None) -> list[Node]:
+    """The nodes a pixel-only format keeps only as their look (adjustment and filter layers),
+    less those `keep` says the format holds live (a PSD's adjustment layers)."""
+    return [node for node in doc.nodes() if kinds.of(node).baked(node) and not (keep and keep(node))]
 
 
-def bake_kinds(doc: Document) -> list[str]:
+def bake_kinds(doc: Document, keep: Callable[[Node], bool] | None = None) -> list[str]:
     """Replace every node a pixel-only format cannot keep by its stand-in pixel layer (all
     computed from the document as it was); the warnings to show say which."""
-    nodes = baked_nodes(doc)
+    nodes = baked_nodes(doc, keep)
     layers = [as_pixel_layer(node, doc) for node in nodes]
     for node, layer in zip(nodes, layers, strict=True):
         parent = node.parent
@@ -127,15 +129,15 @@ def bake_kinds(doc: Document) -> list[str]:
             "rendered into a pixel layer" for node in nodes]
 
 
-def baked_copy(doc: Document, *, layer_masks: bool) -> Document:
+def baked_copy(doc: Document, *, layer_masks: bool, keep: Callable[[Node], bool] | None = None) -> Document:
     """A copy of `doc` with group masks pushed into children, and optionally every mask applied.
 
-    Adjustment and filter layers become pixel layers holding their look (`bake_kinds`); the
-    copy's `warnings` say which."""
+    Adjustment and filter layers become pixel layers holding their look (`bake_kinds`), except
+    those `keep` accepts; the copy's `warnings` say which."""
     out = Document(doc.width, doc.height, resolution=doc.resolution)
     for child in doc.root.children:
         out.root.insert(len(out.root.children), clone_node(child, child.name))
-    out.warnings = bake_kinds(out)
+    out.warnings = bake_kinds(out, keep)
     push_group_masks(out.root)
     if layer_masks:
         apply_masks(out.root, out)

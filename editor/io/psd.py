@@ -28,6 +28,7 @@ from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
 from psd_tools.psd.layer_and_mask import LayerBlendingRanges
+from psd_tools.psd.tagged_blocks import TaggedBlock
 
 from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 from editor.core.blendif import FULL
@@ -560,6 +561,9 @@ def _add_children(parent, children: list[Node], doc: Document) -> None:
             _set_common(pgroup, node)
             _set_blend_if(pgroup, node)
             continue
+        if psd_adjust.writable(node):
+            _add_adjustment(parent, node, doc, opacity)
+            continue
         raster = kinds.of(node).raster(node, doc.canvas)
         if raster is None:
             raise TypeError(f"{node!r} has no image of its own to write")  # baked_copy bakes such kinds
@@ -574,13 +578,28 @@ def _add_children(parent, children: list[Node], doc: Document) -> None:
             player.mask.disabled = not node.mask.enabled
 
 
+def _add_adjustment(parent, node: Node, doc: Document, opacity: int) -> None:
+    """A Photoshop adjustment layer: an empty pixel record carrying the adjustment's block (what
+    makes it one for Photoshop and psd-tools) and the node's document-sized mask."""
+    blank = Image.fromarray(np.zeros((1, 1, 4), np.uint8), "RGBA")
+    player = parent.create_pixel_layer(blank, name="Layer", top=0, left=0, opacity=opacity,
+                                       blend_mode=psd_blend(node.blend_mode))
+    for tag, data in psd_adjust.adjustment_blocks(node):
+        player._record.tagged_blocks[tag] = TaggedBlock(key=tag, data=data)
+    _set_common(player, node)
+    _set_blend_if(player, node)
+    if node.mask is not None:
+        player.create_mask(Image.fromarray(effective_mask(node.mask, respect_enabled=False), "L"), top=0, left=0)
+        player.mask.disabled = not node.mask.enabled
+
+
 PSD_MAX_SIDE = 30_000  # beyond this Photoshop needs the large document format (.psb)
 
 
 def write_psd(doc: Document, f: BinaryIO, *, big: bool = False) -> None:
     """Write `doc` as a PSD, or with `big` as a PSB (Photoshop's large document format,
     version 2 of the same layout with wider lengths, up to 300,000 pixels a side)."""
-    work = baked_copy(doc, layer_masks=False)
+    work = baked_copy(doc, layer_masks=False, keep=psd_adjust.writable)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         psd = PSDImage.new("RGBA", (doc.width, doc.height))

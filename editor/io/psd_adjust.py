@@ -4,6 +4,10 @@ reads and writes the other layer kinds; it calls `read_adjustment` for layers of
 
 Levels and Curves records are Photoshop's (master first, then red, green, blue); a Curves
 point is stored output first, then input (Adobe's file-format specification).
+
+`adjustment_block` is the way back: the tagged block Photoshop keeps an adjustment layer's
+settings in, built from psd-tools' structures, so an exported PSD opens in Photoshop with the
+adjustment still live. Filters have no such block and are baked (`writable` says which).
 """
 
 from __future__ import annotations
@@ -11,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from psd_tools.constants import Tag
+from psd_tools.psd import adjustments as psd
+from psd_tools.psd.base import EmptyElement, ShortIntegerElement
+from psd_tools.psd.descriptor import Bool, Descriptor, DescriptorBlock, Double, Integer
+
 from editor.core import Adjustment
+from editor.render.adjustments import params_of
 
 CHANNELS = ("master", "red", "green", "blue")
 RANGES = ("reds", "yellows", "greens", "cyans", "blues", "magentas")
@@ -63,15 +73,25 @@ def _black_white(item) -> dict[str, Any]:
     return out
 
 
+GRADIENT_SPAN = 4096  # a gradient stop's location runs 0..4096 along the map
+
+
 def _gradient_map(item) -> dict[str, Any]:
-    stops = []
-    for stop in item.color_stops or []:
-        colour = stop.color if hasattr(stop, "color") else None
-        location = getattr(stop, "location", None)
-        if colour is None or location is None:
-            raise ValueError("gradient stops without colours")
-        rgb = [int(round(float(colour[k]))) for k in (b"Rd  ", b"Grn ", b"Bl  ")]
-        stops.append([location / 4096, *rgb])
+    """Colour stops as [position, r, g, b]. A stop's colour is four 16-bit values in its colour
+    space (0 = RGB); a midpoint other than 50 % is kept as an extra stop at the midpoint, half
+    way between the two colours."""
+    stops: list[list[float]] = []
+    previous = None
+    for stop in sorted(item.color_stops or [], key=lambda s: s.location):
+        if stop.mode != 0:
+            raise ValueError(f"gradient stops in colour space {stop.mode}, not RGB")
+        position = min(max(stop.location / GRADIENT_SPAN, 0.0), 1.0)
+        rgb = [round(v / 257) for v in stop.color[:3]]
+        if previous is not None and previous[1] != 50 and position > previous[0][0]:
+            at = previous[0][0] + (position - previous[0][0]) * min(max(previous[1], 5), 95) / 100
+            stops.append([at, *[round((a + b) / 2) for a, b in zip(previous[0][1:], rgb, strict=True)]])
+        stops.append([position, *rgb])
+        previous = (stops[-1], stop.midpoint)
     if not stops:
         raise ValueError("no gradient stops")
     return {"gradient": stops, "reverse": bool(item.reversed)}
@@ -82,8 +102,9 @@ READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
                                                              "legacy": bool(i.use_legacy)}),
     "Levels": ("levels", _levels),
     "Curves": ("curves", _curves),
-    "Exposure": ("exposure", lambda i: {"exposure": i.exposure or 0.0, "offset": i.exposure_offset or 0.0,
-                                        "gamma": i.gamma or 1.0}),
+    # Stored as 32-bit floats: rounded back to the precision Photoshop's fields show and more.
+    "Exposure": ("exposure", lambda i: {"exposure": round(i.exposure or 0.0, 6),
+                                        "offset": round(i.exposure_offset or 0.0, 6), "gamma": round(i.gamma or 1.0, 6)}),
     "Vibrance": ("vibrance", lambda i: {"vibrance": i.vibrance, "saturation": i.saturation}),
     "HueSaturation": ("hue_saturation", _hue_saturation),
     "ColorBalance": ("color_balance", lambda i: {"shadows": list(i.shadows), "midtones": list(i.midtones),
@@ -111,3 +132,100 @@ def read_adjustment(item, name: str, warn: Callable[[str], None]) -> Adjustment 
         warn(f"'{name}': its {adjustment.replace('_', ' ')} settings could not be read ({error}); left out")
         return None
     return Adjustment(name, adjustment, params)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+IDENTITY_CURVE = [[0, 0], [255, 255]]
+
+
+def _levels_block(p: dict[str, Any]) -> psd.Levels:
+    records = [psd.LevelRecord(c["in_black"], c["in_white"], c["out_black"], c["out_white"], round(c["gamma"] * 100))
+               for c in (p[name] for name in CHANNELS)]
+    records += [psd.LevelRecord(0, 255, 0, 255, 100) for _ in range(29 - len(records))]  # Photoshop keeps 29
+    return psd.Levels(records, version=2, extra_version=None)
+
+
+def _curves_block(p: dict[str, Any]) -> psd.Curves:
+    written = [(i, name) for i, name in enumerate(CHANNELS) if i == 0 or p[name] != IDENTITY_CURVE]
+    points = {name: [(int(o), int(i)) for i, o in p[name]] for _, name in written}  # stored output first
+    extra = psd.CurvesExtraMarker(version=4, items=[psd.CurvesExtraItem(i, points[name]) for i, name in written])
+    return psd.Curves(is_map=False, version=1, count_map=sum(1 << i for i, _ in written),
+                      data=[points[name] for _, name in written], extra=extra)
+
+
+def _hue_saturation_block(p: dict[str, Any]) -> psd.HueSaturation:
+    c, m = p["colorize"], p["master"]
+    items = [[tuple(int(v) for v in p[r]["range"]), (p[r]["hue"], p[r]["saturation"], p[r]["lightness"])]
+             for r in RANGES]
+    return psd.HueSaturation(version=2, enable=int(c["on"]), colorization=(c["hue"], c["saturation"], c["lightness"]),
+                             master=(m["hue"], m["saturation"], m["lightness"]), items=items)
+
+
+def _descriptor(values: dict[bytes, Any], class_id: bytes = b"null") -> Descriptor:
+    """A descriptor of plain values (bool, int, float or a nested descriptor); class "null" is
+    the top-level block of a tagged block."""
+    block = DescriptorBlock(classID=class_id) if class_id == b"null" else Descriptor(classID=class_id)
+    for key, value in values.items():
+        block[key] = (Bool(value) if isinstance(value, bool) else Integer(value) if isinstance(value, int)
+                      else Double(value) if isinstance(value, float) else value)
+    return block
+
+
+def _brightness_contrast_block(p: dict[str, Any]) -> Descriptor:
+    return _descriptor({b"Vrsn": 1, b"Brgh": p["brightness"], b"Cntr": p["contrast"], b"means": 127,
+                        b"Lab ": False, b"useLegacy": p["legacy"], b"Auto": False})
+
+
+def _black_white_block(p: dict[str, Any]) -> Descriptor:
+    tint = _descriptor(dict(zip((b"Rd  ", b"Grn ", b"Bl  "), (float(v) for v in p["tint_color"]), strict=True)),
+                       b"RGBC")
+    return _descriptor({b"Rd  ": p["reds"], b"Yllw": p["yellows"], b"Grn ": p["greens"], b"Cyn ": p["cyans"],
+                        b"Bl  ": p["blues"], b"Mgnt": p["magentas"], b"useTint": p["tint"], b"tintColor": tint,
+                        b"bwPresetKind": 1})
+
+
+def _gradient_map_block(p: dict[str, Any]) -> psd.GradientMap:
+    stops = [psd.ColorStop(round(min(max(pos, 0.0), 1.0) * GRADIENT_SPAN), 50, 0, (r * 257, g * 257, b * 257, 0))
+             for pos, r, g, b in sorted(p["gradient"])]
+    opaque = [psd.TransparencyStop(0, 50, 100), psd.TransparencyStop(GRADIENT_SPAN, 50, 100)]
+    return psd.GradientMap(version=1, is_reversed=int(p["reverse"]), name="Custom", color_stops=stops,
+                           transparency_stops=opaque, interpolation=GRADIENT_SPAN, minimum_color=[0, 0, 0, 0],
+                           maximum_color=[100, 100, 100, 100])
+
+
+WRITERS: dict[str, tuple[Tag, Callable[[dict[str, Any]], Any]]] = {
+    "levels": (Tag.LEVELS, _levels_block),
+    "curves": (Tag.CURVES, _curves_block),
+    "hue_saturation": (Tag.HUE_SATURATION, _hue_saturation_block),
+    "brightness_contrast": (Tag.CONTENT_GENERATOR_EXTRA_DATA, _brightness_contrast_block),
+    "exposure": (Tag.EXPOSURE, lambda p: psd.Exposure(version=1, exposure=p["exposure"], offset=p["offset"],
+                                                      gamma=p["gamma"])),
+    "vibrance": (Tag.VIBRANCE, lambda p: _descriptor({b"vibrance": p["vibrance"], b"Strt": p["saturation"]})),
+    "color_balance": (Tag.COLOR_BALANCE, lambda p: psd.ColorBalance(
+        shadows=tuple(p["shadows"]), midtones=tuple(p["midtones"]), highlights=tuple(p["highlights"]),
+        luminosity=int(p["preserve_luminosity"]))),
+    "black_white": (Tag.BLACK_AND_WHITE, _black_white_block),
+    "invert": (Tag.INVERT, lambda p: EmptyElement()),
+    "posterize": (Tag.POSTERIZE, lambda p: ShortIntegerElement(p["levels"])),
+    "threshold": (Tag.THRESHOLD, lambda p: ShortIntegerElement(p["level"])),
+    "gradient_map": (Tag.GRADIENT_MAP, _gradient_map_block),
+}
+
+
+def writable(node) -> bool:
+    """True for an adjustment a PSD keeps live (every Photoshop adjustment; not the filters)."""
+    return isinstance(node, Adjustment) and node.adjustment in WRITERS
+
+
+def adjustment_blocks(node: Adjustment) -> list[tuple[Tag, Any]]:
+    """(tag, data) of the tagged blocks holding `node`'s settings, as Photoshop writes them. A
+    Brightness/Contrast layer also gets the legacy block older readers look for."""
+    params = params_of(node)
+    tag, build = WRITERS[node.adjustment]
+    blocks = [(tag, build(params))]
+    if node.adjustment == "brightness_contrast":
+        blocks.append((Tag.BRIGHTNESS_AND_CONTRAST, psd.BrightnessContrast(
+            brightness=params["brightness"] & 0xFFFF, contrast=params["contrast"] & 0xFFFF,  # signed, as 16 bits
+            mean=127, lab_only=0)))
+    return blocks

@@ -228,9 +228,11 @@ class FileActions(QObject):
                 self.export_options = dialog.result_options()
         options = options or self.export_options
         from editor.io import FileFormatError, export_flat_ora, export_image, export_psd
+        from editor.io.files import export_warnings
 
         try:
             kind = export_kind(path)
+            baked = export_warnings(doc, path, flatten_masks=kind == "flat-ora") if kind in ("psd", "flat-ora") else []
             if kind == "psd":
                 export_psd(doc, path)
             elif kind == "flat-ora":
@@ -241,6 +243,10 @@ class FileActions(QObject):
             self.error("Could not export the file", str(err))
             return False
         self.window.show_status(f"Exported {Path(path).name}")
+        if baked:  # as Photoshop says what a format drops: the file is written, the layers stay live here
+            QMessageBox.information(self.window, "Some layers were rendered into pixels",
+                                    f"{Path(path).name} cannot keep these layers live, so it holds their look:"
+                                    "\n\n• " + "\n• ".join(baked))
         return True
 
     # --- quit -------------------------------------------------------------------------

@@ -108,6 +108,6 @@ def test_export_warnings_name_the_baked_layers():
 
     doc = _doc()
     assert export_warnings(doc, "a.ora") == []
-    warnings = export_warnings(doc, "a.psd")
-    assert len(warnings) == 3 and warnings[0] == "'Curves': curves layer rendered into a pixel layer"
-    assert export_warnings(doc, "a.flat.ora") == warnings
+    flat = export_warnings(doc, "a.flat.ora")
+    assert len(flat) == 3 and flat[0] == "'Curves': curves layer rendered into a pixel layer"
+    assert export_warnings(doc, "a.psd") == ["'Blur': gaussian blur layer rendered into a pixel layer"]  # adjustments stay live

@@ -291,3 +291,20 @@ def test_new_document_backgrounds():
     assert tuple(white.layers()[0].pixels[5, 5]) == (255, 255, 255, 255) and not white.modified
     clear = new_document(30, 20, background=None)
     assert clear.layers()[0].pixels[..., 3].max() == 0
+
+
+def test_export_psd_keeps_adjustments_live_and_names_what_it_bakes(make_window, tmp_path, dialogs):
+    from editor.core import Adjustment
+
+    doc = small_document()
+    doc.root.insert(len(doc.root.children), Adjustment("Curves", "curves", {"master": [[0, 0], [90, 160], [255, 255]]}))
+    doc.root.insert(len(doc.root.children), Adjustment("Blur", "gaussian_blur", {"radius": 2.0}))
+    window = make_window(doc)
+    path = tmp_path / "out.psd"
+    assert window.files.export(str(path))
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "information" and "'Blur'" in text and "Curves" not in text
+    back = open_document(path)
+    names = {n.name: n for n in back.layers()} | {n.name: n for n in back.root.children}
+    assert isinstance(names["Curves"], Adjustment) and names["Curves"].params["master"][1] == [90, 160]
+    assert not isinstance(names["Blur"], Adjustment)
