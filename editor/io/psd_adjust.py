@@ -12,6 +12,7 @@ adjustment still live. Filters have no such block and are baked (`writable` says
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -97,6 +98,28 @@ def _gradient_map(item) -> dict[str, Any]:
     return {"gradient": stops, "reverse": bool(item.reversed)}
 
 
+MIXER_OUTPUTS = ("red", "green", "blue")
+MIXER_SOURCES = ("red", "green", "blue", "constant")
+
+
+def _mixer_records(block) -> list[list[int]]:
+    """The block's records of five shorts each (weights of source R, G, B, a fourth source only
+    CMYK uses, the constant), one per output channel; psd-tools parses the first."""
+    rest = block.unknown[: len(block.unknown) // 10 * 10]
+    return [list(block.data)] + [list(r) for r in struct.iter_unpack(">5h", rest)]
+
+
+def _channel_mixer(item) -> dict[str, Any]:
+    records = _mixer_records(item.tagged_blocks.get_data(Tag.CHANNEL_MIXER))
+    as_mix = lambda r: dict(zip(MIXER_SOURCES, (r[0], r[1], r[2], r[4]), strict=True))  # noqa: E731
+    params: dict[str, Any] = {"monochrome": bool(item.monochrome)}
+    if params["monochrome"]:  # the grey mix is the first record (and, written by Veil, every one)
+        params["gray"] = as_mix(records[0])
+    else:
+        params.update(zip(MIXER_OUTPUTS, (as_mix(r) for r in records[:3]), strict=True))
+    return params
+
+
 READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "BrightnessContrast": ("brightness_contrast", lambda i: {"brightness": i.brightness, "contrast": i.contrast,
                                                              "legacy": bool(i.use_legacy)}),
@@ -115,6 +138,7 @@ READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "Posterize": ("posterize", lambda i: {"levels": i.posterize or 4}),
     "Threshold": ("threshold", lambda i: {"level": i.threshold or 128}),
     "GradientMap": ("gradient_map", _gradient_map),
+    "ChannelMixer": ("channel_mixer", _channel_mixer),
 }
 
 
@@ -194,6 +218,13 @@ def _gradient_map_block(p: dict[str, Any]) -> psd.GradientMap:
                            maximum_color=[100, 100, 100, 100])
 
 
+def _channel_mixer_block(p: dict[str, Any]) -> psd.ChannelMixer:
+    mixes = [p["gray"]] * 3 if p["monochrome"] else [p[o] for o in MIXER_OUTPUTS]
+    records = [(m["red"], m["green"], m["blue"], 0, m["constant"]) for m in mixes]
+    return psd.ChannelMixer(version=1, monochrome=int(p["monochrome"]), data=records[0],
+                            unknown=b"".join(struct.pack(">5h", *r) for r in records[1:]))
+
+
 WRITERS: dict[str, tuple[Tag, Callable[[dict[str, Any]], Any]]] = {
     "levels": (Tag.LEVELS, _levels_block),
     "curves": (Tag.CURVES, _curves_block),
@@ -210,6 +241,7 @@ WRITERS: dict[str, tuple[Tag, Callable[[dict[str, Any]], Any]]] = {
     "posterize": (Tag.POSTERIZE, lambda p: ShortIntegerElement(p["levels"])),
     "threshold": (Tag.THRESHOLD, lambda p: ShortIntegerElement(p["level"])),
     "gradient_map": (Tag.GRADIENT_MAP, _gradient_map_block),
+    "channel_mixer": (Tag.CHANNEL_MIXER, _channel_mixer_block),
 }
 
 

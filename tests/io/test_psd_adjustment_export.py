@@ -1,4 +1,4 @@
-"""Adjustment layers written to PSD as Photoshop's adjustment layers: each of the twelve comes
+"""Adjustment layers written to PSD as Photoshop's adjustment layers: each of the thirteen comes
 back from the file (through psd-tools, as Photoshop's own files are read) as the same live
 adjustment with its settings, mask, opacity, mode and clipping, and renders as before. Filters,
 which Photoshop has no layer for, are rendered into pixel layers and named."""
@@ -35,6 +35,10 @@ SETTINGS = {
     "posterize": {"levels": 6},
     "threshold": {"level": 140},
     "gradient_map": {"gradient": [[0.0, 20, 0, 60], [0.375, 200, 40, 40], [1.0, 255, 240, 200]], "reverse": True},
+    "channel_mixer": {"red": {"red": 80, "green": 30, "blue": -10, "constant": 5},
+                      "green": {"red": 0, "green": 120, "blue": 0, "constant": -20},
+                      "blue": {"red": 10, "green": -50, "blue": 140, "constant": 0}},
+    "channel_mixer_mono": {"monochrome": True, "gray": {"red": 30, "green": 60, "blue": 10, "constant": 3}},
 }
 
 
@@ -56,13 +60,14 @@ def test_each_adjustment_comes_back_live_with_its_settings(name):
     doc = Document(32, 24)
     doc.root.insert(0, Layer("photo", _photo()))
     mask = np.random.default_rng(1).integers(0, 256, (24, 32), dtype=np.uint8)
-    doc.root.insert(1, Adjustment(name, name, SETTINGS[name], mask=Mask(mask), opacity=0.7,
+    kind = name.removesuffix("_mono")
+    doc.root.insert(1, Adjustment(name, kind, SETTINGS[name], mask=Mask(mask), opacity=0.7,
                                   blend_mode=BlendMode.MULTIPLY))
     back, psd = _round_trip(doc)
     assert back.warnings == []
     assert psd[1].kind not in ("pixel", "type", "shape", "group")  # an adjustment layer, as psd-tools reads it
     node = back.root.children[1]
-    assert isinstance(node, Adjustment) and node.adjustment == name
+    assert isinstance(node, Adjustment) and node.adjustment == kind
     assert A.params_of(node) == A.params_of(doc.root.children[1])
     assert node.opacity == pytest.approx(0.7, abs=1 / 255) and node.blend_mode is BlendMode.MULTIPLY
     assert np.array_equal(node.mask.data, mask)

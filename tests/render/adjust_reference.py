@@ -260,9 +260,16 @@ def vibrance(rgb, p):
     return _each(rgb, px)
 
 
+def channel_mixer(rgb, p):
+    rows = [p["gray"]] * 3 if p["monochrome"] else [p[c] for c in ("red", "green", "blue")]
+    weights = np.array([[row["red"], row["green"], row["blue"]] for row in rows], np.float64) / 100
+    constant = np.array([row["constant"] for row in rows], np.float64) / 100
+    return np.clip(rgb @ weights.T + constant, 0, 1)
+
+
 REFERENCES = {
     "levels": levels, "curves": curves, "invert": invert, "posterize": posterize, "threshold": threshold,
     "exposure": exposure, "brightness_contrast": brightness_contrast, "gradient_map": gradient_map,
     "hue_saturation": hue_saturation, "color_balance": color_balance, "black_white": black_white,
-    "vibrance": vibrance,
+    "vibrance": vibrance, "channel_mixer": channel_mixer,
 }

@@ -148,6 +148,21 @@ def test_vibrance(v, s, seed):
     _check("vibrance", {"vibrance": v, "saturation": s}, seed)
 
 
+mix = st.fixed_dictionaries({s: st.integers(-200, 200) for s in ("red", "green", "blue", "constant")})
+
+
+@SETTINGS
+@given(mix, mix, mix, mix, st.booleans(), st.integers(0, 99))
+def test_channel_mixer(red, green, blue, gray, monochrome, seed):
+    _check("channel_mixer", {"red": red, "green": green, "blue": blue, "gray": gray, "monochrome": monochrome}, seed)
+
+
+def test_channel_mixer_swaps_channels():
+    px = np.array([[[200, 50, 10, 255]]], np.uint8)
+    A.apply("channel_mixer", {"red": {"red": 0, "blue": 100}, "blue": {"red": 100, "blue": 0}}, px)
+    assert px[0, 0].tolist() == [10, 50, 200, 255]
+
+
 stops = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)),
                  min_size=1, max_size=5).map(lambda s: sorted([list(t) for t in s]))
 

@@ -67,3 +67,17 @@ def test_panel_button_and_slider_drag_then_cancel(make_window, qtbot):
     doc.undo()  # the levels layer
     doc.undo()  # the invert layer
     qtbot.waitUntil(lambda: shown(window, 5, 5) == before, timeout=3000)
+
+
+def test_channel_mixer_moves_blue_into_red_on_the_canvas(make_window, qtbot):
+    window = make_window(small_document())
+    layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
+    _menu_action(_menu_action(layer_menu, "New Adjustment Layer").menu(), "Channel Mixer…").trigger()
+    dialog = window.adjustment_dialog
+    before = shown(window, 5, 5)
+    assert before.blue() > before.red() + 60  # the blue backdrop
+    dialog.widgets["red.red"].setValue(0)
+    dialog.widgets["red.blue"].setValue(100)  # red output = the source's blue
+    dialog.accept()
+    qtbot.waitUntil(lambda: abs(shown(window, 5, 5).red() - before.blue()) <= 2, timeout=3000)
+    assert shown(window, 5, 5).blue() == before.blue()

@@ -17,6 +17,7 @@ from editor.core import Adjustment
 from . import (
     black_white,
     brightness_contrast,
+    channel_mixer,
     color_balance,
     curves,
     exposure,
@@ -42,7 +43,7 @@ def register(s: Spec) -> None:
 
 
 for _module in (levels, curves, hue_saturation, brightness_contrast, exposure, invert, posterize, threshold,
-                color_balance, black_white, vibrance, gradient_map):
+                color_balance, black_white, vibrance, gradient_map, channel_mixer):
     register(_module.SPEC)
 for _spec in filters.SPECS:
     register(_spec)
