@@ -213,10 +213,16 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
 
 
 def flatten_on(rgba: np.ndarray, background: tuple[int, int, int]) -> np.ndarray:
-    """Straight RGBA composited over an opaque colour: (h, w, 3) RGB."""
-    a = rgba[..., 3:4].astype(np.float32) / 255.0
-    bg = np.asarray(background[:3], np.float32)
-    return np.clip(rgba[..., :3] * a + bg * (1.0 - a) + 0.5, 0, 255).astype(np.uint8)
+    """Straight RGBA composited over an opaque colour: (h, w, 3) RGB, rounded to nearest.
+
+    In 16-bit integers (c a + bg (255 - a) + 127) // 255, the float formula's result without
+    its float temporaries; an opaque image (a product shot on its new background) is a copy."""
+    alpha = rgba[..., 3]
+    if alpha.size and int(alpha.min()) == 255:
+        return np.ascontiguousarray(rgba[..., :3])
+    a = alpha[..., None].astype(np.uint16)
+    bg = np.asarray(background[:3], np.uint16) * (255 - a)
+    return ((rgba[..., :3] * a + bg + 127) // 255).astype(np.uint8)
 
 
 def encode_image(rgba: np.ndarray, fmt: str, *, quality: int = 90, background: tuple[int, int, int] = (255, 255, 255)) -> bytes:

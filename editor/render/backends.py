@@ -33,6 +33,11 @@ def get(name: str | None = None) -> ModuleType:
     raise ValueError(f"unknown render backend {name!r}; expected one of {', '.join(NAMES)}")
 
 
+def fast_ready() -> bool:
+    """Whether numba kernels can run now without waiting on the warm-up's compile."""
+    return _fast is not None and not _compiling.is_set()
+
+
 def available() -> list[str]:
     return [n for n in NAMES if n == "numpy" or _fast is not None]
 
@@ -44,5 +49,8 @@ def warm_up() -> None:
     _compiling.set()
     try:
         _fast.warm_up()
+        from . import straight_kernel
+
+        straight_kernel.warm_up()
     finally:
         _compiling.clear()
