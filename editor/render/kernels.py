@@ -12,16 +12,20 @@ from numba import carray, njit, prange, types, uint32, uint64
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from .adjustments.planes import call_planes
+
 # Op table columns (int params).
 (SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX,
- SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX, BLEND_IF) = range(22)
-N_INT = 22  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
+ SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX, BLEND_IF, ADJ_FN, ADJ_PTR, ADJ_LEN) = range(25)
+N_INT = 25  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
+# ADJUST ops: ADJ_FN is the address of a planes kernel (adjustments/planes.py), ADJ_PTR and
+# ADJ_LEN its float64 parameters.
 # Op table columns (float params). BLEND_IF ops: BI..BI+31 hold the (2, 4, 4) Blend If table
 # (this layer, underlying) x (gray, red, green, blue) x (black lo, black hi, white lo, white hi).
 OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A, BI = range(7)
 N_FLOAT = BI + 32
 
-PIXELS, FILL, BUFFER = 0, 1, 2
+PIXELS, FILL, BUFFER, ADJUST = 0, 1, 2, 3
 NO_MASK, MASK_U8, MASK_F32 = 0, 1, 2
 (NORMAL, MULTIPLY, SCREEN, OVERLAY, DARKEN, LIGHTEN, COLOR_DODGE, COLOR_BURN, HARD_LIGHT,
  SOFT_LIGHT, DIFFERENCE, EXCLUSION, HUE, SATURATION, COLOR, LUMINOSITY, ADD,
@@ -583,6 +587,71 @@ def _save_rgba(acc, row):
             row[c * U4 + uint64(ch)] = acc[ch, c]
 
 
+@njit(fastmath=True)
+def _adjust_row(acc, scratch, adj_u8, ip_local, r, ip, fp, k):
+    """An ADJUST op on row r: the row's colour so far as 8-bit straight values into the first
+    three scratch planes, the op's planes kernel on them, and the result drawn atop (the
+    colour at alpha 1 with the op's opacity, mask, mode and Blend If; alpha is kept)."""
+    c0, c1 = ip[k, C0], ip[k, C1]
+    n = uint64(c1 - c0)
+    a0 = uint64(c0)
+    for c in range(n):
+        i = a0 + c
+        a = acc[3, i]
+        inv = F255 / a if a > ZERO else ZERO
+        scratch[S_R, c] = np.float32(np.int32(min(F255, max(ZERO, acc[0, i] * inv + HALF))))
+        scratch[S_G, c] = np.float32(np.int32(min(F255, max(ZERO, acc[1, i] * inv + HALF))))
+        scratch[S_B, c] = np.float32(np.int32(min(F255, max(ZERO, acc[2, i] * inv + HALF))))
+    call_planes(ip[k, ADJ_FN], scratch.ctypes.data, scratch.shape[1], c1 - c0, ip[k, ADJ_PTR], ip[k, ADJ_LEN])
+    mask_kind = ip[k, MASK_KIND]
+    if ip[k, MODE] == NORMAL and ip[k, BLEND_IF] == 0 and mask_kind != MASK_F32:
+        # acc = acc (1 - t) + t alpha s: the adjusted colour s mixed in by t = opacity x mask.
+        scale = fp[k, OPACITY] * INV255
+        if mask_kind == MASK_U8:
+            mask = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)[r + ip[k, MY]]
+            m0 = uint64(c0 + ip[k, MX])
+            density = fp[k, DENSITY]
+            if ip[k, INVERTED]:
+                add, mul = fp[k, OPACITY], -fp[k, OPACITY] * density * INV255
+            else:
+                add, mul = fp[k, OPACITY] * (ONE - density), fp[k, OPACITY] * density * INV255
+            for c in range(n):
+                i = a0 + c
+                t = add + mul * np.float32(mask[m0 + c])
+                ta = t * acc[3, i] * INV255
+                u = ONE - t
+                acc[0, i] = acc[0, i] * u + ta * scratch[S_R, c]
+                acc[1, i] = acc[1, i] * u + ta * scratch[S_G, c]
+                acc[2, i] = acc[2, i] * u + ta * scratch[S_B, c]
+        else:
+            t = fp[k, OPACITY]
+            u = ONE - t
+            for c in range(n):
+                i = a0 + c
+                ta = scale * acc[3, i]
+                acc[0, i] = acc[0, i] * u + ta * scratch[S_R, c]
+                acc[1, i] = acc[1, i] * u + ta * scratch[S_G, c]
+                acc[2, i] = acc[2, i] * u + ta * scratch[S_B, c]
+        return
+    # Any other mode, a feathered mask or Blend If: the adjusted colour as a uint8 layer row
+    # drawn atop by the generic loop.
+    for c in range(n):
+        i = a0 + c
+        adj_u8[0, i, 0] = np.uint8(scratch[S_R, c])
+        adj_u8[0, i, 1] = np.uint8(scratch[S_G, c])
+        adj_u8[0, i, 2] = np.uint8(scratch[S_B, c])
+        adj_u8[0, i, 3] = np.uint8(255)
+    for j in range(N_INT):
+        ip_local[j] = ip[k, j]
+    ip_local[SOURCE], ip_local[ATOP], ip_local[SY], ip_local[SX] = PIXELS, 1, -r, 0
+    mask_u8 = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)
+    mask_f32 = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.float32)
+    _generic_row(acc, r, ip_local, fp[k], adj_u8, _NO_F32, mask_u8, mask_f32)
+
+
+_NO_F32 = np.zeros((1, 1, 4), np.float32)
+
+
 @njit(inline="always")
 def padded_width(w):
     """Row buffer planes w floats long would sit a multiple of 4 KiB apart for the usual
@@ -600,6 +669,8 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
     n = ip.shape[0]
     acc = np.empty((4, padded_width(w)), np.float32)
     scratch = np.empty((N_SCRATCH, padded_width(w)), np.float32)
+    adj_u8 = np.empty((1, padded_width(w), 4), np.uint8)
+    ip_local = np.empty(N_INT, np.int64)
     for r in range(y0, y1):
         if has_init:
             _load_rgba(init[r].reshape(w * 4), acc)
@@ -616,6 +687,10 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
             if fresh and not (pair and ip[k, C0] == 0 and ip[k, C1] == w):
                 acc[:] = 0
                 fresh = False
+            if ip[k, SOURCE] == ADJUST:
+                _adjust_row(acc, scratch, adj_u8, ip_local, r, ip, fp, k)
+                k += 1
+                continue
             if pair:
                 src1, s1, mask1, m1, add1, mul1 = _u8_op_row(ip, fp, k, r)
                 src2, s2, mask2, m2, add2, mul2 = _u8_op_row(ip, fp, k + 1, r)

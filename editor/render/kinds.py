@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from editor.core import BlendMode, Node, Rect
 from editor.core.blendif import active as blend_if_active
 
-from .plan import Op, Source, mask_input
+from .plan import AdjustInput, Op, Source, mask_input
 
 if TYPE_CHECKING:
     from .compositor import Compositor, Target
@@ -118,13 +118,15 @@ class GroupRender(KindRender):
 
 
 class AdjustmentRender(KindRender):
-    """An adjustment or filter layer: it flushes what lies below it in its target, computes the
-    adjusted (or filtered) image of that, and draws it back with its own mode, opacity and mask.
+    """An adjustment or filter layer: it changes what lies below it in its target and draws
+    the result back with its own mode, opacity, mask and Blend If.
 
-    A per-pixel adjustment's result (8-bit straight colour at alpha 1) is drawn atop the
-    target, so it changes colour and never alpha; as an op it still fuses with what is drawn
-    after it. A filter in normal mode replaces the target's pixels, alpha too (a blur spreads
-    into transparency), mixed by opacity and mask; in other modes its colour blends atop.
+    A per-pixel adjustment is one op (`Source.ADJUST`) in its target's list: the backend runs
+    it on the colour composited so far, row by row inside its fused loop (8-bit straight
+    colour at alpha 1, drawn atop, so it changes colour and never alpha), with no image of
+    its own. A filter reads a neighbourhood, so it flushes what lies below into a buffer: in
+    normal mode it replaces the target's pixels, alpha too (a blur spreads into
+    transparency), mixed by opacity and mask; in other modes its colour blends atop.
     Clipped, the target is its clip group, so it changes only the layer it clips to.
     """
 
@@ -137,10 +139,10 @@ class AdjustmentRender(KindRender):
         s = adjustments.SPECS.get(node.adjustment)
         if s is None:  # an operation this build does not know: leave what is below as it is
             return
-        buffer = target.buffer()
         mask = mask_input(node, rect, comp.canvas)
         blend_if = node.blend_if.table() if blend_if_active(node.blend_if) else None  # This Layer: the result
         if s.category == "filter":
+            buffer = target.buffer()
             result = adjustments.filtered(node.adjustment, node.params, buffer)
             if node.blend_mode is BlendMode.NORMAL:
                 if blend_if is not None:
@@ -152,9 +154,9 @@ class AdjustmentRender(KindRender):
             target.add(Op(Source.BUFFER, rect, node.blend_mode, node.opacity, result, (rect.x, rect.y),
                           mask=mask, atop=True, blend_if=blend_if))
             return
-        pixels = adjustments.adjusted(node.adjustment, node.params, buffer)
-        target.add(Op(Source.PIXELS, rect, node.blend_mode, node.opacity, pixels, (rect.x, rect.y),
-                      mask=mask, atop=True, blend_if=blend_if))
+        kernel, packed = adjustments.kernel_of(node.adjustment, node.params)
+        target.add(Op(Source.ADJUST, rect, node.blend_mode, node.opacity, mask=mask, atop=True, blend_if=blend_if,
+                      adjust=AdjustInput(kernel, packed)))
 
     def add(self, comp, target, node):
         self._draw(comp, target, node)

@@ -30,7 +30,7 @@ MODE_CODES = {
     BlendMode.HARD_MIX: K.HARD_MIX, BlendMode.SUBTRACT: K.SUBTRACT, BlendMode.DIVIDE: K.DIVIDE,
     BlendMode.DARKER_COLOR: K.DARKER_COLOR, BlendMode.LIGHTER_COLOR: K.LIGHTER_COLOR,
 }
-SOURCE_CODES = {Source.PIXELS: K.PIXELS, Source.FILL: K.FILL, Source.BUFFER: K.BUFFER}
+SOURCE_CODES = {Source.PIXELS: K.PIXELS, Source.FILL: K.FILL, Source.BUFFER: K.BUFFER, Source.ADJUST: K.ADJUST}
 
 # Addresses of arrays stand in for the arrays in the op table; unused slots point here.
 _DUMMY = np.zeros((1, 1, 4), np.float32)
@@ -66,6 +66,13 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.
         row[K.MASK_PTR], row[K.MASK_H], row[K.MASK_W] = dummy, 1, 1
         if op.source is Source.FILL:
             fp[k, K.FILL_R : K.FILL_A + 1] = op.color
+        elif op.source is Source.ADJUST:
+            assert op.adjust is not None
+            params = np.ascontiguousarray(op.adjust.params, np.float64)
+            if params.size == 0:
+                params = np.zeros(1, np.float64)
+            row[K.ADJ_FN] = op.adjust.kernel.address  # type: ignore[attr-defined]
+            row[K.ADJ_PTR], row[K.ADJ_LEN] = address(params), params.size
         else:
             dtype = np.uint8 if op.source is Source.PIXELS else np.float32
             pixels = np.ascontiguousarray(op.pixels, dtype)
@@ -146,9 +153,14 @@ def warm_up() -> None:
     rect = Rect(0, 0, 2, 2)
     px = np.zeros((2, 2, 4), np.uint8)
     buf = np.zeros((2, 2, 4), np.float32)
+    from .adjustments import planes
+    from .plan import AdjustInput
+
     ops = [Op(Source.PIXELS, rect, BlendMode.NORMAL, 1.0, px, mask=M(np.zeros((2, 2), np.uint8), (0, 0))),
            Op(Source.BUFFER, rect, BlendMode.HUE, 0.5, buf, mask=M(np.ones((2, 2), np.float32), (0, 0), effective=True),
-              blend_if=np.array([[(0, 0, 255, 255)] * 4] * 2, np.float32))]
+              blend_if=np.array([[(0, 0, 255, 255)] * 4] * 2, np.float32)),
+           Op(Source.ADJUST, rect, BlendMode.NORMAL, 0.5, atop=True,
+              adjust=AdjustInput(planes.LUT, np.tile(np.arange(256, dtype=np.float64), 3)))]
     composite_bgra(rect, ops, composite(rect, ops, None))
     lerp(buf, buf.copy(), rect, 0.5, None)
     ip, fp, keep = _tables(rect, ops)

@@ -68,8 +68,23 @@ def unpremultiply(premultiplied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(color, 0, 1).astype(np.float32, copy=False), alpha
 
 
+def adjusted_colour(op: Op, dst: np.ndarray) -> np.ndarray:
+    """An ADJUST op's source: the 8-bit straight colour of `dst` (float premultiplied)
+    through the op's adjustment, as 0..1 floats."""
+    from .adjustments import planes
+
+    alpha = dst[..., 3:4]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        straight = np.where(alpha > 0, dst[..., :3] / alpha, 0)
+    rgba = np.full((*dst.shape[:2], 4), 255, np.uint8)
+    rgba[..., :3] = np.clip(straight * np.float32(255) + np.float32(0.5), 0, 255).astype(np.uint8)
+    assert op.adjust is not None
+    planes.apply_image(rgba, op.adjust.kernel, op.adjust.params)  # type: ignore[arg-type]
+    return rgba[..., :3].astype(np.float32) * np.float32(1 / 255)
+
+
 def _source(op: Op, region: Rect) -> tuple[np.ndarray, np.ndarray]:
-    """(straight colour, alpha) of the op's source over `region`."""
+    """(straight colour, alpha) of the op's source over `region` (not for ADJUST ops)."""
     if op.source is Source.FILL:
         color = np.broadcast_to(np.asarray(op.color[:3], np.float32), (region.h, region.w, 3))
         return color, np.full((region.h, region.w), op.color[3], np.float32)
@@ -84,7 +99,10 @@ def apply_op(acc: np.ndarray, rect: Rect, op: Op) -> None:
     """Composite one op into the float premultiplied buffer `acc` covering `rect`."""
     region = op.region
     dst = acc[region.translated(-rect.x, -rect.y).slices()]
-    cs, alpha = _source(op, region)
+    if op.source is Source.ADJUST:
+        cs, alpha = adjusted_colour(op, dst), np.ones((region.h, region.w), np.float32)
+    else:
+        cs, alpha = _source(op, region)
     alpha = alpha * np.float32(op.opacity)
     if op.mask is not None:
         alpha = alpha * mask_values(op.mask, region)

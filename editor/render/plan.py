@@ -22,6 +22,17 @@ class Source(IntEnum):
     PIXELS = 0  # a layer's (h, w, 4) uint8 straight RGBA
     FILL = 1  # one straight RGBA colour
     BUFFER = 2  # a float32 premultiplied RGBA buffer (a group or a clip group)
+    ADJUST = 3  # the buffer's own colour under a per-pixel adjustment (`Op.adjust`), drawn atop
+
+
+@dataclass(frozen=True)
+class AdjustInput:
+    """A per-pixel adjustment as an op applies it: the planes kernel
+    (`adjustments.planes.PlanesKernel`) and its packed float64 parameters. The op's source is
+    the 8-bit straight colour of the buffer under it, adjusted, at full alpha."""
+
+    kernel: object
+    params: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Op:
     # Blend If ranges, (2, 4, 4) float32 (editor.core.blendif.BlendIf.table), or None: the op's
     # coverage is weighted by its own colour and by the buffer's colour beneath it.
     blend_if: np.ndarray | None = None
+    adjust: AdjustInput | None = None  # ADJUST: what to run on the buffer's colour
 
 
 def _window(data: np.ndarray, extent: Rect, rect: Rect) -> np.ndarray:

@@ -7,11 +7,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from editor.core import Adjustment, BlendMode, Document, Group, Layer, Mask, Rect, ops
-from editor.render import Renderer, flatten_rgba, render
+from editor.core import Adjustment, BlendIf, BlendMode, Document, Group, Layer, Mask, Rect, ops
+from editor.render import Renderer, flatten_rgba, render, render_float
 from editor.render import adjustments as A
+from editor.render.backends import available
 from editor.render.renderer import affected_rect
+
+from . import docgen
+from .reference import reference_render
 
 W, H = 40, 30
 CURVE = {"master": [[0, 0], [90, 170], [255, 255]], "red": [[0, 30], [255, 200]]}
@@ -210,3 +216,66 @@ def test_dirty_rect_grows_through_a_filter_and_cached_render_stays_right():
     doc.notify("pixels", paint, Rect(10, 10, 4, 4))
     assert np.array_equal(renderer.render(grown), render(doc)[grown.slices()])
     renderer.close()
+
+
+# One setting per per-pixel adjustment that changes most colours.
+SETTINGS_BY_KIND = {
+    "curves": CURVE,
+    "levels": {"master": {"in_black": 20, "in_white": 230, "gamma": 1.4}},
+    "hue_saturation": {"master": {"hue": 70, "saturation": 35, "lightness": -10},
+                       "reds": {"hue": -30, "saturation": 20, "lightness": 15}},
+    "brightness_contrast": {"brightness": 30, "contrast": 40},
+    "exposure": {"exposure": 0.7, "offset": 0.02, "gamma": 0.9},
+    "invert": {},
+    "posterize": {"levels": 4},
+    "threshold": {"level": 100},
+    "color_balance": {"midtones": [30, -20, 10], "highlights": [0, 10, -25]},
+    "black_white": {"tint": True},
+    "vibrance": {"vibrance": 60, "saturation": -20},
+    "gradient_map": {"gradient": [[0.0, 20, 0, 80], [0.6, 250, 120, 0], [1.0, 255, 255, 200]]},
+}
+
+
+def test_the_fused_op_check_covers_every_per_pixel_adjustment():
+    assert set(SETTINGS_BY_KIND) == {s.name for s in A.adjustments()}
+
+
+@st.composite
+def adjusted_documents(draw):
+    """A random stack (docgen) under a random per-pixel adjustment with a random mode, opacity,
+    mask and Blend If; and the same picture built without adjustments, for the float64
+    reference: the stack flattened to 8 bits as a base, with the adjustment's 8-bit result
+    clipped to it as a pixel layer carrying the adjustment's mode, opacity, mask and Blend If."""
+    below = draw(docgen.documents(max_nodes=3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    name = draw(st.sampled_from(sorted(SETTINGS_BY_KIND)))
+    blend_if = None  # (normal mode without Blend If or feather is the op's own fast loop)
+    if draw(st.booleans()) and draw(st.booleans()):
+        full = (0, 0, 255, 255)
+        pick = lambda: draw(docgen.ranges()) if draw(st.booleans()) else full  # noqa: E731
+        blend_if = BlendIf(this=tuple(pick() for _ in range(4)), underlying=tuple(pick() for _ in range(4)))
+    common = dict(opacity=draw(st.sampled_from([1.0, 0.5, 0.83])), blend_mode=draw(st.sampled_from([BlendMode.NORMAL] * len(docgen.MODES) + docgen.MODES)),
+                  mask=draw(docgen.masks(docgen.H, docgen.W, rng)), blend_if=blend_if)
+    doc = below
+    flat = flatten_rgba(below)
+    adjusted = flat.copy()
+    adjusted[..., 3] = 255
+    A.apply(name, SETTINGS_BY_KIND[name], adjusted)
+    equivalent = Document(docgen.W, docgen.H)
+    equivalent.root.insert(0, Layer("below", flat))
+    equivalent.root.insert(1, Layer("adjusted", adjusted, clipped=True, **common))
+    doc.root.insert(len(doc.root.children), Adjustment(name, name, SETTINGS_BY_KIND[name], **common))
+    return doc, equivalent
+
+
+@pytest.mark.parametrize("backend", available())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=adjusted_documents())
+def test_fused_adjustment_op_matches_the_reference(backend, pair):
+    """The ADJUST op (the adjustment run inside the row loop on the colour composited so far)
+    against the float64 reference compositor drawing the adjustment's 8-bit result atop."""
+    doc, equivalent = pair
+    got = render_float(doc, backend=backend)
+    assert np.abs(got - reference_render(equivalent)).max() <= 2 / 255
+    rect = Rect(2, 1, 7, 6)
+    assert np.array_equal(render(doc, rect, backend=backend), render(doc, backend=backend)[rect.slices()])

@@ -1,7 +1,8 @@
 """Adjustments and filters, one module each, registered by name (the Adjustment node's
 `adjustment` string). To add one, write its module (a `SPEC`, see `base`) and import it here.
 
-`apply(node, rgba)` and `filter_buffer(node, premultiplied)` run a node's operation;
+`apply(name, params, rgba)` and `filtered(name, params, premultiplied)` run an operation,
+`kernel_of(name, params)` gives the planes kernel the compositor fuses into its row loop;
 `spec(name)` gives its parameter schema for panels and files.
 """
 
@@ -26,6 +27,7 @@ from . import (
     hue_saturation,
     invert,
     levels,
+    planes,
     posterize,
     threshold,
     vibrance,
@@ -75,34 +77,51 @@ def radius(node: Adjustment) -> int:
     return 0 if s is None else int(s.radius(params_of(node)))
 
 
-_LUTS: dict[tuple[str, str], np.ndarray] = {}
+_PACKED: dict[tuple[str, str], tuple] = {}
+
+
+def _cached(kind: str, s: Spec, params: dict, make):
+    """A table or packed vector built from normalised params; the last few are kept, so
+    re-rendering a dab's rect does not rebuild a curve."""
+    key = (kind + s.name, json.dumps(params, sort_keys=True))
+    value = _PACKED.get(key)
+    if value is None:
+        if len(_PACKED) > 64:
+            _PACKED.clear()
+        value = _PACKED[key] = make()
+    return value
 
 
 def lut4(s: Spec, params: dict) -> np.ndarray:
-    """The spec's per-channel tables as cv2.LUT's (1, 256, 4) table (alpha kept); the last few
-    are kept, so re-rendering a dab's rect does not rebuild a curve."""
-    key = (s.name, json.dumps(params, sort_keys=True))
-    table = _LUTS.get(key)
-    if table is not None:
+    """The spec's per-channel tables as cv2.LUT's (1, 256, 4) table (alpha kept)."""
+    def make() -> np.ndarray:
+        table = np.empty((1, 256, 4), np.uint8)
+        table[0, :, :3] = s.lut(params).T
+        table[0, :, 3] = np.arange(256)
         return table
-    if len(_LUTS) > 64:
-        _LUTS.clear()
-    table = _LUTS[key] = np.empty((1, 256, 4), np.uint8)
-    table[0, :, :3] = s.lut(params).T
-    table[0, :, 3] = np.arange(256)
-    return table
+    return _cached("lut4:", s, params, make)
+
+
+def kernel_of(name: str, params: dict) -> tuple[planes.PlanesKernel, np.ndarray]:
+    """The planes kernel of per-pixel adjustment `name` and its packed float64 parameters
+    (what the compositor's fused row loop runs)."""
+    s = spec(name)
+    params = s.normalise(params)
+    if s.lut is not None:
+        return planes.LUT, _cached("lut:", s, params, lambda: np.ascontiguousarray(s.lut(params), np.float64).reshape(768))
+    if s.kernel is None:
+        raise ValueError(f"{name} is a filter, not a per-pixel adjustment")
+    return s.kernel, _cached("pack:", s, params, lambda: np.ascontiguousarray(s.pack(params), np.float64))
 
 
 def apply(name: str, params: dict, rgba: np.ndarray) -> None:
     """Run adjustment `name` on an (h, w, 4) uint8 straight image in place (alpha untouched)."""
     s = spec(name)
-    params = s.normalise(params)
     if s.lut is not None:
-        cv2.LUT(rgba, lut4(s, params), dst=rgba)
-    elif s.pixels is not None:
-        s.pixels(rgba, params)
-    else:
-        raise ValueError(f"{name} is a filter, not a per-pixel adjustment")
+        cv2.LUT(rgba, lut4(s, s.normalise(params)), dst=rgba)
+        return
+    kernel, packed = kernel_of(name, params)
+    planes.apply_image(rgba, kernel, packed)
 
 
 def adjusted(name: str, params: dict, premultiplied: np.ndarray) -> np.ndarray:
@@ -125,10 +144,11 @@ def warm_up() -> None:
     px = np.full((2, 2, 4), 128, np.uint8)
     for s in SPECS.values():
         if s.category == "adjustment":
-            apply(s.name, s.defaults(), px.copy())
+            kernel, packed = kernel_of(s.name, s.defaults())
+            planes.apply_image(px.copy(), kernel, packed)
     adjusted("invert", {}, np.zeros((2, 2, 4), np.float32))
     straight_bytes(np.zeros((2, 2, 4), np.float32), px)
 
 
-__all__ = ["SPECS", "Param", "Spec", "adjusted", "adjustments", "apply", "filter_specs", "filtered", "params_of",
-           "radius", "register", "spec", "warm_up"]
+__all__ = ["SPECS", "Param", "Spec", "adjusted", "adjustments", "apply", "filter_specs", "filtered", "kernel_of",
+           "params_of", "radius", "register", "spec", "warm_up"]

@@ -6,8 +6,9 @@ once. A spec computes in one of three ways:
 
 - `lut(params)`: a (3, 256) uint8 table per RGB channel, for operations that map each
   channel on its own (Levels, Curves, Exposure, Invert, Posterize, Brightness/Contrast);
-- `pixels(rgba, params)`: changes the RGB of an (h, w, 4) uint8 straight image in place
-  (the alpha byte is 255 and must be left alone), for operations that mix channels;
+- `kernel` with `pack(params)`: a planes kernel (`planes.PlanesKernel`) that changes 8-bit
+  R, G, B values and the float64 vector of parameters it reads, for operations that mix
+  channels; the compositor runs it inside its fused row loop;
 - `filter(premultiplied, params)`: a new float32 premultiplied RGBA image of the same size,
   for filters that read a neighbourhood (`radius(params)` says how far).
 
@@ -105,7 +106,8 @@ class Spec:
     params: tuple[Param, ...] = ()
     category: str = "adjustment"  # or "filter"
     lut: Callable[[dict], np.ndarray] | None = None
-    pixels: Callable[[np.ndarray, dict], None] | None = None
+    kernel: Any = None  # a planes.PlanesKernel
+    pack: Callable[[dict], np.ndarray] | None = None
     filter: Callable[[np.ndarray, dict], np.ndarray] | None = None
     radius: Callable[[dict], int] = field(default=lambda params: 0)
 

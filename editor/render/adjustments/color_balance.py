@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._colour import hsl_to_rgb, rgb_to_hsl, to_byte
-from ._jit import njit, prange
+from ._jit import njit
 from .base import Param, Spec
+from .planes import PlanesKernel, kernel_arrays
 
 
 @njit(inline="always")
@@ -32,29 +33,37 @@ def _map(value, light, shadows, midtones, highlights):
     return _clamp01(value + s + m + h)
 
 
-@njit(parallel=True, cache=True)
-def _balance(rgba, shifts, preserve):
-    """shifts: (3 ranges, 3 channels) in -1..1."""
-    height, width = rgba.shape[0], rgba.shape[1]
-    for y in prange(height):
-        for x in range(width):
-            r, g, b = rgba[y, x, 0] / 255.0, rgba[y, x, 1] / 255.0, rgba[y, x, 2] / 255.0
-            _, _, light = rgb_to_hsl(r, g, b)
-            r2 = _map(r, light, shifts[0, 0], shifts[1, 0], shifts[2, 0])
-            g2 = _map(g, light, shifts[0, 1], shifts[1, 1], shifts[2, 1])
-            b2 = _map(b, light, shifts[0, 2], shifts[1, 2], shifts[2, 2])
-            if preserve:
-                h, s, _ = rgb_to_hsl(r2, g2, b2)
-                r2, g2, b2 = hsl_to_rgb(h, s, light)
-            rgba[y, x, 0], rgba[y, x, 1], rgba[y, x, 2] = to_byte(r2), to_byte(g2), to_byte(b2)
+@njit(fastmath=False)
+def color_balance_planes(planes, n, p):
+    """p: the (3 ranges, 3 channels) shifts in -1..1, row by row, then preserve (0 or 1)."""
+    R, G, B = planes[0], planes[1], planes[2]
+    preserve = p[9] > 0
+    for x in range(n):
+        r, g, b = R[x] / 255.0, G[x] / 255.0, B[x] / 255.0
+        _, _, light = rgb_to_hsl(r, g, b)
+        r2 = _map(r, light, p[0], p[3], p[6])
+        g2 = _map(g, light, p[1], p[4], p[7])
+        b2 = _map(b, light, p[2], p[5], p[8])
+        if preserve:
+            h, s, _ = rgb_to_hsl(r2, g2, b2)
+            r2, g2, b2 = hsl_to_rgb(h, s, light)
+        R[x], G[x], B[x] = to_byte(r2), to_byte(g2), to_byte(b2)
+
+
+def _planes_c(planes_ptr, stride, n, params_ptr, n_params):
+    planes, params = kernel_arrays(planes_ptr, stride, params_ptr, n_params)
+    color_balance_planes(planes, n, params)
+
+
+KERNEL = PlanesKernel(color_balance_planes, _planes_c)
 
 
 def shifts(params: dict) -> np.ndarray:
     return np.array([params[t] for t in ("shadows", "midtones", "highlights")], np.float64) / 100
 
 
-def pixels(rgba: np.ndarray, params: dict) -> None:
-    _balance(rgba, shifts(params), bool(params["preserve_luminosity"]))
+def pack(params: dict) -> np.ndarray:
+    return np.append(shifts(params).reshape(9), float(bool(params["preserve_luminosity"])))
 
 
 class _Shifts(Param):
@@ -69,4 +78,4 @@ class _Shifts(Param):
 SPEC = Spec("color_balance", "Colour Balance", (
     *(_Shifts(t, "color", [0, 0, 0], -100, 100, t.capitalize()) for t in ("shadows", "midtones", "highlights")),
     Param("preserve_luminosity", "bool", True, label="Preserve luminosity"),
-), pixels=pixels)
+), kernel=KERNEL, pack=pack)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit, prange
 from .base import Param, Spec
+from .planes import LUMINOSITY_LUT, luminosity_table
 
 
 def gradient_table(stops: list, reverse: bool) -> np.ndarray:
@@ -22,21 +22,11 @@ def gradient_table(stops: list, reverse: bool) -> np.ndarray:
     return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
 
 
-@njit(parallel=True, cache=True)
-def _map(rgba, table):
-    h, w = rgba.shape[0], rgba.shape[1]
-    for y in prange(h):
-        for x in range(w):
-            lum = (299 * np.int32(rgba[y, x, 0]) + 587 * np.int32(rgba[y, x, 1]) + 114 * np.int32(rgba[y, x, 2]) + 500) // 1000
-            for c in range(3):
-                rgba[y, x, c] = table[lum, c]
-
-
-def pixels(rgba: np.ndarray, params: dict) -> None:
-    _map(rgba, gradient_table(params["gradient"], params["reverse"]))
+def pack(params: dict) -> np.ndarray:
+    return luminosity_table(gradient_table(params["gradient"], params["reverse"]))
 
 
 SPEC = Spec("gradient_map", "Gradient Map", (
     Param("gradient", "gradient", [[0.0, 0, 0, 0], [1.0, 255, 255, 255]], label="Gradient"),
     Param("reverse", "bool", False, label="Reverse"),
-), pixels=pixels)
+), kernel=LUMINOSITY_LUT, pack=pack)

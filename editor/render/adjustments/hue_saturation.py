@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._colour import hsl_to_rgb, rgb_to_hsl, to_byte
-from ._jit import njit, prange
+from ._jit import njit
 from .base import Param, Spec
+from .planes import PlanesKernel, kernel_arrays, to_level
 
 RANGES = ("reds", "yellows", "greens", "cyans", "blues", "magentas")
 DEFAULT_RANGES = ([315, 345, 15, 45], [15, 45, 75, 105], [75, 105, 135, 165], [135, 165, 195, 225],
@@ -46,65 +46,134 @@ def range_weight_deg(hue, a, b, c, d):
     return (d_ - t) / (d_ - c_) if d_ > c_ else 1.0
 
 
-_range_weight = njit(inline="always")(range_weight_deg)
+_range_weight = njit(inline="always", fastmath=True)(range_weight_deg)
+
+# Computed in float32 on 8-bit values (0..255), without divisions but one: with HSL
+# lightness l and chroma d = max - min, scaling the HSL saturation by k gives the new
+# max and min l +- min(l, 255 - l, d k / 2), and a hue turn moves the hue sextant.
+ONE, ZERO, SIX, HALF, TINY = (np.float32(v) for v in (1, 0, 6, 0.5, 1e-30))
+F255 = np.float32(255)
+N_PARAMS = 7 + 6 * 7  # master (3), colorize (4), then per range a, b, c, d, hue, sat, light
 
 
-@njit(inline="always")
-def _step(r, g, b, hue, sat, light):
-    h, s, lum = rgb_to_hsl(r, g, b)
-    if hue != 0 or sat != 0:
-        h = h + hue / 360.0
-        h = h - np.floor(h)
-        s = min(1.0, max(0.0, s * (1 + sat / 100.0)))
-        r, g, b = hsl_to_rgb(h, s, lum)
-    L = light / 100.0
-    if L > 0:
-        r, g, b = r + (1 - r) * L, g + (1 - g) * L, b + (1 - b) * L
-    elif L < 0:
-        r, g, b = r * (1 + L), g * (1 + L), b * (1 + L)
-    return r, g, b
+@njit(inline="always", fastmath=True)
+def _wrap(x):
+    """A hue in sextants (-6..12) into 0..6."""
+    x = x - SIX if x >= SIX else x
+    return x + SIX if x < ZERO else x
 
 
-@njit(parallel=True, cache=True)
-def _hue_saturation(rgba, table, master, colorize):
-    """table: (6, 7) a, b, c, d, hue, saturation, lightness per range; master: (3,);
-    colorize: (4,) on, hue, saturation, lightness."""
-    height, width = rgba.shape[0], rgba.shape[1]
-    for y in prange(height):
-        for x in range(width):
-            r, g, b = rgba[y, x, 0] / 255.0, rgba[y, x, 1] / 255.0, rgba[y, x, 2] / 255.0
-            if colorize[0] > 0:
-                _, _, lum = rgb_to_hsl(r, g, b)
-                r, g, b = hsl_to_rgb(colorize[1] / 360.0, colorize[2] / 100.0, lum)
-                r, g, b = _step(r, g, b, 0.0, 0.0, colorize[3])
-            else:
-                h, s, _ = rgb_to_hsl(r, g, b)
+@njit(inline="always", fastmath=True)
+def _channel(m1, m2, x):
+    """One channel of HSL colour: x is the hue in sextants, shifted for the channel (0..12)."""
+    x = x - SIX if x >= SIX else x
+    return m1 + (m2 - m1) * min(ONE, max(ZERO, min(x, np.float32(4) - x)))
+
+
+@njit(inline="always", fastmath=True)
+def _hue(r, g, b, mx, d):
+    """HSL hue in sextants (-1..5) of 8-bit values with max `mx` and chroma `d`."""
+    inv = ONE / max(d, TINY)
+    h = np.float32(4) + (r - g) * inv
+    h = np.float32(2) + (b - r) * inv if g == mx else h
+    return (g - b) * inv if r == mx else h
+
+
+@njit(inline="always", fastmath=True)
+def _turn(r, g, b, hue6, half_k):
+    """Turn the hue by hue6 sextants and scale the HSL saturation by 2 half_k (8-bit values)."""
+    mx = max(r, max(g, b))
+    mn = min(r, min(g, b))
+    d = mx - mn
+    light = (mx + mn) * HALF
+    h = _wrap(_hue(r, g, b, mx, d) + hue6)
+    q = min(min(light, F255 - light), d * half_k)
+    m1, m2 = light - q, light + q
+    return _channel(m1, m2, h + np.float32(2)), _channel(m1, m2, h), _channel(m1, m2, h + np.float32(4))
+
+
+@njit(inline="always", fastmath=True)
+def _mix_lightness(v, light):
+    """Toward white (light > 0) or black (light < 0), light in -1..1, v 0..255."""
+    return v * (ONE - abs(light)) + max(ZERO, light) * F255
+
+
+@njit(fastmath=True)
+def hue_saturation_planes(planes, n, p):
+    """planes: (3, >= n) 8-bit R, G, B; p: N_PARAMS packed (see `pack`)."""
+    R, G, B = planes[0], planes[1], planes[2]
+    hue6 = np.float32(p[0] / 60)
+    half_k = np.float32((1 + p[1] / 100) / 2)
+    light = np.float32(p[2] / 100)
+    if p[3] > 0:  # colorize: the pixel's lightness with the given hue and saturation
+        ch, cs, cl = np.float32(p[4] / 60), np.float32(p[5] / 100), np.float32(p[6] / 100)
+        for x in range(n):
+            r, g, b = R[x], G[x], B[x]
+            lum = (max(r, max(g, b)) + min(r, min(g, b))) * HALF
+            q = cs * min(lum, F255 - lum)
+            m1, m2 = lum - q, lum + q
+            R[x] = to_level(_mix_lightness(_channel(m1, m2, ch + np.float32(2)), cl))
+            G[x] = to_level(_mix_lightness(_channel(m1, m2, ch), cl))
+            B[x] = to_level(_mix_lightness(_channel(m1, m2, ch + np.float32(4)), cl))
+        return
+    ranges = False
+    for i in range(6):
+        base = 7 + 7 * i
+        if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
+            ranges = True
+    if ranges:  # each colour range weighed by the original hue, then the master
+        for x in range(n):
+            r, g, b = R[x], G[x], B[x]
+            mx = max(r, max(g, b))
+            d = mx - min(r, min(g, b))
+            if d > 0:
+                deg = _wrap(_hue(r, g, b, mx, d)) * 60
                 dh = ds = dl = 0.0
-                if s > 0:
-                    for i in range(6):
-                        if table[i, 4] != 0 or table[i, 5] != 0 or table[i, 6] != 0:
-                            wgt = _range_weight(h * 360.0, table[i, 0], table[i, 1], table[i, 2], table[i, 3])
-                            dh += wgt * table[i, 4]
-                            ds += wgt * table[i, 5]
-                            dl += wgt * table[i, 6]
-                if dh != 0 or ds != 0 or dl != 0:
-                    r, g, b = _step(r, g, b, dh, ds, dl)
-                r, g, b = _step(r, g, b, master[0], master[1], master[2])
-            rgba[y, x, 0], rgba[y, x, 1], rgba[y, x, 2] = to_byte(r), to_byte(g), to_byte(b)
+                for i in range(6):
+                    base = 7 + 7 * i
+                    if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
+                        wgt = _range_weight(deg, p[base], p[base + 1], p[base + 2], p[base + 3])
+                        dh += wgt * p[base + 4]
+                        ds += wgt * p[base + 5]
+                        dl += wgt * p[base + 6]
+                if dh != 0 or ds != 0:
+                    r, g, b = _turn(r, g, b, np.float32(dh / 60), np.float32((1 + ds / 100) / 2))
+                if dl != 0:
+                    dlf = np.float32(dl / 100)
+                    r, g, b = _mix_lightness(r, dlf), _mix_lightness(g, dlf), _mix_lightness(b, dlf)
+            if hue6 != 0 or half_k != HALF:
+                r, g, b = _turn(r, g, b, hue6, half_k)
+            R[x] = to_level(_mix_lightness(r, light))
+            G[x] = to_level(_mix_lightness(g, light))
+            B[x] = to_level(_mix_lightness(b, light))
+        return
+    if hue6 != 0 or half_k != HALF:
+        for x in range(n):
+            r, g, b = _turn(R[x], G[x], B[x], hue6, half_k)
+            R[x] = to_level(_mix_lightness(r, light))
+            G[x] = to_level(_mix_lightness(g, light))
+            B[x] = to_level(_mix_lightness(b, light))
+    elif light != 0:
+        for x in range(n):
+            R[x] = to_level(_mix_lightness(R[x], light))
+            G[x] = to_level(_mix_lightness(G[x], light))
+            B[x] = to_level(_mix_lightness(B[x], light))
 
 
-def tables(params: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    table = np.array([params[n]["range"] + [params[n]["hue"], params[n]["saturation"], params[n]["lightness"]]
-                      for n in RANGES], np.float64)
-    m = params["master"]
-    master = np.array([m["hue"], m["saturation"], m["lightness"]], np.float64)
-    c = params["colorize"]
-    colorize = np.array([float(c["on"]), c["hue"], c["saturation"], c["lightness"]], np.float64)
-    return table, master, colorize
+def _planes_c(planes_ptr, stride, n, params_ptr, n_params):
+    planes, params = kernel_arrays(planes_ptr, stride, params_ptr, n_params)
+    hue_saturation_planes(planes, n, params)
 
 
-def pixels(rgba: np.ndarray, params: dict) -> None:
-    _hue_saturation(rgba, *tables(params))
+KERNEL = PlanesKernel(hue_saturation_planes, _planes_c)
+
+
+def pack(params: dict) -> np.ndarray:
+    m, c = params["master"], params["colorize"]
+    head = [m["hue"], m["saturation"], m["lightness"], float(c["on"]), c["hue"], c["saturation"], c["lightness"]]
+    body = [v for n in RANGES for v in params[n]["range"] + [params[n]["hue"], params[n]["saturation"],
+                                                             params[n]["lightness"]]]
+    return np.array(head + body, np.float64)
 
 
 def _range_param(name: str, default: list[int]) -> Param:
@@ -121,4 +190,4 @@ SPEC = Spec("hue_saturation", "Hue/Saturation", (
         Param("saturation", "int", 25, 0, 100, "Saturation"),
         Param("lightness", "int", 0, -100, 100, "Lightness"),
     )),
-), pixels=pixels)
+), kernel=KERNEL, pack=pack)
