@@ -233,6 +233,8 @@ SETTINGS_BY_KIND = {
     "black_white": {"tint": True},
     "vibrance": {"vibrance": 60, "saturation": -20},
     "gradient_map": {"gradient": [[0.0, 20, 0, 80], [0.6, 250, 120, 0], [1.0, 255, 255, 200]]},
+    "channel_mixer": {"red": {"red": 60, "green": 50, "blue": -20, "constant": 5},
+                      "blue": {"red": 0, "green": 30, "blue": 90, "constant": -10}},
 }
 
 

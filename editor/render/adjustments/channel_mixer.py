@@ -10,21 +10,31 @@ from __future__ import annotations
 import numpy as np
 
 from ._colour import to_byte
-from ._jit import njit, prange
+from ._jit import njit
 from .base import Param, Spec
+from .planes import PlanesKernel, kernel_arrays
 
 OUTPUTS = ("red", "green", "blue")
 SOURCES = ("red", "green", "blue", "constant")
 
 
-@njit(parallel=True, cache=True)
-def _mix(rgba, m):
-    height, width = rgba.shape[0], rgba.shape[1]
-    for y in prange(height):
-        for x in range(width):
-            r, g, b = rgba[y, x, 0] / 255.0, rgba[y, x, 1] / 255.0, rgba[y, x, 2] / 255.0
-            for c in range(3):
-                rgba[y, x, c] = to_byte(m[c, 0] * r + m[c, 1] * g + m[c, 2] * b + m[c, 3])
+@njit
+def channel_mixer_planes(planes, n, m):
+    """m: the (3, 4) `matrix`, row by row."""
+    R, G, B = planes[0], planes[1], planes[2]
+    for x in range(n):
+        r, g, b = R[x] / 255.0, G[x] / 255.0, B[x] / 255.0
+        R[x] = to_byte(m[0] * r + m[1] * g + m[2] * b + m[3])
+        G[x] = to_byte(m[4] * r + m[5] * g + m[6] * b + m[7])
+        B[x] = to_byte(m[8] * r + m[9] * g + m[10] * b + m[11])
+
+
+def _planes_c(planes_ptr, stride, n, params_ptr, n_params):
+    planes, params = kernel_arrays(planes_ptr, stride, params_ptr, n_params)
+    channel_mixer_planes(planes, n, params)
+
+
+KERNEL = PlanesKernel(channel_mixer_planes, _planes_c)
 
 
 def matrix(params: dict) -> np.ndarray:
@@ -33,8 +43,8 @@ def matrix(params: dict) -> np.ndarray:
     return np.array([[row[s] for s in SOURCES] for row in rows], np.float64) / 100
 
 
-def pixels(rgba: np.ndarray, params: dict) -> None:
-    _mix(rgba, matrix(params))
+def pack(params: dict) -> np.ndarray:
+    return matrix(params).reshape(12)
 
 
 def _output(name: str, own: str | None) -> Param:
@@ -48,4 +58,4 @@ SPEC = Spec("channel_mixer", "Channel Mixer", (
     Param("gray", "record", label="Gray", fields=(
         Param("red", "int", 40, -200, 200, "Red"), Param("green", "int", 40, -200, 200, "Green"),
         Param("blue", "int", 20, -200, 200, "Blue"), Param("constant", "int", 0, -200, 200, "Constant"))),
-), pixels=pixels)
+), kernel=KERNEL, pack=pack)
