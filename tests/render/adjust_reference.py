@@ -93,8 +93,8 @@ def invert(rgb, p):
 
 
 def posterize(rgb, p):
-    n = p["levels"]
-    return np.floor(rgb * (n - 1) + 0.5) / (n - 1)
+    n = p["levels"]  # Photoshop's equal bins of the 256 input values
+    return np.floor(np.round(rgb * 255) * n / 256) / (n - 1)
 
 
 def threshold(rgb, p):
@@ -130,11 +130,40 @@ def brightness_contrast(rgb, p):
         def ch(x):
             return ((x * 255 + b - 127.5) * k + 127.5) / 255
     else:
-        c = max(-50, c)
-
         def ch(x):
-            return 0.5 + (x ** (2 ** (-b / 100)) - 0.5) * (1 + c / 100)
+            return _bc_current(x, b / 150, max(-50, c) / 100)
     return np.clip(_each(rgb, lambda *v: [ch(x) for x in v]), 0, 1)
+
+
+def _contrast_s(t, c):
+    """The natural cubic spline through (0, 0), (63, 63 - 25c), (191, 191 + 25c), (255, 255),
+    its two inner second derivatives solved directly; t and the result on 0..1."""
+    xs = np.array([0, 63, 191, 255], float)
+    ys = np.array([0, 63 - 25 * c, 191 + 25 * c, 255], float)
+    h = np.diff(xs)
+    rhs = 6 * np.diff(np.diff(ys) / h)
+    m1, m2 = np.linalg.solve([[2 * (h[0] + h[1]), h[1]], [h[1], 2 * (h[1] + h[2])]], rhs)
+    m = [0.0, m1, m2, 0.0]
+    x = t * 255
+    i = min(2, int(np.searchsorted(xs, x, side="right") - 1))
+    u = (x - xs[i]) / h[i]
+    y = (1 - u) * ys[i] + u * ys[i + 1] + h[i] ** 2 / 6 * (((1 - u) ** 3 - (1 - u)) * m[i] + (u ** 3 - u) * m[i + 1])
+    return min(255.0, max(0.0, y)) / 255
+
+
+def _bc_current(x, b, c):
+    """psd-tools' fitted model of Photoshop's current Brightness/Contrast: the contrast S-curve's
+    point at t moved along the diagonal by s(t); the output is the moved curve's height where its
+    x (t - s(t), increasing) equals the input, found by bisection."""
+    def s(t):
+        h = 0.5 * (abs(b) * (1.65 * t ** 0.35 - t ** 10) + (1 - abs(b)) * (1.96 * t ** 0.4 + t ** 4) + t ** 1.25)
+        return b * t * (1 - t) * h
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mid - s(mid) < x else (lo, mid)
+    t = (lo + hi) / 2
+    return _contrast_s(t, c) + s(t)
 
 
 def gradient_map(rgb, p):

@@ -4,10 +4,13 @@ Legacy (Photoshop before CS3): a straight shift and a straight slope about the m
 out = (x * 255 + brightness - 127.5) * k + 127.5 with k = 1 + contrast / 100 for negative
 contrast and 1 / (1 - contrast / 100) for positive (100 is a threshold at the mean), clipped.
 
-Current: the end points stay put. Brightness bends the tone curve as a power,
-v = x ** (2 ** (-brightness / 100)) (Adobe has not published its curve; this keeps black and
-white fixed and lifts or lowers the midtones as Photoshop's does), then contrast is a slope
-1 + contrast / 100 about the midpoint, clipped.
+Current (CS3 and later): a tone curve that keeps black and white. Adobe has not published
+it; Veil uses the model psd-tools fitted to Photoshop's renders. Contrast c = contrast / 100
+is the natural cubic spline (Curves' own interpolation) through (0, 0), (63, 63 - 25 c),
+(191, 191 + 25 c) and (255, 255): a gentle S, unlike legacy's clipped slope. Brightness
+b = brightness / 150 then moves each point of that curve along the diagonal by
+b t (1 - t) h(t), where h is psd-tools' fitted blend of powers of t; the table is that moved
+curve read back at each input.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Param, Spec, lut_from
+from .curves import curve
 
 
 def legacy(params: dict):
@@ -26,12 +30,36 @@ def legacy(params: dict):
     return fn
 
 
+# psd-tools' fit of Photoshop's brightness bend: h(t) = (|b| (1.65 t^0.35 - t^10)
+# + (1 - |b|) (1.96 t^0.4 + t^4) + t^1.25) / 2.
+_STRONG = ((1.65, 0.35), (-1.0, 10.0))
+_WEAK = ((1.96, 0.4), (1.0, 4.0))
+_COMMON = ((1.0, 1.25),)
+
+
+def _powers(terms, t: np.ndarray) -> np.ndarray:
+    return sum(a * t ** r for a, r in terms)
+
+
+def brightness_shift(b: float, t: np.ndarray) -> np.ndarray:
+    """How far brightness `b` (-1..1) moves the curve's point at `t` along the diagonal."""
+    h = 0.5 * (abs(b) * _powers(_STRONG, t) + (1 - abs(b)) * _powers(_WEAK, t) + _powers(_COMMON, t))
+    return b * t * (1 - t) * h
+
+
+def contrast_curve(c: float, t: np.ndarray) -> np.ndarray:
+    """Contrast `c` (-0.5..1) as the S-curve through the quarter points, on 0..1."""
+    delta = 25 * c
+    return curve([[0, 0], [63, 63 - delta], [191, 191 + delta], [255, 255]], t * 255) / 255
+
+
 def current(params: dict):
-    b, c = params["brightness"], params["contrast"]
+    b, c = params["brightness"] / 150, params["contrast"] / 100
 
     def fn(x: np.ndarray) -> np.ndarray:
-        v = np.clip(x, 0, 1) ** (2.0 ** (-b / 100))
-        return 0.5 + (v - 0.5) * (1 + c / 100)
+        t = np.linspace(0.0, 1.0, 4097)
+        shift = brightness_shift(b, t)
+        return np.interp(np.clip(x, 0, 1), t - shift, contrast_curve(c, t) + shift)
     return fn
 
 
