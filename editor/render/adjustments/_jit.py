@@ -4,10 +4,9 @@ adjustments still run, slowly, as the compositor's numpy fallback does)."""
 from __future__ import annotations
 
 try:
-    from numba import njit, prange, uint64
+    from numba import njit, prange
 except ImportError:  # pragma: no cover - exercised by tests/render/test_backends.py in a subprocess
     prange = range
-    uint64 = int
 
     def njit(*args, **kwargs):
         if args and callable(args[0]):
@@ -20,4 +19,4 @@ except ImportError:  # pragma: no cover - exercised by tests/render/test_backend
             return fn
         return wrap
 
-__all__ = ["njit", "prange", "uint64"]
+__all__ = ["njit", "prange"]
