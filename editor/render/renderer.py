@@ -3,8 +3,12 @@
 While one layer is being edited, everything below it is kept as one float
 premultiplied cache and the run of normal-mode layers right above it as another,
 so re-rendering a dirty rectangle composites three inputs (below, the layer,
-above) plus whatever lies above that run. Caches are kept in 256 px tiles, filled
-on demand and dropped where anything other than the active layer changes.
+above) plus whatever lies above that run. Higher up, a node that reads what is
+below it (an adjustment layer, a blend mode other than normal) is drawn live, and
+each run of normal-mode layers between such nodes is cached again: a dab under a
+Curves layer composites below, the layer, above, the Curves op and the run over it.
+Caches are kept in 256 px tiles, filled on demand and dropped where anything other
+than the active layer changes.
 
 The fast path applies when the active node sits at the top level of the stack
 and takes no part in clipping; anywhere else (inside a group, in a clip group)
@@ -39,7 +43,10 @@ class CachePlan:
     active: Node
     below: tuple[Node, ...]  # top-level nodes under the active one
     above: tuple[Node, ...]  # the run of source-over units right above it
-    rest: tuple[Node, ...]  # everything higher, composited live
+    rest: tuple[Node, ...]  # everything higher
+    # `rest` cut into runs of source-over units (cached like `above`) and the units between
+    # them (drawn live): (nodes, cached) in stack order.
+    segments: tuple[tuple[tuple[Node, ...], bool], ...] = ()
 
 
 def _units(children: list[Node], start: int) -> list[tuple[int, int]]:
@@ -73,11 +80,20 @@ def cache_plan(doc: Document) -> CachePlan | None:
     if i + 1 < len(root) and root[i + 1].clipped:
         return None  # the active node is a clip base
     end = i + 1
-    for start, stop in _units(root, i + 1):
+    units = _units(root, i + 1)
+    for start, stop in units:
         if not _is_source_over(root, start):
             break
         end = stop
-    return CachePlan(node, tuple(root[:i]), tuple(root[i + 1 : end]), tuple(root[end:]))
+    segments: list[tuple[list[Node], bool]] = []
+    for start, stop in (u for u in units if u[0] >= end):
+        cached = _is_source_over(root, start)
+        if segments and segments[-1][1] == cached:
+            segments[-1][0].extend(root[start:stop])
+        else:
+            segments.append((list(root[start:stop]), cached))
+    return CachePlan(node, tuple(root[:i]), tuple(root[i + 1 : end]), tuple(root[end:]),
+                     tuple((tuple(nodes), cached) for nodes, cached in segments))
 
 
 class TileCache:
@@ -150,8 +166,9 @@ class Renderer:
     def __init__(self, doc: Document, *, backend: str | None = None, max_cache_bytes: int = 256 << 20) -> None:
         self.doc = doc
         self.backend_name = backend
-        tiles = max(2, max_cache_bytes // (TILE * TILE * 16) // 2)
-        self.below, self.above = TileCache(tiles), TileCache(tiles)
+        self._max_cache_bytes = max_cache_bytes
+        self.below, self.above = TileCache(2), TileCache(2)
+        self.runs: list[TileCache] = []  # one per cached segment of the plan's rest
         self._plan: CachePlan | None = None
         self._planned = False
         self._plan_active: Node | None = None
@@ -162,9 +179,13 @@ class Renderer:
         self.reset()
 
     def reset(self) -> None:
-        self.below.clear()
-        self.above.clear()
+        for cache in self._caches():
+            cache.clear()
+        self.runs = []
         self._plan, self._planned = None, False
+
+    def _caches(self) -> list[TileCache]:
+        return [self.below, self.above, *self.runs]
 
     @property
     def backend(self):
@@ -177,6 +198,12 @@ class Renderer:
         if not self._planned or self._plan_active is not self.doc.active:
             self.reset()
             self._plan, self._planned, self._plan_active = cache_plan(self.doc), True, self.doc.active
+            if self._plan is not None:
+                self.runs = [TileCache(2) for _, cached in self._plan.segments if cached]
+                # The memory budget is shared by every cache the plan uses.
+                tiles = max(2, self._max_cache_bytes // (TILE * TILE * 16) // (2 + len(self.runs)))
+                for cache in self._caches():
+                    cache.max_tiles = tiles
         return self._plan
 
     def render(self, rect: Rect | None = None, *, out: np.ndarray | None = None) -> np.ndarray:
@@ -202,7 +229,12 @@ class Renderer:
         compositor.add_node(target, plan.active)
         if plan.above:
             target.ops.extend(self.above.ops(compositor, plan.above, rect))
-        compositor.add_children(target, plan.rest)
+        runs = iter(self.runs)
+        for nodes, cached in plan.segments:
+            if cached:
+                target.ops.extend(next(runs).ops(compositor, nodes, rect))
+            else:
+                compositor.add_children(target, nodes)
         return target.bgra(out)
 
     # --- invalidation ----------------------------------------------------------
@@ -221,7 +253,7 @@ class Renderer:
         if change.kind in ("pixels", "mask") and change.node is not None and change.node is not plan.active:
             rect = affected_rect(self.doc, change)
             if rect is not None:
-                self.below.drop(rect)
-                self.above.drop(rect)
+                for cache in self._caches():
+                    cache.drop(rect)
                 return
         self.reset()

@@ -130,16 +130,26 @@ def test_renderer_caches_stay_correct_with_an_adjustment_above_the_active_layer(
     doc.root.insert(0, base)
     doc.root.insert(1, paint)
     doc.root.insert(2, Adjustment("Hue", "hue_saturation", {"master": {"hue": 90, "saturation": 30}}))
-    doc.root.insert(3, Layer("over", np.zeros((H, W, 4), np.uint8)))
+    over = Layer("over", opaque(15), mask=Mask(np.random.default_rng(2).integers(0, 256, (H, W), dtype=np.uint8)))
+    doc.root.insert(3, over)
+    doc.root.insert(4, Layer("top", opaque(16), opacity=0.3))
     doc.set_active(paint)
     renderer = Renderer(doc)
     renderer.render()
-    assert renderer.plan is not None and renderer.plan.above == ()  # the adjustment is not a source-over run
+    plan = renderer.plan
+    assert plan is not None and plan.above == ()  # the adjustment is not a source-over run
+    # It is drawn live; the run above it is cached as one image.
+    assert plan.segments == (((doc.root.children[2],), False), ((over, doc.root.children[4]), True))
     rect = Rect(5, 5, 12, 9)
-    paint.pixels[rect.slices()] = (200, 30, 40, 255)
-    doc.notify("pixels", paint, rect)
+    for k in range(2):  # the second dab reads the run above from its cache
+        paint.pixels[rect.slices()] = (200, 30 + 100 * k, 40, 255)
+        doc.notify("pixels", paint, rect)
+        assert np.array_equal(renderer.render(rect), render(doc, rect))
+        assert renderer.runs[0].tiles
+    over.pixels[2:6, 3:9] = (10, 250, 10, 255)  # a change in the cached run drops its tiles there
+    doc.notify("pixels", over, Rect(3, 2, 6, 4))
     assert np.array_equal(renderer.render(rect), render(doc, rect))
-    assert np.array_equal(renderer.render(), render(doc))
+    assert np.array_equal(renderer.render(Rect(0, 0, 12, 12)), render(doc, Rect(0, 0, 12, 12)))
     renderer.close()
 
 
