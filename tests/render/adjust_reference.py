@@ -174,6 +174,8 @@ def gradient_map(rgb, p):
             t = 1 - t
         if t <= stops[0][0]:
             return [c / 255 for c in stops[0][1:4]]
+        if t >= stops[-1][0]:  # the last stop holds from its position on, even where stops coincide
+            return [c / 255 for c in stops[-1][1:4]]
         for s0, s1 in zip(stops, stops[1:], strict=False):
             if s0[0] <= t <= s1[0]:
                 f = 0 if s1[0] == s0[0] else (t - s0[0]) / (s1[0] - s0[0])
@@ -206,7 +208,8 @@ def _hsl_step(rgb, hue, sat, light):
     h, lum, s = colorsys.rgb_to_hls(r, g, b)
     if hue or sat:
         h = (h + hue / 360) % 1.0
-        s = min(1.0, max(0.0, s * (1 + sat / 100)))
+        k = 1 + sat / 100 if sat <= 0 else 1 / max(1e-6, 1 - sat / 100)  # +100 saturates fully
+        s = min(1.0, max(0.0, s * k))
         r, g, b = colorsys.hls_to_rgb(h, lum, s)
     L = light / 100
     if L > 0:
@@ -231,8 +234,9 @@ def hue_saturation(rgb, p):
                 dh += w * p[name]["hue"]
                 ds += w * p[name]["saturation"]
                 dl += w * p[name]["lightness"]
-        col = _hsl_step((r, g, b), dh, ds, dl)
-        return _hsl_step(col, p["master"]["hue"], p["master"]["saturation"], p["master"]["lightness"])
+        col = _hsl_step((r, g, b), 0, 0, p["master"]["lightness"])  # the master's lightness first
+        col = _hsl_step(col, dh, ds, dl)
+        return _hsl_step(col, p["master"]["hue"], p["master"]["saturation"], 0)
     return _each(rgb, px)
 
 

@@ -6,9 +6,12 @@ angles a <= b <= c <= d (degrees, around the circle): it applies fully between b
 falls off linearly to nothing at a and at d, Photoshop's range sliders. For a pixel of hue H
 (its original hue) each range weighs w(H); the ranges' settings, weighed, apply first, then
 the master's. One step of settings (hue, saturation, lightness in -180..180, -100..100,
--100..100) turns the hue by `hue` degrees, scales the HSL saturation by 1 + saturation / 100
-(clamped to 1), and then mixes toward white (lightness > 0: c + (1 - c) L) or black
-(c (1 + L)), L = lightness / 100.
+-100..100) turns the hue by `hue` degrees and scales the HSL saturation (clamped to 1): by
+1 + s for s = saturation / 100 <= 0, and by 1 / (1 - s) above, so +100 saturates every colour
+fully, as Photoshop's does (psd-tools' fit of its renders; a plain 1 + s doubled at most). Its
+lightness mixes toward white (L > 0: c + (1 - c) L) or black (c (1 + L)), L = lightness / 100:
+a range's after its hue and saturation, the master's first, before any of them (as psd-tools
+found Photoshop does).
 
 Colorize: the pixel's HSL lightness with the given hue (0..360) and saturation (0..100), then
 the lightness mix.
@@ -92,6 +95,15 @@ def _turn(r, g, b, hue6, half_k):
     return _channel(m1, m2, h + np.float32(2)), _channel(m1, m2, h), _channel(m1, m2, h + np.float32(4))
 
 
+def saturation_scale(saturation: float) -> float:
+    """What a Saturation setting (-100..100) multiplies the HSL saturation by."""
+    s = saturation / 100
+    return 1 + s if s <= 0 else 1 / max(1 - s, 1e-6)
+
+
+_saturation_scale = njit(inline="always")(saturation_scale)
+
+
 @njit(inline="always", fastmath=True)
 def _mix_lightness(v, light):
     """Toward white (light > 0) or black (light < 0), light in -1..1, v 0..255."""
@@ -103,7 +115,7 @@ def hue_saturation_planes(planes, n, p):
     """planes: (3, >= n) 8-bit R, G, B; p: N_PARAMS packed (see `pack`)."""
     R, G, B = planes[0], planes[1], planes[2]
     hue6 = np.float32(p[0] / 60)
-    half_k = np.float32((1 + p[1] / 100) / 2)
+    half_k = np.float32(_saturation_scale(p[1]) / 2)
     light = np.float32(p[2] / 100)
     if p[3] > 0:  # colorize: the pixel's lightness with the given hue and saturation
         ch, cs, cl = np.float32(p[4] / 60), np.float32(p[5] / 100), np.float32(p[6] / 100)
@@ -121,38 +133,39 @@ def hue_saturation_planes(planes, n, p):
         base = 7 + 7 * i
         if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
             ranges = True
-    if ranges:  # each colour range weighed by the original hue, then the master
+    if ranges:  # the master's lightness, each colour range weighed by the original hue, the master
         for x in range(n):
             r, g, b = R[x], G[x], B[x]
+            hue_deg = -1.0
             mx = max(r, max(g, b))
             d = mx - min(r, min(g, b))
             if d > 0:
-                deg = _wrap(_hue(r, g, b, mx, d)) * 60
+                hue_deg = _wrap(_hue(r, g, b, mx, d)) * 60
+            if light != 0:
+                r, g, b = _mix_lightness(r, light), _mix_lightness(g, light), _mix_lightness(b, light)
+            if hue_deg >= 0:  # a grey belongs to no colour range
                 dh = ds = dl = 0.0
                 for i in range(6):
                     base = 7 + 7 * i
                     if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
-                        wgt = _range_weight(deg, p[base], p[base + 1], p[base + 2], p[base + 3])
+                        wgt = _range_weight(hue_deg, p[base], p[base + 1], p[base + 2], p[base + 3])
                         dh += wgt * p[base + 4]
                         ds += wgt * p[base + 5]
                         dl += wgt * p[base + 6]
                 if dh != 0 or ds != 0:
-                    r, g, b = _turn(r, g, b, np.float32(dh / 60), np.float32((1 + ds / 100) / 2))
+                    r, g, b = _turn(r, g, b, np.float32(dh / 60), np.float32(_saturation_scale(ds) / 2))
                 if dl != 0:
                     dlf = np.float32(dl / 100)
                     r, g, b = _mix_lightness(r, dlf), _mix_lightness(g, dlf), _mix_lightness(b, dlf)
             if hue6 != 0 or half_k != HALF:
                 r, g, b = _turn(r, g, b, hue6, half_k)
-            R[x] = to_level(_mix_lightness(r, light))
-            G[x] = to_level(_mix_lightness(g, light))
-            B[x] = to_level(_mix_lightness(b, light))
+            R[x], G[x], B[x] = to_level(r), to_level(g), to_level(b)
         return
     if hue6 != 0 or half_k != HALF:
         for x in range(n):
-            r, g, b = _turn(R[x], G[x], B[x], hue6, half_k)
-            R[x] = to_level(_mix_lightness(r, light))
-            G[x] = to_level(_mix_lightness(g, light))
-            B[x] = to_level(_mix_lightness(b, light))
+            r, g, b = _mix_lightness(R[x], light), _mix_lightness(G[x], light), _mix_lightness(B[x], light)
+            r, g, b = _turn(r, g, b, hue6, half_k)
+            R[x], G[x], B[x] = to_level(r), to_level(g), to_level(b)
     elif light != 0:
         for x in range(n):
             R[x] = to_level(_mix_lightness(R[x], light))
