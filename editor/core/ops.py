@@ -53,9 +53,21 @@ def insertion_point(doc: Document) -> tuple[Group, int]:
     return parent, parent.children.index(active) + 1
 
 
+def place_new(doc: Document, *nodes: Node) -> tuple[Group, int]:
+    """Where new layers go (`insertion_point`); inserted between a clipping base and the layers
+    clipped to it they join that clipping group, as in Photoshop (else an adjustment added
+    above the base would become the clipped layers' base and cut them off)."""
+    parent, index = insertion_point(doc)
+    siblings = parent.children
+    if 0 < index < len(siblings) and siblings[index].clipped:
+        for node in nodes:
+            node.clipped = True
+    return parent, index
+
+
 def add_node(doc: Document, node: Node, *, parent: Group | None = None, index: int | None = None, label: str | None = None) -> Node:
     if parent is None:
-        parent, default_index = insertion_point(doc)
+        parent, default_index = place_new(doc, node)
         index = default_index if index is None else index
     elif index is None:
         index = len(parent.children)
@@ -77,7 +89,7 @@ def new_fill_layer(doc: Document, color: tuple[int, int, int, int], name: str | 
         add_node(doc, fill, label="New fill layer")
         return fill
     fill.mask = Mask(selection_in(doc, mask_extent(doc, fill)))
-    parent, index = insertion_point(doc)
+    parent, index = place_new(doc, fill)
     doc.execute(Macro("New fill layer", [InsertNode(parent, index, fill), SetSelection(None)]))
     return fill
 

@@ -40,7 +40,7 @@ from editor.core import (
     Rect,
     SetSelection,
 )
-from editor.core.ops import _unique_name, insertion_point, selection_in
+from editor.core.ops import _unique_name, place_new, selection_in
 
 from .compositor import render_float
 from .pixels import straight_rgba
@@ -167,7 +167,7 @@ def paste(doc: Document, clip: Clip, *, in_place: bool = False, centre: tuple[fl
     """Paste (Ctrl+V) / Paste in Place (Shift+Ctrl+V): a new layer above the active one, one undo step."""
     layer = Layer(name or _unique_name(doc, "Pasted layer"), clip.pixels.copy(),
                   offset=paste_position(doc, clip, in_place=in_place, centre=centre))
-    parent, index = insertion_point(doc)
+    parent, index = place_new(doc, layer)
     doc.execute(InsertNode(parent, index, layer, "Paste in place" if in_place else "Paste"))
     _pixels_active(doc, layer)
     return layer
@@ -195,7 +195,7 @@ def paste_into(doc: Document, clip: Clip, *, name: str | None = None) -> Layer:
     pixels[where.translated(-extent.x, -extent.y).slices()] = clip.pixels
     mask = Mask(selection_in(doc, extent), linked=False)
     layer = Layer(name or _unique_name(doc, "Pasted layer"), pixels, offset=(extent.x, extent.y), mask=mask)
-    parent, index = insertion_point(doc)
+    parent, index = place_new(doc, layer)
     doc.execute(Macro("Paste into", [InsertNode(parent, index, layer), SetSelection(None)]))
     _pixels_active(doc, layer)
     return layer
@@ -227,7 +227,7 @@ def _layer_via(doc: Document, *, cut: bool) -> Layer:
             cmds.append(clear)
     assert clip.origin is not None
     layer = Layer(_unique_name(doc, "Layer"), clip.pixels, offset=clip.origin)
-    parent, index = insertion_point(doc)
+    parent, index = place_new(doc, layer)
     rest: list[Command] = [InsertNode(parent, index, layer)]
     if doc.selection is not None:
         rest.append(SetSelection(None))

@@ -150,7 +150,7 @@ class FileActions(QObject):
         if not nodes:
             return
         doc = self.window.document
-        parent, index = ops.insertion_point(doc)
+        parent, index = ops.place_new(doc, *nodes)
         cmds = [InsertNode(parent, index + i, node, label) for i, node in enumerate(nodes)]
         doc.execute(cmds[0] if len(cmds) == 1 else Macro(label, cmds))
 
