@@ -69,7 +69,7 @@ class Compositor:
             clipped = [c for c in children[i + 1 : j] if c.visible]
             if node.visible:
                 if clipped:
-                    target.add(self.clip_group_op(node, clipped, target.rect))
+                    kinds.of(node).add_as_clip_base(self, target, node, clipped)
                 else:
                     self.add_node(target, node)
             i = j

@@ -46,6 +46,10 @@ class KindRender:
         """Draw the visible node clipped to what `target` holds (its clip base)."""
         target.add(comp.node_op(node, target.rect, atop=True))
 
+    def add_as_clip_base(self, comp: Compositor, target: Target, node: Node, clipped: list[Node]) -> None:
+        """Draw the visible node with the (visible) nodes clipped to it."""
+        target.add(comp.clip_group_op(node, clipped, target.rect))
+
     def need_rect(self, node: Node, rect: Rect) -> Rect:
         """What the node reads from below to write `rect` (a blur reads beyond it)."""
         return rect
@@ -128,9 +132,13 @@ class AdjustmentRender(KindRender):
     normal mode it replaces the target's pixels, alpha too (a blur spreads into
     transparency), mixed by opacity and mask; in other modes its colour blends atop.
     Clipped, the target is its clip group, so it changes only the layer it clips to.
+
+    As a clipping base (Photoshop's reading) it is the adjusted backdrop within its mask: the
+    clipped layers draw atop that, and the group takes the adjustment's mode and opacity.
     """
 
-    def _draw(self, comp: Compositor, target: Target, node: Node) -> None:
+    def _draw(self, comp: Compositor, target: Target, node: Node, *, whole: bool = False) -> None:
+        """The adjustment onto `target`; `whole`: at full strength, unmasked, in normal mode."""
         from . import adjustments
 
         if node.opacity <= 0:
@@ -139,23 +147,24 @@ class AdjustmentRender(KindRender):
         s = adjustments.SPECS.get(node.adjustment)
         if s is None:  # an operation this build does not know: leave what is below as it is
             return
-        mask = mask_input(node, rect, comp.canvas)
-        blend_if = node.blend_if.table() if blend_if_active(node.blend_if) else None  # This Layer: the result
+        mode, opacity = (BlendMode.NORMAL, 1.0) if whole else (node.blend_mode, node.opacity)
+        mask = None if whole else mask_input(node, rect, comp.canvas)
+        blend_if = node.blend_if.table() if blend_if_active(node.blend_if) and not whole else None
         if s.category == "filter":
             buffer = target.buffer()
             result = adjustments.filtered(node.adjustment, node.params, buffer)
-            if node.blend_mode is BlendMode.NORMAL:
+            if mode is BlendMode.NORMAL:
                 if blend_if is not None:
                     from .compositor import blend_if_mask
 
                     mask = blend_if_mask(node, mask, result, buffer, rect)
-                comp.backend.lerp(buffer, result, rect, node.opacity, mask)
+                comp.backend.lerp(buffer, result, rect, opacity, mask)
                 return
-            target.add(Op(Source.BUFFER, rect, node.blend_mode, node.opacity, result, (rect.x, rect.y),
+            target.add(Op(Source.BUFFER, rect, mode, opacity, result, (rect.x, rect.y),
                           mask=mask, atop=True, blend_if=blend_if))
             return
         kernel, packed = adjustments.kernel_of(node.adjustment, node.params)
-        target.add(Op(Source.ADJUST, rect, node.blend_mode, node.opacity, mask=mask, atop=True, blend_if=blend_if,
+        target.add(Op(Source.ADJUST, rect, mode, opacity, mask=mask, atop=True, blend_if=blend_if,
                       adjust=AdjustInput(kernel, packed)))
 
     def add(self, comp, target, node):
@@ -164,8 +173,25 @@ class AdjustmentRender(KindRender):
     def add_clipped(self, comp, target, node):
         self._draw(comp, target, node)
 
+    def add_as_clip_base(self, comp, target, node, clipped):
+        if node.opacity <= 0:  # the base's opacity is the whole group's
+            return
+        rect = target.rect
+        inner = comp.target(rect, target.buffer().copy())
+        self._draw(comp, inner, node, whole=True)
+        mask = mask_input(node, rect, comp.canvas)
+        if mask is not None:
+            from .numpy_backend import mask_values
+
+            inner.buffer()[...] *= mask_values(mask, rect)[..., None]
+        for c in clipped:
+            of(c).add_clipped(comp, inner, c)
+        table = node.blend_if.table() if blend_if_active(node.blend_if) else None
+        target.add(Op(Source.BUFFER, rect, node.blend_mode, node.opacity, inner.buffer(), (rect.x, rect.y),
+                      blend_if=table))
+
     def op(self, comp, node, rect, mode, opacity, atop):
-        return None  # an adjustment has no image of its own (as a clip base it shows nothing)
+        return None  # an adjustment has no image of its own; as a clip base see add_as_clip_base
 
     def need_rect(self, node, rect):
         from . import adjustments

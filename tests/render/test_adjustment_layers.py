@@ -291,3 +291,23 @@ def test_fused_adjustment_op_matches_the_reference(backend, pair):
     assert np.abs(got - reference_render(equivalent)).max() <= 2 / 255
     rect = Rect(2, 1, 7, 6)
     assert np.array_equal(render(doc, rect, backend=backend), render(doc, backend=backend)[rect.slices()])
+
+
+def test_layers_clipped_to_an_adjustment_draw_within_its_mask_over_the_adjusted_backdrop():
+    """Photoshop: an adjustment as a clipping base is the adjusted backdrop within its mask; the
+    clipped layer blends atop that, and the group takes the adjustment's opacity."""
+    doc = Document(6, 4)
+    photo = np.zeros((4, 6, 4), np.uint8)
+    photo[...] = (40, 120, 200, 255)
+    doc.root.insert(0, Layer("photo", photo))
+    mask = np.zeros((4, 6), np.uint8)
+    mask[:, :3] = 255
+    doc.root.insert(1, Adjustment("invert", "invert", {}, mask=Mask(mask), opacity=0.5))
+    red = np.zeros((4, 6, 4), np.uint8)
+    red[...] = (255, 0, 0, 255)
+    doc.root.insert(2, Layer("multiply", red, clipped=True, blend_mode=BlendMode.MULTIPLY))
+    out = flatten_rgba(doc).astype(int)
+    inverted_times_red = np.array([255 - 40, 0, 0])
+    expected_left = 0.5 * inverted_times_red + 0.5 * photo[0, 0, :3]
+    assert np.abs(out[:, :3, :3] - expected_left).max() <= 1
+    assert np.array_equal(out[:, 3:], photo[:, 3:])  # outside the mask: neither the adjustment nor the clipped layer
