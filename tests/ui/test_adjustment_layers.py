@@ -3,7 +3,7 @@ the settings dialog's slider changes the canvas (one undo step), Cancel takes it
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QMenu, QToolButton
 
 from editor.core import Adjustment
@@ -81,3 +81,55 @@ def test_channel_mixer_moves_blue_into_red_on_the_canvas(make_window, qtbot):
     dialog.accept()
     qtbot.waitUntil(lambda: abs(shown(window, 5, 5).red() - before.blue()) <= 2, timeout=3000)
     assert shown(window, 5, 5).blue() == before.blue()
+
+
+def test_curves_graph_adds_drags_and_removes_points(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
+    _menu_action(_menu_action(layer_menu, "New Adjustment Layer").menu(), "Curves…").trigger()
+    dialog = window.adjustment_dialog
+    node = doc.active
+    steps = doc.history.index
+    before = shown(window, 5, 5)
+    graph = dialog.curves.graph
+    qtbot.waitExposed(graph)
+
+    # Click on the diagonal at input 128 and drag the new point up to output 200: the midtones lift.
+    start = graph.to_screen(128, 128).toPoint()
+    qtbot.mousePress(graph, Qt.MouseButton.LeftButton, pos=start)
+    for y in (150, 180, 200):
+        qtbot.mouseMove(graph, graph.to_screen(128, y).toPoint())
+    qtbot.mouseRelease(graph, Qt.MouseButton.LeftButton, pos=graph.to_screen(128, 200).toPoint())
+    assert node.params["master"] == [[0, 0], [128, 200], [255, 255]]
+    assert doc.history.index == steps + 1  # the whole drag is one settings step
+    qtbot.waitUntil(lambda: shown(window, 5, 5).blue() > before.blue() + 10, timeout=3000)
+    assert dialog.curves.input.value() == 128 and dialog.curves.output.value() == 200
+
+    # The arrow keys nudge the chosen point; the Output field moves it too.
+    graph.setFocus()
+    qtbot.keyClick(graph, Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier)
+    assert node.params["master"][1] == [128, 210]
+    dialog.curves.output.setValue(190)
+    assert node.params["master"][1] == [128, 190]
+
+    # Red channel: a point there leaves the master curve alone.
+    dialog.curves.channel_menu.setCurrentIndex(dialog.curves.channel_menu.findData("red"))
+    qtbot.mouseClick(graph, Qt.MouseButton.LeftButton, pos=graph.to_screen(64, 32).toPoint())
+    assert node.params["red"] == [[0, 0], [64, 32], [255, 255]]
+    qtbot.keyClick(graph, Qt.Key.Key_Delete)  # Delete removes the chosen point
+    assert node.params["red"] == [[0, 0], [255, 255]]
+
+    # Dragging a point off the graph removes it; the end points stay (a curve keeps two).
+    dialog.curves.channel_menu.setCurrentIndex(0)
+    point = graph.to_screen(128, 190).toPoint()
+    qtbot.mousePress(graph, Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseMove(graph, point + QPoint(0, graph.height() + 40))
+    qtbot.mouseRelease(graph, Qt.MouseButton.LeftButton, pos=point + QPoint(0, graph.height() + 40))
+    assert node.params["master"] == [[0, 0], [255, 255]]
+    qtbot.waitUntil(lambda: shown(window, 5, 5) == before, timeout=3000)
+
+    dialog.accept()
+    assert doc.history.index == steps + 1
+    doc.undo()
+    assert node.params["master"] == [[0, 0], [255, 255]] and node.params["red"] == [[0, 0], [255, 255]]

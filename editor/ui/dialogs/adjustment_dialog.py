@@ -1,6 +1,6 @@
 """One dialog for every adjustment and filter layer, built from its parameter schema
-(editor.render.adjustments): sliders for numbers, check boxes, and text fields for curve
-points, gradients and colour ranges. Every change shows at once on the canvas; everything
+(editor.render.adjustments): sliders for numbers, check boxes, Photoshop's Curves graph for
+curve points, and text fields for gradients and colour ranges. Every change shows at once on the canvas; everything
 done while the dialog is up is one undo step, and Cancel takes it back."""
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from editor.core import Adjustment, Document, ops
 from editor.render import adjustments
 from editor.render.adjustments.base import Param
 
+from .curve_editor import CurvesEditor
+
 Getter = Callable[[], Any]
 
 
@@ -37,8 +39,6 @@ def _numbers(text: str) -> list[float]:
 
 
 def format_value(param: Param, value: Any) -> str:
-    if param.type == "curve":
-        return "  ".join(f"{x:g},{y:g}" for x, y in value)
     if param.type == "gradient":
         return "  ".join(f"{s[0]:g}:#{s[1]:02x}{s[2]:02x}{s[3]:02x}" for s in value)
     return ", ".join(f"{v:g}" for v in value)
@@ -46,11 +46,6 @@ def format_value(param: Param, value: Any) -> str:
 
 def parse_value(param: Param, text: str) -> Any:
     """The text field's value; ValueError when it cannot be read."""
-    if param.type == "curve":
-        nums = _numbers(text)
-        if len(nums) < 4 or len(nums) % 2:
-            raise ValueError("curve points are pairs: in,out in,out ...")
-        return [[nums[i], nums[i + 1]] for i in range(0, len(nums), 2)]
     if param.type == "gradient":
         stops = []
         for part in text.split():
@@ -85,8 +80,18 @@ class AdjustmentDialog(QDialog):
         form = QWidget()
         layout = QFormLayout(form)
         self.getters: dict[str, Getter] = {}
+        self.curves: CurvesEditor | None = None  # one graph for all the curve parameters
+        curve_names = [p.name for p in self.spec.params if p.type == "curve"]
+        if curve_names:
+            self.curves = CurvesEditor()
+            self.curves.set_points({name: values[name] for name in curve_names})
+            self.curves.edited.connect(self.changed)
+            layout.addRow(self.curves)
+            for name in curve_names:
+                self.getters[name] = lambda name=name: self.curves.points(name)
         for param in self.spec.params:
-            self.getters[param.name] = self._control(layout, param, values[param.name], param.name)
+            if param.type != "curve":
+                self.getters[param.name] = self._control(layout, param, values[param.name], param.name)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
@@ -98,7 +103,8 @@ class AdjustmentDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addWidget(buttons)
-        self.resize(420, min(640, 120 + 34 * sum(max(1, len(p.fields)) for p in self.spec.params)))
+        rows = sum(max(1, len(p.fields)) for p in self.spec.params if p.type != "curve")
+        self.resize(420, min(680, 120 + 34 * rows + (380 if self.curves else 0)))
 
     # --- controls from the schema -----------------------------------------------------
     def _control(self, layout: QFormLayout, param: Param, value: Any, path: str) -> Getter:
@@ -147,7 +153,7 @@ class AdjustmentDialog(QDialog):
             self.widgets[path] = combo
             return combo.currentText
         edit = QLineEdit(format_value(param, value))
-        edit.setToolTip({"curve": "points as in,out pairs (0..255)", "gradient": "stops as position:#rrggbb",
+        edit.setToolTip({"gradient": "stops as position:#rrggbb",
                          "range": "four hue angles: ramp start, full start, full end, ramp end",
                          "color": "three numbers"}.get(param.type, ""))
         last = [value]
@@ -183,6 +189,8 @@ class AdjustmentDialog(QDialog):
     def show_values(self) -> None:
         """Show the node's params in the controls again (after Reset)."""
         values = self.spec.normalise(self.node.params)
+        if self.curves is not None:
+            self.curves.set_points({p.name: values[p.name] for p in self.spec.params if p.type == "curve"})
         for path, widget in self.widgets.items():
             if path.endswith(":slider"):
                 continue
