@@ -7,7 +7,8 @@ to that scale (kept until their arrays change), so a step costs a composite of t
 pixels instead of the document's; the full-resolution render follows when the drag pauses.
 
 The proxies have the nodes' current settings (opacity, mode, mask density, invert, feather in
-scaled pixels, Blend If), so any property change previews faithfully; the reduction is an area
+scaled pixels, Blend If, an adjustment's params with a filter's radius scaled), so any property
+or adjustment setting change previews faithfully; the reduction is an area
 average of the straight bytes (fast, and exact for opaque pixels; at soft edges colour and alpha
 average separately, which the full render then corrects). Node kinds the proxy does not know make
 `render` return None (then the caller renders at full resolution).
@@ -18,9 +19,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from editor.core import Change, Document, FillLayer, Group, Layer, Mask, Node, Rect
+from editor.core import Adjustment, Change, Document, FillLayer, Group, Layer, Mask, Node, Rect
 
-from . import backends
+from . import adjustments, backends
 from .compositor import Compositor
 
 
@@ -104,6 +105,13 @@ class PreviewRenderer:
             return proxy
         if type(node) is FillLayer:
             return FillLayer(node.name, node.color, mask=self._mask(node, node.mask, 0, 0, k), **common)
+        if type(node) is Adjustment:
+            spec = adjustments.SPECS.get(node.adjustment)
+            if spec is None:
+                return None
+            # Per-pixel adjustments are the same at any scale; a filter's radius shrinks with the level.
+            return Adjustment(node.name, node.adjustment, spec.scaled(node.params, 1 / s),
+                              mask=self._mask(node, node.mask, 0, 0, k), **common)
         if type(node) is Group:
             children = []
             for child in node.children:

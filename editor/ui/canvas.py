@@ -167,6 +167,11 @@ class Canvas(QWidget):
                 self._fitted = False
         self.update()
 
+    def settle(self) -> None:
+        """A drag of a setting ended: the full-resolution render replaces its preview now."""
+        if self.source is not None:
+            self.source.settle()
+
     def update_doc_rect(self, rect: Rect | QRectF) -> None:
         """Re-render a document rectangle and repaint it (pixels changed)."""
         if self.source is None:

@@ -151,6 +151,9 @@ class LayerActions(QObject):
 
         dialog = AdjustmentDialog(self.window, doc, node)
         self.window.adjustment_dialog = dialog  # for tests and screenshots
+        # A drag previews at the screen's level; its end and OK/Cancel show the full render at once.
+        dialog.released.connect(self.window.canvas.settle)
+        dialog.finished.connect(lambda _r: self.window.canvas.settle())
         dialog.open()
 
     def adjustment_menu(self, parent, category: str = "adjustment") -> QMenu:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from editor.core import BlendIf, Document, FillLayer, Group, Layer, Mask, Rect, ops
+from editor.core import Adjustment, BlendIf, Document, FillLayer, Group, Layer, Mask, Rect, ops
 from editor.core.blendif import FULL
 from editor.render import MipmapPyramid, Renderer, render
 from editor.render.mipmap import PREVIEW_AREA
@@ -75,6 +75,41 @@ def test_a_setting_change_previews_at_the_screen_level_then_settles_exactly() ->
     doc.notify("pixels", layer, Rect(0, 0, 10, 10))
     pyramid.refresh()
     assert pyramid.deferred is None
+
+
+def test_adjustment_and_filter_layers_preview_as_their_reduced_render() -> None:
+    doc = smooth_document()
+    xx = np.tile(np.linspace(0, 255, 640, dtype=np.float32), (480, 1)).astype(np.uint8)
+    doc.root.insert(3, Adjustment("Curves", "curves", {"master": [[0, 0], [70, 150], [255, 255]]}, mask=Mask(xx),
+                                  opacity=0.8))
+    blur = Adjustment("Blur", "gaussian_blur", {"radius": 12.0})
+    doc.root.insert(4, blur)
+    preview = PreviewRenderer(doc)
+    for k in (1, 2):
+        got = preview.render(k)
+        assert got is not None  # no fallback to the full render
+        got, want = got.astype(int), reduced(render(doc), k).astype(int)
+        assert np.median(np.abs(got - want)) <= 1 and np.percentile(np.abs(got - want), 99) <= 6
+    # the blur's radius is a length: a level drawn at 1/4 blurs by a quarter of it
+    assert preview._proxy(blur, 2).params["radius"] == 3.0
+    assert blur.params["radius"] == 12.0
+    preview.close()
+
+
+def test_an_adjustment_setting_drag_previews_then_settles_exactly() -> None:
+    doc = smooth_document(1600, 1400)
+    curves = Adjustment("Curves", "curves", {"master": [[0, 0], [255, 255]]})
+    doc.root.insert(3, curves)
+    pyramid = MipmapPyramid(Renderer(doc))
+    pyramid.preview_level = 2
+    ops.set_adjustment_params(doc, curves, {"master": [[0, 0], [100, 180], [255, 255]]}, merge_key="drag")
+    level0_before = pyramid.levels[0].copy()
+    pyramid.refresh()
+    assert pyramid.deferred is not None
+    np.testing.assert_array_equal(pyramid.levels[0], level0_before)
+    assert pyramid.levels[2].astype(int).sum() > reduced(level0_before, 2).astype(int).sum()  # brighter at once
+    assert pyramid.settle()
+    np.testing.assert_array_equal(pyramid.levels[0], render(doc))
 
 
 def test_unknown_kinds_fall_back_to_the_full_render() -> None:

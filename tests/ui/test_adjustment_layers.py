@@ -133,3 +133,39 @@ def test_curves_graph_adds_drags_and_removes_points(make_window, qtbot):
     assert doc.history.index == steps + 1
     doc.undo()
     assert node.params["master"] == [[0, 0], [255, 255]] and node.params["red"] == [[0, 0], [255, 255]]
+
+
+def test_a_slider_drag_previews_at_the_screen_level_and_the_release_renders_full_size(make_window, qtbot):
+    import numpy as np
+
+    from editor.core import Document, Layer, ops
+    from editor.render import render
+
+    doc = Document(2400, 1600)  # over the 2 MP from which settings drags preview
+    pixels = np.zeros((1600, 2400, 4), np.uint8)
+    pixels[...] = (200, 60, 40, 255)
+    doc.root.insert(0, Layer("Background", pixels))
+    doc.active = doc.root.children[0]
+    window = make_window(doc)
+    pyramid = window.canvas.source.pyramid
+    node = ops.new_adjustment_layer(doc, "hue_saturation", name="Hue/Saturation")
+    window.layer_actions.edit_adjustment(doc, node)
+    dialog = window.adjustment_dialog
+    window.canvas.grab()  # a paint
+    level = window.canvas.source.level_for(window.canvas.zoom * window.canvas.devicePixelRatioF())
+    assert level >= 1 and pyramid.preview_level == level
+    full_before = pyramid.levels[0].copy()
+    slider = dialog.widgets["master.hue:slider"]
+    slider.setSliderDown(True)  # the drag
+    slider.setValue(120)  # red to green
+    window.canvas.grab()  # a paint
+    assert pyramid.deferred is not None  # shown from the preview...
+    np.testing.assert_array_equal(pyramid.levels[0], full_before)  # ...full resolution not rendered yet
+    b, g, r, _ = (int(v) for v in pyramid.levels[level][10, 10])
+    assert g > r + 80  # the displayed level is already green
+    assert shown(window, 100, 100).green() > shown(window, 100, 100).red() + 80
+    slider.setSliderDown(False)  # the release renders at full resolution at once, not after the timer
+    assert pyramid.deferred is None
+    np.testing.assert_array_equal(pyramid.levels[0], render(doc))
+    assert node.params["master"]["hue"] == 120
+    dialog.accept()

@@ -45,6 +45,7 @@ class Param:
     choices: tuple[str, ...] = ()
     fields: tuple[Param, ...] = ()
     step: float | None = None
+    length: bool = False  # a distance in document pixels (a filter's radius): a reduced preview scales it
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -118,6 +119,13 @@ class Spec:
         """The params with defaults filled in and values clamped (unknown keys dropped)."""
         params = params or {}
         return {p.name: p.normalise(params.get(p.name)) for p in self.params}
+
+    def scaled(self, params: dict[str, Any] | None, factor: float) -> dict[str, Any]:
+        """The normalised params for the image drawn at `factor` times its size: every length
+        scaled (then clamped again), so a reduced preview of a blur looks as the full render."""
+        values = self.normalise(params)
+        return self.normalise({name: value * factor if self.param(name).length else value
+                               for name, value in values.items()})
 
     def param(self, name: str) -> Param:
         for p in self.params:

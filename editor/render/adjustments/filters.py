@@ -74,18 +74,18 @@ def median(premultiplied: np.ndarray, params: dict) -> np.ndarray:
     return _keep_premultiplied(out.astype(np.float32) * np.float32(1 / 255))
 
 
-RADIUS = Param("radius", "float", 2.0, 0.1, 250.0, "Radius", step=0.1)
+RADIUS = Param("radius", "float", 2.0, 0.1, 250.0, "Radius", step=0.1, length=True)
 
 GAUSSIAN_BLUR = Spec("gaussian_blur", "Gaussian Blur", (RADIUS,), category="filter", filter=gaussian_blur,
                      radius=lambda p: reach(p["radius"]))
 UNSHARP_MASK = Spec("unsharp_mask", "Unsharp Mask", (
     Param("amount", "int", 100, 1, 500, "Amount"),
-    Param("radius", "float", 1.0, 0.1, 250.0, "Radius", step=0.1),
+    Param("radius", "float", 1.0, 0.1, 250.0, "Radius", step=0.1, length=True),
     Param("threshold", "int", 0, 0, 255, "Threshold"),
 ), category="filter", filter=unsharp_mask, radius=lambda p: reach(p["radius"]))
-HIGH_PASS = Spec("high_pass", "High Pass", (Param("radius", "float", 10.0, 0.1, 250.0, "Radius", step=0.1),),
+HIGH_PASS = Spec("high_pass", "High Pass", (Param("radius", "float", 10.0, 0.1, 250.0, "Radius", step=0.1, length=True),),
                  category="filter", filter=high_pass, radius=lambda p: reach(p["radius"]))
-MEDIAN = Spec("median", "Median", (Param("radius", "int", 1, 1, 100, "Radius"),), category="filter", filter=median,
+MEDIAN = Spec("median", "Median", (Param("radius", "int", 1, 1, 100, "Radius", length=True),), category="filter", filter=median,
               radius=lambda p: int(p["radius"]))
 
 SPECS = (GAUSSIAN_BLUR, UNSHARP_MASK, HIGH_PASS, MEDIAN)

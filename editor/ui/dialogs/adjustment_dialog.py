@@ -1,14 +1,16 @@
 """One dialog for every adjustment and filter layer, built from its parameter schema
 (editor.render.adjustments): sliders for numbers, check boxes, Photoshop's Curves graph for
 curve points, and text fields for gradients and colour ranges. Every change shows at once on the canvas; everything
-done while the dialog is up is one undo step, and Cancel takes it back."""
+done while the dialog is up is one undo step, and Cancel takes it back. While a slider or a curve
+point is dragged the canvas previews at the level it shows; `released` (the drag ended) lets it
+render at full resolution at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -65,6 +67,8 @@ def parse_value(param: Param, text: str) -> Any:
 
 
 class AdjustmentDialog(QDialog):
+    released = Signal()  # a slider or curve drag ended
+
     def __init__(self, parent: QWidget | None, doc: Document, node: Adjustment) -> None:
         super().__init__(parent)
         self.doc, self.node = doc, node
@@ -86,6 +90,7 @@ class AdjustmentDialog(QDialog):
             self.curves = CurvesEditor()
             self.curves.set_points({name: values[name] for name in curve_names})
             self.curves.edited.connect(self.changed)
+            self.curves.released.connect(self.released)
             layout.addRow(self.curves)
             for name in curve_names:
                 self.getters[name] = lambda name=name: self.curves.points(name)
@@ -128,6 +133,7 @@ class AdjustmentDialog(QDialog):
             spin.setSingleStep(param.step or 1)
             spin.setValue(value)
             slider.valueChanged.connect(lambda v: spin.setValue(v / scale))
+            slider.sliderReleased.connect(self.released)
             spin.valueChanged.connect(lambda v: (slider.blockSignals(True), slider.setValue(round(v * scale)),
                                                  slider.blockSignals(False), self.changed()))
             h.addWidget(slider, 1)

@@ -29,6 +29,7 @@ class CurveGraph(QWidget):
 
     edited = Signal()
     picked = Signal()
+    released = Signal()  # a drag of a point ended
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +142,7 @@ class CurveGraph(QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._dragging = False
         self._removed = None
+        self.released.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -201,9 +203,11 @@ class CurveGraph(QWidget):
 
 class CurvesEditor(QWidget):
     """The channel menu, the graph and the chosen point's Input/Output, as in Photoshop's
-    Curves panel. `edited` fires on every change of any channel's points."""
+    Curves panel. `edited` fires on every change of any channel's points, `released` when a
+    drag on the graph ends."""
 
     edited = Signal()
+    released = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -233,6 +237,7 @@ class CurvesEditor(QWidget):
             lambda _i: self.graph.set_channel(self.channel_menu.currentData()))
         self.graph.edited.connect(self._graph_edited)
         self.graph.picked.connect(self._show_point)
+        self.graph.released.connect(self.released)
 
     def points(self, channel: str) -> Points:
         return [list(p) for p in self.graph.curves[channel]]
