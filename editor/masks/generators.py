@@ -179,6 +179,7 @@ register_generator("object", "Object select", _object, Schema((
     Param("refine", "bool", True, "snap the edge band to the full-resolution photo", flag=None),
     Param("iterations", "int", 5, "GrabCut iterations", 1, 50, flag=None),
     Param("work_pixels", "int", 300_000, "GrabCut runs at about this many pixels", 10_000, 50_000_000, flag=None),
+    Param("plain", "bool", False, "one GrabCut on colour alone, without the texture starts", flag=None),
     _REFINE_FLAG,
 ), check=_object_check), slow=True, menu=MenuEntry("object_select", "Object Select…", 30),
     cli=CliEntry("object", "object select: GrabCut from a rectangle, or a segment-anything model's prompts",

@@ -16,6 +16,7 @@ from editor.masks.color_range import ColorRangeParams, color_range
 from editor.masks.object_select import ObjectSelectParams, object_select
 from editor.masks.refine import RefineParams, refine_edge
 from tests.masks.scenes import edge_band, hair_scene, iou, mse, object_scene, sad, screen_scene
+from tests.masks.scenes_lookalike import lookalike_scene
 
 from .harness import cpu_median_ms, median_ms, record
 
@@ -95,6 +96,22 @@ def bench_object_select_12mp():
     return record("object_select_12mp", float(np.median(times)), "full-res GrabCut at 1 MP", base_ms, budget_ms=5000,
                   iou=[round(v, 4) for v in ious], iou_min=round(min(ious), 4), baseline_iou_1mp=round(base_iou, 4),
                   max_ms=round(max(times)))
+
+
+def bench_object_select_lookalike_12mp():
+    """Subjects painted from the clutter's own colours: the texture starts against plain GrabCut (Lab only)."""
+    times, ious, plain_times, plain_ious = [], [], [], []
+    for seed in range(3):
+        scene = lookalike_scene(H12, W12, seed)
+        for plain, ts, qs in ((False, times, ious), (True, plain_times, plain_ious)):
+            t0 = time.perf_counter()
+            mask = object_select(scene.image, ObjectSelectParams(rect=scene.rect, plain=plain))
+            ts.append((time.perf_counter() - t0) * 1000)
+            qs.append(iou(mask, scene.alpha))
+        del scene
+    return record("object_select_lookalike_12mp", float(np.median(times)), "plain GrabCut (Lab, one start)",
+                  float(np.median(plain_times)), budget_ms=5000, iou=[round(v, 4) for v in ious],
+                  iou_min=round(min(ious), 4), plain_iou=[round(v, 4) for v in plain_ious], max_ms=round(max(times)))
 
 
 def bench_refine_edge_hair():
