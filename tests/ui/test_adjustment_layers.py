@@ -169,3 +169,32 @@ def test_a_slider_drag_previews_at_the_screen_level_and_the_release_renders_full
     np.testing.assert_array_equal(pyramid.levels[0], render(doc))
     assert node.params["master"]["hue"] == 120
     dialog.accept()
+
+
+def test_gradient_map_stops_edited_on_the_strip(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
+    _menu_action(_menu_action(layer_menu, "New Adjustment Layer").menu(), "Gradient Map…").trigger()
+    dialog = window.adjustment_dialog
+    node = doc.active
+    editor = dialog.widgets["gradient"]
+    bar = editor.bar
+    qtbot.waitExposed(bar)
+    assert node.params["gradient"] == [[0.0, 0, 0, 0], [1.0, 255, 255, 255]]
+
+    # A click on the track under the strip adds a stop there, coloured as the gradient is.
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(round(bar.x_of(0.5)), bar.height() - 4))
+    positions = [s[0] for s in node.params["gradient"]]
+    assert len(positions) == 3 and abs(positions[1] - 0.5) < 0.01  # within a pixel of the click
+    editor.set_stop_colour((255, 0, 0))  # what the stop's Colour… button sets
+    assert node.params["gradient"][1][1:] == [255, 0, 0]
+    editor.location.setValue(30)
+    assert node.params["gradient"][1] == [0.3, 255, 0, 0]
+    # The blue backdrop's luminosity is low: its grey maps between black and the red stop.
+    qtbot.waitUntil(lambda: shown(window, 5, 5).red() > shown(window, 5, 5).blue() + 20, timeout=3000)
+
+    bar.setFocus()
+    qtbot.keyClick(bar, Qt.Key.Key_Delete)
+    assert node.params["gradient"] == [[0.0, 0, 0, 0], [1.0, 255, 255, 255]]
+    dialog.accept()

@@ -1,8 +1,8 @@
 """One dialog for every adjustment and filter layer, built from its parameter schema
 (editor.render.adjustments): sliders for numbers, check boxes, Photoshop's Curves graph for
-curve points, and text fields for gradients and colour ranges. Every change shows at once on the canvas; everything
-done while the dialog is up is one undo step, and Cancel takes it back. While a slider or a curve
-point is dragged the canvas previews at the level it shows; `released` (the drag ended) lets it
+curve points, a stop strip for gradients, and text fields for colour ranges. Every change
+shows at once on the canvas; everything done while the dialog is up is one undo step, and
+Cancel takes it back. While a slider, a curve point or a gradient stop is dragged the canvas previews at the level it shows; `released` (the drag ended) lets it
 render at full resolution at once."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from editor.render import adjustments
 from editor.render.adjustments.base import Param
 
 from .curve_editor import CurvesEditor
+from .gradient_map_editor import GradientMapEditor
 
 Getter = Callable[[], Any]
 
@@ -40,25 +41,12 @@ def _numbers(text: str) -> list[float]:
     return [float(t) for t in text.replace(",", " ").replace(";", " ").split()]
 
 
-def format_value(param: Param, value: Any) -> str:
-    if param.type == "gradient":
-        return "  ".join(f"{s[0]:g}:#{s[1]:02x}{s[2]:02x}{s[3]:02x}" for s in value)
+def format_value(value: Any) -> str:
     return ", ".join(f"{v:g}" for v in value)
 
 
 def parse_value(param: Param, text: str) -> Any:
     """The text field's value; ValueError when it cannot be read."""
-    if param.type == "gradient":
-        stops = []
-        for part in text.split():
-            pos, _, colour = part.partition(":")
-            colour = colour.lstrip("#")
-            if len(colour) != 6:
-                raise ValueError("gradient stops are position:#rrggbb")
-            stops.append([float(pos)] + [int(colour[i:i + 2], 16) for i in (0, 2, 4)])
-        if not stops:
-            raise ValueError("a gradient needs a stop")
-        return stops
     nums = _numbers(text)
     want = 4 if param.type == "range" else 3
     if len(nums) != want:
@@ -67,7 +55,7 @@ def parse_value(param: Param, text: str) -> Any:
 
 
 class AdjustmentDialog(QDialog):
-    released = Signal()  # a slider or curve drag ended
+    released = Signal()  # a slider, curve point or gradient stop drag ended
 
     def __init__(self, parent: QWidget | None, doc: Document, node: Adjustment) -> None:
         super().__init__(parent)
@@ -109,7 +97,7 @@ class AdjustmentDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addWidget(buttons)
         rows = sum(max(1, len(p.fields)) for p in self.spec.params if p.type != "curve")
-        self.resize(420, min(680, 120 + 34 * rows + (380 if self.curves else 0)))
+        self.resize(480, min(680, 120 + 34 * rows + (380 if self.curves else 0)))
 
     # --- controls from the schema -----------------------------------------------------
     def _control(self, layout: QFormLayout, param: Param, value: Any, path: str) -> Getter:
@@ -158,9 +146,16 @@ class AdjustmentDialog(QDialog):
             layout.addRow(param.title, combo)
             self.widgets[path] = combo
             return combo.currentText
-        edit = QLineEdit(format_value(param, value))
-        edit.setToolTip({"gradient": "stops as position:#rrggbb",
-                         "range": "four hue angles: ramp start, full start, full end, ramp end",
+        if param.type == "gradient":
+            stops = GradientMapEditor()
+            stops.set_stops(value)
+            stops.edited.connect(self.changed)
+            stops.bar.released.connect(self.released)
+            layout.addRow(param.title, stops)
+            self.widgets[path] = stops
+            return stops.stops
+        edit = QLineEdit(format_value(value))
+        edit.setToolTip({"range": "four hue angles: ramp start, full start, full end, ramp end",
                          "color": "three numbers"}.get(param.type, ""))
         last = [value]
 
@@ -215,17 +210,11 @@ class AdjustmentDialog(QDialog):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox):
                 widget.setCurrentText(value)
+            elif isinstance(widget, GradientMapEditor):
+                widget.set_stops(value)
             elif isinstance(widget, QLineEdit):
-                param = self._param(path)
-                widget.setText(format_value(param, value))
+                widget.setText(format_value(value))
             widget.blockSignals(False)
-
-    def _param(self, path: str) -> Param:
-        names = path.split(".")
-        param = self.spec.param(names[0])
-        for name in names[1:]:
-            param = next(f for f in param.fields if f.name == name)
-        return param
 
     def reject(self) -> None:
         """Cancel: take back the one step the dialog made, when it made one."""

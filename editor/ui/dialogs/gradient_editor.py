@@ -50,10 +50,12 @@ MARKER = 9
 
 
 class StopBar(QWidget):
-    """The gradient strip and its stop markers; emits `selected(index)` and `edited(gradient)`."""
+    """The gradient strip and its stop markers; emits `selected(index)`, `edited(gradient)`
+    and `released` when a press or drag on it ends."""
 
     selected = Signal(int)
     edited = Signal(object)
+    released = Signal()
 
     def __init__(self, fg, bg, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,6 +143,7 @@ class StopBar(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._dragging = False
+        self.released.emit()
 
     def move_stop(self, index: int, position: float) -> None:
         stops = list(self.gradient.stops)
