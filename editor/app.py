@@ -46,9 +46,8 @@ def main(args: list[str] | None = None) -> int:
     window.show()
     paths = [a for a in args if not a.startswith("-")]
     if not window.offer_recovery() and paths:
-        window.files.open(paths[0])
-        if len(paths) > 1:
-            window.files.open_as_layers(paths[1:])
+        rest = paths[1:]
+        window.files.open(paths[0], on_opened=lambda ok: ok and rest and window.files.open_as_layers(rest))
     if os.environ.get("VEIL_QUIT_AFTER_SHOW"):  # start-up timing (packaging/README.md): exit once shown
         QTimer.singleShot(0, app.quit)
     return app.exec()

@@ -19,6 +19,10 @@ class SaveCancelled(Exception):
     """A save stopped on request before it finished; the file on disk is as it was."""
 
 
+class OpenCancelled(Exception):
+    """An open stopped on request before it finished (raised by the caller's progress callback)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """Ceilings for untrusted input, checked from headers before anything is decoded."""

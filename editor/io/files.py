@@ -15,7 +15,7 @@ import numpy as np
 from editor.core import Document, FillLayer, Group, Layer, Node
 
 from .atomic import atomic_write
-from .errors import DEFAULT_LIMITS, FileFormatError, Limits
+from .errors import DEFAULT_LIMITS, FileFormatError, Limits, OpenCancelled
 from .images import IMAGE_EXTENSIONS, check_content_matches, decode_image, encode_image, encode_png
 from .ora_read import read_ora
 from .ora_write import composite_rgba, write_ora
@@ -45,7 +45,7 @@ def _guarded(path: str | Path, read: Callable[[], Document]) -> Document:
     """Run a reader so that anything it raises reaches the caller as a FileFormatError."""
     try:
         return read()
-    except FileFormatError:
+    except (FileFormatError, OpenCancelled):
         raise
     except MemoryError:
         raise FileFormatError(path, "there is not enough memory to open it") from None
@@ -55,25 +55,35 @@ def _guarded(path: str | Path, read: Callable[[], Document]) -> Document:
         raise FileFormatError(path, f"the file is damaged ({type(e).__name__}: {str(e)[:200]})") from e
 
 
-def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Open an .ora, .psd or image file as a new document (doc.warnings says what was not kept)."""
+def _no_progress(fraction: float) -> None:
+    pass
+
+
+def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
+                  progress: Callable[[float], None] = _no_progress) -> Document:
+    """Open an .ora, .psd or image file as a new document (doc.warnings says what was not kept).
+
+    `progress(fraction)` is called as layers are read; it may raise OpenCancelled to stop the
+    open, which then reaches the caller as it is."""
     ext = _extension(path)
     if ext not in SUPPORTED_OPEN:
         raise FileFormatError(path, f"Veil cannot open {ext or 'extension-less'} files "
                               f"(it opens {', '.join(SUPPORTED_OPEN)})")
+    progress(0.0)
     data = _read_bytes(path)
+    progress(0.05)
 
     def read() -> Document:
         if ext == ".ora":
             check_content_matches(path, data, "ORA")
-            doc = read_ora(data, path, limits)
+            doc = read_ora(data, path, limits, progress=lambda f: progress(0.05 + 0.95 * f))
         elif ext in (".psd", ".psb"):
             from .psd import (
                 read_psd,  # psd-tools takes a second to import; only PSD work pays for it
             )
 
             check_content_matches(path, data, "PSD")
-            doc = read_psd(data, path, limits)
+            doc = read_psd(data, path, limits, progress=lambda f: progress(0.05 + 0.95 * f))
         else:
             rgba, notes = decode_image(data, path, fmt=IMAGE_EXTENSIONS[ext], limits=limits)
             doc = Document.from_pixels(rgba, name=Path(path).stem)
@@ -81,6 +91,7 @@ def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Docum
         return doc
 
     doc = _guarded(path, read)
+    progress(1.0)
     doc.path = str(path)
     doc.history.mark_clean()
     return doc

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -35,8 +36,11 @@ _DECODERS = min(4, os.cpu_count() or 1)
 
 
 class _Reader:
-    def __init__(self, archive: SafeArchive, path: str | Path, limits: Limits, canvas: tuple[int, int]) -> None:
+    def __init__(self, archive: SafeArchive, path: str | Path, limits: Limits, canvas: tuple[int, int],
+                 progress: Callable[[float], None]) -> None:
         self.archive, self.path, self.limits = archive, path, limits
+        self.progress = progress
+        self.images_named = 0  # layer and mask PNGs stack.xml names: the measure of progress
         self.width, self.height = canvas
         self.warnings: list[str] = []
         self.used: set[str] = set()
@@ -58,6 +62,7 @@ class _Reader:
             for src in (e.get("src"), e.get(veil("mask-src"))):
                 if src and src.lower().endswith(".png") and src in self.archive and src not in srcs:
                     srcs.append(src)
+        self.images_named = len(srcs)
         blobs = []
         total = 0
         for src in srcs:
@@ -153,6 +158,7 @@ class _Reader:
         self.used.add(src)
         if not src.lower().endswith(".png"):
             raise self.fail(f"{what}: {src!r} is not a PNG image")
+        self.progress(min(1.0, (len(self.used) - 1) / max(1, self.images_named)))
         try:
             ahead = self.decoding.pop(src, None)
             if ahead is not None:
@@ -330,7 +336,9 @@ def _folds(layer: Element) -> bool:
     return layer.get("composite-op", "svg:src-over") not in _NOT_SOURCE_OVER
 
 
-def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:
+def read_ora(data: bytes, path: str | Path, limits: Limits,
+             progress: Callable[[float], None] = lambda fraction: None) -> Document:
+    """`progress(fraction)` is called before each layer image is taken; it may raise to stop."""
     archive = SafeArchive(data, path, limits)
     if "mimetype" in archive and archive.read("mimetype", max_bytes=1024).strip() != MIMETYPE:
         raise FileFormatError(path, "its mimetype is not image/openraster")
@@ -344,7 +352,7 @@ def read_ora(data: bytes, path: str | Path, limits: Limits) -> Document:
     if image.tag != "image":
         raise FileFormatError(path, f"stack.xml's root is <{image.tag}>, not <image>")
     w, h = _size(image, path, limits)
-    reader = _Reader(archive, path, limits, (w, h))
+    reader = _Reader(archive, path, limits, (w, h), progress)
     reader.is_veil = any(k.startswith(f"{{{VEIL_NS}}}") for el in image.iter() for k in el.attrib)
     root = image.find("stack")
     if root is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import struct
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -214,8 +215,12 @@ class _PsdReader:
     through psd-tools' own per-layer compositing. `common` applies what every node shares.
     """
 
-    def __init__(self, psd: PSDImage, path: str | Path, limits: Limits) -> None:
+    def __init__(self, psd: PSDImage, path: str | Path, limits: Limits,
+                 progress: Callable[[float], None] = lambda fraction: None) -> None:
         self.psd, self.path, self.limits = psd, path, limits
+        self.progress = progress
+        self.layers_total = max(1, sum(1 for _ in psd.descendants()))
+        self.layers_read = 0
         self.warnings: list[str] = []
         self.paths: list[VectorPath] = []
         self.pixels = 0
@@ -244,6 +249,8 @@ class _PsdReader:
         return nodes
 
     def node(self, item) -> Node | None:
+        self.progress(min(1.0, self.layers_read / self.layers_total))
+        self.layers_read += 1
         name = item.name.rstrip("\x00")
         kind = item.kind
         baked_fill = False  # True when the node's pixels already carry the fill opacity
@@ -517,14 +524,16 @@ class _PsdReader:
             self.paths.append(VectorPath(f"{name} vector mask{suffix}", anchors, closed=sub.is_closed()))
 
 
-def read_psd(data: bytes, path: str | Path, limits: Limits) -> Document:
+def read_psd(data: bytes, path: str | Path, limits: Limits,
+             progress: Callable[[float], None] = lambda fraction: None) -> Document:
+    """`progress(fraction)` is called before each layer is read; it may raise to stop."""
     width, height = psd_header_size(data, path)
     check_pixel_limit(path, (width, height), limits)
     check_complete(data, path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         psd = PSDImage.open(io.BytesIO(data))
-        reader = _PsdReader(psd, path, limits)
+        reader = _PsdReader(psd, path, limits, progress)
         doc = Document(width, height)
         nodes = reader.children(psd) if len(psd) else [reader.merged_layer()]
         for node in nodes:

@@ -6,6 +6,7 @@ stays exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from .dialogs.export_options import (
 )
 from .dialogs.new_document import NewDocumentDialog
 from .icons import icon
-from .jobs import run_with_progress
+from .jobs import Job, run_with_progress
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -63,6 +64,7 @@ class FileActions(QObject):
         super().__init__(window)
         self.window = window
         self.export_options = ExportOptions()
+        self.open_job: Job | None = None
         self.recent_menu = QMenu("Open Recent", window)
         self.recent_menu.setIcon(icon("history"))
         self._rebuild_recent()
@@ -87,8 +89,12 @@ class FileActions(QObject):
         if dialog.exec():
             self.window.set_document(dialog.document())
 
-    def open(self, path: str | None = None) -> bool:
-        """Open a project or image in place of the current document; False when it did not happen.
+    def open(self, path: str | None = None, on_opened: Callable[[bool], None] | None = None) -> bool:
+        """Open a project or image in place of the current document, reading it on a worker with
+        progress and Cancel in the status bar: the window stays live, and the open document stays
+        as it was until the new one is ready (and on Cancel or an error, for good).
+
+        Returns whether the open started; `on_opened(ok)` runs on the GUI thread when it ended.
         Several files chosen at once: the first opens here, each other one in a window of its own."""
         if path is None:
             paths = self._ask_open_paths("Open")
@@ -97,37 +103,71 @@ class FileActions(QObject):
             path = paths[0]
             for other in paths[1:]:
                 self.open_in_new_window(other)
+        if self.open_job is not None:
+            self.window.show_status(f"Wait for {self.open_job.label} to finish, or cancel it")
+            return False
         if not self.window.maybe_save():
             return False
-        from editor.io import FileFormatError, open_document
+        from editor.io import FileFormatError, OpenCancelled, open_document
 
-        try:
-            doc = open_document(path)
-        except FileFormatError as err:
-            self.error("Could not open the file", str(err))
-            return False
-        except (OSError, MemoryError, ValueError) as err:
-            self.error("Could not open the file", f"{path}: {err}")
-            return False
-        self.window.set_document(doc)
-        self.add_recent(path)
-        if doc.warnings:
-            QMessageBox.warning(self.window, "Some things could not be kept",
-                                f"{Path(path).name} opened, with these differences:\n\n• " + "\n• ".join(doc.warnings))
+        doc = self.window.document
+        state = (doc.history.index, len(doc.history.steps))
+        name = Path(path).name
+
+        def work(progress, cancelled):
+            def report(fraction: float) -> None:
+                if cancelled():
+                    raise OpenCancelled
+                progress(fraction)
+
+            return open_document(path, progress=report)
+
+        def end(ok: bool) -> None:
+            self.open_job = None
+            if on_opened is not None:
+                on_opened(ok)
+
+        def done(opened) -> None:
+            # Edits made while it read were not covered by the prompt before: ask again.
+            if (doc.history.index, len(doc.history.steps)) != state and not self.window.maybe_save():
+                self.window.show_status(f"{name} was not opened: this document changed while it read", 6000)
+                return end(False)
+            self.window.set_document(opened)
+            self.add_recent(path)
+            if opened.warnings:
+                QMessageBox.warning(self.window, "Some things could not be kept",
+                                    f"{name} opened, with these differences:\n\n• " + "\n• ".join(opened.warnings))
+            end(True)
+
+        def failed(err: Exception) -> None:
+            if isinstance(err, OpenCancelled):
+                return cancelled()
+            self.error("Could not open the file", str(err) if isinstance(err, FileFormatError) else f"{path}: {err}")
+            end(False)
+
+        def cancelled() -> None:
+            self.window.show_status(f"Open of {name} cancelled")
+            end(False)
+
+        self.open_job = self.window.jobs.run(work, label=f"Opening {name}", on_done=done, on_error=failed,
+                                             on_cancel=cancelled)
         return True
 
     def open_in_new_window(self, path: str | None = None) -> bool:
-        """Open a file in a new window beside this one (one document per window, several windows)."""
+        """Open a file in a new window beside this one (one document per window, several windows);
+        a window whose open fails or is cancelled closes again. Returns whether it started."""
         if path is None:
             paths = self._ask_open_paths("Open in New Window")
             if not paths:
                 return False
             return all([self.open_in_new_window(p) for p in paths])
         window = self.window.new_window()
-        if window.files.open(path):
-            return True
-        window.close()  # nothing was opened: no empty window left behind
-        return False
+
+        def opened(ok: bool) -> None:
+            if not ok:
+                window.close()  # nothing was opened: no empty window left behind
+
+        return window.files.open(path, on_opened=opened)
 
     def open_as_layers(self, paths: list[str] | None = None) -> bool:
         paths = paths if paths is not None else self._ask_open_paths("Open as Layers")
@@ -158,9 +198,11 @@ class FileActions(QObject):
         """Dropped files: a project opens; images become layers of the open document."""
         projects = [p for p in paths if Path(p).suffix.lower() in PROJECT_SUFFIXES]
         images = [p for p in paths if Path(p).suffix.lower() in IMAGE_SUFFIXES]
-        if projects:
+        if projects and images:  # the images join the project once it is open
+            self.open(projects[0], on_opened=lambda ok: ok and self.open_as_layers(images))
+        elif projects:
             self.open(projects[0])
-        if images:
+        elif images:
             self.open_as_layers(images)
 
     # --- save / export ------------------------------------------------------------------

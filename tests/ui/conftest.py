@@ -78,6 +78,15 @@ def make_window(qtbot, tmp_path, dialogs):
     yield make
 
 
+def open_file(qtbot, window, path) -> bool:
+    """File > Open of `path`, waiting for the worker that reads it; True when it opened."""
+    outcome: list[bool] = []
+    if not window.files.open(str(path), on_opened=outcome.append):
+        return False
+    qtbot.waitUntil(lambda: bool(outcome), timeout=30_000)
+    return outcome[0]
+
+
 def small_document(w: int = 120, h: int = 80) -> Document:
     """Background (blue) under a red square layer at (20, 10)."""
     doc = Document(w, h)

@@ -25,7 +25,7 @@ def main(out: str) -> None:
     window.resize(1560, 960)
     window.show()
     window.files.open(str(ROOT / "resources" / "samples" / "sample.ora"))
-    for _ in range(3):
+    while window.files.open_job is not None:  # read on a worker
         app.processEvents()
     window.canvas.fit()
     window.layers_panel.model.thumbnails.refresh()

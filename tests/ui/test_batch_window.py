@@ -43,6 +43,9 @@ def test_file_menu_runs_a_recipe_over_a_folder_and_reviews_it(make_window, tmp_p
     assert review.open_item(review.list.item(0))  # its .ora, with the live mask, in a new window
     from PySide6.QtWidgets import QApplication
 
+    from editor.ui.main_window import _WINDOWS
+
+    qtbot.waitUntil(lambda: all(w.files.open_job is None for w in _WINDOWS))  # read on a worker
     opened = [w for w in QApplication.topLevelWidgets()
               if w is not window and getattr(getattr(w, "document", None), "path", None)
               and w.document.path == review.entries[0]["outputs"][-1]]

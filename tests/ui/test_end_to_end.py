@@ -11,7 +11,7 @@ from editor.core.layers import Layer
 from editor.render import render
 from editor.ui.layer_delegate import row_layout
 
-from .conftest import SAMPLE, activate, mouse_drag
+from .conftest import SAMPLE, activate, mouse_drag, open_file
 
 
 def part_pos(window, node, part: str) -> QPoint:
@@ -47,7 +47,7 @@ def view_order(doc) -> list[str]:
 
 def test_sample_session(make_window, qtbot, tmp_path, dialogs):
     window = make_window()
-    assert window.files.open(str(SAMPLE))
+    assert open_file(qtbot, window, SAMPLE)
     doc = window.document
     assert view_order(doc) == ["Vignette", "Deep field", "Portrait", "Coffee", "Backdrop"]
     view = window.layers_panel.view
@@ -103,7 +103,7 @@ def test_sample_session(make_window, qtbot, tmp_path, dialogs):
     assert window.files.save_as(str(out))
     assert not doc.modified and window.windowTitle().startswith("session.ora —")
     again = make_window()
-    assert again.files.open(str(out))
+    assert open_file(qtbot, again, out)
     reopened = again.document
     assert view_order(reopened) == view_order(doc)
     assert reopened.find_by_name("Coffee").visible is False

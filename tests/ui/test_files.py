@@ -16,10 +16,10 @@ from editor.io import open_document, save_document
 from editor.ui.dialogs.export_options import ExportOptions
 from editor.ui.dialogs.new_document import new_document
 
-from .conftest import small_document
+from .conftest import open_file, small_document
 
 
-def test_failed_open_shows_error_and_keeps_document(make_window, tmp_path, dialogs):
+def test_failed_open_shows_error_and_keeps_document(make_window, tmp_path, dialogs, qtbot):
     window = make_window(small_document())
     doc = window.document
     ops.new_layer(doc, "Work")
@@ -31,7 +31,7 @@ def test_failed_open_shows_error_and_keeps_document(make_window, tmp_path, dialo
     assert dialogs.kinds() == ["warning"]
     # The unsaved-changes prompt came first (answered Discard), then the error.
     dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
-    assert window.files.open(str(bad)) is False
+    assert open_file(qtbot, window, bad) is False
     kind, title, text = dialogs.shown[-1]
     assert kind == "critical" and "broken.ora" in text
     assert window.document is doc
@@ -221,20 +221,22 @@ def test_open_in_new_window_keeps_this_document_and_a_failure_leaves_no_window(m
 
     assert window.files.open_in_new_window(str(first))
     (other,) = _WINDOWS
+    qtbot.waitUntil(lambda: other.files.open_job is None)
     assert other.document.path == str(first) and other.isVisible()
     assert window.document is before and window.document.modified  # nothing asked, nothing replaced
     assert other.recovery.folder == window.recovery.folder and other.recovery.token != window.recovery.token
 
     bad = tmp_path / "broken.ora"
     bad.write_bytes(b"not a zip")
-    assert window.files.open_in_new_window(str(bad)) is False
-    assert dialogs.kinds()[-1] == "critical"
-    qtbot.waitUntil(lambda: _WINDOWS == {other})  # the empty window closed and went
+    assert window.files.open_in_new_window(str(bad))  # it starts, fails on the worker, and its window goes
+    qtbot.waitUntil(lambda: _WINDOWS == {other})
+    assert dialogs.kinds()[-1] == "critical"  # the empty window closed and went
 
     # File > Open with several files: the first here (after the unsaved prompt), the rest in new windows.
     monkeypatch.setattr(window.files, "_ask_open_paths", lambda title: [str(first), str(second)])
     dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
     assert window.files.open()
+    qtbot.waitUntil(lambda: all(w.files.open_job is None for w in [window, *_WINDOWS]))
     assert window.document.path == str(first)
     assert sorted(w.document.width for w in _WINDOWS) == [40, 120]
     for w in list(_WINDOWS):
@@ -283,7 +285,7 @@ def test_drop_images_as_layers_and_project(make_window, tmp_path, qtbot):
     window.dropEvent(drop)  # the window's handler, as the platform's drag and drop calls it
     qtbot.waitUntil(lambda: window.document.active.name == "dot")  # opened after the drop returns
     window.files.drop([str(project)])
-    assert (window.document.width, window.document.height) == (64, 48)
+    qtbot.waitUntil(lambda: (window.document.width, window.document.height) == (64, 48))
 
 
 def test_new_document_backgrounds():
@@ -308,3 +310,49 @@ def test_export_psd_keeps_adjustments_live_and_names_what_it_bakes(make_window, 
     names = {n.name: n for n in back.layers()} | {n.name: n for n in back.root.children}
     assert isinstance(names["Curves"], Adjustment) and names["Curves"].params["master"][1] == [90, 160]
     assert not isinstance(names["Blur"], Adjustment)
+
+
+def test_open_reads_on_a_worker_with_progress_and_cancel_keeps_the_document(make_window, tmp_path, dialogs,
+                                                                            qtbot, monkeypatch):
+    """The window stays live while a file is read, the status bar shows progress and Cancel, and
+    a cancelled open leaves the open document exactly as it was; the next open then works."""
+    import editor.io.files as files
+
+    path = tmp_path / "big.ora"
+    project = small_document(64, 48)
+    for i in range(4):
+        ops.new_layer(project, f"Extra {i}")
+    save_document(project, path)
+    window = make_window(small_document())
+    doc = window.document
+    before = [n.name for n in doc.nodes()]
+
+    gate = threading.Event()  # holds the reader at its second layer image until the test lets go
+    real_read = files.read_ora
+
+    def slow_read(data, p, limits, progress):
+        def held(fraction: float) -> None:
+            progress(fraction)
+            if fraction > 0:
+                gate.wait(10)
+                progress(fraction)  # the cancel, if pressed meanwhile, stops the read here
+        return real_read(data, p, limits, progress=held)
+
+    monkeypatch.setattr(files, "read_ora", slow_read)
+    assert window.files.open(str(path))
+    widget = window.jobs.widget
+    qtbot.waitUntil(lambda: widget.isVisible() and widget.bar.value() > 0)
+    assert widget.label.text() == "Opening big.ora"
+    assert window.document is doc  # nothing replaced while it reads
+    assert window.files.open(str(path)) is False  # one open at a time
+    qtbot.mouseClick(widget.cancel_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: window.files.open_job is None)
+    assert not widget.isVisible()
+    assert window.document is doc and [n.name for n in doc.nodes()] == before
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not any(kind == "critical" for kind in dialogs.kinds())
+
+    assert open_file(qtbot, window, path)
+    assert window.document.path == str(path)
+    assert [n.name for n in window.document.nodes()] == [n.name for n in project.nodes()]

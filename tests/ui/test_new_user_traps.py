@@ -12,7 +12,7 @@ from editor.io import save_document
 from editor.paint import Brush
 from editor.render.plan import feather_radius
 from editor.ui.dialogs.export_options import EXPORT_FILTERS, ExportOptions, with_extension
-from tests.ui.conftest import activate, mouse_drag, send_mouse, small_document
+from tests.ui.conftest import activate, mouse_drag, open_file, send_mouse, small_document
 
 
 def test_export_keeps_a_typed_extension_whatever_the_filter(make_window, tmp_path, monkeypatch):
@@ -118,7 +118,7 @@ def test_no_brush_outline_is_left_after_file_open(make_window, tmp_path, qtbot):
     tool = window.canvas.tool
     send_mouse(window.canvas, QEvent.Type.MouseMove, QPoint(200, 200), Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
     assert tool.overlay_rect() is not None
-    assert window.files.open(str(path))
+    assert open_file(qtbot, window, path)
     assert tool.overlay_rect() is None
 
 
