@@ -18,14 +18,13 @@ from editor.core import Change, Rect
 from .preview import PreviewRenderer
 from .renderer import Renderer, affected_rect
 
-# A change of settings (a slider's step) covering more than this previews first at the level
-# the screen shows, from reduced copies of the layers; the full render follows on `settle`.
+# A change covering more than this (a slider's step, a gradient, a bucket fill, their undo) is
+# shown first at the level the screen draws, from reduced copies of the layers, and only
+# inside the viewport; the full render follows on `settle`.
 PREVIEW_AREA = 1 << 21
 
-
-def _is_setting(change: Change) -> bool:
-    """A property of a node or of its mask (not its pixels, not the tree)."""
-    return change.kind == "property" or (change.kind == "mask" and change.name is not None)
+# What previews: a node's settings, its mask's settings or content, its pixels (not the tree).
+_PREVIEW_KINDS = ("property", "mask", "pixels")
 
 
 def _halve(block: np.ndarray) -> np.ndarray:
@@ -45,6 +44,12 @@ class MipmapPyramid:
         self.preview_level = 0
         self.preview_pending: Rect | None = None
         self.deferred: Rect | None = None  # shown as a preview, still to render at full resolution
+        # The document rect the screen shows (set by the display; None: all of it). A large
+        # change renders only inside it; the rest waits in `deferred`.
+        self.viewport: Rect | None = None
+        # Where the preview level and those above it are up to date inside `deferred`
+        # (None: everywhere); a viewport reaching outside it needs `settle` first.
+        self.shown: Rect | None = None
         self._preview: PreviewRenderer | None = None
         renderer.doc.events.connect(self._on_change)
         self.rebuild()
@@ -59,7 +64,7 @@ class MipmapPyramid:
         self.levels = [self.renderer.render(doc.canvas)]
         while max(self.levels[-1].shape[:2]) > self.min_side:
             self.levels.append(_halve(self.levels[-1]))
-        self.pending = self.preview_pending = self.deferred = None
+        self.pending = self.preview_pending = self.deferred = self.shown = None
 
     def _on_change(self, change: Change) -> None:
         if change.kind == "document":
@@ -68,7 +73,7 @@ class MipmapPyramid:
         rect = affected_rect(self.renderer.doc, change)
         if rect is None or rect.empty:
             return
-        if self.preview_level > 0 and _is_setting(change) and rect.w * rect.h > PREVIEW_AREA:
+        if self.preview_level > 0 and change.kind in _PREVIEW_KINDS and rect.w * rect.h > PREVIEW_AREA:
             self.preview_pending = rect.union(self.preview_pending)
         else:
             self.pending = rect.union(self.pending)
@@ -81,28 +86,51 @@ class MipmapPyramid:
             return doc.canvas
         rect, self.pending = self.pending, None
         if rect is not None:
-            self.update(rect)
+            self.update(self._in_view(rect))
         preview, self.preview_pending = self.preview_pending, None
         if preview is not None:
             if not self._update_preview(preview):
-                self.update(preview)  # a kind with no reduced proxy: the full render now
+                self.update(self._in_view(preview))  # a kind with no reduced proxy: the full render now
             rect = preview.union(rect)
         return rect
 
+    def _in_view(self, rect: Rect) -> Rect:
+        """The part of a change to render now: a large one only inside the viewport (the rest is
+        deferred to `settle`)."""
+        view = self.viewport
+        if view is None or rect.w * rect.h <= PREVIEW_AREA:
+            return rect
+        inside = rect.intersect(view)
+        if inside != rect:
+            self.deferred = rect.union(self.deferred)
+            self.shown = view if self.shown is None else view.intersect(self.shown)
+        return inside
+
+    def covers(self, viewport: Rect) -> bool:
+        """The preview level (and those above) shows `viewport` up to date: no `settle` needed
+        to draw it there."""
+        if self.deferred is None or self.shown is None:
+            return True
+        view = viewport.intersect(self.renderer.doc.canvas)
+        return view.empty or self.shown.union(view) == self.shown
+
     def _update_preview(self, rect: Rect) -> bool:
-        """Render `rect` (level 0 coordinates) at the preview level and the levels above it."""
+        """Render `rect` (level 0 coordinates) at the preview level and the levels above it,
+        inside the viewport."""
         k = min(self.preview_level, len(self.levels) - 1)
         if self._preview is None:
             self._preview = PreviewRenderer(self.renderer.doc)
         level = self.levels[k]
-        part = Rect.from_bounds(rect.x >> k, rect.y >> k, -((-rect.right) >> k), -((-rect.bottom) >> k))
+        view = rect if self.viewport is None else rect.intersect(self.viewport)
+        part = Rect.from_bounds(view.x >> k, view.y >> k, -((-view.right) >> k), -((-view.bottom) >> k))
         part = part.intersect(Rect(0, 0, level.shape[1], level.shape[0]))
-        if part.empty:
-            return True
-        if self._preview.render(k, part, out=level[part.slices()]) is None:
+        if not part.empty and self._preview.render(k, part, out=level[part.slices()]) is None:
             return False
-        self._halve_from(k, part)
+        if not part.empty:
+            self._halve_from(k, part)
         self.deferred = rect.union(self.deferred)
+        if view != rect:
+            self.shown = self.viewport if self.shown is None else self.viewport.intersect(self.shown)
         return True
 
     def settle(self) -> bool:
@@ -112,7 +140,9 @@ class MipmapPyramid:
         self.pending = self.pending.union(self.deferred) if self.pending is not None else self.deferred
         if self.preview_pending is not None:
             self.pending = self.preview_pending.union(self.pending)
-        self.deferred = self.preview_pending = None
+        self.deferred = self.preview_pending = self.shown = None
+        pending, self.pending = self.pending, None
+        self.update(pending)  # all of it, the viewport or not
         self.refresh()
         return True
 
@@ -120,6 +150,12 @@ class MipmapPyramid:
         rect = rect.intersect(self.renderer.doc.canvas)
         if rect.empty:
             return
+        if self.deferred is not None:
+            # Level 0 around `rect` may be stale: render whole blocks of the coarsest level,
+            # so no level above is averaged from stale pixels.
+            s = 1 << (len(self.levels) - 1)
+            rect = Rect.from_bounds(rect.x // s * s, rect.y // s * s, -(-rect.right // s) * s,
+                                    -(-rect.bottom // s) * s).intersect(self.renderer.doc.canvas)
         self.renderer.render(rect, out=self.levels[0][rect.slices()])  # straight into level 0, no copy
         self._halve_from(0, rect)
 

@@ -58,10 +58,10 @@ class PreviewRenderer:
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("pixels", "structure", "document") or (change.kind == "mask" and change.name is None):
-            if change.node is None or change.kind == "structure":
+            if change.node is None or change.kind in ("structure", "document"):
                 self._cache.clear()
-            else:
-                for key in [key for key in self._cache if key[0] == change.node.uid]:
+            else:  # only what changed: a gradient on a mask keeps its layer's reduced pixels
+                for key in [key for key in self._cache if key[0] == change.node.uid and key[1] == change.kind]:
                     del self._cache[key]
 
     def _reduced(self, node: Node, what: str, source: np.ndarray, k: int, make) -> np.ndarray:

@@ -299,7 +299,8 @@ class Canvas(QWidget):
     def _draw_composite(self, p: QPainter, visible: QRectF) -> None:
         assert self.source is not None
         level = self.source.level_for(self._device_scale())
-        image, f = self.source.level_image(level)
+        viewport = _to_rect(self.view.rect_to_doc(QRectF(self.rect())))  # the whole view, not this paint's part
+        image, f = self.source.level_image(level, viewport)
         # Snap to whole level pixels so partial repaints line up exactly.
         lx0, ly0 = math.floor(visible.left() * f), math.floor(visible.top() * f)
         lx1 = min(image.width(), math.ceil(visible.right() * f))

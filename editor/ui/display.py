@@ -6,9 +6,11 @@ halvings up to date from the document's events; dirty rectangles are
 re-rendered lazily, just before the next paint, so many changes between two
 frames cost one render. Here the levels are wrapped as QImages without copying.
 
-While a setting is dragged on a large area (a slider in the Properties panel) the pyramid
-previews at the level the screen draws; `SETTLE_MS` after the last step the full-resolution
-render replaces the preview and `on_settled` (the canvas's repaint) is called.
+A change over a large area (a slider's step in the Properties panel, a gradient, a bucket
+fill, their undo) is previewed at the level the screen draws and only inside the viewport;
+`SETTLE_MS` after the last one the full-resolution render replaces the preview and
+`on_settled` (the canvas's repaint) is called. A finer level, a viewport reaching outside
+what was previewed, or a pixel read settles first, so nothing stale is ever shown or read.
 """
 
 from __future__ import annotations
@@ -70,12 +72,15 @@ class DisplaySource:
         """The smallest level still at least as detailed as the screen (device px per doc px)."""
         return self.pyramid.level_for(device_scale)
 
-    def level_image(self, level: int) -> tuple[QImage, float]:
-        """The level's image, refreshed, and its scale relative to the document (1, 1/2, ...)."""
+    def level_image(self, level: int, viewport: Rect | None = None) -> tuple[QImage, float]:
+        """The level's image, refreshed (inside `viewport`, the document rect on screen, when
+        given), and its scale relative to the document (1, 1/2, ...)."""
         pyramid = self.pyramid
-        if level < pyramid.preview_level and (pyramid.deferred is not None or pyramid.preview_pending is not None):
-            pyramid.settle()  # finer than the preview: the full render first
+        stale = pyramid.deferred is not None or pyramid.preview_pending is not None
+        if stale and (level < pyramid.preview_level or (viewport is not None and not pyramid.covers(viewport))):
+            pyramid.settle()  # finer than the preview, or outside it: the full render first
         pyramid.preview_level = level
+        pyramid.viewport = viewport
         pyramid.refresh()
         if pyramid.deferred is not None:
             self._settle_timer.start()

@@ -129,3 +129,83 @@ def test_unknown_kinds_fall_back_to_the_full_render() -> None:
     pyramid.refresh()
     assert pyramid.deferred is None
     np.testing.assert_array_equal(pyramid.levels[0], render(doc))
+
+
+def _pyramid_over_a_big_mask(level: int):
+    """A smooth opaque backdrop under a 1600x1400 masked layer (larger than PREVIEW_AREA)."""
+    doc = Document(1600, 1400)
+    yy, xx = np.mgrid[0:1400, 0:1600]
+    bg = np.empty((1400, 1600, 4), np.uint8)
+    bg[..., 0], bg[..., 1], bg[..., 2], bg[..., 3] = xx * 255 // 1600, yy * 255 // 1400, 90, 255
+    doc.root.insert(0, Layer("bg", bg))
+    layer = Layer("big", np.full((1400, 1600, 4), 128, np.uint8), mask=Mask(np.full((1400, 1600), 255, np.uint8)))
+    doc.root.insert(1, layer)
+    doc.set_active(layer, edit_mask=True)
+    pyramid = MipmapPyramid(Renderer(doc))
+    pyramid.preview_level = level
+    return doc, layer, pyramid
+
+
+def _paint_mask(doc, layer, rect: Rect, value: int) -> None:
+    layer.mask.data[rect.slices()] = value
+    doc.notify("mask", layer, rect)
+
+
+def test_a_large_content_change_previews_and_its_undo_too_then_settles_exactly() -> None:
+    doc, layer, pyramid = _pyramid_over_a_big_mask(2)
+    from editor.paint import PaintTarget
+
+    target = PaintTarget.current(doc)  # a gradient's or bucket's path: snapshot, write, one undo step
+    target.snapshot(target.bounds)
+    target.array[:, :800] = 0
+    target.changed(target.bounds)
+    target.commit("Fill")
+    level0_before = pyramid.levels[0].copy()
+    pyramid.refresh()
+    assert pyramid.deferred is not None
+    np.testing.assert_array_equal(pyramid.levels[0], level0_before)  # level 0 waits for the settle
+    shown = pyramid.levels[2].astype(int)
+    assert np.abs(shown - reduced(render(doc), 2).astype(int)).max() <= 2  # the screen's level is right at once
+    doc.undo()
+    pyramid.refresh()
+    assert np.abs(pyramid.levels[2].astype(int) - reduced(render(doc), 2).astype(int)).max() <= 2
+    assert pyramid.settle() and pyramid.deferred is None
+    fresh = MipmapPyramid(Renderer(doc))
+    for a, b in zip(pyramid.levels, fresh.levels, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_large_change_renders_inside_the_viewport_first() -> None:
+    for level in (0, 1):  # zoomed in (full resolution, the viewport only) and at a preview level
+        doc, layer, pyramid = _pyramid_over_a_big_mask(level)
+        view = Rect(100, 200, 500, 400)
+        pyramid.viewport = view
+        _paint_mask(doc, layer, Rect(0, 0, 1600, 1400), 0)
+        before = pyramid.levels[0].copy()
+        pyramid.refresh()
+        want = render(doc)
+        s = 1 << level
+        got = pyramid.levels[level][view.y // s:view.bottom // s, view.x // s:view.right // s].astype(int)
+        exact = reduced(want, level)[view.y // s:view.bottom // s, view.x // s:view.right // s].astype(int)
+        assert np.abs(got - exact).max() <= 2
+        outside = Rect(900, 200, 300, 300)
+        np.testing.assert_array_equal(pyramid.levels[0][outside.slices()], before[outside.slices()])  # not yet
+        assert pyramid.covers(Rect(150, 250, 100, 100)) and not pyramid.covers(outside)
+        assert pyramid.settle()
+        np.testing.assert_array_equal(pyramid.levels[0], want)
+        assert pyramid.covers(outside)
+
+
+def test_an_edit_while_a_preview_waits_never_averages_stale_pixels_into_a_level() -> None:
+    doc, layer, pyramid = _pyramid_over_a_big_mask(2)
+    _paint_mask(doc, layer, Rect(0, 0, 1600, 1400), 0)  # previewed: level 0 stale everywhere
+    pyramid.refresh()
+    dab = Rect(301, 403, 9, 7)  # off every grid: its blocks reach stale level-0 pixels
+    layer.mask.data[dab.slices()] = 255
+    doc.notify("mask", layer, dab)
+    pyramid.refresh()
+    fresh = MipmapPyramid(Renderer(doc))
+    for k in range(1, len(fresh.levels)):
+        s = 1 << k
+        block = Rect.from_bounds(dab.x // s, dab.y // s, -(-dab.right // s), -(-dab.bottom // s))
+        np.testing.assert_array_equal(pyramid.levels[k][block.slices()], fresh.levels[k][block.slices()])

@@ -145,3 +145,64 @@ def test_gradient_editor_edits_stops(qtbot):
     dialog.name.setText("Renamed")
     dialog.name.textEdited.emit("Renamed")
     assert dialog.gradients()[0].name == "Renamed"
+
+
+def test_a_gradient_on_a_large_mask_shows_at_the_screen_level_and_nothing_stale_after(qtbot, tmp_path):
+    from PIL import Image
+
+    from editor.io.files import export_image
+    from editor.render import render
+    from editor.render.mipmap import PREVIEW_AREA
+
+    doc, layer = masked_doc(2400, 1600, value=255)
+    assert 2400 * 1600 > PREVIEW_AREA
+    black = np.zeros((1600, 2400, 4), np.uint8)
+    black[..., 3] = 255
+    doc.root.insert(0, Layer("Black", black))  # an opaque composite: the screen shows it as it is
+    canvas, host, tool = with_gradient(qtbot, doc, 0.25)  # the whole document on screen, at level 2
+    qtbot.wait(1)
+    canvas.repaint()
+    assert canvas.source.pyramid.preview_level == 2
+    drag(qtbot, canvas, (40.0, 800.0), (2360.0, 800.0))
+    canvas.repaint()
+    pyramid = canvas.source.pyramid
+    assert doc.history.labels() == ["Gradient on mask"] and pyramid.deferred is not None  # full render waits
+    exact = render(doc)  # premultiplied BGRA; the layer is opaque, its mask the ramp over black
+    level2 = pyramid.levels[2].astype(int)
+    assert level2[200, 20, 0] > 120 and level2[200, 580, 0] < 10  # the screen's level shows the ramp already
+
+    canvas.set_zoom(1.0, QPointF(0, 0))  # zooming in shows the full render, never the preview's level 0
+    canvas.view.origin = QPointF(-1000.0, -600.0)  # widget (0, 0) is document (1000, 600)
+    from PySide6.QtGui import QImage
+
+    shot = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    screen = np.frombuffer(shot.constBits(), np.uint8).reshape(shot.height(), shot.bytesPerLine() // 4, 4)
+    np.testing.assert_array_equal(screen[:480, :640, :3], exact[600:1080, 1000:1640, :3])
+    assert canvas.source.pixel(2000, 100)[:3] == tuple(int(v) for v in exact[100, 2000, 2::-1])  # the eyedropper
+    export_image(doc, tmp_path / "out.png")
+    png = np.asarray(Image.open(tmp_path / "out.png").convert("RGB"))
+    np.testing.assert_array_equal(png, exact[..., 2::-1])
+
+
+def test_zoomed_in_a_large_gradient_renders_the_view_first_and_panning_shows_the_rest(qtbot):
+    from PySide6.QtGui import QImage
+
+    from editor.render import render
+
+    doc, layer = masked_doc(2400, 1600, value=255)
+    black = np.zeros((1600, 2400, 4), np.uint8)
+    black[..., 3] = 255
+    doc.root.insert(0, Layer("Black", black))
+    canvas, host, tool = with_gradient(qtbot, doc, 1.0)
+    qtbot.wait(1)
+    canvas.repaint()
+    drag(qtbot, canvas, (40.0, 100.0), (600.0, 300.0))
+    canvas.repaint()
+    pyramid = canvas.source.pyramid
+    assert pyramid.deferred is not None and not pyramid.covers(Rect(1500, 1000, 640, 480))  # the rest waits
+    exact = render(doc)
+    canvas.view.origin = QPointF(-1500.0, -1000.0)  # pan: widget (0, 0) is document (1500, 1000)
+    canvas.repaint()
+    shot = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    screen = np.frombuffer(shot.constBits(), np.uint8).reshape(shot.height(), shot.bytesPerLine() // 4, 4)
+    np.testing.assert_array_equal(screen[:480, :640, :3], exact[1000:1480, 1500:2140, :3])
