@@ -73,13 +73,14 @@ class TileDelta:
     def write(self, array: np.ndarray, which: str) -> Rect | None:
         """Write the "before" or "after" tiles into `array`; return the rect touched."""
         tiles = self.before if which == "before" else self.after
-        rect: Rect | None = None
-        for key, tile in tiles.items():
-            rows, cols = _tile_slices(key, array.shape)
-            array[rows, cols] = tile
-            r = Rect(cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
-            rect = r if rect is None else rect.union(r)
-        return rect
+        if not tiles:
+            return None
+        h, w = array.shape[:2]
+        for (ty, tx), tile in tiles.items():
+            array[ty * TILE:(ty + 1) * TILE, tx * TILE:(tx + 1) * TILE] = tile
+        tys, txs = [ty for ty, _ in tiles], [tx for _, tx in tiles]
+        return Rect.from_bounds(min(txs) * TILE, min(tys) * TILE, min(w, (max(txs) + 1) * TILE),
+                                min(h, (max(tys) + 1) * TILE))
 
     def nbytes(self) -> int:
         return sum(t.nbytes for t in self.before.values()) + sum(t.nbytes for t in self.after.values())

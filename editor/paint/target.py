@@ -392,7 +392,7 @@ class PaintTarget:
         region = self.array[rect.slices()]
         base = region if base is None else base
         doc_rect = self.to_doc(rect)
-        _colour_over_kernel(region, base, src[0], src[1], src[2], np.float32(src[3] / 255.0 * opacity),
+        _colour_over_kernel(_as_2d(region), _as_2d(base), src[0], src[1], src[2], np.float32(src[3] / 255.0 * opacity),
                             _NO_ARRAY if cov is None else cov, cov is not None, scale,
                             BAYER8 if dither else _ROUND, doc_rect.x, doc_rect.y, self.alpha_locked or preserve_alpha)
 
@@ -418,34 +418,50 @@ class PaintTarget:
         return self.composite(rect, None, erase=True)
 
 
+@njit(inline="always")
+def _pack(c0, c1, c2, c3):
+    return np.uint32(c0) | (np.uint32(c1) << np.uint32(8)) | (np.uint32(c2) << np.uint32(16)) | (np.uint32(c3) << np.uint32(24))
+
+
 @njit(cache=True, parallel=True, error_model="numpy", fastmath=True)
 def _colour_over_kernel(out, base, r, g, b, src_alpha, cov, use_cov, cov_scale, thr, tx0, ty0, keep_alpha):
-    """Straight RGBA: colour (r, g, b) at alpha src_alpha x cov over base (W3C source-over, normal),
-    or colour only when keep_alpha; rounded or dithered (thr tied to document positions)."""
-    h, w = out.shape[:2]
+    """Straight RGBA as one uint32 a pixel (`_as_2d`): colour (r, g, b) at alpha src_alpha x cov
+    over base (W3C source-over, normal), or colour only when keep_alpha; rounded or dithered (thr
+    tied to document positions). Where the colour covers fully the result is the colour itself
+    (r, g, b are whole numbers, thresholds lie below 1): one store, most of a bucket fill."""
+    h, w = out.shape
     inv = np.float32(1.0 / 255.0)
+    one, top = np.float32(1.0), np.float32(255.0)
+    solid = _pack(np.uint8(r), np.uint8(g), np.uint8(b), np.uint8(255))
+    rgb_only = _pack(np.uint8(r), np.uint8(g), np.uint8(b), np.uint8(0))
+    byte, alpha_bits = np.uint32(255), np.uint32(0xFF000000)
     for y in prange(h):
         trow = (y + ty0) & 7
+        src, dst = base[y], out[y]
         for x in range(w):
-            a = src_alpha * (np.float32(cov[y, x]) * cov_scale if use_cov else np.float32(1.0))
+            p = src[x]
+            a = src_alpha * (np.float32(cov[y, x]) * cov_scale if use_cov else one)
             if a <= 0.0:
-                for c in range(4):
-                    out[y, x, c] = base[y, x, c]
+                dst[x] = p
+                continue
+            if a >= one:
+                dst[x] = (rgb_only | (p & alpha_bits)) if keep_alpha else solid
                 continue
             t = thr[trow, (x + tx0) & 7]
-            ab = np.float32(base[y, x, 3]) * inv
+            b0 = np.float32(p & byte)
+            b1 = np.float32((p >> np.uint32(8)) & byte)
+            b2 = np.float32((p >> np.uint32(16)) & byte)
+            b3 = p >> np.uint32(24)
             if keep_alpha:
-                for c, cs in ((0, r), (1, g), (2, b)):
-                    cb = np.float32(base[y, x, c])
-                    out[y, x, c] = np.uint8(min(np.float32(255.0), cb + (cs - cb) * a + t))
-                out[y, x, 3] = base[y, x, 3]
+                dst[x] = _pack(np.uint8(min(top, b0 + (r - b0) * a + t)), np.uint8(min(top, b1 + (g - b1) * a + t)),
+                               np.uint8(min(top, b2 + (b - b2) * a + t)), np.uint8(b3))
                 continue
-            ao = a + ab * (np.float32(1.0) - a)
-            keep = ab * (np.float32(1.0) - a) / ao
+            ab = np.float32(b3) * inv
+            ao = a + ab * (one - a)
+            keep = ab * (one - a) / ao
             share = a / ao
-            for c, cs in ((0, r), (1, g), (2, b)):
-                out[y, x, c] = np.uint8(min(np.float32(255.0), cs * share + np.float32(base[y, x, c]) * keep + t))
-            out[y, x, 3] = np.uint8(min(np.float32(255.0), ao * np.float32(255.0) + t))
+            dst[x] = _pack(np.uint8(min(top, r * share + b0 * keep + t)), np.uint8(min(top, g * share + b1 * keep + t)),
+                           np.uint8(min(top, b * share + b2 * keep + t)), np.uint8(min(top, ao * top + t)))
 
 
 def _as_2d(a: np.ndarray) -> np.ndarray:

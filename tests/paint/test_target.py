@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from editor.core import Rect, Selection
+from editor.core import BlendMode, Rect, Selection
 from editor.masks.selection.quickmask import enter_quick_mask
 from editor.paint import Brush, PaintRefused, PaintTarget, Stroke
 from tests.paint.helpers import mask_doc, pixel_doc
@@ -165,3 +165,31 @@ def test_opacity_and_dither_without_banding():
     assert np.abs(blocks - expected).max() < 0.15
     target.composite(target.bounds, 255.0, opacity=0.5, base=np.zeros((8, 256), np.uint8))
     assert (np.abs(layer.mask.data.astype(int) - 128) <= 1).all()
+
+
+@pytest.mark.parametrize("keep_alpha", [False, True])
+@pytest.mark.parametrize("opacity", [1.0, 0.6])
+def test_one_colour_over_pixels_agrees_with_the_float_formula(keep_alpha, opacity):
+    """The one-colour kernel (fills, the bucket) against the general float path, over translucent
+    pixels with a soft coverage: full cover, none and everything between."""
+    from editor.paint.target import _composite_pixels
+
+    rng = np.random.default_rng(3)
+    pixels = rng.integers(0, 256, (40, 60, 4), dtype=np.uint8)
+    pixels[:5, :, 3] = 0
+    doc, layer = pixel_doc(pixels.copy())
+    coverage = rng.integers(0, 256, (40, 60), dtype=np.uint8)
+    coverage[:, :10], coverage[:, 10:20] = 255, 0
+    target = PaintTarget.current(doc)
+    target.touch(target.bounds)
+    target.composite(target.bounds, (250, 30, 90), coverage, opacity=opacity, preserve_alpha=keep_alpha)
+    cov = coverage.astype(np.float32) / np.float32(255.0) * np.float32(opacity)
+    want = _composite_pixels(pixels, (250, 30, 90, 255), cov, BlendMode.NORMAL, keep_alpha=keep_alpha, erase=False,
+                             thresholds=None)
+    got, want = layer.pixels.astype(int), want.astype(int)
+    assert np.abs(got[..., 3] - want[..., 3]).max() <= 1
+    seen = want[..., 3] > 0  # a fully transparent pixel's colour is no one's business
+    assert np.abs(got[seen][:, :3] - want[seen][:, :3]).max() <= 1
+    np.testing.assert_array_equal(layer.pixels[:, 10:20], pixels[:, 10:20])  # no coverage: untouched
+    if keep_alpha:
+        np.testing.assert_array_equal(layer.pixels[..., 3], pixels[..., 3])
