@@ -107,27 +107,25 @@ def _source(target: PaintTarget, paint):
 
 def bucket_sample(doc: Document, target: PaintTarget, *, merged: bool) -> np.ndarray | None:
     """What the bucket looks at, document-sized: the merged image, the mask being edited (as shown),
-    or the active layer's pixels."""
-    from editor.masks.selection.ops import sample_image
+    or the active layer's pixels; from the document's sample cache, shared with the magic wand
+    (the merged image is re-rendered only where the document changed since the last click)."""
+    from editor.masks.selection.sample import sample_cache
 
-    if merged or not target.is_mask:
-        return sample_image(doc, merged=merged)
-    shown = 255 - target.array if target.inverted else target.array
-    out = np.zeros((doc.height, doc.width), np.uint8)
-    where = Rect(*target.offset, target.bounds.w, target.bounds.h)
-    inside = where.intersect(doc.canvas)
-    if not inside.empty:
-        out[inside.slices()] = shown[inside.translated(-where.x, -where.y).slices()]
-    return out
+    cache = sample_cache(doc)
+    if merged:
+        return cache.merged()
+    if target.is_mask:
+        return cache.mask(target.node)
+    return cache.pixels(doc.active)
 
 
 def bucket_fill(doc: Document, x: float, y: float, paint: Sequence[int] | int, *,
                 tolerance: int = DEFAULT_TOLERANCE, contiguous: bool = True, sample_merged: bool = False,
                 antialias: bool = True, opacity: float = 1.0, mode: BlendMode | str = BlendMode.NORMAL,
-                sample: np.ndarray | None = None, label: str = "Paint bucket") -> PixelEdit | None:
-    """A paint bucket click at document point (x, y); `sample` is a cached `bucket_sample`."""
+                label: str = "Paint bucket") -> PixelEdit | None:
+    """A paint bucket click at document point (x, y)."""
     target = PaintTarget.current(doc)
-    image = sample if sample is not None else bucket_sample(doc, target, merged=sample_merged)
+    image = bucket_sample(doc, target, merged=sample_merged)
     if image is None:
         return None
     px, py = int(np.floor(x)), int(np.floor(y))

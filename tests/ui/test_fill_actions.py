@@ -199,3 +199,60 @@ def test_gradient_on_the_mask_in_the_window(make_window, qtbot):
     m = red.mask.data.astype(int)
     assert m[0, 0] > 240 and m[0, -1] < 15 and (np.diff(m[5]) <= 1).all()
     assert isinstance(red, Layer) and doc.history.labels() == ["Gradient on mask"]
+
+
+def test_bucket_and_wand_share_a_sample_that_follows_every_change(make_window, qtbot, monkeypatch):
+    """A second click (bucket or wand, Sample merged) composites nothing anew; the sample follows a fill,
+    a layer switch, the Sample merged toggle and undo."""
+    import editor.render as render_module
+
+    doc = small_document(160, 100)
+    bg, red = doc.find_by_name("Background"), doc.find_by_name("Red")
+    doc.set_active(bg)
+    window = window_with(make_window, qtbot, doc)
+    full_renders = []
+    real = render_module.flatten_rgba
+    monkeypatch.setattr(render_module, "flatten_rgba", lambda d, *a, **kw: full_renders.append(1) or real(d, *a, **kw))
+
+    def click(x, y):
+        qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=window.canvas.doc_to_widget(QPointF(x, y)).toPoint())
+
+    def wand_selects(sample, x, y):
+        return magic_wand(sample, x, y, tolerance=0, antialias=False) == 255
+
+    window.set_tool(window.tool("Paint Bucket"))
+    bucket = window.canvas.tool.options
+    bucket.tolerance.setValue(0)
+    bucket.antialias.setChecked(False)
+    bucket.sample_merged.setChecked(True)
+    window.foreground = QColor(0, 200, 0)
+    click(100.5, 80.5)  # the blue backdrop around the red square, filled green
+    assert full_renders == [1] and tuple(bg.pixels[90, 150, :3]) == (0, 200, 0)
+    window.foreground = QColor(250, 250, 0)
+    click(30.5, 20.5)  # the red square as seen: the merged sample is brought up to date, not rebuilt
+    assert full_renders == [1] and tuple(bg.pixels[20, 30, :3]) == (250, 250, 0)  # under the square, on bg
+
+    window.set_tool(window.tool("Magic Wand"))
+    wand = window.canvas.tool
+    wand.tolerance.setValue(0)
+    wand.options.antialias.setChecked(False)
+    wand.contiguous.setChecked(True)
+    wand.sample_merged.setChecked(True)
+    click(100.5, 80.5)
+    assert full_renders == [1], "the wand reuses the bucket's merged sample"
+    np.testing.assert_array_equal(doc.selection.data == 255, wand_selects(real(doc), 100, 80))
+    doc.undo()  # the selection
+    doc.undo()  # the yellow fill
+    click(30.5, 20.5)
+    np.testing.assert_array_equal(doc.selection.data == 255, wand_selects(real(doc), 30, 20))
+    assert (doc.selection.data[10:40, 20:60] == 255).all(), "after undo the red square is red again"
+    wand.sample_merged.setChecked(False)
+    doc.set_active(red)
+    doc.selection = None
+    click(30.5, 20.5)  # the red layer's own pixels, placed on the canvas
+    assert (doc.selection.data[10:40, 20:60] == 255).all() and doc.selection.data[5, 5] == 0
+    doc.set_active(bg)
+    doc.selection = None
+    click(100.5, 80.5)  # the backdrop's own pixels: green all round the blue it keeps under the square
+    assert (doc.selection.data[10:40, 20:60] == 0).all() and (doc.selection.data[:10] == 255).all()
+    assert full_renders == [1]

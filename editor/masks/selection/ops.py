@@ -146,12 +146,17 @@ def sample_image(doc: Document, *, merged: bool) -> np.ndarray | None:
         from editor.render import flatten_rgba
 
         return flatten_rgba(doc)
-    layer = doc.active
+    return layer_on_canvas(doc, doc.active)
+
+
+def layer_on_canvas(doc: Document, layer) -> np.ndarray | None:
+    """A layer's pixels as a document-sized straight RGBA image: the array itself when the layer
+    covers the canvas, else a placed copy; None for a node without pixels."""
     if not isinstance(layer, Layer):
         return None
     if layer.offset == (0, 0) and layer.pixels.shape[:2] == (doc.height, doc.width):
         return layer.pixels
-    return _place(layer.pixels, layer.bounds(), doc.canvas)
+    return place_on_canvas(layer.pixels, layer.bounds(), doc.canvas)
 
 
 def wand_select(
@@ -176,7 +181,7 @@ def wand_select(
 
 # --- selections and masks ---------------------------------------------------------
 
-def _place(array: np.ndarray, where: Rect, canvas: Rect) -> np.ndarray:
+def place_on_canvas(array: np.ndarray, where: Rect, canvas: Rect) -> np.ndarray:
     """`array` positioned at `where`, on a zero canvas."""
     out = np.zeros((canvas.h, canvas.w, *array.shape[2:]), array.dtype)
     inside = where.intersect(canvas)
@@ -203,14 +208,14 @@ def effective_mask(mask: Mask) -> np.ndarray:
 def load_mask_as_selection(doc: Document, node: Node, mode: str = "replace") -> Selection | None:
     if node.mask is None:
         raise ValueError(f"{node.name} has no mask")
-    data = _place(effective_mask(node.mask), mask_extent(doc, node), doc.canvas)
+    data = place_on_canvas(effective_mask(node.mask), mask_extent(doc, node), doc.canvas)
     return select(doc, data, mode, "Mask to selection")
 
 
 def load_alpha_as_selection(doc: Document, layer: Node, mode: str = "replace") -> Selection | None:
     if not isinstance(layer, Layer):
         raise ValueError("only a pixel layer has alpha")
-    data = _place(layer.pixels[..., 3], layer.bounds(), doc.canvas)
+    data = place_on_canvas(layer.pixels[..., 3], layer.bounds(), doc.canvas)
     return select(doc, data, mode, "Alpha to selection")
 
 

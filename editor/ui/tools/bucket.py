@@ -2,26 +2,23 @@
 
 Options as Photoshop's: mode, opacity, tolerance, anti-alias, contiguous, sample merged (all
 layers rather than the active one). It fills with the foreground colour (its grey on a mask,
-sampling the mask as it shows), inside the selection, one undo step. The sampled image is
-kept until the document changes, as the wand keeps its own.
+sampling the mask as it shows), inside the selection, one undo step. The sampled image comes
+from the document's sample cache, shared with the magic wand (editor.masks.selection.sample).
 """
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
-from editor.core import BlendMode, Change
+from editor.core import BlendMode
 from editor.core.blend import MENU_GROUPS
 from editor.masks.selection.wand import DEFAULT_TOLERANCE
 from editor.paint import PaintRefused, PaintTarget
 from editor.paint.fill import bucket_fill, bucket_sample
 
 from .base import PointerEvent, Tool
-
-STALE_KINDS = ("pixels", "mask", "property", "structure", "document", "active")
 
 
 class BucketOptions(QWidget):
@@ -70,9 +67,6 @@ class PaintBucketTool(Tool):
     def __init__(self, host) -> None:
         super().__init__(host)
         self._options: BucketOptions | None = None
-        self._sample: np.ndarray | None = None
-        self._sample_key: tuple | None = None
-        self._watched = None
 
     @property
     def options(self) -> BucketOptions:
@@ -85,23 +79,6 @@ class PaintBucketTool(Tool):
 
     def cursor(self) -> QCursor:
         return QCursor(Qt.CursorShape.PointingHandCursor)
-
-    def _on_change(self, change: Change) -> None:
-        if change.kind in STALE_KINDS:
-            self._sample = None
-
-    def _cached_sample(self, target: PaintTarget, merged: bool) -> np.ndarray | None:
-        doc = self.document
-        if self._watched is not doc:
-            if self._watched is not None:
-                self._watched.events.disconnect(self._on_change)
-            doc.events.connect(self._on_change)
-            self._watched, self._sample = doc, None
-        key = (merged, id(target.node), target.kind)
-        if self._sample is None or self._sample_key != key:
-            self._sample = bucket_sample(doc, target, merged=merged)
-            self._sample_key = key
-        return self._sample
 
     def press(self, pos: QPointF, event: PointerEvent) -> None:
         if event.button != Qt.MouseButton.LeftButton:
@@ -116,14 +93,13 @@ class PaintBucketTool(Tool):
             self.host.show_status(str(refusal))
             return
         merged = o.sample_merged.isChecked()
-        sample = self._cached_sample(target, merged)
-        if sample is None:
+        if bucket_sample(doc, target, merged=merged) is None:
             self.host.show_status("The paint bucket needs a pixel layer or mask, or Sample merged")
             return
         fg = self.host.foreground
         cmd = bucket_fill(doc, pos.x(), pos.y(), (fg.red(), fg.green(), fg.blue()), tolerance=o.tolerance.value(),
                           contiguous=o.contiguous.isChecked(), sample_merged=merged,
                           antialias=o.antialias.isChecked(), opacity=o.opacity.value() / 100.0,
-                          mode=BlendMode(o.mode.currentData()), sample=sample)
+                          mode=BlendMode(o.mode.currentData()))
         if cmd is None:
             self.host.show_status("Nothing to fill there")
