@@ -38,7 +38,9 @@ from PySide6.QtWidgets import (
 from editor.core import Change, Document, Layer, Node, ops
 from editor.core.blend import MENU_GROUPS
 from editor.core.blendif import active as blend_if_active
+from editor.render import adjustments
 
+from .dialogs.adjustment_controls import AdjustmentControls
 from .dialogs.blending_options import open_blending_options
 
 _edit_ids = itertools.count(1)
@@ -323,6 +325,45 @@ SETTINGS_BUILDERS: dict[str, Callable[[PropertiesPanel, Node, QFormLayout], Call
 
 def register_settings(kind: str, builder: Callable[[PropertiesPanel, Node, QFormLayout], Callable[[], None]]) -> None:
     SETTINGS_BUILDERS[kind] = builder
+
+
+def _adjustment_settings(panel: PropertiesPanel, node: Node, form: QFormLayout) -> Callable[[], None]:
+    """An adjustment's or filter's controls, the settings dialog's own: each drag of a slider or
+    a curve point is one undo step, previewed at the screen's level until its release; each
+    typed value, click or toggle is a step of its own."""
+    spec = adjustments.spec(node.adjustment)
+    controls = AdjustmentControls(spec, node.params)
+    controls.setObjectName("propertiesAdjustment")
+    drag = {"key": "", "down": False}
+
+    def pressed() -> None:
+        drag["key"], drag["down"] = f"props-{next(_edit_ids)}", True
+
+    def released() -> None:
+        drag["down"] = False
+        panel.window.canvas.settle()
+
+    def edited() -> None:
+        if not drag["down"]:
+            drag["key"] = f"props-{next(_edit_ids)}"
+        if panel.doc is not None:
+            ops.set_adjustment_params(panel.doc, node, controls.params(), merge_key=drag["key"],
+                                      label=f"{spec.label} settings")
+
+    def refresh() -> None:  # undo, redo or the dialog changed the params: show them
+        if not drag["down"] and controls.params() != spec.normalise(node.params):
+            controls.show_values(node.params)
+
+    controls.pressed.connect(pressed)
+    controls.released.connect(released)
+    controls.edited.connect(edited)
+    panel.settings_box.setTitle(spec.label)
+    form.addRow(controls)
+    panel.adjustment_controls = controls  # for tests
+    return refresh
+
+
+register_settings("adjustment", _adjustment_settings)
 
 
 def install_properties_panel(window) -> PropertiesPanel:

@@ -187,3 +187,107 @@ def test_dialog_edits_each_channel_and_reset(make_window, qtbot):
     dialog.reset_channel()
     assert layer.blend_if is None
     dialog.accept()
+
+
+def test_an_adjustments_controls_in_the_panel_one_undo_step_per_drag(make_window, qtbot):
+    from editor.core import Adjustment
+
+    window = make_window(ramp_document())
+    doc, panel = window.document, window.properties_panel
+    source = window.canvas.source
+    levels = ops.new_adjustment_layer(doc, "levels", name="Levels")
+    qtbot.waitUntil(lambda: panel.settings_box.isVisible() and panel.settings_box.title() == "Levels")
+    controls = panel.adjustment_controls
+    slider = controls.widgets["master.in_black:slider"]
+    steps = doc.history.index
+    y = slider.height() // 2
+    mouse_drag(slider, QPoint(slider_x(slider, 0), y), QPoint(slider_x(slider, 100), y), steps=8)
+    black = levels.params["master"]["in_black"]
+    assert 90 <= black <= 110
+    assert doc.history.index == steps + 1 and doc.history.labels()[-1] == "Levels settings"
+    assert source.pixel(80, 20)[0] == 0  # the ramp below the new black point went black
+    controls.widgets["master.gamma"].setValue(1.5)  # a typed value: a step of its own
+    assert doc.history.index == steps + 2 and levels.params["master"]["gamma"] == 1.5
+    window.undo()
+    window.undo()
+    qtbot.waitUntil(lambda: controls.widgets["master.in_black"].value() == 0)  # the panel follows undo
+    assert source.pixel(80, 20) == (80, 80, 80, 255)
+
+    # A Curves layer shows the lead's graph in the panel; one drag on it is one step.
+    curves = ops.new_adjustment_layer(doc, "curves", name="Curves")
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Curves")
+    graph = panel.adjustment_controls.curves.graph
+    steps = doc.history.index
+    qtbot.mousePress(graph, Qt.MouseButton.LeftButton, pos=graph.to_screen(128, 128).toPoint())
+    for out in (150, 180, 200):
+        qtbot.mouseMove(graph, graph.to_screen(128, out).toPoint())
+    qtbot.mouseRelease(graph, Qt.MouseButton.LeftButton, pos=graph.to_screen(128, 200).toPoint())
+    assert curves.params["master"] == [[0, 0], [128, 200], [255, 255]]
+    assert doc.history.index == steps + 1
+    assert source.pixel(128, 20)[0] > 190
+    doc.set_active(doc.find_by_name("Ramp"))  # a pixel layer: no settings
+    qtbot.waitUntil(lambda: not panel.settings_box.isVisible())
+    assert isinstance(curves, Adjustment)
+
+
+def test_a_panel_drag_on_a_large_document_previews_then_renders_full_size(make_window, qtbot):
+    from editor.render import render
+
+    doc = Document(2400, 1600)  # over the 2 MP from which settings drags preview
+    pixels = np.zeros((1600, 2400, 4), np.uint8)
+    pixels[...] = (200, 60, 40, 255)
+    doc.root.insert(0, Layer("Background", pixels))
+    doc.active = doc.root.children[0]
+    window = make_window(doc)
+    panel, pyramid = window.properties_panel, window.canvas.source.pyramid
+    node = ops.new_adjustment_layer(doc, "hue_saturation", name="Hue/Saturation")
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Hue/Saturation")
+    window.canvas.grab()  # a paint: the canvas shows a reduced level
+    assert pyramid.preview_level >= 1
+    full_before = pyramid.levels[0].copy()
+    slider = panel.adjustment_controls.widgets["master.hue:slider"]
+    slider.setSliderDown(True)
+    slider.setValue(120)
+    window.canvas.grab()
+    assert pyramid.deferred is not None
+    np.testing.assert_array_equal(pyramid.levels[0], full_before)
+    _b, g, r, _a = (int(v) for v in pyramid.levels[pyramid.preview_level][10, 10])
+    assert g > r + 80
+    slider.setSliderDown(False)
+    assert pyramid.deferred is None and node.params["master"]["hue"] == 120
+    np.testing.assert_array_equal(pyramid.levels[0], render(doc))
+
+
+def test_the_gradient_map_strip_in_the_panel_and_switching_between_adjustments(make_window, qtbot):
+    from editor.render import adjustments
+
+    window = make_window(ramp_document())
+    doc, panel = window.document, window.properties_panel
+    source = window.canvas.source
+    first = ops.new_adjustment_layer(doc, "hue_saturation", name="Warm")
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Hue/Saturation")
+    panel.adjustment_controls.widgets["master.hue"].setValue(40)
+    second = ops.new_adjustment_layer(doc, "hue_saturation", name="Cool")
+    qtbot.waitUntil(lambda: panel.adjustment_controls.widgets["master.hue"].value() == 0)  # its own values
+    doc.set_active(first)
+    qtbot.waitUntil(lambda: panel.adjustment_controls.widgets["master.hue"].value() == 40)
+    assert first.params["master"]["hue"] == 40
+    assert adjustments.spec("hue_saturation").normalise(second.params)["master"]["hue"] == 0
+
+    gmap = ops.new_adjustment_layer(doc, "gradient_map", name="Map")
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Gradient Map")
+    bar = panel.adjustment_controls.widgets["gradient"].bar
+    qtbot.waitExposed(bar)
+    steps = doc.history.index
+    # A press on the track adds a stop and drags it: one undo step.
+    y = bar.height() - 4
+    mouse_drag(bar, QPoint(round(bar.x_of(0.5)), y), QPoint(round(bar.x_of(0.25)), y), steps=5)
+    stops = gmap.params["gradient"]
+    assert len(stops) == 3 and abs(stops[1][0] - 0.25) < 0.02
+    assert doc.history.index == steps + 1
+    panel.adjustment_controls.widgets["gradient"].set_stop_colour((255, 0, 0))  # a step of its own
+    assert doc.history.index == steps + 2
+    qtbot.waitUntil(lambda: source.pixel(64, 20)[0] > source.pixel(64, 20)[2] + 40)  # dark greys map to red
+    window.undo()
+    window.undo()
+    qtbot.waitUntil(lambda: len(panel.adjustment_controls.widgets["gradient"].stops()) == 2)

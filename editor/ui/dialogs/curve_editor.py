@@ -29,6 +29,7 @@ class CurveGraph(QWidget):
 
     edited = Signal()
     picked = Signal()
+    pressed = Signal()  # a press on the graph (before the point it adds or picks)
     released = Signal()  # a drag of a point ended
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -113,6 +114,7 @@ class CurveGraph(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
+        self.pressed.emit()
         pos = event.position()
         index = self._hit(pos)
         if index is None:
@@ -203,10 +205,11 @@ class CurveGraph(QWidget):
 
 class CurvesEditor(QWidget):
     """The channel menu, the graph and the chosen point's Input/Output, as in Photoshop's
-    Curves panel. `edited` fires on every change of any channel's points, `released` when a
-    drag on the graph ends."""
+    Curves panel. `edited` fires on every change of any channel's points; `pressed` and
+    `released` when a drag on the graph starts and ends."""
 
     edited = Signal()
+    pressed = Signal()
     released = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -237,6 +240,7 @@ class CurvesEditor(QWidget):
             lambda _i: self.graph.set_channel(self.channel_menu.currentData()))
         self.graph.edited.connect(self._graph_edited)
         self.graph.picked.connect(self._show_point)
+        self.graph.pressed.connect(self.pressed)
         self.graph.released.connect(self.released)
 
     def points(self, channel: str) -> Points:

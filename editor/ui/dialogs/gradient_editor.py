@@ -50,11 +50,12 @@ MARKER = 9
 
 
 class StopBar(QWidget):
-    """The gradient strip and its stop markers; emits `selected(index)`, `edited(gradient)`
-    and `released` when a press or drag on it ends."""
+    """The gradient strip and its stop markers; emits `selected(index)`, `edited(gradient)`,
+    and `pressed` and `released` when a press or drag on it starts and ends."""
 
     selected = Signal(int)
     edited = Signal(object)
+    pressed = Signal()
     released = Signal()
 
     def __init__(self, fg, bg, parent: QWidget | None = None) -> None:
@@ -119,6 +120,7 @@ class StopBar(QWidget):
 
     # --- input --------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.pressed.emit()
         pos = event.position()
         k = self.stop_at(pos.x(), pos.y())
         if k is None and pos.y() >= self._bar().bottom():
