@@ -54,7 +54,7 @@ class LayerActions(QObject):
         from editor.render import adjustments
 
         for spec in adjustments.SPECS.values():
-            a(f"adjust_{spec.name}", f"{spec.label}…", "tune-variant" if spec.category == "adjustment" else "blur",
+            a(f"adjust_{spec.name}", f"{spec.label.replace('&', '&&')}…", "tune-variant" if spec.category == "adjustment" else "blur",
               None, lambda doc, n, name=spec.name: self._new_adjustment(doc, name), needs_node=False)
         a("adjust_settings", "Adjustment Settings…", "tune-vertical", None, self.edit_adjustment,
           when=lambda n: isinstance(n, Adjustment))
@@ -139,14 +139,29 @@ class LayerActions(QObject):
 
     def _new_adjustment(self, doc, name: str) -> None:
         """Layer > New Adjustment Layer > (one): the layer above the active one (its mask from the
-        selection when there is one), then its settings dialog."""
+        selection when there is one), its controls in the Properties panel, as in Photoshop."""
         from editor.render import adjustments
 
         spec = adjustments.spec(name)
         node = ops.new_adjustment_layer(doc, name, spec.defaults(), name=spec.label)
-        self.edit_adjustment(doc, node)
+        self.show_adjustment_properties(node)
+
+    def show_adjustment_properties(self, node) -> None:
+        """The node's controls in the Properties panel, brought forward; the settings dialog
+        where there is no panel."""
+        panel = getattr(self.window, "properties_panel", None)
+        doc = self.window.document
+        if panel is None:
+            self.edit_adjustment(doc, node)
+            return
+        if doc.active is not node:
+            doc.set_active(node)
+        panel.refresh()
+        panel.show_settings()
 
     def edit_adjustment(self, doc, node) -> None:
+        """Layer > Adjustment Settings…: the settings in a dialog of their own, Cancel taking back
+        what it did."""
         from .dialogs.adjustment_dialog import AdjustmentDialog
 
         dialog = AdjustmentDialog(self.window, doc, node)

@@ -43,6 +43,7 @@ class LayersPanel(QWidget):
         self.view.selection_changed.connect(actions.update_state)
         self.view.delete_requested.connect(lambda: actions.actions["delete"].trigger())
         self.view.fill_colour_requested.connect(actions.change_fill_colour)
+        self.view.settings_requested.connect(actions.show_adjustment_properties)
 
         self.blend = QComboBox()
         self.blend.setToolTip("Blend mode of the selected layers (shows the active one's)")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QTreeView,
 )
 
-from editor.core.layers import FillLayer, Group, Node
+from editor.core.layers import Adjustment, FillLayer, Group, Node
 
 from .layer_delegate import LayerDelegate, hit_part, row_fill
 from .layers_model import EYE_COLUMN, LAYER_COLUMN, LayerTreeModel
@@ -59,6 +59,7 @@ class LayerTreeView(QTreeView):
     delete_requested = Signal()  # the Delete key, with nothing selected on the canvas
     clear_requested = Signal()  # the Delete key while the canvas has a selection: clear it, never delete the layer
     fill_colour_requested = Signal(object)  # double-click on a fill layer: change its colour
+    settings_requested = Signal(object)  # double-click on an adjustment's thumbnail: its Properties
 
     def __init__(self, model: LayerTreeModel, parent=None) -> None:
         super().__init__(parent)
@@ -282,6 +283,9 @@ class LayerTreeView(QTreeView):
         node, part = self.part_at(event.position().toPoint())
         if isinstance(node, FillLayer) and part in ("thumb", "row"):
             self.fill_colour_requested.emit(node)  # as Photoshop: the fill's colour picker
+            return
+        if isinstance(node, Adjustment) and part == "thumb":
+            self.settings_requested.emit(node)
             return
         if node is not None and part in ("name", "row"):
             self.edit(self.layer_model.index_of(node))

@@ -131,6 +131,13 @@ class PropertiesPanel(QScrollArea):
         self.title.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.title)
 
+        # --- an adjustment's settings, first as in Photoshop's Properties ---------------------
+        self.settings_box = QGroupBox("Settings")
+        self.settings_layout = QFormLayout(self.settings_box)
+        self.settings_refresh: Callable[[], None] | None = None
+        self._settings_for: tuple[int, str] | None = None
+        layout.addWidget(self.settings_box)
+
         # --- the layer ---------------------------------------------------------------
         self.layer_box = QGroupBox("Layer")
         form = QFormLayout(self.layer_box)
@@ -209,12 +216,6 @@ class PropertiesPanel(QScrollArea):
         layout.addWidget(self.mask_box)
         layout.addWidget(self.no_mask)
 
-        # --- an adjustment's settings ------------------------------------------------------
-        self.settings_box = QGroupBox("Settings")
-        self.settings_layout = QFormLayout(self.settings_box)
-        self.settings_refresh: Callable[[], None] | None = None
-        self._settings_for: tuple[int, str] | None = None
-        layout.addWidget(self.settings_box)
         layout.addStretch(1)
 
         window.canvas.document_replaced.connect(self._document_replaced)
@@ -314,6 +315,22 @@ class PropertiesPanel(QScrollArea):
         if mode is not None:
             self._set_node(label="Blend mode", blend_mode=mode)
 
+    def show_settings(self) -> None:
+        """Bring the panel forward with room for an adjustment's controls (a new adjustment
+        layer, or a double-click on one, as Photoshop shows its Properties)."""
+        dock = getattr(self.window, "properties_dock", None)
+        if dock is None:
+            return
+        dock.show()
+        dock.raise_()
+        layers = getattr(self.window, "layers_dock", None)
+        if layers is not None and not dock.isFloating() and self.window.dockWidgetArea(dock) == \
+                self.window.dockWidgetArea(layers):
+            want = min(self.widget().sizeHint().height() + 40, int(self.window.height() * 0.6))
+            if dock.height() < want:
+                total = dock.height() + layers.height()
+                self.window.resizeDocks([layers, dock], [max(200, total - want), want], Qt.Orientation.Vertical)
+
     def open_blending_options(self):
         return open_blending_options(self.window, self.node())
 
@@ -357,7 +374,7 @@ def _adjustment_settings(panel: PropertiesPanel, node: Node, form: QFormLayout) 
     controls.pressed.connect(pressed)
     controls.released.connect(released)
     controls.edited.connect(edited)
-    panel.settings_box.setTitle(spec.label)
+    panel.settings_box.setTitle(spec.label.replace("&", "&&"))  # "&" is no mnemonic
     form.addRow(controls)
     panel.adjustment_controls = controls  # for tests
     return refresh

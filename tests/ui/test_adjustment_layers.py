@@ -1,5 +1,6 @@
-"""Adjustment layers through the real window: the Layer menu and the panel's button add them,
-the settings dialog's slider changes the canvas (one undo step), Cancel takes it back."""
+"""Adjustment layers through the real window: the Layer menu and the panel's button add them and
+bring their controls forward in the Properties panel; Layer > Adjustment Settings…'s dialog
+changes the canvas (one undo step), Cancel takes it back."""
 
 from __future__ import annotations
 
@@ -31,11 +32,14 @@ def test_every_adjustment_from_the_layer_menu(make_window, qtbot):
     filters = _menu_action(layer_menu, "New Filter Layer").menu()
     labels = [a.text() for a in adjust.actions()] + [a.text() for a in filters.actions()]
     assert "Curves…" in labels and "Hue/Saturation…" in labels and "Gaussian Blur…" in labels
+    panel, dock = window.properties_panel, window.properties_dock
+    window.history_dock.raise_()  # the Properties tab behind History
     for action in adjust.actions() + filters.actions():
-        action.trigger()
-        dialog = window.adjustment_dialog
-        assert dialog.isVisible()
-        dialog.accept()
+        action.trigger()  # as Photoshop: no modal dialog, the controls in Properties
+        assert getattr(window, "adjustment_dialog", None) is None
+        assert not dock.visibleRegion().isEmpty() and panel.settings_box.isVisible()
+        assert panel.settings_box.title() == action.text().rstrip("…")  # "&&" in both
+        assert panel.adjustment_controls.spec.name == window.document.active.adjustment
     added = [n for n in window.document.root.children if isinstance(n, Adjustment)]
     assert len(added) == len(labels)
     assert window.layers_panel.model.thumbnails.layer(added[0]) is not None
@@ -49,13 +53,13 @@ def test_panel_button_and_slider_drag_then_cancel(make_window, qtbot):
     invert = _menu_action(button.menu(), "Invert…")
     before = shown(window, 5, 5)
     invert.trigger()
-    window.adjustment_dialog.accept()
     qtbot.waitUntil(lambda: shown(window, 5, 5).blue() < 100, timeout=3000)  # blue backdrop inverted
     steps = doc.history.index
 
     _menu_action(button.menu(), "Levels…").trigger()
     levels = doc.active
     assert isinstance(levels, Adjustment) and levels.adjustment == "levels"
+    window.layer_actions.actions["adjust_settings"].trigger()
     dialog = window.adjustment_dialog
     slider = dialog.widgets["master.in_black:slider"]
     for v in (20, 60, 120):  # a drag: one undo step
@@ -73,6 +77,7 @@ def test_channel_mixer_moves_blue_into_red_on_the_canvas(make_window, qtbot):
     window = make_window(small_document())
     layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
     _menu_action(_menu_action(layer_menu, "New Adjustment Layer").menu(), "Channel Mixer…").trigger()
+    window.layer_actions.actions["adjust_settings"].trigger()
     dialog = window.adjustment_dialog
     before = shown(window, 5, 5)
     assert before.blue() > before.red() + 60  # the blue backdrop
@@ -88,6 +93,7 @@ def test_curves_graph_adds_drags_and_removes_points(make_window, qtbot):
     doc = window.document
     layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
     _menu_action(_menu_action(layer_menu, "New Adjustment Layer").menu(), "Curves…").trigger()
+    window.layer_actions.actions["adjust_settings"].trigger()
     dialog = window.adjustment_dialog
     node = doc.active
     steps = doc.history.index
@@ -176,6 +182,7 @@ def test_gradient_map_stops_edited_on_the_strip(make_window, qtbot):
     doc = window.document
     layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
     _menu_action(_menu_action(layer_menu, "New Adjustment Layer").menu(), "Gradient Map…").trigger()
+    window.layer_actions.actions["adjust_settings"].trigger()
     dialog = window.adjustment_dialog
     node = doc.active
     editor = dialog.widgets["gradient"]

@@ -291,3 +291,52 @@ def test_the_gradient_map_strip_in_the_panel_and_switching_between_adjustments(m
     window.undo()
     window.undo()
     qtbot.waitUntil(lambda: len(panel.adjustment_controls.widgets["gradient"].stops()) == 2)
+
+
+def test_a_double_click_on_an_adjustments_thumbnail_brings_its_properties_forward(make_window, qtbot):
+    from .test_end_to_end import part_pos
+
+    window = make_window(ramp_document())
+    doc, panel, dock = window.document, window.properties_panel, window.properties_dock
+    curves = ops.new_adjustment_layer(doc, "curves", name="Curves")
+    doc.set_active(doc.find_by_name("Ramp"))
+    window.history_dock.raise_()
+    qtbot.waitUntil(lambda: dock.visibleRegion().isEmpty())
+    view = window.layers_panel.view
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=part_pos(window, curves, "thumb"))
+    assert doc.active is curves
+    qtbot.waitUntil(lambda: not dock.visibleRegion().isEmpty())
+    assert panel.settings_box.title() == "Curves"
+    qtbot.waitUntil(lambda: panel.adjustment_controls.curves.graph.isVisible())
+
+
+def test_channels_and_tones_behind_a_menu_and_colour_balance_sliders(make_window, qtbot):
+    """As Photoshop: Levels' and Hue/Saturation's channels one at a time behind a menu, Colour
+    Balance's tone menu over three sliders between opposite colours."""
+    window = make_window(ramp_document())
+    doc, panel = window.document, window.properties_panel
+    source = window.canvas.source
+    hue_sat = ops.new_adjustment_layer(doc, "hue_saturation", name="Hue/Saturation")
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Hue/Saturation")
+    controls = panel.adjustment_controls
+    menu = controls.channel_menu
+    assert [menu.itemText(i) for i in range(menu.count())][:2] == ["Master", "Reds"]
+    qtbot.waitUntil(lambda: controls.widgets["master.hue"].isVisible())
+    assert not controls.widgets["reds.hue"].isVisible()
+    menu.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: controls.widgets["reds.hue"].isVisible())
+    assert not controls.widgets["master.hue"].isVisible()
+    controls.widgets["reds.saturation"].setValue(-50)
+    assert hue_sat.params["reds"]["saturation"] == -50 and hue_sat.params["master"]["saturation"] == 0
+
+    balance = ops.new_adjustment_layer(doc, "color_balance", name="Colour Balance")
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Colour Balance")
+    controls = panel.adjustment_controls
+    assert controls.channel_menu.currentText() == "Midtones"
+    steps = doc.history.index
+    controls.widgets["midtones.0"].setValue(60)  # towards red
+    assert balance.params["midtones"] == [60, 0, 0] and doc.history.index == steps + 1
+    r, g, b, _ = source.pixel(128, 20)
+    assert r > b + 10  # a grey midtone warmed
+    window.undo()
+    qtbot.waitUntil(lambda: controls.widgets["midtones.0"].value() == 0)

@@ -1,6 +1,8 @@
 """The controls of one adjustment or filter, built from its parameter schema
-(editor.render.adjustments): sliders for numbers, check boxes, Photoshop's Curves graph for
-curve points, the gradient tool's stop strip for gradients, and text fields for colour ranges. The settings dialog and the
+(editor.render.adjustments), laid out as Photoshop's: sliders for numbers (Colour Balance's
+three between opposite colours), check boxes, a swatch for a colour, the Curves graph, the
+gradient tool's stop strip, text fields for hue ranges, and like channels or tones one at a
+time behind a menu. The settings dialog and the
 Properties panel both show these; what an edit does (its undo step) is theirs to decide.
 
 Signals: `edited` on every change the user makes, `pressed` when a slider, curve point or
@@ -14,15 +16,19 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QSlider,
+    QStackedWidget,
     QWidget,
 )
 
@@ -45,10 +51,58 @@ def format_value(value: Any) -> str:
 def parse_value(param: Param, text: str) -> Any:
     """The text field's value; ValueError when it cannot be read."""
     nums = _numbers(text)
-    want = 4 if param.type == "range" else 3
-    if len(nums) != want:
-        raise ValueError(f"{param.title} needs {want} numbers")
+    if len(nums) != 4:
+        raise ValueError(f"{param.title} needs four hue angles")
     return nums
+
+
+def _is_shift(param: Param) -> bool:
+    """A colour param that is three signed shifts (Colour Balance), not an RGB colour."""
+    return param.type == "color" and param.min is not None and param.min < 0
+
+
+def _channel_group(params: list[Param], k: int) -> list[Param]:
+    """The run of params from k that Photoshop shows behind one menu: records with the same
+    first field (Levels' channels, the colour ranges, the mixer's outputs) or colour shifts."""
+    first = params[k]
+
+    def like(p: Param) -> bool:
+        if first.type == "record":
+            return p.type == "record" and p.fields[0].name == first.fields[0].name
+        return _is_shift(first) and _is_shift(p)
+
+    group = [first]
+    while k + len(group) < len(params) and like(params[k + len(group)]):
+        group.append(params[k + len(group)])
+    return group
+
+
+class ColourButton(QPushButton):
+    """A swatch that opens the colour dialog; `edited` when a colour is chosen."""
+
+    edited = Signal()
+
+    def __init__(self, rgb: list[int], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.set_value(rgb)
+        self.clicked.connect(self._pick)
+
+    def value(self) -> list[int]:
+        return list(self._rgb)
+
+    def set_value(self, rgb: list[int]) -> None:
+        self._rgb = [int(c) for c in rgb]
+        pix = QPixmap(40, 14)
+        pix.fill(QColor(*self._rgb))
+        self.setIcon(QIcon(pix))
+        self.setText("#{:02x}{:02x}{:02x}".format(*self._rgb))
+
+    def _pick(self) -> None:
+        colour = QColorDialog.getColor(QColor(*self._rgb), self, self.title)
+        if colour.isValid():
+            self.set_value([colour.red(), colour.green(), colour.blue()])
+            self.edited.emit()
 
 
 class AdjustmentControls(QWidget):
@@ -66,6 +120,7 @@ class AdjustmentControls(QWidget):
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.curves: CurvesEditor | None = None  # one graph for all the curve parameters
+        self.channel_menu: QComboBox | None = None  # which of a group of like records shows
         curve_names = [p.name for p in spec.params if p.type == "curve"]
         if curve_names:
             self.curves = CurvesEditor()
@@ -76,9 +131,43 @@ class AdjustmentControls(QWidget):
             layout.addRow(self.curves)
             for name in curve_names:
                 self.getters[name] = lambda name=name: self.curves.points(name)
-        for param in spec.params:
-            if param.type != "curve":
-                self.getters[param.name] = self._control(layout, param, values[param.name], param.name)
+        params = [p for p in spec.params if p.type != "curve"]
+        k = 0
+        while k < len(params):
+            group = _channel_group(params, k)
+            if len(group) > 1:
+                self._channels(layout, group, values)
+                k += len(group)
+                continue
+            param = params[k]
+            self.getters[param.name] = self._control(layout, param, values[param.name], param.name)
+            k += 1
+
+    def _channels(self, layout: QFormLayout, group: list[Param], values: dict[str, Any]) -> None:
+        """Records of one shape (Levels' channels, Hue/Saturation's colour ranges, the mixer's
+        outputs) one at a time behind a menu, as Photoshop shows them."""
+        menu = QComboBox()
+        menu.setObjectName("adjustmentChannel")
+        pages = QStackedWidget()
+        for param in group:
+            menu.addItem(param.title, param.name)
+            page = QWidget()
+            inner = QFormLayout(page)
+            inner.setContentsMargins(0, 0, 0, 0)
+            if param.type == "record":
+                getters = {f.name: self._control(inner, f, values[param.name][f.name], f"{param.name}.{f.name}")
+                           for f in param.fields}
+                self.getters[param.name] = lambda getters=getters: {k: g() for k, g in getters.items()}
+            else:
+                self.getters[param.name] = self._control(inner, param, values[param.name], param.name)
+            pages.addWidget(page)
+        menu.currentIndexChanged.connect(pages.setCurrentIndex)
+        menu.setCurrentIndex(max(0, menu.findData("midtones")))  # Colour Balance opens on Midtones
+        self.channel_menu = menu
+        first = group[0]
+        title = "Tone" if first.type == "color" else "Edit" if first.fields[0].name == "hue" else "Channel"
+        layout.addRow(title, menu)
+        layout.addRow(pages)
 
     def rows(self) -> int:
         """How many rows of fields the controls take (the graph aside), for sizing a window."""
@@ -92,30 +181,7 @@ class AdjustmentControls(QWidget):
             layout.addRow(box)
             return lambda: {k: g() for k, g in getters.items()}
         if param.type in ("int", "float"):
-            row = QWidget()
-            h = QHBoxLayout(row)
-            h.setContentsMargins(0, 0, 0, 0)
-            scale = 1 if param.type == "int" else 100
-            slider = QSlider(Qt.Orientation.Horizontal)
-            slider.setRange(round((param.min or 0) * scale), round((param.max or 100) * scale))
-            slider.setValue(round(value * scale))
-            spin = QDoubleSpinBox()
-            spin.setDecimals(0 if param.type == "int" else 2)
-            spin.setRange(param.min or 0, param.max or 100)
-            spin.setSingleStep(param.step or 1)
-            spin.setValue(value)
-            slider.valueChanged.connect(lambda v: spin.setValue(v / scale))
-            slider.sliderPressed.connect(self.pressed)
-            slider.sliderReleased.connect(self.released)
-            spin.valueChanged.connect(lambda v: (slider.blockSignals(True), slider.setValue(round(v * scale)),
-                                                 slider.blockSignals(False), self.edited.emit()))
-            h.addWidget(slider, 1)
-            h.addWidget(spin)
-            layout.addRow(param.title, row)
-            self.widgets[path] = spin
-            self.widgets[path + ":slider"] = slider
-            self._scales[path] = scale
-            return (lambda: int(round(spin.value()))) if param.type == "int" else spin.value
+            return self._number(layout, param, value, path)
         if param.type == "bool":
             check = QCheckBox(param.title)
             check.setChecked(bool(value))
@@ -140,9 +206,16 @@ class AdjustmentControls(QWidget):
             layout.addRow(param.title, stops)
             self.widgets[path] = stops
             return stops.stops
+        if param.type == "color" and _is_shift(param):
+            return self._shifts(layout, param, value, path)
+        if param.type == "color":
+            button = ColourButton(value, param.title)
+            button.edited.connect(self.edited)
+            layout.addRow(param.title, button)
+            self.widgets[path] = button
+            return button.value
         edit = QLineEdit(format_value(value))
-        edit.setToolTip({"range": "four hue angles: ramp start, full start, full end, ramp end",
-                         "color": "three numbers"}.get(param.type, ""))
+        edit.setToolTip("four hue angles: ramp start, full start, full end, ramp end" if param.type == "range" else "")
         last = [value]
 
         def read() -> Any:
@@ -156,6 +229,41 @@ class AdjustmentControls(QWidget):
         layout.addRow(param.title, edit)
         self.widgets[path] = edit
         return read
+
+    def _number(self, layout: QFormLayout, param: Param, value: Any, path: str) -> Getter:
+        """A slider with its spin box, the spin box narrow so the slider has the room."""
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        scale = 1 if param.type == "int" else 100
+        slider = QSlider(Qt.Orientation.Horizontal)
+        slider.setRange(round((param.min or 0) * scale), round((param.max or 100) * scale))
+        slider.setValue(round(value * scale))
+        spin = QDoubleSpinBox()
+        spin.setDecimals(0 if param.type == "int" else 2)
+        spin.setRange(param.min or 0, param.max or 100)
+        spin.setSingleStep(param.step or 1)
+        spin.setValue(value)
+        spin.setMaximumWidth(76)
+        slider.valueChanged.connect(lambda v: spin.setValue(v / scale))
+        slider.sliderPressed.connect(self.pressed)
+        slider.sliderReleased.connect(self.released)
+        spin.valueChanged.connect(lambda v: (slider.blockSignals(True), slider.setValue(round(v * scale)),
+                                             slider.blockSignals(False), self.edited.emit()))
+        h.addWidget(slider, 1)
+        h.addWidget(spin)
+        layout.addRow(param.title, row)
+        self.widgets[path] = spin
+        self.widgets[path + ":slider"] = slider
+        self._scales[path] = scale
+        return (lambda: int(round(spin.value()))) if param.type == "int" else spin.value
+
+    def _shifts(self, layout: QFormLayout, param: Param, value: Any, path: str) -> Getter:
+        """Colour Balance's three sliders between opposite colours, as Photoshop labels them."""
+        getters = [self._number(layout, Param(str(i), "int", 0, param.min, param.max, label=label), value[i],
+                                f"{path}.{i}")
+                   for i, label in enumerate(("Cyan – Red", "Magenta – Green", "Yellow – Blue"))]
+        return lambda: [g() for g in getters]
 
     # --- values ---------------------------------------------------------------------------
     def params(self) -> dict[str, Any]:
@@ -171,7 +279,7 @@ class AdjustmentControls(QWidget):
                 continue
             value: Any = values
             for key in path.split("."):
-                value = value[key]
+                value = value[int(key)] if key.isdigit() else value[key]
             widget.blockSignals(True)
             if isinstance(widget, QDoubleSpinBox):
                 widget.setValue(value)
@@ -184,6 +292,8 @@ class AdjustmentControls(QWidget):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox):
                 widget.setCurrentText(value)
+            elif isinstance(widget, ColourButton):
+                widget.set_value(value)
             elif isinstance(widget, GradientMapEditor):
                 widget.set_stops(value)
             elif isinstance(widget, QLineEdit):
