@@ -211,9 +211,10 @@ def warm_up() -> None:
     """Compile (or load from numba's on-disk cache) the fast kernels; call off the GUI thread.
 
     Until it returns, renders that name no backend use numpy, so the window paints at once.
-    The adjustments' kernels compile after the compositor's.
+    The adjustments' kernels compile after the compositor's, then the warp's (Free Transform's commit).
     """
     backends.warm_up()
-    from . import adjustments
+    from . import adjustments, warp_kernels
 
     adjustments.warm_up()
+    warp_kernels.warm_up()

@@ -24,6 +24,8 @@ import numpy as np
 
 from editor.core import Rect
 
+from . import warp_kernels as kernels
+
 # Interpolation names used across Veil's geometry operations.
 INTERPOLATIONS: dict[str, int] = {
     "nearest": cv2.INTER_NEAREST,
@@ -33,7 +35,7 @@ INTERPOLATIONS: dict[str, int] = {
 }
 DEFAULT_INTERPOLATION = "bicubic"
 MAX_WARP_SIDE = 30_000  # a perspective that sends a corner toward infinity is refused, not allocated
-_STRIP = 512  # rows per warp call: bounds float memory, spreads over threads and gives progress
+_TILE = 512  # destination pixels a side per warp call: bounds float memory, spreads over threads, gives progress
 _THREADS = max(1, min(8, os.cpu_count() or 1))
 _pool: ThreadPoolExecutor | None = None
 
@@ -113,11 +115,10 @@ def _warp_float(image: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: i
     return cv2.warpPerspective(image, m, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=value)
 
 
-def _source_window(m: np.ndarray, rows: tuple[int, int], width: int, shape: tuple[int, int], pad: int) -> Rect:
-    """The source rectangle a strip of destination rows reads (interpolation support included)."""
-    y0, y1 = rows
-    pts = np.array([[-0.5, y0 - 0.5], [width - 0.5, y0 - 0.5], [width - 0.5, y1 - 0.5], [-0.5, y1 - 0.5]], np.float64)
-    src = apply_points(m, pts)
+def _source_window(m: np.ndarray, tile: Rect, shape: tuple[int, int], pad: int) -> Rect:
+    """The source rectangle a destination tile (array coordinates) reads, interpolation support included."""
+    x0, y0, x1, y1 = tile.x - 0.5, tile.y - 0.5, tile.right - 0.5, tile.bottom - 0.5
+    src = apply_points(m, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64))
     sx0, sy0 = np.floor(src.min(axis=0)) - pad
     sx1, sy1 = np.ceil(src.max(axis=0)) + pad + 1
     h, w = shape
@@ -139,14 +140,17 @@ def warp(
 
     array: (h, w, 4) straight RGBA uint8 (premultiplied around the warp) or (h, w) uint8
     (a mask or selection; `border` fills what the source does not cover).
-    Returns a new uint8 array of dst's size. `progress(fraction)` is called per strip.
+    Returns a new uint8 array of dst's size. `progress(fraction)` is called per tile.
     crop: an RGBA source is read only within its non-transparent bounds. A linked mask passes
     crop=False with its layer's pixels, so both are read through the same windows and a mask
     equal to the alpha channel stays equal to it bit for bit.
 
-    Speed: strips run on a thread pool; an opaque source warps as bytes (it is its own
+    Speed: tiles run on a thread pool; an opaque source warps as bytes (it is its own
     premultiplied form); alpha and masks warp as bytes too (OpenCV's fixed-point path), and
-    only the colour of a translucent source goes through float.
+    only the colour of a translucent source goes through float, premultiplied and divided
+    back by one-pass kernels (warp_kernels). Memory: a tile's float copy, never the layer's.
+    Quality: a shrink past 1.5x along an axis is area-averaged to the destination's pixel size
+    first (on premultiplied colour), so the interpolation kernel never skips source pixels.
     """
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"unknown interpolation {interpolation!r}; expected one of {', '.join(INTERPOLATIONS)}")
@@ -179,32 +183,83 @@ def warp(
         if progress is not None:
             progress(1.0)
         return out
-    opaque = rgba and bool((array[..., 3] == 255).all())
-    rows = list(range(reach.y - dst.y, reach.bottom - dst.y, _STRIP))
-    x0, x1 = reach.x - dst.x, reach.right - dst.x
+    size = _reduced_size(mat, src, flag)
+    alpha: np.ndarray | None = None  # the alpha bytes of a reduced RGBA source, its colour premultiplied float
+    if size != (src.w, src.h):
+        # A strong shrink: area-average to the destination's pixel size first, so the warp's kernel
+        # does not skip source pixels (aliasing, moire); what is left is a rotation at about 1:1.
+        tables = kernels.area_table(src.h, size[1]) + kernels.area_table(src.w, size[0])
+        if rgba:
+            array, alpha = kernels.area_rgba(np.ascontiguousarray(array), *tables)
+        else:
+            array = kernels.area_bytes(np.ascontiguousarray(array), *tables)
+        m = _reduced_frame(src.w / size[0], src.h / size[1]) @ m
+    opaque = rgba and alpha is None and bool((array[..., 3] == 255).all())
+    # Square tiles: a rotated tile reads a window at most twice its area (a strip's is many times
+    # it), so the float copy made of each window stays small and is not made over and over.
+    area = reach.translated(-dst.x, -dst.y)
+    tiles = [Rect.from_bounds(x, y, min(area.right, x + _TILE), min(area.bottom, y + _TILE))
+             for y in range(area.y, area.bottom, _TILE) for x in range(area.x, area.right, _TILE)]
 
-    def strip(y0: int) -> None:
-        y1 = min(reach.bottom - dst.y, y0 + _STRIP)
-        win = _source_window(translation(0, 0) @ m @ translation(x0, 0), (y0, y1), x1 - x0, array.shape[:2], pad)
+    def warp_tile(tile: Rect) -> None:
+        win = _source_window(m, tile, array.shape[:2], pad)
         if win.empty:
             return
-        # Warp this strip from the part of the source it reads: same matrix, moved origins.
-        ms = translation(-win.x, -win.y) @ m @ translation(x0, y0)
+        # Warp this tile from the part of the source it reads: same matrix, moved origins.
+        ms = translation(-win.x, -win.y) @ m @ translation(tile.x, tile.y)
         piece = array[win.slices()]
-        size = (x1 - x0, y1 - y0)
-        if opaque:
-            out[y0:y1, x0:x1] = _warp_opaque(piece, ms, size, flag)
+        size = (tile.w, tile.h)
+        target = out[tile.slices()]
+        if alpha is not None:
+            kernels.straight_from_warped(_warp_float(piece, ms, size, flag, 0.0),
+                                         _warp_bytes(alpha[win.slices()], ms, size, flag), target)
+        elif opaque:
+            warped = _warp_bytes(piece, ms, size, flag)
+            kernels.straighten_bytes(warped)  # an opaque source is its own premultiplied form
+            target[...] = warped
         elif rgba:
-            out[y0:y1, x0:x1] = _warp_rgba(piece, ms, size, flag)
+            # Premultiplied around the warp; alpha through the same byte path as masks, so a mask
+            # equal to the alpha stays equal to it.
+            kernels.straight_from_warped(_warp_float(kernels.premultiplied(piece), ms, size, flag, 0.0),
+                                         _warp_bytes(piece[..., 3], ms, size, flag), target)
         else:
-            out[y0:y1, x0:x1] = _warp_bytes(piece, ms, size, flag, border)
+            target[...] = _warp_bytes(piece, ms, size, flag, border)
 
     done = 0
-    for _ in _executor().map(strip, rows):
+    for _ in _executor().map(warp_tile, tiles):
         done += 1
         if progress is not None:
-            progress(done / len(rows))
+            progress(done / len(tiles))
     return out
+
+
+SHRINK_FIRST = 2 / 3  # a shrink past this along a source axis is area-averaged before the warp
+
+
+def _reduced_size(matrix: np.ndarray, src: Rect, flag: int) -> tuple[int, int]:
+    """The size to area-average the source to before warping: its own, unless the matrix shrinks it a lot.
+
+    The shrink along a source axis is how far one source pixel's step moves in the destination
+    (the Jacobian's column); for a perspective, the least shrink over the layer, so no part of
+    it is blurred below its destination size. Nearest neighbour is never reduced: it was asked for.
+    """
+    if flag == cv2.INTER_NEAREST:
+        return src.w, src.h
+    m = np.asarray(matrix, np.float64)
+    pts = np.vstack([_rect_corners(src), [[src.x + src.w / 2, src.y + src.h / 2]]])
+    steps = []
+    for x, y in pts:
+        w = m[2, 0] * x + m[2, 1] * y + m[2, 2]
+        p = apply_points(m, np.array([[x, y]]))[0]
+        steps.append(np.linalg.norm((m[:2, :2] - np.outer(p, m[2, :2])) / w, axis=0))  # d(dst)/d(src x), d(src y)
+    fx, fy = np.max(steps, axis=0)
+    return (max(1, math.ceil(src.w * fx)) if fx < SHRINK_FIRST else src.w,
+            max(1, math.ceil(src.h * fy)) if fy < SHRINK_FIRST else src.h)
+
+
+def _reduced_frame(qx: float, qy: float) -> np.ndarray:
+    """Source array coordinates -> those of the source area-averaged by qx, qy source pixels to one."""
+    return np.array([[1 / qx, 0, 0.5 / qx - 0.5], [0, 1 / qy, 0.5 / qy - 0.5], [0, 0, 1]], np.float64)
 
 
 def _content_rect(rgba: np.ndarray) -> Rect | None:
@@ -220,44 +275,10 @@ def _content_rect(rgba: np.ndarray) -> Rect | None:
 def _warp_bytes(piece: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: int, border: int = 0) -> np.ndarray:
     """OpenCV's uint8 warp (fixed point, saturating): masks, alpha, and opaque RGBA."""
     flags = flag | cv2.WARP_INVERSE_MAP
-    value = (border,) * 4
-    piece = np.ascontiguousarray(piece)
+    value = (border,) * 4  # OpenCV reads a row-strided view as it is: no copy of the window
     if is_affine(m):
         return cv2.warpAffine(piece, m[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=value)
     return cv2.warpPerspective(piece, m, size, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=value)
-
-
-def _warp_opaque(piece: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: int) -> np.ndarray:
-    """An opaque source is its own premultiplied form: warp the bytes, un-premultiply only the soft edge."""
-    warped = _warp_bytes(piece, m, size, flag)
-    a = warped[..., 3]
-    edge = (a < 255) & (a > 0)
-    if edge.any():
-        ys, xs = np.nonzero(edge)
-        af = a[ys, xs].astype(np.float32)[:, None]
-        warped[ys, xs, :3] = np.clip(warped[ys, xs, :3].astype(np.float32) * (np.float32(255) / af) + 0.5, 0, 255).astype(np.uint8)
-    warped[a == 0] = 0
-    return warped
-
-
-def _to_uint8(values: np.ndarray) -> np.ndarray:
-    return np.clip(values + 0.5, 0, 255).astype(np.uint8)
-
-
-def _warp_rgba(piece: np.ndarray, m: np.ndarray, size: tuple[int, int], flag: int) -> np.ndarray:
-    f = piece.astype(np.float32)
-    alpha = f[..., 3:4] * np.float32(1 / 255)
-    f[..., :3] *= alpha  # premultiply
-    warped = _warp_float(f, m, size, flag, 0.0)
-    out = np.empty(warped.shape, np.uint8)
-    # Alpha through the same byte path as masks: a mask equal to the alpha stays equal to it.
-    out[..., 3] = _warp_bytes(piece[..., 3], m, size, flag)
-    a = np.clip(warped[..., 3], 0, 255)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(a > 0, np.float32(255) / a, np.float32(0))
-    out[..., :3] = _to_uint8(warped[..., :3] * scale[..., None])
-    out[out[..., 3] == 0] = 0  # fully transparent pixels carry no colour
-    return out
 
 
 def place(array: np.ndarray, src: Rect, dst: Rect, fill: int = 0) -> np.ndarray:
