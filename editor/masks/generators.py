@@ -21,6 +21,7 @@ from editor.core import (
     Document,
     FillLayer,
     Group,
+    InsertNode,
     Layer,
     Macro,
     Mask,
@@ -29,6 +30,7 @@ from editor.core import (
     Rect,
     Selection,
     SetMask,
+    SetProperties,
     SetSelection,
     TileRecorder,
 )
@@ -40,7 +42,7 @@ from .chroma import DESPILL_MODES, ChromaKeyParams, chroma_key, despill, detect_
 from .color_range import ColorRangeParams, color_range
 from .luminance import LuminanceParams, luminance_mask
 from .object_select import ObjectSelectParams, object_select
-from .refine import RefineParams, refine_edge
+from .refine import RefineParams, check_radius_strokes, refine_edge
 
 MASK = "mask"  # the registry category of mask generators
 AUTO_KEY = "auto"  # a chroma key's key: the screen the picture's border shows
@@ -216,6 +218,9 @@ register_generator("refine-edge", "Refine edge", _refine_edge, Schema((
     Param("shift_edge", "float", 0.0, "shrink (negative) or grow the mask, in radii", -1.0, 1.0),
     Param("matting", "bool", True, "solve alpha in the band (hair, fur)"),
     Param("decontaminate", "bool", False, "clean the backdrop's colour out of the edge"),
+    Param("decontaminate_amount", "float", 1.0, "how much of the cleaned colour replaces the layer's", 0.0, 1.0),
+    Param("radius_strokes", "list", (), "refine radius strokes: points, brush size, erase (layer pixels)",
+          check=check_radius_strokes, flag=None),
 )), slow=True, menu=MenuEntry("refine_edge", "Refine Edge…", 50, "Ctrl+Alt+R", needs_mask=True))
 
 register_generator("luminance", "Mask from luminance", _luminance, Schema((
@@ -317,6 +322,23 @@ def apply_to_layer(doc: Document, layer: Node, params: dict[str, Any], data: np.
     doc.set_active(layer, edit_mask=True)
     assert layer.mask is not None
     return layer.mask
+
+
+def apply_to_new_layer(doc: Document, layer: Layer, params: dict[str, Any], data: np.ndarray,
+                       new_pixels: np.ndarray | None = None) -> Layer:
+    """Photoshop's Output To "New Layer with Layer Mask": a copy of the layer above it with `data` as
+    its mask (and `new_pixels`, the cleaned colours, as its pixels), the original hidden: one undo step."""
+    assert layer.parent is not None
+    copy = layer.clone(f"{layer.name} copy", copy_arrays=False)  # arrays replaced just below
+    copy.pixels = layer.pixels.copy() if new_pixels is None else new_pixels
+    old = layer.mask
+    copy.mask = Mask(data, generator=dict(params)) if old is None else Mask(
+        data, old.enabled, old.density, old.feather, old.inverted, dict(params))
+    index = layer.parent.children.index(layer) + 1
+    doc.execute(Macro(label(params), [SetProperties(layer, {"visible": False}),
+                                      InsertNode(layer.parent, index, copy, label(params))]), mergeable=False)
+    doc.set_active(copy, edit_mask=True)
+    return copy
 
 
 def rerun(doc: Document, layer: Node) -> Mask:

@@ -10,15 +10,26 @@ of the mask's 50 % contour is unknown, the rest definite foreground or
 background) and pymatting's closed-form matting solves alpha inside it.
 A global solve at 24 MP would not fit in memory, so the band is covered by
 tiles and each tile is solved on its own crop (with a margin of known
-pixels), writing back only its unknown pixels. `decontaminate` estimates
-the true foreground colour in the band (pymatting's multilevel foreground
-estimation) so the backdrop's colour does not bleed through the soft edge.
+pixels), writing back only its unknown pixels.
+
+Decontaminate (Photoshop's Decontaminate Colors): in every partly
+transparent pixel of the finished mask (the matted band, a feather), the
+colour is moved toward the foreground colour estimated from the opaque
+pixels nearby (pymatting's multilevel foreground estimation), by
+`decontaminate_amount`, so the backdrop does not bleed through the edge.
+
+Refine radius strokes (Photoshop's Refine Radius tool) widen the band by
+hand where hair or fur reaches further than the radius: each stroke is a
+polyline with a brush size in layer pixels, painted in order; a painted
+stroke adds its pixels to the unknown band, an erasing one (Alt) takes them
+out of it again, back to the shaped mask's own value. Strokes are vectors, so
+they are saved with the generator's parameters and replay at any scale.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -38,13 +49,51 @@ class RefineParams:
     shift_edge: float = 0.0  # -1..1 of the radius: shrink (negative) or grow the mask
     matting: bool = True  # solve alpha in the band (hair, fur)
     decontaminate: bool = False
+    decontaminate_amount: float = 1.0  # 0..1: how much of the estimated foreground colour replaces the layer's
+    # refine radius strokes: {"points": [[x, y], ...], "size": brush diameter, "erase": bool}, layer pixels
+    radius_strokes: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"kind": "refine-edge", **self.__dict__}
+        return {"kind": "refine-edge", **{k: v for k, v in self.__dict__.items() if k != "radius_strokes"},
+                "radius_strokes": [{"points": [[float(x), float(y)] for x, y in st["points"]], "size": float(st["size"]),
+                                    "erase": bool(st.get("erase", False))} for st in self.radius_strokes]}
 
     @classmethod
     def from_dict(cls, data: dict) -> RefineParams:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+PAINTED, ERASED = 1, 2
+
+
+def check_radius_strokes(strokes: list) -> None:
+    """Raise ValueError unless each stroke is {"points": [[x, y], ...], "size": > 0, "erase": bool}."""
+    for n, stroke in enumerate(strokes):
+        if not isinstance(stroke, dict) or not isinstance(stroke.get("points"), list) or not stroke["points"]:
+            raise ValueError(f"stroke {n}: needs a table with a non-empty list of points")
+        if any(not isinstance(p, list | tuple) or len(p) != 2 or not all(isinstance(v, int | float) for v in p)
+               for p in stroke["points"]):
+            raise ValueError(f"stroke {n}: each point is [x, y]")
+        size = stroke.get("size")
+        if isinstance(size, bool) or not isinstance(size, int | float) or size <= 0:
+            raise ValueError(f"stroke {n}: size must be a positive number of pixels")
+        if not isinstance(stroke.get("erase", False), bool):
+            raise ValueError(f"stroke {n}: erase is true or false")
+
+
+def radius_strokes_map(strokes: list[dict], shape: tuple[int, int], scale: float = 1.0) -> np.ndarray:
+    """uint8 (h, w): PAINTED where the strokes widen the band, ERASED where they take it out, else 0;
+    stroke coordinates and sizes are in layer pixels, drawn at `scale` (the preview's)."""
+    out = np.zeros(shape, np.uint8)
+    shift = 4
+    for stroke in strokes:
+        pts = np.round(np.asarray(stroke["points"], np.float64).reshape(-1, 2) * scale * (1 << shift)).astype(np.int32)
+        thick = max(1, int(round(float(stroke["size"]) * scale)))
+        value = ERASED if stroke.get("erase") else PAINTED
+        cv2.polylines(out, [pts], False, value, thick, cv2.LINE_8, shift)
+        for x, y in pts:  # round caps, and single clicks
+            cv2.circle(out, (int(x), int(y)), max(1, thick // 2) << shift, value, -1, cv2.LINE_8, shift)
+    return out
 
 
 def trimap(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -65,46 +114,61 @@ def _band_tiles(unknown: np.ndarray):
                 yield ty, tx
 
 
-def matte_band(rgb: np.ndarray, tri: np.ndarray, *, decontaminate: bool = False,
-               progress: Progress | None = None, cancel: CancelFlag | None = None):
-    """Alpha (float32) for the unknown pixels of `tri`, tile by tile; with `decontaminate`, also the
-    estimated foreground colours (uint8 RGB) there. Known pixels keep the trimap's value."""
-    from pymatting import (  # heavy import, only when matting
-        estimate_alpha_cf,
-        estimate_foreground_ml,
-    )
-
-    h, w = tri.shape
-    alpha = tri.astype(np.float32).copy()
-    colours = rgb.copy() if decontaminate else None
-    unknown = tri == 0.5
-    tiles = list(_band_tiles(unknown))
-    for n, (ty, tx) in enumerate(tiles):
-        if cancel is not None and cancel():
-            raise Cancelled()
-        # Grow the crop until it holds known foreground and background to learn colours from.
+def _crops(todo: np.ndarray, known_fg: np.ndarray, known_bg: np.ndarray | None):
+    """For each TILE holding a `todo` pixel: (target slices, crop slices, the tile's slices in the crop),
+    the crop grown until it holds known foreground (and background, when `known_bg` is given) to learn from."""
+    h, w = todo.shape
+    for ty, tx in _band_tiles(todo):
         for margin in (MARGIN, 4 * MARGIN, TILE):
             y0, x0 = max(0, ty - margin), max(0, tx - margin)
             y1, x1 = min(h, ty + TILE + margin), min(w, tx + TILE + margin)
-            crop_tri = tri[y0:y1, x0:x1]
-            if (crop_tri == 1.0).any() and (crop_tri == 0.0).any():
+            if known_fg[y0:y1, x0:x1].any() and (known_bg is None or known_bg[y0:y1, x0:x1].any()):
                 break
         else:
-            continue  # nothing known nearby: keep the shaped mask there
-        crop_img = rgb[y0:y1, x0:x1].astype(np.float64) / 255.0
-        crop_alpha = estimate_alpha_cf(crop_img, crop_tri)
+            continue  # nothing known nearby: leave this tile as it is
         cy, cx = ty - y0, tx - x0
         core = (slice(cy, cy + min(TILE, h - ty)), slice(cx, cx + min(TILE, w - tx)))
-        target = (slice(ty, ty + TILE), slice(tx, tx + TILE))
-        where = unknown[target]
-        np.copyto(alpha[target], crop_alpha[core].astype(np.float32), where=where)
-        if colours is not None:
-            fg = estimate_foreground_ml(crop_img, crop_alpha)
-            fg8 = (np.clip(fg[core], 0, 1) * 255 + 0.5).astype(np.uint8)
-            np.copyto(colours[target], fg8, where=where[..., None])
+        yield (slice(ty, ty + TILE), slice(tx, tx + TILE)), (slice(y0, y1), slice(x0, x1)), core
+
+
+def matte_band(rgb: np.ndarray, tri: np.ndarray, *, progress: Progress | None = None,
+               cancel: CancelFlag | None = None) -> np.ndarray:
+    """Alpha (float32) for the unknown pixels of `tri`, tile by tile; known pixels keep the trimap's value."""
+    from pymatting import estimate_alpha_cf  # heavy import, only when matting
+
+    alpha = tri.astype(np.float32).copy()
+    unknown = tri == 0.5
+    crops = list(_crops(unknown, tri == 1.0, tri == 0.0))
+    for n, (target, crop, core) in enumerate(crops):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        crop_alpha = estimate_alpha_cf(rgb[crop].astype(np.float64) / 255.0, tri[crop])
+        np.copyto(alpha[target], crop_alpha[core].astype(np.float32), where=unknown[target])
         if progress is not None:
-            progress((n + 1) / len(tiles))
-    return np.clip(alpha, 0, 1), colours
+            progress((n + 1) / len(crops))
+    return np.clip(alpha, 0, 1)
+
+
+def decontaminate_colours(rgb: np.ndarray, alpha: np.ndarray, amount: float = 1.0, *,
+                          progress: Progress | None = None, cancel: CancelFlag | None = None) -> np.ndarray:
+    """Photoshop's Decontaminate Colors: the colour of every partly transparent pixel of `alpha`
+    (uint8) moved toward the foreground colour estimated from the opaque pixels nearby (pymatting's
+    multilevel foreground estimation), by `amount` (0..1). Opaque and hidden pixels keep theirs."""
+    from pymatting import estimate_foreground_ml
+
+    out = rgb.copy()
+    soft = (alpha > 0) & (alpha < 255)
+    crops = list(_crops(soft, alpha == 255, None))
+    for n, (target, crop, core) in enumerate(crops):
+        if cancel is not None and cancel():
+            raise Cancelled()
+        image = rgb[crop].astype(np.float64) / 255.0
+        fg = estimate_foreground_ml(image, alpha[crop].astype(np.float64) / 255.0)
+        mixed = image + amount * (np.clip(fg, 0, 1) - image)
+        np.copyto(out[target], (mixed[core] * 255 + 0.5).astype(np.uint8), where=soft[target][..., None])
+        if progress is not None:
+            progress((n + 1) / len(crops))
+    return out
 
 
 def shape_edge(mask: np.ndarray, params: RefineParams) -> np.ndarray:
@@ -137,14 +201,41 @@ def refine_edge(pixels: np.ndarray, mask: np.ndarray, params: RefineParams, *,
     """The refined mask (uint8) and, with `decontaminate`, the layer pixels with cleaned edge colours."""
     if mask.shape != pixels.shape[:2]:
         raise ValueError("the mask must be the size of the pixels")
+    return _refine(pixels, mask, params, 1.0, progress, cancel)
+
+
+def refine_preview(pixels: np.ndarray, mask: np.ndarray, params: RefineParams,
+                   scale: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """`refine_edge` on a copy reduced by `scale`: `params` are the full-size ones, lengths scaled here."""
+    small = RefineParams(round(params.radius * scale), params.smooth * scale, params.feather * scale, params.contrast,
+                         params.shift_edge, params.matting, params.decontaminate, params.decontaminate_amount,
+                         params.radius_strokes)
+    return _refine(pixels, mask, small, scale)
+
+
+def _refine(pixels: np.ndarray, mask: np.ndarray, params: RefineParams, stroke_scale: float,
+            progress: Callable[[float], None] | None = None,
+            cancel: CancelFlag | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     shaped = shape_edge(mask, params)
-    cleaned = None
-    if params.matting and params.radius > 0:
-        rgb = np.ascontiguousarray(pixels[..., :3])
-        tri = trimap((shaped * 255).astype(np.uint8), params.radius)
-        alpha, colours = matte_band(rgb, tri, decontaminate=params.decontaminate, progress=progress, cancel=cancel)
+    rgb = np.ascontiguousarray(pixels[..., :3])
+    amount = float(np.clip(params.decontaminate_amount, 0.0, 1.0)) if params.decontaminate else 0.0
+    matting = params.matting and (params.radius > 0 or bool(params.radius_strokes))
+    share = 0.7 if matting and amount > 0 else 1.0  # of the progress bar, for the matting
+    if matting:
+        hard = (shaped * 255).astype(np.uint8)
+        tri = trimap(hard, params.radius) if params.radius > 0 else np.where(hard >= 128, 1.0, 0.0)
+        if params.radius_strokes:
+            painted = radius_strokes_map(params.radius_strokes, mask.shape, stroke_scale)
+            tri[painted == PAINTED] = 0.5
+            erased = painted == ERASED
+            tri[erased] = np.where(hard[erased] >= 128, 1.0, 0.0)
+        alpha = matte_band(rgb, tri, progress=progress and (lambda f: progress(share * f)), cancel=cancel)
         shaped = np.where(tri == 0.5, alpha, shaped).astype(np.float32)
-        if colours is not None:
-            cleaned = pixels.copy()
-            cleaned[..., :3] = colours
-    return finish_edge(shaped, params), cleaned
+    refined = finish_edge(shaped, params)
+    if amount <= 0:
+        return refined, None
+    # Decontaminate what the user will see soft: the finished mask, after contrast and feather.
+    cleaned = pixels.copy()
+    cleaned[..., :3] = decontaminate_colours(rgb, refined, amount, cancel=cancel,
+                                             progress=progress and (lambda f: progress(share + (1 - share) * f)))
+    return refined, cleaned

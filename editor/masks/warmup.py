@@ -23,10 +23,11 @@ def warm_up() -> None:
 def warm_up_matting() -> None:
     """Import pymatting (it compiles its numba kernels on import, about a minute on a fresh
     machine) and run the closed-form alpha and foreground solvers once on a tiny band."""
-    from .refine import matte_band
+    from .refine import decontaminate_colours, matte_band
 
     rgb = np.zeros((24, 24, 3), np.uint8)
     rgb[:, 12:] = 255
     tri = np.full((24, 24), 0.5, np.float32)
     tri[:, :4], tri[:, 20:] = 0.0, 1.0
-    matte_band(rgb, tri, decontaminate=True)
+    alpha = matte_band(rgb, tri)
+    decontaminate_colours(rgb, (alpha * 255).astype(np.uint8))

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -63,3 +64,71 @@ def test_cancel(hair):
     hard = ((hair.alpha >= 0.5) * 255).astype(np.uint8)
     with pytest.raises(Cancelled):
         refine_edge(hair.image, hard, RefineParams(radius=8), cancel=lambda: True)
+
+
+def test_decontaminate_amount_blends_the_cleaned_colours_with_the_layers(hair):
+    hard = ((hair.alpha >= 0.5) * 255).astype(np.uint8)
+    _, full = refine_edge(hair.image, hard, RefineParams(radius=8, decontaminate=True))
+    _, half = refine_edge(hair.image, hard, RefineParams(radius=8, decontaminate=True, decontaminate_amount=0.5))
+    _, none = refine_edge(hair.image, hard, RefineParams(radius=8, decontaminate=True, decontaminate_amount=0.0))
+    assert none is None  # nothing to clean: the layer's pixels stay as they are
+    changed = np.any(full != hair.image, axis=2)
+    assert changed.sum() > 100
+    expected = (full[..., :3].astype(np.float32) + hair.image[..., :3]) / 2
+    assert np.abs(half[..., :3] - expected).max() <= 1.0
+    assert np.array_equal(half[..., 3], hair.image[..., 3])
+
+
+def test_radius_strokes_make_a_band_where_painted_and_alt_strokes_take_it_back(hair):
+    hard = ((hair.alpha >= 0.5) * 255).astype(np.uint8)
+    contour = max(cv2.findContours(hard, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0], key=len)[:, 0, :]
+    along = contour[: len(contour) // 4 : 4].tolist()  # a quarter of the outline, brushed along
+    stroke = {"points": along, "size": 16.0}
+    painted, _ = refine_edge(hair.image, hard, RefineParams(radius=0, radius_strokes=[stroke]))
+    from editor.masks.refine import PAINTED, radius_strokes_map
+
+    brushed = radius_strokes_map([stroke], hard.shape) == PAINTED
+    assert sad(painted, hair.alpha, brushed) < 0.6 * sad(hard, hair.alpha, brushed)  # the strands there are matted
+    assert np.array_equal(painted[~brushed], hard[~brushed])  # no radius: nothing else is touched
+    erase = {"points": along[: len(along) // 2], "size": 24.0, "erase": True}
+    erased, _ = refine_edge(hair.image, hard, RefineParams(radius=0, radius_strokes=[stroke, erase]))
+    rubbed = radius_strokes_map([erase], hard.shape) > 0
+    assert np.array_equal(erased[rubbed], hard[rubbed])  # Alt took the band back: the mask's own edge there
+    assert sad(erased, hair.alpha, brushed & ~rubbed) < 0.6 * sad(hard, hair.alpha, brushed & ~rubbed)
+
+
+def test_radius_strokes_replay_at_the_preview_scale_and_survive_the_schema():
+    from editor.masks.generators import generator_op
+    from editor.masks.refine import PAINTED, radius_strokes_map
+
+    strokes = [{"points": [[100, 40], [100, 160]], "size": 20}]
+    full, half = radius_strokes_map(strokes, (200, 200)), radius_strokes_map(strokes, (100, 100), 0.5)
+    assert (full == PAINTED).sum() == pytest.approx(4 * (half == PAINTED).sum(), rel=0.15)
+    assert full[100, 95] == PAINTED and half[50, 48] == PAINTED and full[100, 120] == 0
+    schema = generator_op("refine-edge").schema
+    saved = RefineParams(radius=4, radius_strokes=strokes, decontaminate_amount=0.3).to_dict()
+    values = schema.from_json(schema.to_json({k: v for k, v in saved.items() if k != "kind"}))
+    assert RefineParams.from_dict(values).radius_strokes == [{"points": [[100.0, 40.0], [100.0, 160.0]], "size": 20.0,
+                                                              "erase": False}]
+    with pytest.raises(ValueError, match="size"):
+        schema.validate({"radius_strokes": [{"points": [[1, 2]], "size": 0}]})
+
+
+def test_decontaminate_cleans_a_feathered_edge_without_matting():
+    # A red card on a green screen, edge mixed over 6 px: a feather alone leaves green in the soft pixels.
+    h, w = 80, 120
+    ramp = np.clip((np.arange(w, dtype=np.float32) - 57) / 6.0, 0, 1)[None, :].repeat(h, 0)
+    image = np.zeros((h, w, 4), np.uint8)
+    image[..., 0] = (220 * ramp + 30 * (1 - ramp)).astype(np.uint8)
+    image[..., 1] = (40 * ramp + 200 * (1 - ramp)).astype(np.uint8)
+    image[..., 2], image[..., 3] = 40, 255
+    mask = ((ramp >= 0.5) * 255).astype(np.uint8)
+    params = RefineParams(radius=0, feather=2.0, matting=False, decontaminate=True)
+    refined, cleaned = refine_edge(image, mask, params)
+    soft = (refined > 0) & (refined < 255)
+    assert soft.sum() > 4 * h
+    green_before, green_after = image[soft][:, 1].astype(float).mean(), cleaned[soft][:, 1].astype(float).mean()
+    assert green_after < green_before - 30  # the screen's green is gone from the edge, toward the card's 40
+    assert np.array_equal(cleaned[refined == 255], image[refined == 255])
+    assert np.array_equal(cleaned[refined == 0], image[refined == 0])
+    assert np.array_equal(cleaned[..., 3], image[..., 3])

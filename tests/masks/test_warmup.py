@@ -17,7 +17,7 @@ def test_warm_up_compiles_and_leaves_the_kernels_usable():
 def test_warm_up_loads_pymatting_so_the_first_refine_edge_does_not_compile():
     import sys
 
-    from editor.masks.refine import matte_band
+    from editor.masks.refine import decontaminate_colours, matte_band
 
     warm_up()
     assert "pymatting" in sys.modules
@@ -25,5 +25,7 @@ def test_warm_up_loads_pymatting_so_the_first_refine_edge_does_not_compile():
     rgb[:, 12:] = 255
     tri = np.full((24, 24), 0.5, np.float32)
     tri[:, :4], tri[:, 20:] = 0.0, 1.0
-    alpha, colours = matte_band(rgb, tri, decontaminate=True)
-    assert alpha[:, :4].max() == 0 and alpha[:, 20:].min() == 1 and colours.shape == rgb.shape
+    alpha = matte_band(rgb, tri)
+    assert alpha[:, :4].max() == 0 and alpha[:, 20:].min() == 1
+    colours = decontaminate_colours(rgb, (alpha * 255).astype(np.uint8))
+    assert colours.shape == rgb.shape and np.array_equal(colours[:, 20:], rgb[:, 20:])

@@ -174,3 +174,96 @@ def test_colour_range_on_a_fill_layer_masks_it_from_the_pixels_below(qtbot, make
     assert fill.mask is not None and fill.mask.data.shape == (60, 90)
     assert fill.mask.data[:, :40].min() == 255 and fill.mask.data[:, 50:].max() == 0
     assert len(doc.history.steps) == steps + 1
+
+
+def _refine_dialog(qtbot, make_window, scene):
+    window, doc = _window(make_window, scene.image)
+    add_mask(doc, doc.active, "white")
+    hard = ((scene.alpha >= 0.5) * 255).astype(np.uint8)
+    doc.active.mask.data[...] = hard
+    window.mask_generators.actions["refine_edge"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitUntil(lambda: dialog.preview_runs >= 1)
+    return window, doc, dialog, hard
+
+
+def _ok(qtbot, dialog):
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=60000)
+
+
+def test_refine_radius_brush_widens_the_band_where_painted_and_alt_narrows_it(qtbot, make_window):
+    from editor.masks.refine import PAINTED, radius_strokes_map
+    from tests.ui.conftest import mouse_drag
+
+    scene = hair_scene(360, 600, 2)
+    window, doc, dialog, hard = _refine_dialog(qtbot, make_window, scene)
+    assert dialog.scale < 1  # the preview is reduced: strokes must land in layer pixels all the same
+    dialog.radius.set_value(0)  # no band of its own: only the brush makes one
+    dialog.brush.set_value(24)
+    contour = max(cv2.findContours(hard, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0], key=len)[:, 0, :]
+    (x0, y0), (x1, y1) = contour[0], contour[len(contour) // 8]
+    s = dialog.scale
+    runs = dialog.preview_runs
+    mouse_drag(dialog.preview, QPoint(int(x0 * s), int(y0 * s)), QPoint(int(x1 * s), int(y1 * s)), steps=12)
+    qtbot.waitUntil(lambda: dialog.preview_runs > runs)
+    assert len(dialog.strokes) == 1 and not dialog.strokes[0]["erase"] and len(dialog.strokes[0]["points"]) == 13
+    assert np.hypot(*(np.subtract(dialog.strokes[0]["points"][0], (x0, y0)))) < 2 / s  # layer pixels
+    tinted = dialog.preview.pixmap().toImage()
+    assert tinted.width() == dialog.small.shape[1]
+    # Alt-drag over the first half of the stroke takes the band back there.
+    xm, ym = contour[len(contour) // 16]
+    mouse_drag(dialog.preview, QPoint(int(x0 * s), int(y0 * s)), QPoint(int(xm * s), int(ym * s)), steps=6,
+               modifiers=Qt.KeyboardModifier.AltModifier)
+    assert dialog.strokes[1]["erase"] is True
+    steps = len(doc.history.steps)
+    _ok(qtbot, dialog)
+    assert len(doc.history.steps) == steps + 1
+    mask = doc.active.mask.data
+    painted = radius_strokes_map(dialog.strokes[:1], hard.shape) == PAINTED
+    erased = radius_strokes_map(dialog.strokes[1:], hard.shape) > 0
+    kept = painted & ~erased
+    assert kept.sum() > 500 and erased.sum() > 300
+    assert sad(mask, scene.alpha, kept) < 0.6 * sad(hard, scene.alpha, kept)  # strands there are matted
+    assert np.array_equal(mask[erased], hard[erased]) and np.array_equal(mask[~painted], hard[~painted])
+    saved = doc.active.mask.generator["radius_strokes"]
+    assert [st["erase"] for st in saved] == [False, True] and saved[0]["size"] == 24.0
+    # Edit Mask Generator reopens the strokes.
+    window.mask_generators.edit_generator()
+    again = window.mask_generators.dialog
+    assert again is not dialog and again.strokes == saved
+    again.reject()
+
+
+@pytest.mark.parametrize("output", ["Layer mask", "New layer with layer mask"])
+def test_refine_edge_decontaminate_amount_writes_the_cleaned_colours_where_output_says(qtbot, make_window, output):
+    from editor.masks.refine import RefineParams, refine_edge
+
+    scene = hair_scene(200, 240, 3)
+    window, doc, dialog, hard = _refine_dialog(qtbot, make_window, scene)
+    original = doc.active
+    before, steps = snapshot(doc), len(doc.history.steps)
+    assert not dialog.amount.isEnabled()
+    dialog.radius.set_value(6)
+    dialog.decontaminate.setChecked(True)
+    assert dialog.amount.isEnabled() and dialog.output.currentText() == "New layer with layer mask"  # as Photoshop
+    dialog.amount.set_value(40)
+    dialog.output.setCurrentText(output)
+    runs = dialog.preview_runs
+    qtbot.waitUntil(lambda: dialog.preview_runs > runs and dialog.cleaned is not None)
+    _ok(qtbot, dialog)
+    assert len(doc.history.steps) == steps + 1
+    expected_mask, expected = refine_edge(scene.image, hard, RefineParams(radius=6, decontaminate=True,
+                                                                           decontaminate_amount=0.4))
+    assert np.any(expected != scene.image)
+    target = doc.active
+    assert np.array_equal(target.mask.data, expected_mask) and np.array_equal(target.pixels, expected)
+    assert target.mask.generator["decontaminate_amount"] == pytest.approx(0.4)
+    if output == "Layer mask":
+        assert target is original and len(doc.root.children) == 1
+    else:
+        assert target is not original and doc.root.children == [original, target]
+        assert not original.visible and target.visible and target.name == "Photo copy"
+        assert np.array_equal(original.pixels, scene.image) and np.array_equal(original.mask.data, hard)
+    doc.undo()
+    assert snapshot(doc) == before
