@@ -219,7 +219,7 @@ register_generator("refine-edge", "Refine edge", _refine_edge, Schema((
     Param("matting", "bool", True, "solve alpha in the band (hair, fur)"),
     Param("decontaminate", "bool", False, "clean the backdrop's colour out of the edge"),
     Param("decontaminate_amount", "float", 1.0, "how much of the cleaned colour replaces the layer's", 0.0, 1.0),
-    Param("radius_strokes", "list", (), "refine radius strokes: points, brush size, erase (layer pixels)",
+    Param("radius_strokes", "list", [], "refine radius strokes: points, brush size, erase (layer pixels)",
           check=check_radius_strokes, flag=None),
 )), slow=True, menu=MenuEntry("refine_edge", "Refine Edge…", 50, "Ctrl+Alt+R", needs_mask=True))
 
