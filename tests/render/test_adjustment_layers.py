@@ -266,6 +266,13 @@ def adjusted_documents(draw):
         full = (0, 0, 255, 255)
         pick = lambda: draw(docgen.ranges()) if draw(st.booleans()) else full  # noqa: E731
         blend_if = BlendIf(this=tuple(pick() for _ in range(4)), underlying=tuple(pick() for _ in range(4)))
+        # Blend If's hard cuts read levels of the composite: over a float composite a level a hair
+        # from x.5 rounds either way against the 8-bit reference (docgen.this_layer_blend_ifs), so
+        # with Blend If the backdrop is the stack's exact 8-bit picture, opaque.
+        exact = flatten_rgba(below)
+        exact[..., 3] = 255
+        below = Document(docgen.W, docgen.H)
+        below.root.insert(0, Layer("below", exact))
     common = dict(opacity=draw(st.sampled_from([1.0, 0.5, 0.83])), blend_mode=draw(st.sampled_from([BlendMode.NORMAL] * len(docgen.MODES) + docgen.MODES)),
                   mask=draw(docgen.masks(docgen.H, docgen.W, rng)), blend_if=blend_if)
     doc = below
