@@ -30,9 +30,10 @@ def _byte(v):
 
 
 def _luminosity(r, g, b):
-    """Rec. 601 luminosity of 8-bit channels, rounded half up (exactly, in integers)."""
+    """Photoshop's luminosity of 8-bit channels, 0.30 R + 0.59 G + 0.11 B, rounded half up
+    (exactly, in integers)."""
     r, g, b = (round(c * 255) for c in (r, g, b))
-    return (299 * r + 587 * g + 114 * b + 500) // 1000
+    return (30 * r + 59 * g + 11 * b + 50) // 100
 
 
 def levels(rgb, p):
@@ -105,19 +106,11 @@ def threshold(rgb, p):
     return _each(rgb, px)
 
 
-def _srgb_to_linear(x):
-    return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
-
-
-def _linear_to_srgb(x):
-    x = min(1.0, max(0.0, x))
-    return x * 12.92 if x <= 0.0031308 else 1.055 * x ** (1 / 2.4) - 0.055
-
-
 def exposure(rgb, p):
+    # Linear light by a 2.2 power (Photoshop's for 8-bit RGB), exposure and offset, gamma, back.
     def ch(x):
-        v = _linear_to_srgb(_srgb_to_linear(x) * 2 ** p["exposure"] + p["offset"])
-        return min(1.0, max(0.0, v)) ** (1 / p["gamma"])
+        linear = min(1.0, max(0.0, x ** 2.2 * 2 ** p["exposure"] + p["offset"]))
+        return (linear ** (1 / p["gamma"])) ** (1 / 2.2)
     return _each(rgb, lambda *c: [ch(x) for x in c])
 
 
@@ -224,19 +217,23 @@ def hue_saturation(rgb, p):
     def px(r, g, b):
         if p["colorize"]["on"]:
             _, lum, _ = colorsys.rgb_to_hls(r, g, b)
-            col = colorsys.hls_to_rgb(p["colorize"]["hue"] / 360, lum, p["colorize"]["saturation"] / 100)
-            return _hsl_step(col, 0, 0, p["colorize"]["lightness"])
+            lum = _hsl_step((lum, lum, lum), 0, 0, p["colorize"]["lightness"])[0]  # lightness first
+            return list(colorsys.hls_to_rgb(p["colorize"]["hue"] / 360, lum, p["colorize"]["saturation"] / 100))
         h, _, s = colorsys.rgb_to_hls(r, g, b)
         dh = ds = dl = 0.0
         if s > 0:
             for name in RANGES:
                 w = _weight(h * 360, p[name]["range"])
+                step = p[name]["saturation"] / 100
                 dh += w * p[name]["hue"]
-                ds += w * p[name]["saturation"]
+                ds += step * w if step <= 0 else step * (1 - (1 - w) ** (1.5 / (1 - step ** 4 + 0.05)))
                 dl += w * p[name]["lightness"]
+        dl, ds = min(1.0, max(-1.0, dl / 100)), min(1.0, max(-1.0, ds))
         col = _hsl_step((r, g, b), 0, 0, p["master"]["lightness"])  # the master's lightness first
-        col = _hsl_step(col, dh, ds, dl)
-        return _hsl_step(col, p["master"]["hue"], p["master"]["saturation"], 0)
+        lo, hi = min(col), max(col)  # the ranges' lightness: toward the pixel's smallest or largest
+        col = [c + dl * (c - lo) if dl < 0 else c + dl * (hi - c) for c in col]
+        col = _hsl_step(col, p["master"]["hue"] + dh, p["master"]["saturation"], 0)  # one hue turn
+        return _hsl_step(col, 0, ds * 100, 0)  # the master's saturation, then the ranges'
     return _each(rgb, px)
 
 

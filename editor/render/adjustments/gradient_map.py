@@ -1,4 +1,4 @@
-"""Gradient Map: each pixel's luminosity (Rec. 601 weights, rounded to a byte) picks a colour
+"""Gradient Map: each pixel's luminosity (Photoshop's 0.30, 0.59, 0.11 weights, rounded to a byte) picks a colour
 from the gradient (stops [position 0..1, r, g, b], linear between stops, flat beyond the
 first and last); `reverse` flips it."""
 

@@ -4,17 +4,20 @@ ranges, or Colorize.
 Works in HSL. A colour range (reds, yellows, greens, cyans, blues, magentas) has four hue
 angles a <= b <= c <= d (degrees, around the circle): it applies fully between b and c and
 falls off linearly to nothing at a and at d, Photoshop's range sliders. For a pixel of hue H
-(its original hue) each range weighs w(H); the ranges' settings, weighed, apply first, then
-the master's. One step of settings (hue, saturation, lightness in -180..180, -100..100,
--100..100) turns the hue by `hue` degrees and scales the HSL saturation (clamped to 1): by
-1 + s for s = saturation / 100 <= 0, and by 1 / (1 - s) above, so +100 saturates every colour
-fully, as Photoshop's does (psd-tools' fit of its renders; a plain 1 + s doubled at most). Its
-lightness mixes toward white (L > 0: c + (1 - c) L) or black (c (1 + L)), L = lightness / 100:
-a range's after its hue and saturation, the master's first, before any of them (as psd-tools
-found Photoshop does).
+(its original hue) each range weighs w(H). Settings are hue, saturation, lightness in
+-180..180, -100..100, -100..100. In order (psd-tools' model, fitted to Photoshop's renders):
+the master's lightness mixes every channel toward white (L > 0: c + (1 - c) L) or black
+(c (1 + L)), L = lightness / 100; the ranges' lightness, weighed, moves each channel toward
+the pixel's largest or smallest (a pure red at Reds -100 is black, a grey stays); the hue
+turns by the master's and the weighed ranges' hue at once; the HSL saturation scales by the
+master's, then by the ranges' (each clamped to 1): by 1 + s for s = saturation / 100 <= 0 and
+by 1 / (1 - s) above, so +100 saturates every colour fully. A range's raise of saturation
+reaches wider than its weight (see _range_saturation).
 
-Colorize: the pixel's HSL lightness with the given hue (0..360) and saturation (0..100), then
-the lightness mix.
+Colorize: the given hue (0..360) and saturation (0..100) at the pixel's HSL lightness mixed
+toward white or black by the lightness setting (the lightness moves before the colour is
+made, so a darkened colour keeps its saturation, as Photoshop's; psd-tools' model, checked
+against its renders, does the same; mixing the finished colour was up to 62 levels off).
 """
 
 from __future__ import annotations
@@ -110,6 +113,24 @@ def _mix_lightness(v, light):
     return v * (ONE - abs(light)) + max(ZERO, light) * F255
 
 
+@njit(inline="always", fastmath=True)
+def _range_lightness(v, mn, mx, light):
+    """A colour range's lightness, light in -1..1: each channel toward the pixel's smallest
+    (darker) or largest (lighter), so the range's pure colours reach black or white and its
+    greyish ones barely move (Photoshop's, done in HSV; psd-tools found it so)."""
+    return v + light * (v - mn) if light < 0 else v + light * (mx - v)
+
+
+@njit(inline="always", fastmath=True)
+def _range_saturation(weight, s):
+    """A colour range's saturation step s (-1..1) at a hue where the range weighs `weight`:
+    a raise spreads wider than the weight, the more the larger it is (psd-tools' fit of
+    Photoshop's renders); a cut follows the weight."""
+    if s <= 0:
+        return s * weight
+    return s * (1.0 - (1.0 - weight) ** (1.5 / (1.0 - s ** 4 + 0.05)))
+
+
 @njit(fastmath=True)
 def hue_saturation_planes(planes, n, p):
     """planes: (3, >= n) 8-bit R, G, B; p: N_PARAMS packed (see `pack`)."""
@@ -121,44 +142,45 @@ def hue_saturation_planes(planes, n, p):
         ch, cs, cl = np.float32(p[4] / 60), np.float32(p[5] / 100), np.float32(p[6] / 100)
         for x in range(n):
             r, g, b = R[x], G[x], B[x]
-            lum = (max(r, max(g, b)) + min(r, min(g, b))) * HALF
+            lum = _mix_lightness((max(r, max(g, b)) + min(r, min(g, b))) * HALF, cl)
             q = cs * min(lum, F255 - lum)
             m1, m2 = lum - q, lum + q
-            R[x] = to_level(_mix_lightness(_channel(m1, m2, ch + np.float32(2)), cl))
-            G[x] = to_level(_mix_lightness(_channel(m1, m2, ch), cl))
-            B[x] = to_level(_mix_lightness(_channel(m1, m2, ch + np.float32(4)), cl))
+            R[x] = to_level(_channel(m1, m2, ch + np.float32(2)))
+            G[x] = to_level(_channel(m1, m2, ch))
+            B[x] = to_level(_channel(m1, m2, ch + np.float32(4)))
         return
     ranges = False
     for i in range(6):
         base = 7 + 7 * i
         if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
             ranges = True
-    if ranges:  # the master's lightness, each colour range weighed by the original hue, the master
+    if ranges:  # the master's lightness, then the ranges' (weighed by the hue), then one hue turn
         for x in range(n):
             r, g, b = R[x], G[x], B[x]
-            hue_deg = -1.0
-            mx = max(r, max(g, b))
-            d = mx - min(r, min(g, b))
-            if d > 0:
-                hue_deg = _wrap(_hue(r, g, b, mx, d)) * 60
             if light != 0:
                 r, g, b = _mix_lightness(r, light), _mix_lightness(g, light), _mix_lightness(b, light)
-            if hue_deg >= 0:  # a grey belongs to no colour range
-                dh = ds = dl = 0.0
+            mx = max(r, max(g, b))
+            mn = min(r, min(g, b))
+            dh = ds = dl = 0.0
+            if mx > mn:  # a grey belongs to no colour range
+                hue_deg = _wrap(_hue(r, g, b, mx, mx - mn)) * 60
                 for i in range(6):
                     base = 7 + 7 * i
                     if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
                         wgt = _range_weight(hue_deg, p[base], p[base + 1], p[base + 2], p[base + 3])
                         dh += wgt * p[base + 4]
-                        ds += wgt * p[base + 5]
+                        ds += _range_saturation(wgt, p[base + 5] / 100)
                         dl += wgt * p[base + 6]
-                if dh != 0 or ds != 0:
-                    r, g, b = _turn(r, g, b, np.float32(dh / 60), np.float32(_saturation_scale(ds) / 2))
-                if dl != 0:
-                    dlf = np.float32(dl / 100)
-                    r, g, b = _mix_lightness(r, dlf), _mix_lightness(g, dlf), _mix_lightness(b, dlf)
-            if hue6 != 0 or half_k != HALF:
-                r, g, b = _turn(r, g, b, hue6, half_k)
+                dl = min(1.0, max(-1.0, dl / 100))
+                ds = min(1.0, max(-1.0, ds))
+            if dl != 0:
+                r, g, b = _range_lightness(r, mn, mx, dl), _range_lightness(g, mn, mx, dl), \
+                    _range_lightness(b, mn, mx, dl)
+            turn6 = hue6 + np.float32(dh / 60)
+            if turn6 != 0 or half_k != HALF:
+                r, g, b = _turn(r, g, b, turn6, half_k)
+            if ds != 0:
+                r, g, b = _turn(r, g, b, ZERO, np.float32(_saturation_scale(ds * 100) / 2))
             R[x], G[x], B[x] = to_level(r), to_level(g), to_level(b)
         return
     if hue6 != 0 or half_k != HALF:

@@ -142,12 +142,13 @@ def _lut_c(planes_ptr, stride, n, params_ptr, n_params):
 
 @njit(fastmath=True)
 def luminosity_lut_planes(planes, n, table):
-    """A colour per luminosity: each pixel's Rec. 601 luminosity rounded to a byte,
-    (299 R + 587 G + 114 B + 500) // 1000, picks R, G, B from three 256-entry tables."""
+    """A colour per luminosity: each pixel's luminosity with Photoshop's weights (those of its
+    Threshold and of the W3C luminosity blend), (30 R + 59 G + 11 B + 50) // 100, rounded to a
+    byte, picks R, G, B from three 256-entry tables."""
     r, g, b = planes[0], planes[1], planes[2]
     for x in range(n):
-        lum = (np.uint32(299) * np.uint32(r[x]) + np.uint32(587) * np.uint32(g[x]) + np.uint32(114) * np.uint32(b[x])
-               + np.uint32(500)) // np.uint32(1000)
+        lum = (np.uint32(30) * np.uint32(r[x]) + np.uint32(59) * np.uint32(g[x]) + np.uint32(11) * np.uint32(b[x])
+               + np.uint32(50)) // np.uint32(100)
         r[x], g[x], b[x] = table[lum], table[np.uint32(256) + lum], table[np.uint32(512) + lum]
 
 

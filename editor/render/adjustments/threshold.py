@@ -1,4 +1,4 @@
-"""Threshold: white where the pixel's luminosity (Rec. 601 weights, rounded to a byte) is at
+"""Threshold: white where the pixel's luminosity (Photoshop's 0.30, 0.59, 0.11 weights, rounded to a byte) is at
 least `level`, black below."""
 
 from __future__ import annotations
