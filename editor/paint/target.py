@@ -283,37 +283,30 @@ class PaintTarget:
         if self.finished:
             return
         self.finished = True
-        rect = self._finish().write(self.array, "before")
+        rect = self._finish().write(self.array, "before", keep_after=False)
         if rect is not None:
             self.doc.notify(self.kind, self.node, self.to_doc(rect))
 
     def _finish(self) -> TileDelta:
         """The recorder's delta, with the snapshot tiles compared in one parallel pass (a whole
         24 MP layer is some 6000 tiles: comparing them one by one in Python costs more than the
-        gradient that changed them); their "after" is one copy when much changed."""
+        gradient that changed them); "after" stays in the array until the first undo (TileDelta)."""
         before: dict = {}
-        after: dict = {}
         kept = self.recorder.before
         for grown, copy in self._snapshots:
             region = self.array[grown.slices()]
             flags = np.zeros((-(-grown.h // TILE), -(-grown.w // TILE)), np.bool_)
             _changed_tiles(_as_2d(copy), _as_2d(region), flags)
             ty0, tx0 = grown.y // TILE, grown.x // TILE
-            changed = np.argwhere(flags)
-            block = region.copy() if 4 * len(changed) >= flags.size else None
-            for ty, tx in changed.tolist():
+            for ty, tx in np.argwhere(flags).tolist():
                 key = (ty0 + ty, tx0 + tx)
-                if key not in kept:  # already taken by an earlier snapshot of the same tile
-                    continue
-                ys, xs = slice(ty * TILE, (ty + 1) * TILE), slice(tx * TILE, (tx + 1) * TILE)
-                before[key] = kept.pop(key)
-                after[key] = block[ys, xs] if block is not None else region[ys, xs].copy()
+                if key in kept:  # else already taken by an earlier snapshot of the same tile
+                    before[key] = kept.pop(key)
             for ty, tx in np.argwhere(~flags).tolist():
                 kept.pop((ty0 + ty, tx0 + tx), None)
         self._snapshots = []
         rest = self.recorder.finish()
         rest.before.update(before)
-        rest.after.update(after)
         return rest
 
     # --- writing ---------------------------------------------------------------------

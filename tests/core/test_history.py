@@ -38,6 +38,30 @@ def test_pixel_edit_undo_redo_bit_for_bit():
     assert np.array_equal(layer.pixels, edited)
 
 
+@pytest.mark.parametrize("edit", ["most", "sparse"])  # one block copy of "after", or tile by tile
+def test_after_is_taken_at_the_first_undo_and_round_trips(edit):
+    doc = make_doc(700, 500)
+    layer = doc.layers()[0]
+    original = layer.pixels.copy()
+    rec = TileRecorder(layer.pixels)
+    rec.touch(layer.bounds())
+    if edit == "most":
+        layer.pixels[5:480, 3:690] ^= 0x5A
+    else:
+        layer.pixels[[10, 300, 450], [20, 400, 650]] = (1, 2, 3, 4)
+    edited = layer.pixels.copy()
+    cmd = PixelEdit(layer, "pixels", rec.finish())
+    doc.record(cmd)
+    assert cmd.delta.after is None  # the edit did not pay for a second copy
+    assert cmd.nbytes() == 2 * sum(t.nbytes for t in cmd.delta.before.values())  # budgeted as if taken
+    for _ in range(2):
+        assert doc.undo()
+        np.testing.assert_array_equal(layer.pixels, original)
+        assert doc.redo()
+        np.testing.assert_array_equal(layer.pixels, edited)
+    assert cmd.delta.after is not None and set(cmd.delta.after) == set(cmd.delta.before)
+
+
 def test_pixel_edit_notifies_document_rect_with_offset():
     doc = make_doc()
     layer = doc.layers()[0]
