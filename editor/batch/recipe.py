@@ -9,6 +9,10 @@ before any image is touched.
     [refine]                     # Refine Edge's parameters (radius, smooth, feather, contrast, ...)
     radius = 6
     [despill]                    # key = auto|green|blue|#rrggbb, mode = max|average
+    [[geometry]]                 # a registered geometry operation (editor.geometry.operations), one
+    op = "rotate-canvas"         #   table each, run in order: crop, crop-to-selection, trim, reveal-all,
+    angle = 90                   #   image-size, canvas-size, rotate-canvas, flip-canvas, transform-layer;
+                                 #   the rest of the table is its parameters
     [background]                 # type = transparent|colour|image|blur (+ colour, image, blur)
     type = "colour"
     colour = "#ffffff"
@@ -43,7 +47,8 @@ from editor.core.operations import ParamError, dumps_toml
 
 RECIPE_VERSION = 1
 MASK_SOURCES = ("alpha", "file")  # mask steps that are no generator
-STEP_ORDER = ("mask", "refine", "despill", "background", "trim", "fit", "resize", "export", "outputs", "labels")
+STEP_ORDER = ("mask", "refine", "despill", "geometry", "background", "trim", "fit", "resize", "export", "outputs",
+              "labels")
 
 
 class RecipeError(ValueError):
@@ -128,7 +133,7 @@ def parse_recipe(text: str, fmt: str = "toml", *, name: str = "recipe", base: Pa
 
 def validate_recipe(data: Any, *, base: Path | None = None) -> Recipe:
     """The Recipe of already-parsed data; ParamError naming the step and parameter."""
-    from .steps import STEPS, export_names, validate_mask
+    from .steps import STEPS, export_names, validate_geometry, validate_mask
 
     if not isinstance(data, Mapping):
         raise ParamError("", "a recipe is a table of steps")
@@ -146,6 +151,8 @@ def validate_recipe(data: Any, *, base: Path | None = None) -> Recipe:
         value = data[name]
         if name == "mask":
             steps[name] = validate_mask(value)
+        elif name == "geometry":
+            steps[name] = validate_geometry(value)
         elif name == "export":
             items = [value] if isinstance(value, Mapping) else value
             if not isinstance(items, list) or not items:

@@ -2,8 +2,9 @@
 
 A shot is one input on its way: a `Document` holding the subject as a pixel layer with its
 live mask (named after the recipe's mask `name`, the label class), and later a background
-layer below it. The framing steps call the document geometry core (editor.geometry: crop,
-resize_canvas, resize_image, trim_rect): one implementation for the window and the batch.
+layer below it. The framing steps run the registered geometry operations (editor.geometry:
+crop, image-size, canvas-size; a recipe's [[geometry]] tables name any of them): one
+implementation for the window, the CLI and the batch.
 `process_image` runs a recipe on one file and writes its outputs, each atomically under its
 final name only once it is complete; it never touches the manifest (the runner does, after).
 """
@@ -182,20 +183,24 @@ def margin_pixels(margin: int | str, rect: Rect) -> int:
     return int(margin)
 
 
+def _geometry(op_id: str, doc: Document, **params: Any) -> None:
+    from editor.geometry.operations import run
+
+    run(op_id, doc, **params)
+
+
 def run_trim(shot: Shot, params: dict[str, Any]) -> None:
-    from editor.geometry import crop, trim_rect
+    from editor.geometry import trim_rect
 
     doc = shot.document()
     rect = trim_rect(doc, "transparent")
     if rect is None:
         raise ValueError("nothing to trim to: the mask is empty (no subject found)")
     m = margin_pixels(params["margin"], rect)
-    crop(doc, Rect(rect.x - m, rect.y - m, rect.w + 2 * m, rect.h + 2 * m))
+    _geometry("crop", doc, rect=[rect.x - m, rect.y - m, rect.w + 2 * m, rect.h + 2 * m])
 
 
 def run_fit(shot: Shot, params: dict[str, Any]) -> None:
-    from editor.geometry import resize_canvas, resize_image
-
     doc = shot.document()
     W, H = params["width"], params["height"]
     sx, sy = W / doc.width, H / doc.height
@@ -206,31 +211,38 @@ def run_fit(shot: Shot, params: dict[str, Any]) -> None:
     if params["mode"] == "fill":  # cover the canvas whole, whatever rounding did
         w, h = (max(w, W), max(h, H)) if params["upscale"] or scale >= 1 else (w, h)
     if (w, h) != (doc.width, doc.height):
-        resize_image(doc, w, h, params["resample"])
-    resize_canvas(doc, W, H, params["anchor"])
-
-
-def _resize_check(values: dict[str, Any]) -> None:
-    given = [k for k in ("width", "height", "scale") if values[k] is not None]
-    if not given:
-        raise ValueError("resize needs width, height (the other follows the aspect) or scale")
-    if "scale" in given and len(given) > 1:
-        raise ValueError("resize takes scale or width/height, not both")
+        _geometry("image-size", doc, width=w, height=h, resample=params["resample"])
+    _geometry("canvas-size", doc, width=W, height=H, anchor=params["anchor"])
 
 
 def run_resize(shot: Shot, params: dict[str, Any]) -> None:
-    from editor.geometry import resize_image
+    REGISTRY.get("image-size").run(shot.document(), params)
 
+
+def validate_geometry(value: Any) -> list[dict[str, Any]]:
+    """A recipe's [[geometry]] tables: each `op` names a registered geometry operation, the rest are its params."""
+    from editor.geometry import geometry_ops
+
+    items = [value] if isinstance(value, dict) else value
+    if not isinstance(items, list) or not items:
+        raise ParamError("geometry", "is one [[geometry]] table per operation, run in order")
+    ops = {op.id: op for op in geometry_ops()}
+    out = []
+    for i, item in enumerate(items):
+        where = f"geometry[{i}]"
+        if not isinstance(item, dict):
+            raise ParamError(where, "must be a table")
+        op = ops.get(item.get("op"))
+        if op is None:
+            raise ParamError(f"{where}.op", f"must be one of {', '.join(ops)}, not {item.get('op')!r}")
+        out.append({"op": op.id, **op.validate({k: v for k, v in item.items() if k != "op"}, where)})
+    return out
+
+
+def run_geometry(shot: Shot, steps: list[dict[str, Any]]) -> None:
     doc = shot.document()
-    if params["scale"] is not None:
-        w, h = round(doc.width * params["scale"]), round(doc.height * params["scale"])
-    elif params["width"] is not None and params["height"] is not None:
-        w, h = params["width"], params["height"]
-    elif params["width"] is not None:
-        w, h = params["width"], round(doc.height * params["width"] / doc.width)
-    else:
-        w, h = round(doc.width * params["height"] / doc.height), params["height"]
-    resize_image(doc, max(1, w), max(1, h), params["resample"])
+    for step in steps:
+        REGISTRY.get(step["op"]).run(doc, {k: v for k, v in step.items() if k != "op"})
 
 
 # --- background ------------------------------------------------------------------------------
@@ -362,12 +374,8 @@ def _register_steps() -> None:
         Param("upscale", "bool", True, "scale small subjects up to the canvas"),
         Param("resample", "choice", "lanczos", "resampler", choices=RESAMPLE),
     ), run_fit)
-    STEPS["resize"] = _step("resize", "Resize", (
-        Param("width", "int", None, "new width", 1, 30000, nullable=True),
-        Param("height", "int", None, "new height", 1, 30000, nullable=True),
-        Param("scale", "float", None, "scale factor", 0.001, 100.0, nullable=True),
-        Param("resample", "choice", "bicubic", "resampler", choices=RESAMPLE),
-    ), run_resize, _resize_check)
+    image_size = REGISTRY.get("image-size").schema  # the geometry operation's own parameters
+    STEPS["resize"] = _step("resize", "Resize", image_size.params, run_resize, image_size.check)
     STEPS["export"] = _step("export", "Export", (
         Param("format", "choice", help="file format", choices=tuple(EXPORT_FORMATS)),
         Param("quality", "int", 90, "JPEG/WebP quality", 1, 100),
@@ -444,6 +452,8 @@ def run_recipe(shot: Shot, recipe) -> tuple[np.ndarray, np.ndarray]:
     for name in ("refine", "despill"):
         if recipe.get(name) is not None:
             STEPS[name].run(shot, recipe.get(name))
+    if recipe.get("geometry"):
+        run_geometry(shot, recipe.get("geometry"))
     for name in ("trim", "fit", "resize"):
         if recipe.get(name) is not None:
             STEPS[name].run(shot, recipe.get(name))

@@ -1,9 +1,10 @@
-"""Geometry options for the command line: `--crop`, `--resize`, `--rotate`, `--canvas`.
+"""Geometry options for the command line: `--crop`, `--resize`, `--rotate`, `--canvas`, `--flip`, `--trim`.
 
 `add_arguments(parser)` registers them on a subcommand (`veil convert`, `veil render`);
 `apply(doc, args)` runs them on the opened document IN THE ORDER GIVEN on the command line
 (`--crop 0,0,800,800 --resize 400x400` crops then resizes; swapped, it resizes then crops),
-each with the same editor.geometry function the Image menu calls. `--resample` (for
+each through the registered geometry operation (editor.geometry.operations) a recipe
+names, which calls the editor.geometry function the Image menu calls. `--resample` (for
 --resize and --rotate) and `--anchor` / `--canvas-color` (for --canvas) are settings, not
 steps: they apply wherever they stand.
 """
@@ -15,11 +16,13 @@ import re
 from collections.abc import Callable
 
 from editor.core import Document
+from editor.core.operations import REGISTRY
 
 from . import ops
+from .operations import DIRECTIONS
 from .resample import RESAMPLE
 
-STEPS = ("crop", "resize", "rotate", "canvas")
+STEPS = ("crop", "resize", "rotate", "canvas", "flip", "trim")
 
 
 class _Step(argparse.Action):
@@ -46,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--rotate", action=_Step, metavar="DEG",
                    help="rotate the canvas DEG degrees clockwise (negative: counter-clockwise); multiples of 90 "
                         "are exact, other angles grow the canvas to hold the whole picture")
+    g.add_argument("--flip", action=_Step, choices=DIRECTIONS,
+                   help="mirror the canvas: horizontal (left-right) or vertical (top-bottom)")
+    g.add_argument("--trim", action=_Step, nargs="?", const="transparent", choices=ops.TRIM_BASES,
+                   help="crop away transparent borders (or, with top_left_color, borders of the top-left "
+                        "pixel's colour); --keep-cropped-pixels keeps them in layered OUT")
     g.add_argument("--canvas", action=_Step, metavar="WxH",
                    help="change the canvas to W x H px without resampling, placed by --anchor")
     g.add_argument("--anchor", choices=ops.ANCHORS, default="center",
@@ -91,28 +99,45 @@ def parse_colour(text: str) -> tuple[int, int, int]:
 
 def steps(args: argparse.Namespace) -> list[Callable[[Document], object]]:
     """The geometry steps of `args` as functions of the document, checked before any file is read
-    (a malformed option raises ValueError here, not halfway through)."""
+    (a malformed option raises ValueError here, not halfway through). Each runs the registered
+    geometry operation (editor.geometry.operations) the recipes run."""
     out: list[Callable[[Document], object]] = []
     resample, anchor = args.resample, args.anchor
-    fill = parse_colour(args.canvas_color) if args.canvas_color else None
+    colour = "#{:02x}{:02x}{:02x}".format(*parse_colour(args.canvas_color)) if args.canvas_color else None
     delete = not args.keep_cropped_pixels
+
+    def step(op_id: str, params=None, sized=None):
+        """A registered operation; `sized(doc)` adds the params that depend on the document's size."""
+        op = REGISTRY.get(op_id)
+        if sized is None:
+            checked = op.validate(params or {})
+            return lambda d: op.run(d, checked)
+        return lambda d: op(d, {**(params or {}), **sized(d)})
+
     for kind, text in args.geometry:
         if kind == "crop":
-            x, y, w, h = _ints(text, 4, ",", "--crop")
-            out.append(lambda d, r=(x, y, w, h): ops.crop(d, r, delete_pixels=delete))
+            rect = _ints(text, 4, ",", "--crop")
+            if rect[2] <= 0 or rect[3] <= 0:
+                raise ValueError(f"--crop must have a positive width and height, not {text!r}")
+            out.append(step("crop", {"rect": rect, "delete_pixels": delete}))
         elif kind == "resize":
             parse_size(text, (100, 100))  # the syntax now, the size once the document is known
-            out.append(lambda d, t=text: ops.resize_image(d, *parse_size(t, (d.width, d.height)), resample))
+            out.append(step("image-size", {"resample": resample}, lambda d, t=text: dict(
+                zip(("width", "height"), parse_size(t, (d.width, d.height)), strict=True))))
         elif kind == "rotate":
             try:
                 angle = float(text)
             except ValueError:
                 raise ValueError(f"--rotate takes degrees, not {text!r}") from None
-            out.append(lambda d, a=angle: ops.rotate_canvas(d, a, resample))
+            out.append(step("rotate-canvas", {"angle": angle, "resample": resample}))
         elif kind == "canvas":
             parse_size(text, (100, 100), "--canvas")
-            out.append(lambda d, t=text: ops.resize_canvas(d, *parse_size(t, (d.width, d.height), "--canvas"),
-                                                           anchor, fill))
+            out.append(step("canvas-size", {"anchor": anchor, "colour": colour}, lambda d, t=text: dict(
+                zip(("width", "height"), parse_size(t, (d.width, d.height), "--canvas"), strict=True))))
+        elif kind == "flip":
+            out.append(step("flip-canvas", {"direction": text}))
+        elif kind == "trim":
+            out.append(step("trim", {"based_on": text, "delete_pixels": delete}))
         else:  # pragma: no cover - only the actions above append
             raise ValueError(f"unknown geometry step {kind!r}")
     return out

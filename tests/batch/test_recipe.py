@@ -107,7 +107,7 @@ def test_two_exports_to_one_file_and_other_whole_recipe_errors():
         '[background]\ntype = "image"\n[[export]]\nformat = "png"\n')
     assert "mask.pattern: is for generator = \"file\" only" in _error(
         '[mask]\ngenerator = "alpha"\npattern = "{stem}.m.png"\n[[export]]\nformat = "png"\n')
-    assert "resize: resize needs width" in _error('[resize]\n[[export]]\nformat = "png"\n')
+    assert "resize: needs width" in _error('[resize]\n[[export]]\nformat = "png"\n')
     assert "labels need a mask step" in _error('[labels]\nformats = ["coco"]\n[[export]]\nformat = "png"\n')
     assert "labels.formats are some of coco, png, yolo" in _error(
         '[mask]\ngenerator = "alpha"\n[labels]\nformats = ["voc"]\n')

@@ -1,0 +1,186 @@
+"""The geometry operations on the one registry (category "geometry"): what recipes and the CLI name.
+
+Each is an `Operation` whose `run(doc, params)` calls the editor.geometry function the Image
+menu calls (or Free Transform's `transform_nodes` for "transform-layer") and returns its undo
+command, None when nothing changed. `extra["command"](doc, params)` is the same work without
+touching the document (for a worker; `doc.execute` the result). Registered when
+editor.geometry is imported.
+
+    crop               rect = [x, y, w, h], delete_pixels
+    crop-to-selection  delete_pixels
+    trim               based_on = transparent | top_left_color, sides, delete_pixels
+    reveal-all
+    image-size         width and/or height (the other keeps the aspect) or scale; resample
+    canvas-size        width, height, anchor, relative, colour
+    rotate-canvas      angle (degrees clockwise), resample
+    flip-canvas        direction = horizontal | vertical
+    transform-layer    layer (name; the active one by default), angle, scale_x, scale_y, dx, dy,
+                       interpolation; about the layer's centre, as Free Transform's reference point
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from editor.core import Document, Layer, Rect
+from editor.core.operations import REGISTRY, Operation, Param, Schema, parse_colour
+
+from . import ops
+from .resample import RESAMPLE
+
+GEOMETRY = "geometry"
+DIRECTIONS = ("horizontal", "vertical")
+MAX_SIDE = 30000
+
+
+def image_size(doc: Document, params: dict[str, Any]) -> tuple[int, int]:
+    """The new size for image-size's params: both given, one (the other keeps the aspect) or a scale."""
+    if params["scale"] is not None:
+        w, h = round(doc.width * params["scale"]), round(doc.height * params["scale"])
+    elif params["width"] is not None and params["height"] is not None:
+        w, h = params["width"], params["height"]
+    elif params["width"] is not None:
+        w, h = params["width"], round(doc.height * params["width"] / doc.width)
+    else:
+        w, h = round(doc.width * params["height"] / doc.height), params["height"]
+    return max(1, w), max(1, h)
+
+
+def _image_size_check(values: dict[str, Any]) -> None:
+    given = [k for k in ("width", "height", "scale") if values[k] is not None]
+    if not given:
+        raise ValueError("needs width, height (the other follows the aspect) or scale")
+    if "scale" in given and len(given) > 1:
+        raise ValueError("takes scale or width/height, not both")
+
+
+def _canvas_size(doc: Document, params: dict[str, Any]) -> tuple[int, int]:
+    w, h = params["width"], params["height"]
+    if params["relative"]:
+        w, h = doc.width + w, doc.height + h
+    return w, h
+
+
+def _colour(params: dict[str, Any]) -> tuple[int, int, int] | None:
+    return None if params["colour"] is None else parse_colour(params["colour"])
+
+
+def _sides(value: list) -> None:
+    bad = [s for s in value if s not in ops.TRIM_SIDES]
+    if bad or not value:
+        raise ValueError(f"sides are some of {', '.join(ops.TRIM_SIDES)}, not {value!r}")
+
+
+def _target(doc: Document, name: str | None) -> Layer:
+    if name is None:
+        if not isinstance(doc.active, Layer):
+            raise ValueError("transform-layer needs a pixel layer: name one with layer = \"...\"")
+        return doc.active
+    found = [n for n in doc.nodes() if isinstance(n, Layer) and n.name == name]
+    if not found:
+        raise ValueError(f"no pixel layer is named {name!r}")
+    return found[0]
+
+
+def transform_matrix(doc: Document, params: dict[str, Any]):
+    """The document matrix of transform-layer's params: scale, then rotate, about the layer's centre, then move."""
+    from editor.render.warp import rotation, scaling, translation
+
+    b = _target(doc, params["layer"]).bounds()
+    cx, cy = b.x + b.w / 2, b.y + b.h / 2
+    return translation(params["dx"], params["dy"]) @ rotation(params["angle"], cx, cy) @ \
+        scaling(params["scale_x"], params["scale_y"], cx, cy)
+
+
+def _transform_command(doc: Document, params: dict[str, Any], progress=None):
+    from editor.render.transform import transform_command
+
+    return transform_command(doc, [_target(doc, params["layer"])], transform_matrix(doc, params),
+                             params["interpolation"], progress=progress, label="Transform layer")
+
+
+def _run_command(command):
+    """`run` from a `command(doc, params)`: execute what it returns, as one undo step."""
+    def run(doc: Document, params: dict[str, Any]):
+        cmd = command(doc, params)
+        if cmd is not None:
+            doc.execute(cmd)
+        return cmd
+    return run
+
+
+def _register(op_id: str, label: str, params: tuple[Param, ...], command, *, check=None, slow: bool = False) -> None:
+    REGISTRY.register(Operation(op_id, label, Schema(params, check), _run_command(command), category=GEOMETRY,
+                                slow=slow, extra={"command": command}), replace=True)
+
+
+def _interpolations() -> tuple[str, ...]:
+    from editor.render.warp import INTERPOLATIONS
+
+    return tuple(INTERPOLATIONS)
+
+
+def register() -> None:
+    delete = Param("delete_pixels", "bool", True, "cut layers to the new canvas (off: they keep what is outside, "
+                                                  "for Reveal All)")
+    resample = Param("resample", "choice", "bicubic", "resampling (area is for shrinking)", choices=RESAMPLE)
+    _register("crop", "Crop", (Param("rect", "rect", help="the rectangle to keep: x, y, w, h in pixels"), delete),
+              lambda doc, p: ops.crop_command(doc, Rect(*p["rect"]), delete_pixels=p["delete_pixels"]))
+    _register("crop-to-selection", "Crop to Selection", (delete,),
+              lambda doc, p: ops.crop_to_selection_command(doc, delete_pixels=p["delete_pixels"]))
+    _register("trim", "Trim", (
+        Param("based_on", "choice", "transparent", "what is trimmed away", choices=ops.TRIM_BASES),
+        Param("sides", "list", list(ops.TRIM_SIDES), "which borders go", check=_sides),
+        delete,
+    ), lambda doc, p: ops.trim_command(doc, p["based_on"], delete_pixels=p["delete_pixels"], sides=tuple(p["sides"])))
+    _register("reveal-all", "Reveal All", (), lambda doc, p: ops.reveal_all_command(doc))
+    _register("image-size", "Image Size", (
+        Param("width", "int", None, "new width in pixels", 1, MAX_SIDE, nullable=True),
+        Param("height", "int", None, "new height in pixels", 1, MAX_SIDE, nullable=True),
+        Param("scale", "float", None, "scale factor (0.5 halves)", 0.001, 100.0, nullable=True),
+        resample,
+    ), lambda doc, p: ops.resize_image_command(doc, *image_size(doc, p), p["resample"]),
+        check=_image_size_check, slow=True)
+    _register("canvas-size", "Canvas Size", (
+        Param("width", "int", help="new canvas width (with relative: pixels added, negative removes)",
+              minimum=-MAX_SIDE, maximum=MAX_SIDE),
+        Param("height", "int", help="new canvas height (with relative: pixels added)", minimum=-MAX_SIDE,
+              maximum=MAX_SIDE),
+        Param("anchor", "choice", "center", "where the picture stays", choices=ops.ANCHORS),
+        Param("relative", "bool", False, "width and height are added to the current size"),
+        Param("colour", "colour", None, "paint what the canvas gains in this colour (default transparent)",
+              nullable=True),
+    ), lambda doc, p: ops.resize_canvas_command(doc, *_canvas_size(doc, p), p["anchor"], _colour(p)))
+    _register("rotate-canvas", "Image Rotation", (
+        Param("angle", "float", help="degrees clockwise (negative: counter-clockwise); multiples of 90 are exact",
+              minimum=-3600, maximum=3600),
+        resample,
+    ), lambda doc, p: ops.rotate_canvas_command(doc, p["angle"], p["resample"]), slow=True)
+    _register("flip-canvas", "Flip Canvas", (
+        Param("direction", "choice", help="mirror left-right (horizontal) or top-bottom (vertical)",
+              choices=DIRECTIONS),
+    ), lambda doc, p: ops.flip_canvas_command(doc, p["direction"]))
+    _register("transform-layer", "Transform Layer", (
+        Param("layer", "str", None, "the pixel layer's name (default: the active layer)", nullable=True),
+        Param("angle", "float", 0.0, "degrees clockwise about the layer's centre", -3600, 3600),
+        Param("scale_x", "float", 1.0, "horizontal scale factor", 0.001, 100.0),
+        Param("scale_y", "float", 1.0, "vertical scale factor", 0.001, 100.0),
+        Param("dx", "float", 0.0, "then move right by this many pixels", -MAX_SIDE, MAX_SIDE),
+        Param("dy", "float", 0.0, "then move down by this many pixels", -MAX_SIDE, MAX_SIDE),
+        Param("interpolation", "choice", "bicubic", "resampling", choices=_interpolations()),
+    ), _transform_command, slow=True)
+
+
+def geometry_ops() -> list[Operation]:
+    return REGISTRY.all(GEOMETRY)
+
+
+def run(op_id: str, doc: Document, **params: Any):
+    """Run a registered geometry operation by id with its params (validated by its schema)."""
+    op = REGISTRY.get(op_id)
+    if op.category != GEOMETRY:
+        raise ValueError(f"{op_id!r} is no geometry operation")
+    return op(doc, params)
+
+
+register()
