@@ -76,6 +76,7 @@ class TileDelta:
                  after: dict[tuple[int, int], np.ndarray] | None = None) -> None:
         self.before = before
         self.after = after  # None: still in the array
+        self._nbytes = 2 * sum(t.nbytes for t in before.values())  # the history sums it at every record
 
     def write(self, array: np.ndarray, which: str, *, keep_after: bool = True) -> Rect | None:
         """Write the "before" or "after" tiles into `array`; return the rect touched.
@@ -94,7 +95,7 @@ class TileDelta:
 
     def nbytes(self) -> int:
         """Both halves, "after" counted before it is taken (the history's budget holds for undo)."""
-        return 2 * sum(t.nbytes for t in self.before.values())
+        return self._nbytes
 
     def __bool__(self) -> bool:
         return bool(self.before)

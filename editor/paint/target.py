@@ -56,6 +56,8 @@ from editor.core import (
     TileRecorder,
 )
 
+from editor.render.preview import HeldReduction, held_reductions, keep_reductions
+
 from . import kernels
 
 _NO_SELECTION = np.zeros((1, 1), np.uint8)
@@ -305,9 +307,8 @@ class PaintTarget:
             for ty, tx in np.argwhere(~flags).tolist():
                 kept.pop((ty0 + ty, tx0 + tx), None)
         self._snapshots = []
-        rest = self.recorder.finish()
-        rest.before.update(before)
-        return rest
+        before.update(self.recorder.finish().before)  # tiles touched outside any snapshot
+        return TileDelta(before)
 
     # --- writing ---------------------------------------------------------------------
     def composite(self, rect: Rect, source, alpha: np.ndarray | None = None, *, opacity: float = 1.0,
@@ -331,8 +332,10 @@ class PaintTarget:
             return None
         mode = BlendMode(mode)
         if not self.is_mask and not erase and mode is BlendMode.NORMAL and np.ndim(source) == 1:
-            self._colour_over(rect, source, alpha, opacity, base, dither, preserve_alpha, confine)
-            return self.changed(rect)
+            held = self._colour_over(rect, source, alpha, opacity, base, dither, preserve_alpha, confine)
+            changed = self.changed(rect)
+            keep_reductions(held)
+            return changed
         cov = self.coverage(rect) if confine else None
         if alpha is not None:
             a = alpha.astype(np.float32, copy=False)
@@ -368,7 +371,7 @@ class PaintTarget:
         return self.changed(rect)
 
     def _colour_over(self, rect: Rect, source, alpha, opacity: float, base, dither: bool, preserve_alpha: bool,
-                     confine: bool) -> None:
+                     confine: bool) -> list[HeldReduction]:
         """One colour over pixels in normal mode (fill, bucket, stroke) in one parallel pass; `alpha`
         may stay uint8 (a bucket's region) when nothing else multiplies it."""
         src = np.asarray(source, np.float32)
@@ -385,9 +388,15 @@ class PaintTarget:
         region = self.array[rect.slices()]
         base = region if base is None else base
         doc_rect = self.to_doc(rect)
+        held = held_reductions(self.doc, self.node)[:1]  # a preview's reduced copy, updated as the rows are written
+        red = held[0] if held else None
         _colour_over_kernel(_as_2d(region), _as_2d(base), src[0], src[1], src[2], np.float32(src[3] / 255.0 * opacity),
                             _NO_ARRAY if cov is None else cov, cov is not None, scale,
-                            BAYER8 if dither else _ROUND, doc_rect.x, doc_rect.y, self.alpha_locked or preserve_alpha)
+                            BAYER8 if dither else _ROUND, doc_rect.x, doc_rect.y, self.alpha_locked or preserve_alpha,
+                            _as_2d(self.array), rect.x, rect.y, _NO_REDUCED if red is None else red.reduced,
+                            0 if red is None else red.scale, 0 if red is None else red.dx, 0 if red is None else red.dy,
+                            base is region)
+        return held
 
     def fill(self, paint, rect: Rect | None = None, **kw) -> Rect | None:
         """Fill (a colour, a shown grey, or RGBA) over `rect` (default: the selection's rect), touching it."""
@@ -416,45 +425,123 @@ def _pack(c0, c1, c2, c3):
     return np.uint32(c0) | (np.uint32(c1) << np.uint32(8)) | (np.uint32(c2) << np.uint32(16)) | (np.uint32(c3) << np.uint32(24))
 
 
-@njit(cache=True, parallel=True, error_model="numpy", fastmath=True)
-def _colour_over_kernel(out, base, r, g, b, src_alpha, cov, use_cov, cov_scale, thr, tx0, ty0, keep_alpha):
-    """Straight RGBA as one uint32 a pixel (`_as_2d`): colour (r, g, b) at alpha src_alpha x cov
-    over base (W3C source-over, normal), or colour only when keep_alpha; rounded or dithered (thr
-    tied to document positions). Where the colour covers fully the result is the colour itself
-    (r, g, b are whole numbers, thresholds lie below 1): one store, most of a bucket fill."""
-    h, w = out.shape
+@njit(inline="always")
+def _colour_row(src, dst, cov_row, w, r, g, b, src_alpha, use_cov, cov_scale, thr_row, tx0, keep_alpha):
     inv = np.float32(1.0 / 255.0)
     one, top = np.float32(1.0), np.float32(255.0)
     solid = _pack(np.uint8(r), np.uint8(g), np.uint8(b), np.uint8(255))
     rgb_only = _pack(np.uint8(r), np.uint8(g), np.uint8(b), np.uint8(0))
     byte, alpha_bits = np.uint32(255), np.uint32(0xFF000000)
-    for y in prange(h):
-        trow = (y + ty0) & 7
-        src, dst = base[y], out[y]
-        for x in range(w):
-            p = src[x]
-            a = src_alpha * (np.float32(cov[y, x]) * cov_scale if use_cov else one)
-            if a <= 0.0:
-                dst[x] = p
+    for x in range(w):
+        p = src[x]
+        a = src_alpha * (np.float32(cov_row[x]) * cov_scale if use_cov else one)
+        if a <= 0.0:
+            dst[x] = p
+            continue
+        if a >= one:
+            dst[x] = (rgb_only | (p & alpha_bits)) if keep_alpha else solid
+            continue
+        t = thr_row[(x + tx0) & 7]
+        b0 = np.float32(p & byte)
+        b1 = np.float32((p >> np.uint32(8)) & byte)
+        b2 = np.float32((p >> np.uint32(16)) & byte)
+        b3 = p >> np.uint32(24)
+        if keep_alpha:
+            dst[x] = _pack(np.uint8(min(top, b0 + (r - b0) * a + t)), np.uint8(min(top, b1 + (g - b1) * a + t)),
+                           np.uint8(min(top, b2 + (b - b2) * a + t)), np.uint8(b3))
+            continue
+        ab = np.float32(b3) * inv
+        ao = a + ab * (one - a)
+        keep = ab * (one - a) / ao
+        share = a / ao
+        dst[x] = _pack(np.uint8(min(top, r * share + b0 * keep + t)), np.uint8(min(top, g * share + b1 * keep + t)),
+                       np.uint8(min(top, b * share + b2 * keep + t)), np.uint8(min(top, ao * top + t)))
+
+
+@njit(inline="always")
+def _reduce_block_row(whole, red, by, bx0, bx1, s, dx, dy):
+    """red[by, bx0:bx1] = the s x s area averages of `whole` (uint32 RGBA, shifted by (dx, dy) on
+    a zero border, its last row and column repeated below and right), as the previews reduce."""
+    hh, ww = whole.shape
+    n = np.uint32(s * s)
+    half = n // np.uint32(2)
+    byte = np.uint32(255)
+    for bx in range(bx0, bx1):
+        a0 = a1 = a2 = a3 = np.uint32(0)
+        for j in range(s):
+            yy = by * s + j - dy
+            if yy < 0:
                 continue
-            if a >= one:
-                dst[x] = (rgb_only | (p & alpha_bits)) if keep_alpha else solid
+            row = whole[min(yy, hh - 1)]
+            for i in range(s):
+                xx = bx * s + i - dx
+                if xx < 0:
+                    continue
+                p = row[min(xx, ww - 1)]
+                a0 += p & byte
+                a1 += (p >> np.uint32(8)) & byte
+                a2 += (p >> np.uint32(16)) & byte
+                a3 += p >> np.uint32(24)
+        out = red[by, bx]
+        out[0] = np.uint8((a0 + half) // n)
+        out[1] = np.uint8((a1 + half) // n)
+        out[2] = np.uint8((a2 + half) // n)
+        out[3] = np.uint8((a3 + half) // n)
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=True)
+def _colour_over_kernel(out, base, r, g, b, src_alpha, cov, use_cov, cov_scale, thr, tx0, ty0, keep_alpha,
+                        whole, rx, ry, red, s, dx, dy, in_place):
+    """Straight RGBA as one uint32 a pixel (`_as_2d`): colour (r, g, b) at alpha src_alpha x cov
+    over base (W3C source-over, normal), or colour only when keep_alpha; rounded or dithered (thr
+    tied to document positions). Where the colour covers fully the result is the colour itself
+    (r, g, b are whole numbers, thresholds lie below 1): one store, most of a bucket fill.
+
+    out is whole[ry:, rx:] (the rect written). With s > 1, `red` (a preview's reduced copy of
+    `whole`, see `_reduce_block_row`) is brought up to date band by band as the rows are written,
+    while they are in cache: the preview then need not reduce the whole layer again."""
+    h, w = out.shape
+    if s <= 1:
+        for y in prange(h):
+            _colour_row(base[y], out[y], cov[y] if use_cov else cov[0], w, r, g, b, src_alpha, use_cov, cov_scale,
+                        thr[(y + ty0) & 7], tx0, keep_alpha)
+        return
+    by0, by1 = (ry + dy) // s, (ry + h - 1 + dy) // s + 1
+    bx0, bx1 = (rx + dx) // s, (rx + w - 1 + dx) // s + 1
+    hh, ww = whole.shape
+    n = np.float32(s * s)
+    for by in prange(by0, by1):
+        y0, y1 = max(0, by * s - dy - ry), min(h, (by + 1) * s - dy - ry)
+        for y in range(y0, y1):
+            _colour_row(base[y], out[y], cov[y] if use_cov else cov[0], w, r, g, b, src_alpha, use_cov, cov_scale,
+                        thr[(y + ty0) & 7], tx0, keep_alpha)
+        # A block the colour covered fully is the colour; one it did not touch keeps its average
+        # (when `out` was written over itself); only the others are averaged again. Coverage is at
+        # most 1, so its sum over a block tells both apart (column sums first: they vectorise).
+        whole_band = by * s - dy >= 0 and (by + 1) * s - dy <= hh and y0 == by * s - dy - ry and y1 == y0 + s
+        colsum = np.zeros(w, np.float32)
+        if use_cov:
+            for y in range(y0, y1):
+                crow = cov[y]
+                for x in range(w):
+                    colsum[x] += np.float32(crow[x])
+        for bx in range(bx0, bx1):
+            x0 = bx * s - dx - rx
+            if not (whole_band and x0 >= 0 and x0 + s <= w and bx * s - dx + s <= ww):
+                _reduce_block_row(whole, red, by, bx, bx + 1, s, dx, dy)  # at the rect's or the layer's edge
                 continue
-            t = thr[trow, (x + tx0) & 7]
-            b0 = np.float32(p & byte)
-            b1 = np.float32((p >> np.uint32(8)) & byte)
-            b2 = np.float32((p >> np.uint32(16)) & byte)
-            b3 = p >> np.uint32(24)
-            if keep_alpha:
-                dst[x] = _pack(np.uint8(min(top, b0 + (r - b0) * a + t)), np.uint8(min(top, b1 + (g - b1) * a + t)),
-                               np.uint8(min(top, b2 + (b - b2) * a + t)), np.uint8(b3))
+            total = n
+            if use_cov:
+                total = np.float32(0.0)
+                for x in range(x0, x0 + s):
+                    total += colsum[x]
+                total *= cov_scale
+            if (total <= 0.0 or src_alpha <= 0.0) and in_place:
                 continue
-            ab = np.float32(b3) * inv
-            ao = a + ab * (one - a)
-            keep = ab * (one - a) / ao
-            share = a / ao
-            dst[x] = _pack(np.uint8(min(top, r * share + b0 * keep + t)), np.uint8(min(top, g * share + b1 * keep + t)),
-                           np.uint8(min(top, b * share + b2 * keep + t)), np.uint8(min(top, ao * top + t)))
+            if src_alpha >= 1.0 and total >= n - np.float32(1e-3) and not keep_alpha:
+                red[by, bx, 0], red[by, bx, 1], red[by, bx, 2], red[by, bx, 3] = np.uint8(r), np.uint8(g), np.uint8(b), 255
+                continue
+            _reduce_block_row(whole, red, by, bx, bx + 1, s, dx, dy)
 
 
 def _as_2d(a: np.ndarray) -> np.ndarray:
@@ -505,6 +592,7 @@ def _mix_kernel(out, base, src, src_scalar, use_src, cov, use_cov, thr, tx0, ty0
 
 _ROUND = np.full((8, 8), 0.5, np.float32)
 _NO_ARRAY = np.zeros((1, 1), np.float32)
+_NO_REDUCED = np.zeros((1, 1, 4), np.uint8)
 
 
 def _mix_into(out: np.ndarray, base: np.ndarray, src, cov: np.ndarray | None, dither_origin: tuple[int, int] | None) -> None:

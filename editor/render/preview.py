@@ -16,6 +16,9 @@ average separately, which the full render then corrects). Node kinds the proxy d
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -45,16 +48,59 @@ def _aligned(array: np.ndarray, x: int, y: int, k: int, fill) -> tuple[np.ndarra
     return array, x - dx, y - dy
 
 
+@dataclass(frozen=True)
+class HeldReduction:
+    """A reduced copy of a node's pixels a preview holds: `reduced` is `source` (as
+    `_aligned` places it, shifted by (dx, dy)) reduced by `scale`, area-averaged. A writer that
+    brings it up to date as it writes (`PaintTarget`'s one-colour fill) hands it back with
+    `keep_reductions`, so the next preview does not reduce the whole layer again."""
+
+    renderer: PreviewRenderer
+    key: tuple[int, str, int]
+    source: np.ndarray
+    reduced: np.ndarray
+    scale: int
+    dx: int
+    dy: int
+
+
+_live: weakref.WeakSet[PreviewRenderer] = weakref.WeakSet()
+
+
+def held_reductions(doc: Document, node: Node, what: str = "pixels") -> list[HeldReduction]:
+    """The current reduced copies of `node`'s array (`what`: "pixels") that previews of `doc` hold."""
+    source = node.pixels if what == "pixels" and isinstance(node, Layer) else None
+    if source is None:
+        return []
+    out = []
+    for renderer in list(_live):
+        if renderer.doc is not doc:
+            continue
+        for key, (src, reduced) in renderer._cache.items():
+            if key[0] == node.uid and key[1] == what and src is source:
+                s = 1 << key[2]
+                out.append(HeldReduction(renderer, key, src, reduced, s, node.x % s, node.y % s))
+    return out
+
+
+def keep_reductions(held: list[HeldReduction]) -> None:
+    """Put back reduced copies a writer has brought up to date (its change notice dropped them)."""
+    for h in held:
+        h.renderer._cache[h.key] = (h.source, h.reduced)
+
+
 class PreviewRenderer:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         # (uid, what, k) -> (source array, its reduction)
         self._cache: dict[tuple[int, str, int], tuple[np.ndarray, np.ndarray]] = {}
         doc.events.connect(self._on_change)
+        _live.add(self)
 
     def close(self) -> None:
         self.doc.events.disconnect(self._on_change)
         self._cache.clear()
+        _live.discard(self)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("pixels", "structure", "document") or (change.kind == "mask" and change.name is None):

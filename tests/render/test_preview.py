@@ -209,3 +209,37 @@ def test_an_edit_while_a_preview_waits_never_averages_stale_pixels_into_a_level(
         s = 1 << k
         block = Rect.from_bounds(dab.x // s, dab.y // s, -(-dab.right // s), -(-dab.bottom // s))
         np.testing.assert_array_equal(pyramid.levels[k][block.slices()], fresh.levels[k][block.slices()])
+
+
+def test_a_colour_fill_brings_the_previews_reduced_layer_up_to_date_as_it_writes(monkeypatch) -> None:
+    """The bucket's and Fill's one-colour writer updates the preview's reduced copy of the layer
+    band by band (on any layer offset, soft coverage, rect edge), so the preview reduces nothing."""
+    import editor.render.preview as preview_module
+    from editor.paint import PaintTarget
+    from editor.paint.fill import bucket_fill
+
+    rng = np.random.default_rng(3)
+    doc = Document(700, 500)
+    for offset, shape in (((0, 0), (500, 700)), ((5, 3), (451, 603))):  # aligned, and off the 4-grid with odd sizes
+        pixels = rng.integers(0, 256, (*shape, 4), dtype=np.uint8)
+        pixels[100:300, 50:400] = (10, 200, 30, 255)
+        layer = Layer("photo", pixels, offset=offset)
+        doc.root.insert(len(doc.root.children), layer)
+        doc.set_active(layer)
+        preview = PreviewRenderer(doc)
+        preview.render(2)  # the screen at 1/4: the layer's reduced copy is made and held
+        reductions = []
+        real = preview_module._reduce
+        monkeypatch.setattr(preview_module, "_reduce", lambda a, k: reductions.append(a.shape) or real(a, k))
+        bucket_fill(doc, 100 + offset[0], 150 + offset[1], (250, 0, 0), tolerance=8, antialias=True)
+        target = PaintTarget.current(doc)
+        target.fill((0, 0, 250), Rect(33, 77, 121, 61), opacity=0.5)  # soft: every pixel mixes
+        target.commit("Fill")
+        got = preview.render(2)
+        assert reductions == [], "the layer was reduced again"
+        fresh = PreviewRenderer(doc)
+        monkeypatch.setattr(preview_module, "_reduce", real)
+        want = fresh.render(2)
+        assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
+        fresh.close()
+        preview.close()
