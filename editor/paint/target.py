@@ -55,7 +55,6 @@ from editor.core import (
     TileDelta,
     TileRecorder,
 )
-
 from editor.render.preview import HeldReduction, held_reductions, keep_reductions
 
 from . import kernels

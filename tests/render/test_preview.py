@@ -228,9 +228,14 @@ def test_a_colour_fill_brings_the_previews_reduced_layer_up_to_date_as_it_writes
         doc.set_active(layer)
         preview = PreviewRenderer(doc)
         preview.render(2)  # the screen at 1/4: the layer's reduced copy is made and held
-        reductions = []
+        reductions: list[tuple] = []
         real = preview_module._reduce
-        monkeypatch.setattr(preview_module, "_reduce", lambda a, k: reductions.append(a.shape) or real(a, k))
+
+        def counted(a, k, seen=reductions, real=real):
+            seen.append(a.shape)
+            return real(a, k)
+
+        monkeypatch.setattr(preview_module, "_reduce", counted)
         bucket_fill(doc, 100 + offset[0], 150 + offset[1], (250, 0, 0), tolerance=8, antialias=True)
         target = PaintTarget.current(doc)
         target.fill((0, 0, 250), Rect(33, 77, 121, 61), opacity=0.5)  # soft: every pixel mixes
