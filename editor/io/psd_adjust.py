@@ -120,6 +120,55 @@ def _channel_mixer(item) -> dict[str, Any]:
     return params
 
 
+SELECTIVE_CLASSES = ("reds", "yellows", "greens", "cyans", "blues", "magentas", "whites", "neutrals", "blacks")
+INKS = ("cyan", "magenta", "yellow", "black")
+
+
+def _selective_color(item) -> dict[str, Any]:
+    """Ten records of C, M, Y, K percent; the first is reserved, then the nine classes.
+    Method 0 is Relative, 1 Absolute (Adobe's file-format specification)."""
+    records = list(item.data or [])[1:10]
+    params: dict[str, Any] = {"method": "absolute" if item.method == 1 else "relative"}
+    params.update({name: dict(zip(INKS, (int(v) for v in rec), strict=True))
+                   for name, rec in zip(SELECTIVE_CLASSES, records, strict=False)})
+    return params
+
+
+def _signed32(v: int) -> int:
+    return v - (1 << 32) if v >= 1 << 31 else v
+
+
+def _lab_to_rgb(lab: tuple[float, float, float]) -> list[int]:
+    """One CIE Lab colour (D50, as Photoshop keeps it) in sRGB, through LittleCMS."""
+    from PIL import Image, ImageCms
+
+    light, a, b = lab
+    pixel = Image.new("LAB", (1, 1), (round(min(max(light, 0), 100) * 2.55),  # a and b offset by 128
+                                      round(min(max(a, -128), 127)) + 128, round(min(max(b, -128), 127)) + 128))
+    transform = ImageCms.buildTransform(ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB")
+    return list(ImageCms.applyTransform(pixel, transform).getpixel((0, 0)))
+
+
+def _photo_filter(item) -> dict[str, Any]:
+    """The filter colour: version 3 keeps it as Lab, three 32-bit values in hundredths (as
+    ag-psd reads them); version 2 as a colour space and four 16-bit components (RGB or Lab)."""
+    if item.xyz is not None:
+        colour = _lab_to_rgb(tuple(_signed32(int(v)) / 100 for v in item.xyz))
+    elif item.color_space == 0:
+        colour = [round(v / 257) for v in item.color_components[:3]]
+    elif item.color_space == 7:
+        light, a, b = item.color_components[:3]
+        colour = _lab_to_rgb((light / 100, _signed16(a) / 100, _signed16(b) / 100))
+    else:
+        raise ValueError(f"a filter colour in colour space {item.color_space}, not RGB or Lab")
+    return {"color": colour, "density": int(item.density if item.density is not None else 25),
+            "preserve_luminosity": bool(item.luminosity)}
+
+
+def _signed16(v: int) -> int:
+    return v - (1 << 16) if v >= 1 << 15 else v
+
+
 READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "BrightnessContrast": ("brightness_contrast", lambda i: {"brightness": i.brightness, "contrast": i.contrast,
                                                              "legacy": bool(i.use_legacy)}),
@@ -139,6 +188,8 @@ READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "Threshold": ("threshold", lambda i: {"level": i.threshold or 128}),
     "GradientMap": ("gradient_map", _gradient_map),
     "ChannelMixer": ("channel_mixer", _channel_mixer),
+    "SelectiveColor": ("selective_color", _selective_color),
+    "PhotoFilter": ("photo_filter", _photo_filter),
 }
 
 
@@ -225,6 +276,17 @@ def _channel_mixer_block(p: dict[str, Any]) -> psd.ChannelMixer:
                             unknown=b"".join(struct.pack(">5h", *r) for r in records[1:]))
 
 
+def _selective_color_block(p: dict[str, Any]) -> psd.SelectiveColor:
+    records = [(0, 0, 0, 0)] + [tuple(p[name][ink] for ink in INKS) for name in SELECTIVE_CLASSES]
+    return psd.SelectiveColor(version=1, method=int(p["method"] == "absolute"), data=records)
+
+
+def _photo_filter_block(p: dict[str, Any]) -> psd.PhotoFilter:
+    """Version 2, the colour in RGB (Photoshop reads it; version 3 would need Lab)."""
+    return psd.PhotoFilter(version=2, xyz=None, color_space=0, color_components=(*(c * 257 for c in p["color"]), 0),
+                           density=p["density"], luminosity=int(p["preserve_luminosity"]))
+
+
 WRITERS: dict[str, tuple[Tag, Callable[[dict[str, Any]], Any]]] = {
     "levels": (Tag.LEVELS, _levels_block),
     "curves": (Tag.CURVES, _curves_block),
@@ -242,6 +304,8 @@ WRITERS: dict[str, tuple[Tag, Callable[[dict[str, Any]], Any]]] = {
     "threshold": (Tag.THRESHOLD, lambda p: ShortIntegerElement(p["level"])),
     "gradient_map": (Tag.GRADIENT_MAP, _gradient_map_block),
     "channel_mixer": (Tag.CHANNEL_MIXER, _channel_mixer_block),
+    "selective_color": (Tag.SELECTIVE_COLOR, _selective_color_block),
+    "photo_filter": (Tag.PHOTO_FILTER, _photo_filter_block),
 }
 
 

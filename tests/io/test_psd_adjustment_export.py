@@ -1,4 +1,4 @@
-"""Adjustment layers written to PSD as Photoshop's adjustment layers: each of the thirteen comes
+"""Adjustment layers written to PSD as Photoshop's adjustment layers: each of the fifteen comes
 back from the file (through psd-tools, as Photoshop's own files are read) as the same live
 adjustment with its settings, mask, opacity, mode and clipping, and renders as before. Filters,
 which Photoshop has no layer for, are rendered into pixel layers and named."""
@@ -39,6 +39,16 @@ SETTINGS = {
                       "green": {"red": 0, "green": 120, "blue": 0, "constant": -20},
                       "blue": {"red": 10, "green": -50, "blue": 140, "constant": 0}},
     "channel_mixer_mono": {"monochrome": True, "gray": {"red": 30, "green": 60, "blue": 10, "constant": 3}},
+    "selective_color": {"method": "absolute", "reds": {"cyan": -30, "magenta": 20, "yellow": 5, "black": 0},
+                        "yellows": {"cyan": 0, "magenta": 0, "yellow": 0, "black": 0},
+                        "greens": {"cyan": 0, "magenta": 0, "yellow": 0, "black": 0},
+                        "cyans": {"cyan": 0, "magenta": 0, "yellow": 0, "black": 0},
+                        "blues": {"cyan": 40, "magenta": -10, "yellow": 0, "black": 15},
+                        "magentas": {"cyan": 0, "magenta": 0, "yellow": 0, "black": 0},
+                        "whites": {"cyan": 0, "magenta": 0, "yellow": 0, "black": 0},
+                        "neutrals": {"cyan": 0, "magenta": 10, "yellow": -20, "black": 0},
+                        "blacks": {"cyan": 0, "magenta": 0, "yellow": 0, "black": -25}},
+    "photo_filter": {"color": [0, 120, 255], "density": 55, "preserve_luminosity": False},
 }
 
 

@@ -49,3 +49,28 @@ def test_invert_block():
     doc = read_psd(psd_with([("Invert", Tag.INVERT, EmptyElement())], photo), "f.psd", DEFAULT_LIMITS)
     assert doc.root.children[1].adjustment == "invert"
     assert np.array_equal(flatten_rgba(doc)[..., :3], 255 - photo[..., :3])
+
+
+def test_photo_filter_and_selective_color_blocks_read_live():
+    """Photoshop's version 3 Photo Filter keeps its colour as Lab in hundredths (a negative a or
+    b as a 32-bit two's complement); Selective Color's first record is reserved."""
+    from psd_tools.psd.adjustments import PhotoFilter, SelectiveColor
+
+    photo = _photo()
+    lab = (6500, (-2000) & 0xFFFFFFFF, 4500)  # L 65, a -20, b 45: a yellow green
+    records = [(0, 0, 0, 0), (-30, 20, 5, 0)] + [(0, 0, 0, 0)] * 6 + [(0, 10, -20, 0), (0, 0, 0, 0)]
+    data = psd_with([("Filter", Tag.PHOTO_FILTER, PhotoFilter(version=3, xyz=lab, density=40, luminosity=1)),
+                     ("Selective", Tag.SELECTIVE_COLOR, SelectiveColor(version=1, method=1, data=records))], photo)
+    doc = read_psd(data, "fixture.psd", DEFAULT_LIMITS)
+    assert doc.warnings == []
+    filt, selective = doc.root.children[1:]
+    assert filt.adjustment == "photo_filter" and filt.params["density"] == 40 and filt.params["preserve_luminosity"]
+    r, g, b = filt.params["color"]
+    assert g > r > b and 140 < g < 190  # Lab (65, -20, 45) is about sRGB (142, 167, 72)
+    assert selective.adjustment == "selective_color" and selective.params["method"] == "absolute"
+    assert selective.params["reds"] == {"cyan": -30, "magenta": 20, "yellow": 5, "black": 0}
+    assert selective.params["neutrals"] == {"cyan": 0, "magenta": 10, "yellow": -20, "black": 0}
+    expected = photo.copy()
+    for node in (filt, selective):
+        A.apply(node.adjustment, node.params, expected)
+    assert np.abs(flatten_rgba(doc).astype(int) - expected).max() <= 1

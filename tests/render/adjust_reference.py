@@ -297,9 +297,71 @@ def channel_mixer(rgb, p):
     return np.clip(rgb @ weights.T + constant, 0, 1)
 
 
+SELECTIVE_CLASSES = ("reds", "yellows", "greens", "cyans", "blues", "magentas", "whites", "neutrals", "blacks")
+
+
+def selective_color(rgb, p):
+    """Each class's share of the pixel (8-bit units) times its ink move per channel, summed."""
+    relative = p["method"] == "relative"
+
+    def share(name, r, g, b):
+        lo, hi = min(r, g, b), max(r, g, b)
+        mid = r + g + b - lo - hi
+        primary = {"reds": r, "greens": g, "blues": b}
+        secondary = {"cyans": r, "magentas": g, "yellows": b}
+        if name in primary:
+            return hi - mid if primary[name] == hi else 0.0
+        if name in secondary:
+            return mid - lo if secondary[name] == lo else 0.0
+        if name == "whites":
+            return max(0.0, 2 * (lo - 127.5))
+        if name == "blacks":
+            return max(0.0, 2 * (127.5 - hi))
+        return max(0.0, 255 - abs(hi - 127.5) - abs(lo - 127.5))
+
+    def px(r, g, b):
+        r8, g8, b8 = (round(c * 255) for c in (r, g, b))
+        out = [float(r8), float(g8), float(b8)]
+        for name in SELECTIVE_CLASSES:
+            w = share(name, r8, g8, b8)
+            k = p[name]["black"] / 100
+            for i, (v, ink) in enumerate(zip((r, g, b), ("cyan", "magenta", "yellow"), strict=True)):
+                a = p[name][ink] / 100
+                d = (-1 - a) * k - a
+                if relative:
+                    d *= 1 - v
+                out[i] += w * min(1 - v, max(-v, d))
+        return [min(1.0, max(0.0, c / 255)) for c in out]
+    return _each(rgb, px)
+
+
+def photo_filter(rgb, p):
+    """The channels times the filter colour, mixed by the density; the original luminosity back
+    (W3C SetLum, Photoshop's weights) with Preserve Luminosity."""
+    d = p["density"] / 100
+    f = [c / 255 for c in p["color"]]
+
+    def lum(c):
+        return 0.3 * c[0] + 0.59 * c[1] + 0.11 * c[2]
+
+    def px(r, g, b):
+        c = [v * (1 - d + d * k) for v, k in zip((r, g, b), f, strict=True)]
+        if p["preserve_luminosity"]:
+            shift = lum((r, g, b)) - lum(c)
+            c = [v + shift for v in c]
+            light, lo, hi = lum(c), min(c), max(c)
+            if lo < 0:
+                c = [light + (v - light) * light / (light - lo) for v in c]
+            if hi > 1:
+                c = [light + (v - light) * (1 - light) / (hi - light) for v in c]
+        return [min(1.0, max(0.0, v)) for v in c]
+    return _each(rgb, px)
+
+
 REFERENCES = {
     "levels": levels, "curves": curves, "invert": invert, "posterize": posterize, "threshold": threshold,
     "exposure": exposure, "brightness_contrast": brightness_contrast, "gradient_map": gradient_map,
     "hue_saturation": hue_saturation, "color_balance": color_balance, "black_white": black_white,
-    "vibrance": vibrance, "channel_mixer": channel_mixer,
+    "vibrance": vibrance, "channel_mixer": channel_mixer, "selective_color": selective_color,
+    "photo_filter": photo_filter,
 }

@@ -245,6 +245,9 @@ SETTINGS_BY_KIND = {
     "gradient_map": {"gradient": [[0.0, 20, 0, 80], [0.6, 250, 120, 0], [1.0, 255, 255, 200]]},
     "channel_mixer": {"red": {"red": 60, "green": 50, "blue": -20, "constant": 5},
                       "blue": {"red": 0, "green": 30, "blue": 90, "constant": -10}},
+    "selective_color": {"method": "absolute", "reds": {"cyan": -40, "magenta": 30, "yellow": 0, "black": 10},
+                        "neutrals": {"cyan": 20, "magenta": 0, "yellow": -30, "black": 0}},
+    "photo_filter": {"color": [0, 90, 255], "density": 60, "preserve_luminosity": True},
 }
 
 

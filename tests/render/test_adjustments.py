@@ -45,7 +45,8 @@ def test_defaults(name):
 
 
 @pytest.mark.parametrize("name", sorted(n for n in REFERENCES if n not in ("invert", "posterize", "threshold",
-                                                                             "gradient_map", "black_white")))
+                                                                             "gradient_map", "black_white",
+                                                                             "photo_filter")))
 def test_defaults_change_nothing(name):
     px = _image(1)
     out = px.copy()
@@ -161,6 +162,50 @@ def test_channel_mixer_swaps_channels():
     px = np.array([[[200, 50, 10, 255]]], np.uint8)
     A.apply("channel_mixer", {"red": {"red": 0, "blue": 100}, "blue": {"red": 100, "blue": 0}}, px)
     assert px[0, 0].tolist() == [10, 50, 200, 255]
+
+
+inks = st.fixed_dictionaries({ink: st.integers(-100, 100) for ink in ("cyan", "magenta", "yellow", "black")})
+
+
+@SETTINGS
+@given(st.lists(inks, min_size=9, max_size=9), st.sampled_from(["relative", "absolute"]), st.integers(0, 99))
+def test_selective_color(classes, method, seed):
+    names = ("reds", "yellows", "greens", "cyans", "blues", "magentas", "whites", "neutrals", "blacks")
+    _check("selective_color", {"method": method, **dict(zip(names, classes, strict=True))}, seed)
+
+
+def test_selective_color_as_photoshop_describes_it():
+    """Reds +100 % cyan (absolute) takes pure red's red away; Relative leaves it (pure red holds
+    no cyan ink to scale); whites -100 % black leaves white alone; neutrals +100 % black
+    darkens a mid grey and not black or white."""
+    px = np.array([[[255, 0, 0, 255], [255, 255, 255, 255], [128, 128, 128, 255], [0, 0, 0, 255]]], np.uint8)
+    out = px.copy()
+    A.apply("selective_color", {"method": "absolute", "reds": {"cyan": 100}}, out)
+    assert out[0, 0, :3].tolist() == [0, 0, 0] and np.array_equal(out[0, 1:], px[0, 1:])
+    out = px.copy()
+    A.apply("selective_color", {"method": "relative", "reds": {"cyan": 100}}, out)
+    assert np.array_equal(out, px)
+    out = px.copy()
+    A.apply("selective_color", {"neutrals": {"black": 100}}, out)
+    assert out[0, 2, 0] < 40 and out[0, 1, :3].tolist() == [255, 255, 255] and out[0, 3, :3].tolist() == [0, 0, 0]
+
+
+@SETTINGS
+@given(st.tuples(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)).map(list), st.integers(0, 100),
+       st.booleans(), st.integers(0, 99))
+def test_photo_filter(color, density, preserve, seed):
+    _check("photo_filter", {"color": color, "density": density, "preserve_luminosity": preserve}, seed)
+
+
+def test_photo_filter_is_a_multiply_at_full_density_and_keeps_luminosity_when_asked():
+    px = np.array([[[200, 100, 50, 255], [90, 90, 90, 255]]], np.uint8)
+    out = px.copy()
+    A.apply("photo_filter", {"color": [255, 128, 0], "density": 100, "preserve_luminosity": False}, out)
+    assert out[0, 0, :3].tolist() == [200, 50, 0] and out[0, 1, :3].tolist() == [90, 45, 0]
+    out = px.copy()
+    A.apply("photo_filter", {"color": [255, 128, 0], "density": 60, "preserve_luminosity": True}, out)
+    lum = lambda c: 0.3 * c[0] + 0.59 * c[1] + 0.11 * c[2]  # noqa: E731
+    assert abs(lum(out[0, 1, :3].astype(float)) - 90) <= 1 and out[0, 1, 0] > out[0, 1, 2] + 40  # warmed
 
 
 stops = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)),

@@ -27,8 +27,10 @@ from . import (
     hue_saturation,
     invert,
     levels,
+    photo_filter,
     planes,
     posterize,
+    selective_color,
     threshold,
     vibrance,
 )
@@ -45,7 +47,7 @@ def register(s: Spec) -> None:
 
 
 for _module in (levels, curves, hue_saturation, brightness_contrast, exposure, invert, posterize, threshold,
-                color_balance, black_white, vibrance, gradient_map, channel_mixer):
+                color_balance, black_white, vibrance, gradient_map, channel_mixer, selective_color, photo_filter):
     register(_module.SPEC)
 for _spec in filters.SPECS:
     register(_spec)

@@ -165,7 +165,8 @@ class AdjustmentControls(QWidget):
         menu.setCurrentIndex(max(0, menu.findData("midtones")))  # Colour Balance opens on Midtones
         self.channel_menu = menu
         first = group[0]
-        title = "Tone" if first.type == "color" else "Edit" if first.fields[0].name == "hue" else "Channel"
+        title = ("Tone" if first.type == "color" else "Edit" if first.fields[0].name == "hue"
+                 else "Colors" if first.fields[0].name == "cyan" else "Channel")
         layout.addRow(title, menu)
         layout.addRow(pages)
 
@@ -191,12 +192,13 @@ class AdjustmentControls(QWidget):
             return check.isChecked
         if param.type == "choice":
             combo = QComboBox()
-            combo.addItems(list(param.choices))
-            combo.setCurrentText(value)
-            combo.currentTextChanged.connect(lambda _v: self.edited.emit())
+            for choice in param.choices:
+                combo.addItem(choice.replace("_", " ").capitalize(), choice)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
             layout.addRow(param.title, combo)
             self.widgets[path] = combo
-            return combo.currentText
+            return combo.currentData
         if param.type == "gradient":
             stops = GradientMapEditor()
             stops.set_stops(value)
@@ -291,7 +293,7 @@ class AdjustmentControls(QWidget):
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox):
-                widget.setCurrentText(value)
+                widget.setCurrentIndex(max(0, widget.findData(value)))
             elif isinstance(widget, ColourButton):
                 widget.set_value(value)
             elif isinstance(widget, GradientMapEditor):
