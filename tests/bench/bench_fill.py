@@ -173,7 +173,8 @@ def bench_bucket_fill_24mp():
 
     def undo(_i: int) -> None:
         doc.undo()
-        canvas.settle()  # the full render a pause brings, untimed
+        canvas.repaint()  # as the screen shows an undo: at its level first
+        canvas.settle()  # then the full render a pause brings, untimed
         canvas.repaint()
 
     bucket_fill(doc, 100, 100, (1, 2, 3), tolerance=16)  # compile what the warm-up did not
