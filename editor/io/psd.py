@@ -263,7 +263,7 @@ class _PsdReader:
             if adjustment is None:
                 return None
             node = adjustment
-            self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height)
+            self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height, vector=True)  # Pen-made masks too
         else:
             self.warn(f"'{name}': {kind} layers are not supported and were left out")
             return None

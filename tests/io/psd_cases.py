@@ -391,3 +391,25 @@ def psb_large_document_format():
     psd = fill_opacity_pixel_layers()
     psd._record.header.version = 2
     return psd
+
+
+def _curves_layer(parent, name: str):
+    """An adjustment layer as Photoshop writes one: an empty record with its Curves block (and
+    the extra curve records psd-tools' compositor reads)."""
+    from editor.io.psd_adjust import WRITERS
+
+    tag, block = WRITERS["curves"]
+    layer = _empty(parent, name)
+    _set(layer, tag, block({"master": [[0, 0], [80, 170], [255, 255]], "red": [[0, 0], [255, 255]],
+                            "green": [[0, 0], [255, 255]], "blue": [[0, 0], [255, 255]]}))
+    return layer
+
+
+@case
+def adjustment_vector_mask():
+    """A Curves layer confined by a vector mask (and no pixel mask), as the Pen tool makes one."""
+    psd, _ = _doc()
+    curves = _curves_layer(psd, "Curves 1")
+    _set(curves, Tag.VECTOR_MASK_SETTING1, vector_mask_block(rect_knots(8.5, 6.25, 30.5, 28.75)))
+    return psd
+
