@@ -148,7 +148,7 @@ def export_image(doc: Document, path: str | Path, *, quality: int = 90,
 
 
 def export_psd(doc: Document, path: str | Path) -> None:
-    from .psd import PSD_MAX_SIDE, write_psd
+    from .psd_write import PSD_MAX_SIDE, write_psd
 
     ext = _require(path, (".psd", ".psb"), "a Photoshop export")
     if ext == ".psd" and max(doc.width, doc.height) > PSD_MAX_SIDE:

@@ -92,6 +92,34 @@ def decode_image(data: bytes, path: str | Path, *, fmt: str, limits: Limits = DE
         raise FileFormatError(path, f"the {FORMAT_LABELS[fmt]} data is damaged or unsupported ({_reason(e)})") from e
 
 
+def decode_png_channel(data: bytes, path: str | Path, *, channel: int,
+                       limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
+    """One channel of a PNG as (h, w) uint8, as decode_image's RGBA would hold it (0 red,
+    3 alpha): a mask stored as a layer's alpha or as a grey image needs no RGBA copy of
+    four times its size. Plain 8-bit PNGs decode through OpenCV; others through decode_image."""
+    check_content_matches(path, data, "PNG")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            im = Image.open(io.BytesIO(data), formats=["PNG"])
+            check_pixel_limit(path, im.size, limits)
+            if im.mode in _PNG_FAST_MODES and not im.info.get("icc_profile") and b"eXIf" not in data:
+                decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION)
+                if decoded is not None and decoded.dtype == np.uint8 and decoded.shape[:2] == (im.height, im.width):
+                    channels = 1 if decoded.ndim == 2 else decoded.shape[2]
+                    if channels == {"RGBA": 4, "RGB": 3, "L": 1}[im.mode]:
+                        if channel == 3:
+                            return np.ascontiguousarray(decoded[..., 3]) if channels == 4 else \
+                                np.full(decoded.shape[:2], 255, np.uint8)
+                        return decoded if channels == 1 else np.ascontiguousarray(decoded[..., 2 - channel])
+    except FileFormatError:
+        raise
+    except Exception as e:
+        raise FileFormatError(path, f"the PNG data is damaged or unsupported ({_reason(e)})") from e
+    rgba, _notes = decode_image(data, path, fmt="PNG", limits=limits)
+    return np.ascontiguousarray(rgba[..., channel])
+
+
 def check_pixel_limit(path: str | Path, size: tuple[int, int], limits: Limits) -> None:
     w, h = size
     if w <= 0 or h <= 0:

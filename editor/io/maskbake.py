@@ -131,12 +131,14 @@ def bake_kinds(doc: Document, keep: Callable[[Node], bool] | None = None) -> lis
 
 def baked_copy(doc: Document, *, layer_masks: bool, keep: Callable[[Node], bool] | None = None) -> Document:
     """A copy of `doc` with group masks pushed into children, and optionally every mask applied.
+    It shares `doc`'s pixel and mask arrays (nothing here changes one in place: a mask pushed
+    down or applied is a new array), so a 10-layer export does not hold the document twice.
 
     Adjustment and filter layers become pixel layers holding their look (`bake_kinds`), except
     those `keep` accepts; the copy's `warnings` say which."""
     out = Document(doc.width, doc.height, resolution=doc.resolution)
     for child in doc.root.children:
-        out.root.insert(len(out.root.children), clone_node(child, child.name))
+        out.root.insert(len(out.root.children), clone_node(child, child.name, copy_arrays=False))
     out.warnings = bake_kinds(out, keep)
     push_group_masks(out.root)
     if layer_masks:

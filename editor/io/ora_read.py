@@ -27,7 +27,7 @@ from . import kinds
 from .archive import SafeArchive
 from .blendnames import blend_from_ora
 from .errors import FileFormatError, Limits
-from .images import decode_image
+from .images import decode_image, decode_png_channel
 from .ora_paths import read_paths
 from .ora_write import VEIL_NS, veil
 
@@ -49,14 +49,16 @@ class _Reader:
         self.active: Node | None = None
         self.edit_mask = False
         self.is_veil = False
-        self.decoding: dict[str, Future] = {}
+        self.decoding: dict[str, tuple[int | None, Future]] = {}
 
     def decode_ahead(self, image: Element, pool: Executor) -> None:
         """Start decoding every layer and mask PNG the stack names, on `pool` (OpenCV's decoder
-        releases the GIL, so the PNGs decode on every core while the tree is walked).
+        releases the GIL, so the PNGs decode on every core while the tree is walked); a mask
+        decodes to the one channel it is read from, not to RGBA four times its size.
 
         Only when the sizes their headers declare fit the limits together: otherwise the walk
         decodes them one by one and stops at the first that does not fit, as before."""
+        channels = _mask_channels(image)
         srcs: list[str] = []
         for e in image.iter("layer"):
             for src in (e.get("src"), e.get(veil("mask-src"))):
@@ -75,7 +77,8 @@ class _Reader:
                 return
             blobs.append((src, data))
         for src, data in blobs:
-            self.decoding[src] = pool.submit(decode_image, data, src, fmt="PNG", limits=self.limits)
+            channel = channels.get(src)
+            self.decoding[src] = (channel, pool.submit(_decode, data, src, channel, self.limits))
 
     def fail(self, why: str) -> FileFormatError:
         return FileFormatError(self.path, why)
@@ -148,7 +151,8 @@ class _Reader:
             self.edit_mask = e.get(veil("edit-mask")) == "true"
 
     # --- pixels ------------------------------------------------------------
-    def image(self, src: str | None, what: str, *, notes: bool = True) -> np.ndarray:
+    def image(self, src: str | None, what: str, *, notes: bool = True, channel: int | None = None) -> np.ndarray:
+        """A layer image as straight RGBA, or with `channel` only that channel of it, (h, w)."""
         if not src:
             raise self.fail(f"{what} names no image file (src)")
         if src in self.used:
@@ -160,37 +164,39 @@ class _Reader:
             raise self.fail(f"{what}: {src!r} is not a PNG image")
         self.progress(min(1.0, (len(self.used) - 1) / max(1, self.images_named)))
         try:
-            ahead = self.decoding.pop(src, None)
-            if ahead is not None:
-                rgba, found = ahead.result()
+            ahead_channel, ahead = self.decoding.pop(src, (None, None))
+            if ahead is not None and ahead_channel == channel:
+                pixels, found = ahead.result()
             else:
-                rgba, found = decode_image(self.archive.read(src), src, fmt="PNG", limits=self.limits)
+                pixels, found = _decode(self.archive.read(src), src, channel, self.limits)
         except FileFormatError as e:
             raise self.fail(f"layer image {src!r}: {e.why}") from e
         for note in found if notes else ():
             self.warn(note)
-        self.pixels_read += rgba.shape[0] * rgba.shape[1]
+        self.pixels_read += pixels.shape[0] * pixels.shape[1]
         if self.pixels_read > self.limits.max_total_pixels:
             raise self.fail("its layers hold more pixels than the limit of "
                             f"{self.limits.max_total_pixels / 1e6:.0f} MP")
-        return rgba
+        return pixels
 
     def mask(self, e: Element, x: int, y: int, w: int, h: int) -> Mask:
         """A Mask of (w, h) at (x, y) from a dst-in layer element (coverage in its alpha)."""
         name = e.get("name", "mask")
-        shown = self.image(e.get("src"), f"mask {name!r}")
+        shown = self.image(e.get("src"), f"mask {name!r}", channel=3)  # the coverage is its alpha
         mx, my = self.integer(e, "x"), self.integer(e, "y")
-        data = np.zeros((h, w), np.uint8)
-        sh, sw = shown.shape[:2]
-        x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + sw, x + w), min(my + sh, y + h)
-        if x1 > x0 and y1 > y0:
-            data[y0 - y:y1 - y, x0 - x:x1 - x] = shown[y0 - my:y1 - my, x0 - mx:x1 - mx, 3]
+        if (mx, my) == (x, y) and shown.shape == (h, w):
+            data = shown
+        else:
+            data = np.zeros((h, w), np.uint8)
+            sh, sw = shown.shape
+            x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + sw, x + w), min(my + sh, y + h)
+            if x1 > x0 and y1 > y0:
+                data[y0 - y:y1 - y, x0 - x:x1 - x] = shown[y0 - my:y1 - my, x0 - mx:x1 - mx]
         raw_src = e.get(veil("mask-src"))
         if raw_src:
-            raw = self.image(raw_src, f"mask {name!r}", notes=False)  # stored as grayscale on purpose
-            if raw.shape[:2] != (h, w):
-                raise self.fail(f"the raw mask {raw_src!r} is {raw.shape[1]}x{raw.shape[0]}, not {w}x{h}")
-            data = np.ascontiguousarray(raw[..., 0])
+            data = self.image(raw_src, f"mask {name!r}", notes=False, channel=0)  # stored as grayscale on purpose
+            if data.shape != (h, w):
+                raise self.fail(f"the raw mask {raw_src!r} is {data.shape[1]}x{data.shape[0]}, not {w}x{h}")
         mask = Mask(data)
         mask.enabled = e.get(veil("mask-enabled"), "true" if e.get("visibility") != "hidden" else "false") == "true"
         mask.density = self.number(e, veil("mask-density"), 1.0, 0.0, 1.0)
@@ -368,7 +374,7 @@ def read_ora(data: bytes, path: str | Path, limits: Limits,
         try:
             nodes = reader.children(root)
         finally:
-            for pending in reader.decoding.values():  # a failure midway: decode no more
+            for _channel, pending in reader.decoding.values():  # a failure midway: decode no more
                 pending.cancel()
     for node in nodes:
         doc.root.insert(len(doc.root.children), node)
@@ -377,6 +383,27 @@ def read_ora(data: bytes, path: str | Path, limits: Limits,
     doc.warnings = reader.warnings
     read_paths(archive, doc)
     return doc
+
+
+def _decode(data: bytes, src: str, channel: int | None, limits: Limits) -> tuple[np.ndarray, list[str]]:
+    if channel is None:
+        return decode_image(data, src, fmt="PNG", limits=limits)
+    return decode_png_channel(data, src, channel=channel, limits=limits), []
+
+
+def _mask_channels(image: Element) -> dict[str, int]:
+    """The channel each mask PNG is read from: a mask stack's dst-in layer gives its alpha
+    (`_Reader.mask`), a raw Veil mask its grey."""
+    channels: dict[str, int] = {}
+    for stack in image.iter("stack"):
+        kids = list(stack)
+        if kids and kids[0].tag == "layer" and kids[0].get("composite-op") == "svg:dst-in" and \
+                stack.get(veil("role")) not in ("clip-group", "clipped-blend") and kids[0].get("src"):
+            channels[kids[0].get("src")] = 3
+    for layer in image.iter("layer"):
+        if layer.get(veil("mask-src")):
+            channels[layer.get(veil("mask-src"))] = 0
+    return channels
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:

@@ -1,12 +1,5 @@
-"""Photoshop documents in and out through psd-tools.
-
-Traps in psd-tools this module steps around: documents are created RGBA (an
-RGB one turns layer alpha into a mask); names are set after creation (a
-non-MacRoman name at creation breaks the save); the merged image is Veil's
-own render, written with the merged-transparency flag (else its alpha reads
-as zero); and group masks are pushed down into the children (psd-tools
-writes a corrupt file for a mask on a group).
-"""
+"""Photoshop documents read through psd-tools, and the blend-mode and Blend If mappings the
+writer (editor/io/psd_write.py) shares."""
 
 from __future__ import annotations
 
@@ -15,12 +8,11 @@ import struct
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 from PIL import Image
 from psd_tools import PSDImage
-from psd_tools.api import numpy_io, pil_io
+from psd_tools.api import pil_io
 from psd_tools.api.utils import get_color_channels
 from psd_tools.composite import paint, vector
 from psd_tools.composite import utils as psd_utils
@@ -29,20 +21,15 @@ from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
 from psd_tools.psd.layer_and_mask import LayerBlendingRanges
-from psd_tools.psd.tagged_blocks import TaggedBlock
 
 from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 from editor.core.blendif import FULL
-from editor.core.blendif import active as blend_if_active
 from editor.core.paths import Anchor, VectorPath
 
-from . import kinds, psd_adjust
+from . import psd_adjust
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
-from .maskbake import baked_copy, effective_mask
-from .ora_write import composite_rgba
 
-PSD_NAME_LIMIT = 255
 _PSD_NAMES = {BlendMode.ADD: PsdBlend.LINEAR_DODGE} | {
     mode: PsdBlend[mode.name] for mode in BlendMode if mode is not BlendMode.ADD
 }
@@ -543,82 +530,3 @@ def read_psd(data: bytes, path: str | Path, limits: Limits,
     doc.active = layers[-1] if layers else None
     doc.warnings = reader.warnings
     return doc
-
-
-# --- writing -------------------------------------------------------------------
-
-def _set_common(player, node: Node) -> None:
-    player.name = node.name[:PSD_NAME_LIMIT]  # set after creation: see the module docstring
-    player.visible = node.visible
-    if node.clipped and not isinstance(node, Group):  # Photoshop cannot clip a group
-        player.clipping = True
-
-
-def _set_blend_if(player, node: Node) -> None:
-    if blend_if_active(node.blend_if):
-        channels = len(player._record.blending_ranges.channel_ranges or []) or 4
-        player._record.blending_ranges = blend_if_to_psd(node.blend_if, channels)
-
-
-def _add_children(parent, children: list[Node], doc: Document) -> None:
-    for node in children:  # bottom first, as psd-tools appends to the top
-        opacity = round(node.opacity * 255)
-        if isinstance(node, Group):
-            mode = psd_blend(node.blend_mode) if node.isolated else PsdBlend.PASS_THROUGH
-            pgroup = parent.create_group(name="Group", opacity=opacity, blend_mode=mode)
-            _add_children(pgroup, node.children, doc)
-            _set_common(pgroup, node)
-            _set_blend_if(pgroup, node)
-            continue
-        if psd_adjust.writable(node):
-            _add_adjustment(parent, node, doc, opacity)
-            continue
-        raster = kinds.of(node).raster(node, doc.canvas)
-        if raster is None:
-            raise TypeError(f"{node!r} has no image of its own to write")  # baked_copy bakes such kinds
-        pixels, (x, y) = raster
-        player = parent.create_pixel_layer(Image.fromarray(pixels, "RGBA"), name="Layer", top=y, left=x,
-                                           opacity=opacity, blend_mode=psd_blend(node.blend_mode))
-        _set_common(player, node)
-        _set_blend_if(player, node)
-        if node.mask is not None:
-            coverage = effective_mask(node.mask, respect_enabled=False)
-            player.create_mask(Image.fromarray(coverage, "L"), top=y, left=x)
-            player.mask.disabled = not node.mask.enabled
-
-
-def _add_adjustment(parent, node: Node, doc: Document, opacity: int) -> None:
-    """A Photoshop adjustment layer: an empty pixel record carrying the adjustment's block (what
-    makes it one for Photoshop and psd-tools) and the node's document-sized mask."""
-    blank = Image.fromarray(np.zeros((1, 1, 4), np.uint8), "RGBA")
-    player = parent.create_pixel_layer(blank, name="Layer", top=0, left=0, opacity=opacity,
-                                       blend_mode=psd_blend(node.blend_mode))
-    for tag, data in psd_adjust.adjustment_blocks(node):
-        player._record.tagged_blocks[tag] = TaggedBlock(key=tag, data=data)
-    _set_common(player, node)
-    _set_blend_if(player, node)
-    if node.mask is not None:
-        player.create_mask(Image.fromarray(effective_mask(node.mask, respect_enabled=False), "L"), top=0, left=0)
-        player.mask.disabled = not node.mask.enabled
-
-
-PSD_MAX_SIDE = 30_000  # beyond this Photoshop needs the large document format (.psb)
-
-
-def write_psd(doc: Document, f: BinaryIO, *, big: bool = False) -> None:
-    """Write `doc` as a PSD, or with `big` as a PSB (Photoshop's large document format,
-    version 2 of the same layout with wider lengths, up to 300,000 pixels a side)."""
-    work = baked_copy(doc, layer_masks=False, keep=psd_adjust.writable)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        psd = PSDImage.new("RGBA", (doc.width, doc.height))
-        if big:
-            psd._record.header.version = 2
-        _add_children(psd, work.root.children, work)
-        info = psd._record._get_layer_info()
-        if info is not None:  # the merged-transparency flag: set first, the encoder reads it
-            info.layer_count = -abs(info.layer_count)
-        merged = composite_rgba(doc).astype(np.float32) / 255.0
-        psd._record.image_data.set_data(numpy_io.encode_image_data(psd, merged[..., :3], merged[..., 3:]),
-                                        psd._record.header)
-        psd._record.write(f)  # not psd.save(): that would replace Veil's merged render by psd-tools' own

@@ -196,6 +196,8 @@ def render_float(doc: Document, rect: Rect | None = None, *, backend: str | None
     """Like `render`, as float32 premultiplied RGBA (0..1)."""
     rect, inside = _inside(doc, rect)
     compositor = Compositor(doc.canvas, backends.get(backend))
+    if inside == rect:  # the stack's own buffer: a second one would cost 16 bytes a pixel more
+        return compositor.stack(doc.root.children, rect).buffer()
     out = np.zeros((rect.h, rect.w, 4), np.float32)
     if not inside.empty:
         out[inside.translated(-rect.x, -rect.y).slices()] = compositor.stack(doc.root.children, inside).buffer()

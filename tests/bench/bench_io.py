@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +21,7 @@ from editor.io import open_document, save_document
 from .harness import median_ms, record
 
 W, H = 6000, 4000  # 24 MP
+ROOT = Path(__file__).resolve().parents[2]  # processes run from here, so they import this tree's editor
 
 
 def photo_like(seed: int, alpha: bool = False) -> np.ndarray:
@@ -92,3 +99,56 @@ def bench_open_ora_10_layers_4096(n: int = 4096):
         pillow = median_ms(pillow_one_thread, repeat=3, warmup=0)
     return record("open_ora_10_layers_4096" if n == 4096 else f"open_ora_10_layers_{n}", ours,
                   "Pillow decode of the same PNGs, one thread", pillow, budget_ms=2000)
+
+
+def _process(command: list[str]) -> dict[str, float]:
+    """Wall and CPU time (ms, CPU over all its threads) and peak resident memory (MB) of one
+    `python -m` process (its own peak, through tests/bench/peak.py), or of another program
+    (then its wait4 peak, which counts this process's resident memory at the fork)."""
+    with tempfile.NamedTemporaryFile(suffix=".peak") as report:
+        if command[0] == sys.executable and command[1] == "-m":
+            command = [sys.executable, "-m", "tests.bench.peak", report.name, *command[2:]]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = (time.perf_counter() - t0) * 1000.0
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited with {proc.returncode}")
+        own = Path(report.name).read_text()
+    peak = float(own) if own else usage.ru_maxrss / 1024
+    return {"wall": wall, "cpu": (usage.ru_utime + usage.ru_stime) * 1000.0, "peak_mb": peak}
+
+
+def _processes(command: list[str], repeat: int) -> dict[str, float]:
+    """Medians over `repeat` runs of `_process`."""
+    runs = [_process(command) for _ in range(repeat)]
+    return {key: round(statistics.median(run[key] for run in runs), 1) for key in runs[0]}
+
+
+def bench_render_cli_10_layers_4096():
+    """The whole `veil render` process on the 10-layer 4096² masked .ora: start, open, composite, PNG."""
+    with tempfile.TemporaryDirectory() as folder:
+        src, out = Path(folder) / "masked.ora", Path(folder) / "out.png"
+        save_document(masked_4096_document(), src)
+        ours = _processes([sys.executable, "-m", "editor", "render", str(src), str(out)], repeat=3)
+        pillow = _processes([sys.executable, "-m", "tests.bench.process_baselines", "render", str(src), str(out)], 1)
+        app = shutil.which("krita")
+        krita = None if app is None else _processes([app, "--export", "--export-filename", str(out), str(src)], 1)
+    return record("render_cli_10_layers_4096", ours["wall"], "Pillow in one process (decode, mask, alpha_composite, PNG)",
+                  pillow["wall"], budget_ms=4000, cpu_ms=ours["cpu"], peak_mb=ours["peak_mb"], budget_peak_mb=1536,
+                  baseline_cpu_ms=pillow["cpu"], baseline_peak_mb=pillow["peak_mb"],
+                  krita_cli_export=krita if krita is not None else "Krita is not installed")
+
+
+def bench_convert_ora_to_psd_10_layers_4096():
+    """The whole `veil convert` process, the 10-layer 4096² masked .ora to PSD."""
+    with tempfile.TemporaryDirectory() as folder:
+        src, out = Path(folder) / "masked.ora", Path(folder) / "out.psd"
+        save_document(masked_4096_document(), src)
+        ours = _processes([sys.executable, "-m", "editor", "convert", str(src), str(out)], repeat=3)
+        size = out.stat().st_size
+        theirs = _processes([sys.executable, "-m", "tests.bench.process_baselines", "psd", str(src), str(out)], 1)
+    return record("convert_ora_to_psd_10_layers_4096", ours["wall"], "psd-tools' own writer in one process (Pillow decode)",
+                  theirs["wall"], budget_ms=8000, cpu_ms=ours["cpu"], peak_mb=ours["peak_mb"], budget_peak_mb=2048,
+                  baseline_cpu_ms=theirs["cpu"], baseline_peak_mb=theirs["peak_mb"], file_mb=round(size / 2**20, 1))

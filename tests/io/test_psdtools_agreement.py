@@ -20,7 +20,8 @@ from psd_tools import PSDImage
 
 from editor.core import Adjustment, BlendMode, Document, Group, Layer, Mask
 from editor.io.errors import DEFAULT_LIMITS
-from editor.io.psd import read_psd, write_psd
+from editor.io.psd import read_psd
+from editor.io.psd_write import write_psd
 from editor.render import flatten_rgba
 
 CASES = {

@@ -19,7 +19,7 @@ from editor.io import (
     export_psd,
     open_document,
     ora_write,
-    psd,
+    psd_write,
     save_document,
 )
 
@@ -101,7 +101,7 @@ def test_failed_psd_and_image_exports_leave_old_files_intact(tmp_path, monkeypat
     def boom(*args, **kwargs):
         raise RuntimeError("crash while writing")
 
-    monkeypatch.setattr(psd, "composite_rgba", boom)
+    monkeypatch.setattr(psd_write, "composite_rgba", boom)  # after the layers are in the file
     with pytest.raises(RuntimeError):
         export_psd(doc, tmp_path / "a.psd")
     monkeypatch.setattr("editor.io.files.encode_image", boom)
