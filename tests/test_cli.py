@@ -125,3 +125,23 @@ def test_help_explains_each_command(command, words, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main([command, "--help"])
     assert exit_.value.code == 0 and words in " ".join(capsys.readouterr().out.split())
+
+
+def test_info_and_render_name_and_draw_adjustment_layers(tmp_path, capsys):
+    from editor.core import Adjustment, Document, Layer
+
+    doc = Document(16, 8)
+    px = np.zeros((8, 16, 4), np.uint8)
+    px[..., 0], px[..., 3] = 200, 255
+    doc.root.insert(0, Layer("photo", px))
+    doc.root.insert(1, Adjustment("Cool", "photo_filter", {"color": [0, 90, 255], "density": 100,
+                                                         "preserve_luminosity": False}))
+    from editor.io.psd import write_psd
+
+    path = tmp_path / "adjusted.psd"
+    with open(path, "wb") as f:
+        write_psd(doc, f)
+    assert cli.main(["info", str(path)]) == 0
+    assert "- Cool  [adjustment photo_filter, normal, 100%]" in capsys.readouterr().out
+    assert cli.main(["render", str(path), str(tmp_path / "out.png")]) == 0
+    assert np.asarray(Image.open(tmp_path / "out.png"))[0, 0, :3].tolist() == [0, 0, 0]  # red times blue filter

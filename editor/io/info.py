@@ -36,7 +36,8 @@ def describe(doc: Document) -> dict[str, Any]:
 def tree_lines(nodes: list[dict[str, Any]], depth: int = 0) -> list[str]:
     lines = []
     for n in nodes:
-        bits = [n["kind"], n["blend"], f"{n['opacity'] * 100:.0f}%"]
+        kind = f"{n['kind']} {n['adjustment']}" if n.get("adjustment") else n["kind"]  # which adjustment
+        bits = [kind, n["blend"], f"{n['opacity'] * 100:.0f}%"]
         bits += [] if n["visible"] else ["hidden"]
         bits += ["clipped"] if n["clipped"] else []
         bits += [f"at {n['offset'][0]},{n['offset'][1]}"] if n["offset"] != [0, 0] else []
