@@ -20,10 +20,16 @@ of nine pixels has a third of the noise, while a 1-px strand at half
 coverage still lifts its neighbourhood above the threshold and keeps its
 unmixed alpha.
 
-Backdrops are never evenly lit. `even_light` divides the strength by a
-smooth estimate of the local backdrop strength (sampled on a coarse grid,
-holes under the subject inpainted), so a darker corner keys like a bright
-centre without raising the tolerance for everybody.
+Backdrops are never evenly lit. `even_light` keys each pixel against the
+screen plate (screen_plate.py: the screen's own RGB colour at every pixel,
+fitted from the frame and inpainted under the subject), so a darker corner
+keys like a bright centre without raising the tolerance for everybody.
+
+A subject's greenish garment or a dark area with green spill rises above
+the other channels too, and the ramp alone keys it half out. `hold_core`
+holds opaque what is surely subject: far from the local screen colour, no
+blend ramping to it, in a region wider than a strand (key_core.py). The
+ramp's alpha stays on strands and soft edges; despill then removes the cast.
 
 Despill limits the key channel by the others, g' = min(g, max(r, b)) (or
 their average, a softer variant), which removes the green cast the screen
@@ -34,15 +40,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 from numba import njit, prange
 
 from .color_range import parse_hex
+from .key_core import subject_core
+from .screen_plate import screen_plate
 from .words import as_words, channel_shift
 
 PRESET_KEYS = {"green": 1, "blue": 2}  # preset name -> key channel (RGB index)
-GRID_CELLS = 128  # samples of the backdrop-strength map along the long side
+HOLD_OPENING = 15  # the opening that tells a subject region from strands (wider than 3-px hair with its AA)
 KEY_BLOCK_ROWS = 64  # rows per parallel work item of the key kernel
 DESPILL_MODES = ("max", "average")
 
@@ -56,15 +63,16 @@ class ChromaKeyParams:
     despill: bool = False
     despill_mode: str = "max"
     clean: float = 0.1  # a 3x3 neighbourhood keyed within this of screen (of opaque) snaps to 0 (to 1)
+    hold_core: bool = True  # colours far from the local screen, in a region wider than a strand, stay opaque
 
     def to_dict(self) -> dict:
         return {"kind": "chroma-key", "key": self.key, "tolerance": self.tolerance, "softness": self.softness,
                 "clean": self.clean, "even_light": self.even_light, "despill": self.despill,
-                "despill_mode": self.despill_mode}
+                "despill_mode": self.despill_mode, "hold_core": self.hold_core}
 
     @classmethod
     def from_dict(cls, data: dict) -> ChromaKeyParams:
-        fields = ("key", "tolerance", "softness", "clean", "even_light", "despill", "despill_mode")
+        fields = ("key", "tolerance", "softness", "clean", "even_light", "despill", "despill_mode", "hold_core")
         return cls(**{k: data[k] for k in fields if k in data})
 
     def validate(self) -> None:
@@ -110,53 +118,6 @@ def _others(channel: int) -> tuple[int, int]:
     return a, b
 
 
-def grid_step(shape: tuple[int, ...]) -> int:
-    return max(4, max(shape[:2]) // GRID_CELLS)
-
-
-def _sample_grid(pixels: np.ndarray, channel: int) -> tuple[np.ndarray, np.ndarray]:
-    """Raw screen strength and key-channel value on a coarse grid of samples (float32)."""
-    a, b = _others(channel)
-    step = grid_step(pixels.shape)
-    grid = pixels[step // 2 :: step, step // 2 :: step].astype(np.float32)
-    return grid[..., channel] - np.maximum(grid[..., a], grid[..., b]), grid[..., channel]
-
-
-def _strength_grid(pixels: np.ndarray, channel: int) -> np.ndarray:
-    return _sample_grid(pixels, channel)[0]
-
-
-def backdrop_strength(pixels: np.ndarray, channel: int, picked: tuple[int, int, int] | None) -> float:
-    """The strength of a clean backdrop pixel: the picked colour's, or the image's typical screen."""
-    if picked is not None:
-        a, b = _others(channel)
-        return float(picked[channel] - max(picked[a], picked[b]))
-    s = _strength_grid(pixels, channel)
-    screen = s[s > 0.5 * max(float(np.percentile(s, 99)), 1.0)]
-    return float(np.median(screen)) if screen.size else 1.0
-
-
-def backdrop_map(pixels: np.ndarray, channel: int, reference: float) -> np.ndarray:
-    """Local backdrop strength on the coarse grid, with the subject's holes inpainted, smoothed."""
-    s, k = _sample_grid(pixels, channel)
-    # A backdrop sample is one as saturated as the screen, however brightly lit: strength over the
-    # key channel is the screen's chromaticity and does not change with light. (Strength alone
-    # would take a dark corner for a hole and fill it from the bright centre, a veil over it.)
-    screen = s > 0.5 * max(float(np.percentile(s, 99)), 1.0)
-    saturation = s / np.maximum(k, 1.0)
-    typical = float(np.median(saturation[screen])) if screen.any() else 1.0
-    holes = ((saturation < 0.8 * typical) | (s <= 0)).astype(np.uint8)
-    if holes.all():
-        return np.full(s.shape, reference, np.float32)
-    # Inpaint in 8-bit relative to 2x the reference, which keeps 1/128 precision.
-    scale = 127.0 / max(reference, 1.0)
-    s8 = np.clip(s * scale, 0, 255).astype(np.uint8)
-    filled = cv2.inpaint(s8, holes, 3, cv2.INPAINT_TELEA).astype(np.float32) / scale
-    sigma = max(1.0, min(s.shape) / 30.0)
-    filled = cv2.GaussianBlur(filled, (0, 0), sigma)
-    return np.maximum(filled, 0.25 * reference).astype(np.float32)
-
-
 @njit(cache=True, fastmath=True)
 def _ramp_row(words, y, sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, row):  # pragma: no cover - compiled
     """Row y's alpha on the ramp, clamped to [0, 1], into `row` (float32)."""
@@ -182,10 +143,11 @@ def _ramp_row(words, y, sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, s
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, out):  # pragma: no cover - compiled
+def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out):  # pragma: no cover - compiled
     """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
     the key channel and the other two (one load per pixel instead of three). Rows go in
-    blocks with a ring of three ramp rows, so the 3x3 mean costs no second pass."""
+    blocks with a ring of three ramp rows, so the 3x3 mean costs no second pass. `hold` is the
+    subject's core at 1/factor of the size (255 holds the pixel opaque; a (1, 1) zero: none)."""
     h, w = out.shape
     gw = grid.shape[1]
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
@@ -202,6 +164,10 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, out):  # pragma: n
         fxs[x] = min(max(gx - x0, 0.0), 1.0)
     for g in range(1, gw + 1):
         starts[g] = max(starts[g], starts[g - 1])
+    hh, hw = hold.shape
+    hold_x = np.empty(w, np.int64)
+    for x in range(w):
+        hold_x[x] = min(x // factor, hw - 1)
     blocks = (h + KEY_BLOCK_ROWS - 1) // KEY_BLOCK_ROWS
     for bi in prange(blocks):
         first = bi * KEY_BLOCK_ROWS
@@ -215,9 +181,10 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, out):  # pragma: n
             i = y - first
             above, here, below = rows[i % 3], rows[(i + 1) % 3], rows[(i + 2) % 3]
             _ramp_row(words, min(y + 1, h - 1), sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, below)
+            held = hold[min(y // factor, hh - 1)]
             if clean <= 0:
                 for x in range(w):
-                    out[y, x] = np.uint8(here[x] * np.float32(255.0) + np.float32(0.5))
+                    out[y, x] = max(np.uint8(here[x] * np.float32(255.0) + np.float32(0.5)), held[hold_x[x]])
                 continue
             # Padded by one column each side so the 3x3 sum has no clamped index (it vectorises).
             for x in range(w):
@@ -229,7 +196,7 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, out):  # pragma: n
                 alpha = here[x]
                 alpha = np.float32(0.0) if total < low else alpha
                 alpha = np.float32(1.0) if total > high else alpha
-                out[y, x] = np.uint8(alpha * np.float32(255.0) + np.float32(0.5))
+                out[y, x] = max(np.uint8(alpha * np.float32(255.0) + np.float32(0.5)), held[hold_x[x]])
 
 
 @njit(parallel=True, cache=True)
@@ -252,17 +219,19 @@ def chroma_key(pixels: np.ndarray, params: ChromaKeyParams) -> np.ndarray:
     params.validate()
     channel, picked = key_colour(params.key)
     a, b = _others(channel)
-    reference = max(backdrop_strength(pixels, channel, picked), 1.0)
-    step = grid_step(pixels.shape)
-    if params.even_light and min(pixels.shape[:2]) >= 4 * step:
-        grid = backdrop_map(pixels, channel, reference)
-    else:
-        grid = np.full((1, 1), reference, np.float32)
+    plate = screen_plate(pixels, channel, picked, params.even_light)
+    strength = plate.grid[..., channel] - np.maximum(plate.grid[..., a], plate.grid[..., b])
+    grid = np.maximum(strength, max(0.25 * float(np.median(strength)), 1.0)).astype(np.float32)
     hi = 1.0 - params.tolerance
     lo = max(hi - params.softness, 0.0)  # the ramp never reaches past pure foreground (strength 0)
+    words = as_words(pixels)
+    if params.hold_core:
+        hold, factor = subject_core(pixels, plate, channel, hi, lo, params.clean)
+    else:
+        hold, factor = np.zeros((1, 1), np.uint8), 1
     out = np.empty(pixels.shape[:2], np.uint8)
     shift = [channel_shift(c) for c in (channel, a, b)]
-    _key_kernel(as_words(pixels), shift[0], shift[1], shift[2], grid, float(step), hi, lo, params.clean, out)
+    _key_kernel(words, shift[0], shift[1], shift[2], grid, float(plate.step), hi, lo, params.clean, hold, factor, out)
     return out
 
 

@@ -169,6 +169,8 @@ register_generator("chroma-key", "Chroma key", _chroma, Schema((
     Param("softness", "float", 1.0, "width of the soft edge", 0.0, 1.0),
     Param("clean", "float", 0.1, "snap near-screen and near-opaque neighbourhoods to 0 and 1", 0.0, 0.5, below=True),
     Param("even_light", "bool", True, "even out an unevenly lit backdrop"),
+    Param("hold_core", "bool", True, "keep the subject's inside opaque where its colour is far from the screen "
+                                     "(a greenish or spill-cast area is subject, not screen)"),
     Param("despill", "bool", False, "remove the key colour's cast (with --apply)"),
     Param("despill_mode", "choice", "max", "limit the key channel by the max or the average of the others",
           choices=DESPILL_MODES),

@@ -16,6 +16,7 @@ from editor.masks.color_range import ColorRangeParams, color_range
 from editor.masks.object_select import ObjectSelectParams, object_select
 from editor.masks.refine import RefineParams, refine_edge
 from tests.masks.scenes import edge_band, hair_scene, iou, mse, object_scene, sad, screen_scene
+from tests.masks.scenes_keying import core_loss, hard_hsv_key, keying_scene
 from tests.masks.scenes_lookalike import lookalike_scene
 
 from .harness import cpu_median_ms, median_ms, record
@@ -56,6 +57,47 @@ def bench_chroma_key_24mp():
                   mse=round(mse(alpha, scene.alpha), 5), hsv_mse=round(mse(hard, scene.alpha), 5),
                   despill_ms=round(despill_ms, 1), fg_key_excess_before=round(float(raw_excess[fg].mean()), 2),
                   fg_key_excess_after=round(float(excess[fg].mean()), 2))
+
+
+def _key_times(image: np.ndarray, params: ChromaKeyParams, key: str) -> dict:
+    return {"ms": median_ms(lambda: chroma_key(image, params), repeat=5),
+            "cpu_ms": cpu_median_ms(lambda: chroma_key(image, params), repeat=3, warmup=1),
+            "hsv_ms": median_ms(lambda: hard_hsv_key(image, key), repeat=5)}
+
+
+def _hard_key_figures(key: str, h: int, w: int, seeds: range, **scene_knobs) -> dict:
+    """Time (first scene) and quality (every scene) of the keyer and the hard HSV key, same run."""
+    params = ChromaKeyParams(key=key)
+    ratios, cores, hsv_cores, band_ratios = [], [], [], []
+    figures: dict = {}
+    for seed in seeds:
+        scene = keying_scene(h, w, seed, key, **scene_knobs)
+        if not figures:
+            figures = _key_times(scene.image, params, key)
+        alpha, hard = chroma_key(scene.image, params), hard_hsv_key(scene.image, key)
+        band = edge_band(scene.alpha, 2)
+        ratios.append(round(sad(hard, scene.alpha) / sad(alpha, scene.alpha), 2))
+        band_ratios.append(round(sad(hard, scene.alpha, band) / sad(alpha, scene.alpha, band), 2))
+        cores.append(round(100 * core_loss(alpha, scene.core), 3))
+        hsv_cores.append(round(100 * core_loss(hard, scene.core), 1))
+        del scene, alpha, hard, band
+    return {**figures, "sad_ratio": ratios, "sad_ratio_min": min(ratios), "edge_band_sad_ratio": band_ratios,
+            "core_below_0_9_pct": cores, "core_pct_max": max(cores), "hsv_core_below_0_9_pct": hsv_cores}
+
+
+def bench_chroma_key_hard_24mp():
+    """Issue 18's hard green scenes: uneven light, noise, decaying spill, 1-3 px translucent strands,
+    greenish, blue and dark patches in the subject (goal: SAD >= 3x lower than the hard HSV key on each,
+    <= 0.5 % of the core below alpha 0.9, <= 50 ms)."""
+    f = _hard_key_figures("green", H24, W24, range(3))
+    return record("chroma_key_hard_24mp", f.pop("ms"), "hard HSV key (cvtColor+inRange)", f.pop("hsv_ms"),
+                  budget_ms=50, **f)
+
+
+def bench_chroma_key_blue_hair():
+    """The hard scenes on a blue screen with twice the hair, 12 MP (goal: SAD >= 3x lower than the hard HSV key)."""
+    f = _hard_key_figures("blue", H12, W12, range(3), hair=600)
+    return record("chroma_key_blue_hair", f.pop("ms"), "hard HSV key (cvtColor+inRange)", f.pop("hsv_ms"), **f)
 
 
 def bench_color_range_24mp():

@@ -34,6 +34,8 @@ class KeyingScene:
     alpha: np.ndarray  # (h, w) float32 ground truth in [0, 1]
     core: np.ndarray  # (h, w) bool: the subject's solid inside (true alpha 1, away from any edge)
     key: str
+    foreground: np.ndarray  # (h, w, 3) float32: the subject's colours before noise (spill and light included)
+    backdrop: np.ndarray  # (h, w, 3) float32: the lit screen before noise
 
 
 def hard_hsv_key(image: np.ndarray, key: str) -> np.ndarray:
@@ -127,7 +129,7 @@ def keying_scene(h: int, w: int, seed: int, key: str = "green", *, noise: float 
     rgb += rng.normal(0, noise, rgb.shape).astype(np.float32)
     solid = (alpha >= 0.999).astype(np.uint8)
     core = cv2.erode(solid, np.ones((7, 7), np.uint8)).astype(bool)
-    return KeyingScene(_to_rgba(rgb), alpha.astype(np.float32), core, key)
+    return KeyingScene(_to_rgba(rgb), alpha.astype(np.float32), core, key, fg, backdrop)
 
 
 def core_loss(alpha: np.ndarray, core: np.ndarray, below: float = 0.9) -> float:

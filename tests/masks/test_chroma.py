@@ -47,7 +47,8 @@ def test_clean_snaps_the_noise_veil_without_losing_strands(seed):
     clean = chroma_key(scene.image, ChromaKeyParams())
     screen, strands = scene.alpha == 0, (scene.alpha > 0.3) & (scene.alpha < 0.7)
     assert raw[screen].mean() > 3.0 and clean[screen].mean() < 0.1  # noise unmixes to a faint veil
-    assert (clean[screen] == 0).mean() > 0.999
+    # Screen pixels touching a strand may keep a trace (a few levels): 0.2 % of the screen at most.
+    assert (clean[screen] == 0).mean() > 0.998
     assert sad(clean, scene.alpha) * 4 < sad(raw, scene.alpha)
     # Half-covered pixels keep their unmixed alpha: neither snapped to 0 nor to 1.
     assert ((clean[strands] > 0) & (clean[strands] < 255)).mean() > 0.95

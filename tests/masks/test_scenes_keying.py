@@ -24,3 +24,15 @@ def test_scenes_differ_by_seed_and_repeat_by_seed():
     a, b = keying_scene(200, 300, 0), keying_scene(200, 300, 1)
     assert not np.array_equal(a.image, b.image)
     assert np.array_equal(a.image, keying_scene(200, 300, 0).image)
+
+
+@pytest.mark.parametrize("key", ["green", "blue"])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_subject_is_never_the_screen_colour(key, seed):
+    """Fair scenes: every core colour (spill and light included, before noise) lies at least 18 levels
+    from the screen behind it at any brightness from 0.6 to 1.4 of it (three noise sigmas at the most
+    noise), so a keyer can tell it from screen; the look-alike palette is greenish (bluish), not screen."""
+    s = keying_scene(400, 600, seed, key)
+    colour, screen = s.foreground[s.core], s.backdrop[s.core]
+    k = np.clip((colour * screen).sum(axis=1) / (screen * screen).sum(axis=1), 0.6, 1.4)
+    assert np.linalg.norm(colour - k[:, None] * screen, axis=1).min() > 18.0

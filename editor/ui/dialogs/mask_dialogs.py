@@ -136,6 +136,11 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
         self.even_light = QCheckBox("Even out backdrop lighting")
         self.even_light.setChecked(p.even_light)
         self.even_light.toggled.connect(lambda _c: self.schedule_preview())
+        self.hold_core = QCheckBox("Keep the subject's inside opaque")
+        self.hold_core.setToolTip("Colours far from the screen behind them (a greenish garment, a dark area with "
+                                  "green spill) stay opaque; strands and soft edges keep their soft alpha")
+        self.hold_core.setChecked(p.hold_core)
+        self.hold_core.toggled.connect(lambda _c: self.schedule_preview())
         self.despill = QCheckBox("Remove spill (changes the layer's pixels)")
         self.despill.setChecked(p.despill)
         self.despill_mode = QComboBox()
@@ -144,7 +149,8 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
         self.despill.toggled.connect(lambda _c: self.redraw())
         self.despill_mode.currentTextChanged.connect(lambda _t: self.redraw())
         for label, widget in (("Key", self.key), ("Tolerance", self.tolerance), ("Softness", self.softness),
-                              ("", self.even_light), ("", self.despill), ("Despill limit", self.despill_mode)):
+                              ("", self.even_light), ("", self.hold_core), ("", self.despill),
+                              ("Despill limit", self.despill_mode)):
             self.form.addRow(label, widget)
         self.view_mode.setCurrentText("Matte")
         self.preview.pressed.connect(self._pick)
@@ -172,7 +178,7 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
     def params(self) -> dict[str, Any]:
         return ChromaKeyParams(self.key.currentText(), self.tolerance.value(), self.softness.value(),
                                self.even_light.isChecked(), self.despill.isChecked(),
-                               self.despill_mode.currentText()).to_dict()
+                               self.despill_mode.currentText(), hold_core=self.hold_core.isChecked()).to_dict()
 
 
 @dialog_for("color-range")

@@ -1,0 +1,152 @@
+"""The subject's core for the chroma key: where the picture is surely subject, held opaque.
+
+A colour-difference key reads how far a pixel's key channel rises above the
+other two. A subject's greenish garment, a teal label or a dark area with
+green spill rises too, and the ramp keys it half out, though its colour is
+nowhere near the screen behind it. So the key asks a second question: is
+the pixel's neighbourhood far from the local screen colour (the plate) in
+any direction, hue or brightness? Such a pixel is subject whatever its
+green excess (spill to remove, not screen to key). Hair is far from the
+screen too, yet must keep its fractional alpha: the sure region is opened
+(eroded, then grown back) by more than a strand's width, so only regions
+wider than hair are held at 1, and strands keep the ramp's alpha. (No
+closing first: at this scale it bridges neighbouring strands into blobs.)
+
+At 24 MP the test runs at half size (a 2x2 mean, then a 3x3 mean there):
+the hold's edge moves by at most a pixel, inside the subject's soft edge,
+and it costs a quarter as much.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numba import njit, prange
+
+from .screen_plate import Plate
+
+HOLD_OPENING = 15  # full-resolution px: wider than crossing 1-3 px strands with their antialiasing
+HALF_SIZE_ABOVE = 8_000_000  # pixels: above this the sure test runs at half size
+HOLD_CLOSING = 21  # full-resolution px: bridges a seam inside the subject
+RAMP_REACH = 6  # full-resolution px either way over which a blend shows its ramp to the screen
+
+
+def far_from_screen(noise: float) -> float:
+    """How far (RGB levels) a 3x3 mean must lie from the plate to be surely subject: well past
+    the mean's own noise (a third of a pixel's per channel) and the plate's error."""
+    return 10.0 + 1.5 * noise
+
+
+@njit(cache=True, fastmath=True)
+def _plate_row(grid, y, step, starts, fxs, column, plate):  # pragma: no cover - compiled
+    """Row y of the plate, bilinear between cell centres: the two grid rows are blended once per
+    grid column (`column`), then each run of pixels between two columns blends those."""
+    gh, gw = grid.shape[:2]
+    gy = (y + 0.5) / step - 0.5
+    y0 = min(max(int(np.floor(gy)), 0), gh - 1)
+    y1 = min(y0 + 1, gh - 1)
+    fy = np.float32(min(max(gy - y0, 0.0), 1.0))
+    for gx in range(gw):
+        for c in range(3):
+            column[gx, c] = grid[y0, gx, c] + (grid[y1, gx, c] - grid[y0, gx, c]) * fy
+    for gx in range(gw):
+        nx = min(gx + 1, gw - 1)
+        for x in range(starts[gx], starts[gx + 1]):
+            f = fxs[x]
+            for c in range(3):
+                plate[x, c] = column[gx, c] + (column[nx, c] - column[gx, c]) * f
+
+
+@njit(parallel=True, cache=True, fastmath=True)
+def _sure_kernel(pixels, mean, ck, ca, cb, grid, step, floor, hi, lo, clean, far, reach, grain, sure):  # pragma: no cover - compiled
+    """255 where the 3x3 mean `mean` (RGBA uint8) is surely subject, 128 where it is far from the
+    screen but a blend, 0 near the screen. Surely subject: it lies more than `far` from
+    the plate and is no blend ramping to the screen (over `reach` px either way, the channels
+    spill leaves alone change along its own difference from the screen by no more than `grain`
+    plus a twentieth of that difference), or the pixel itself keys within `clean` of opaque. `grid` is the
+    plate, RGB."""
+    h, w = sure.shape
+    gw = grid.shape[1]
+    inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
+    offset = np.float32(hi) * inv_ramp
+    high = np.float32(1.0 - clean)
+    far2 = np.float32(far) ** 2
+    starts = np.zeros(gw + 1, np.int64)
+    fxs = np.empty(w, np.float32)
+    for x in range(w):
+        gx = (x + 0.5) / step - 0.5
+        x0 = min(max(int(np.floor(gx)), 0), gw - 1)
+        starts[x0 + 1] = x + 1
+        fxs[x] = min(max(gx - x0, 0.0), 1.0)
+    for g in range(1, gw + 1):
+        starts[g] = max(starts[g], starts[g - 1])
+    for y in prange(h):
+        gcol = np.empty((gw, 3), np.float32)
+        plate = np.empty((w, 3), np.float32)
+        _plate_row(grid, y, step, starts, fxs, gcol, plate)
+        up, down = max(y - reach, 0), min(y + reach, h - 1)
+        for x in range(w):
+            bk, bp, bq = plate[x, ck], plate[x, ca], plate[x, cb]
+            strength = max(bk - max(bp, bq), floor)
+            # The pixel's own key (the ramp clamps it; a mean colour would not be clamped, and a
+            # third of red beside a screen pixel would key as opaque).
+            own = np.float32(pixels[y, x, ck]) - max(np.float32(pixels[y, x, ca]), np.float32(pixels[y, x, cb]))
+            if offset - own * inv_ramp / strength > high:
+                sure[y, x] = 255
+                continue
+            k = np.float32(mean[y, x, ck])
+            p = np.float32(mean[y, x, ca])
+            q = np.float32(mean[y, x, cb])
+            dk, dp, dq = k - bk, p - bp, q - bq
+            if dk * dk + dp * dp + dq * dq <= far2:
+                sure[y, x] = 0
+                continue
+            left, right = max(x - reach, 0), min(x + reach, w - 1)
+            norm = np.sqrt(dp * dp + dq * dq) + np.float32(1e-3)
+            up_, uq = dp / norm, dq / norm
+            allowed = grain + np.float32(0.05) * norm
+            cp, cq = np.float32(mean[y, x, ca]), np.float32(mean[y, x, cb])
+            ramp = False
+            for d in range(2):
+                if d == 0:
+                    fp, fq = np.float32(mean[y, right, ca]), np.float32(mean[y, right, cb])
+                    bp_, bq_ = np.float32(mean[y, left, ca]), np.float32(mean[y, left, cb])
+                else:
+                    fp, fq = np.float32(mean[down, x, ca]), np.float32(mean[down, x, cb])
+                    bp_, bq_ = np.float32(mean[up, x, ca]), np.float32(mean[up, x, cb])
+                # Both halves must climb the same way along the pixel's own difference from the
+                # screen: one flat side is the subject's inside next to its edge, not a blend.
+                ahead = (fp - cp) * up_ + (fq - cq) * uq
+                behind = (cp - bp_) * up_ + (cq - bq_) * uq
+                across = abs((fp - bp_) * uq - (fq - bq_) * up_)
+                if ahead * behind > 0 and min(abs(ahead), abs(behind)) > 0.5 * allowed and across < abs(ahead + behind):
+                    ramp = True
+            sure[y, x] = 128 if ramp else 255
+
+
+def subject_core(pixels: np.ndarray, plate: Plate, channel: int, hi: float, lo: float,
+                 clean: float) -> tuple[np.ndarray, int]:
+    """The held core (uint8, 255 held) at 1/factor of the pixels' size, and that factor."""
+    h, w = pixels.shape[:2]
+    factor = 2 if h * w > HALF_SIZE_ABOVE and min(h, w) >= 64 else 1
+    rgba = cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA) if pixels.shape[2] == 3 else pixels
+    small = rgba if factor == 1 else cv2.resize(rgba, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    mean = cv2.blur(small, (3, 3))
+    a, b = (c for c in range(3) if c != channel)
+    strength = plate.grid[..., channel] - np.maximum(plate.grid[..., a], plate.grid[..., b])
+    floor = max(0.25 * float(np.median(strength)), 1.0)
+    grain = 5.0 * plate.noise / (3.0 * factor)  # the 3x3 mean's noise, twice over two channels
+    sure = np.empty(small.shape[:2], np.uint8)
+    _sure_kernel(small, mean, channel, a, b, np.ascontiguousarray(plate.grid), plate.step / factor, floor, hi, lo,
+                 clean, far_from_screen(plate.noise), max(1, RAMP_REACH // factor), grain, sure)
+    opening = max(3, (HOLD_OPENING // factor) | 1)
+    held = cv2.morphologyEx((sure == 255).view(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, (opening, opening)))
+    # The seam between two of the subject's colours can look like a blend (olive between yellow
+    # and the screen); closing the opened core bridges such seams, but only over pixels whose whole
+    # neighbourhood is far from the screen: a notch of screen in the outline stays open. Strands are already gone from the
+    # opened core, so the closing cannot join them into a blob.
+    closing = max(3, (HOLD_CLOSING // factor) | 1)
+    closed = cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (closing, closing)))
+    held |= closed & cv2.erode((sure >= 128).view(np.uint8), np.ones((3, 3), np.uint8))
+    return held * np.uint8(255), factor
