@@ -136,7 +136,7 @@ def test_info_and_render_name_and_draw_adjustment_layers(tmp_path, capsys):
     doc.root.insert(0, Layer("photo", px))
     doc.root.insert(1, Adjustment("Cool", "photo_filter", {"color": [0, 90, 255], "density": 100,
                                                          "preserve_luminosity": False}))
-    from editor.io.psd import write_psd
+    from editor.io.psd_write import write_psd
 
     path = tmp_path / "adjusted.psd"
     with open(path, "wb") as f:
