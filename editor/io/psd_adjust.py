@@ -169,6 +169,22 @@ def _signed16(v: int) -> int:
     return v - (1 << 16) if v >= 1 << 15 else v
 
 
+LOOKUP_GRID = 17  # grid points a side of a Color Lookup table read from its device link
+
+
+def _color_lookup(item) -> dict[str, Any]:
+    """The ICC device link Photoshop keeps in the block's `profile` (made from the .cube,
+    .3dl or .look the user chose), sampled into a 3D table."""
+    from .icc_link import device_link_table
+
+    block = item.tagged_blocks.get_data(Tag.COLOR_LOOKUP)
+    profile = block.get(b"profile") if block is not None else None
+    if profile is None:
+        raise ValueError("no lookup profile in the layer")
+    table = device_link_table(getattr(profile, "value", profile), LOOKUP_GRID)
+    return {"table": {"size": LOOKUP_GRID, "rgb": table.reshape(-1).tolist()}}
+
+
 READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "BrightnessContrast": ("brightness_contrast", lambda i: {"brightness": i.brightness, "contrast": i.contrast,
                                                              "legacy": bool(i.use_legacy)}),
@@ -190,6 +206,7 @@ READERS: dict[str, tuple[str, Callable[[Any], dict[str, Any]]]] = {
     "ChannelMixer": ("channel_mixer", _channel_mixer),
     "SelectiveColor": ("selective_color", _selective_color),
     "PhotoFilter": ("photo_filter", _photo_filter),
+    "ColorLookup": ("color_lookup", _color_lookup),
 }
 
 
@@ -203,7 +220,7 @@ def read_adjustment(item, name: str, warn: Callable[[str], None]) -> Adjustment 
     adjustment, read = READERS[type(item).__name__]
     try:
         params = read(item)
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as error:
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, struct.error) as error:
         warn(f"'{name}': its {adjustment.replace('_', ' ')} settings could not be read ({error}); left out")
         return None
     return Adjustment(name, adjustment, params)

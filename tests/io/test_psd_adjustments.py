@@ -74,3 +74,30 @@ def test_photo_filter_and_selective_color_blocks_read_live():
     for node in (filt, selective):
         A.apply(node.adjustment, node.params, expected)
     assert np.abs(flatten_rgba(doc).astype(int) - expected).max() <= 1
+
+
+def test_color_lookup_reads_its_device_link_and_is_baked_on_export():
+    """Photoshop's Color Lookup keeps the chosen LUT as an ICC device link in `profile`; a PSD
+    Veil writes cannot hold it live, so the export renders it into a pixel layer."""
+    import io
+
+    from psd_tools.psd.adjustments import ColorLookup
+    from psd_tools.psd.descriptor import RawData
+
+    from editor.io.psd_write import write_psd
+
+    from .icc_builders import mft2_link, swap_grid
+
+    photo = _photo()
+    block = ColorLookup()
+    block[b"profile"] = RawData(value=mft2_link(swap_grid()))
+    doc = read_psd(psd_with([("Color Lookup 1", Tag.COLOR_LOOKUP, block)], photo), "lut.psd", DEFAULT_LIMITS)
+    assert doc.warnings == []
+    lookup = doc.root.children[1]
+    assert isinstance(lookup, Adjustment) and lookup.adjustment == "color_lookup"
+    assert np.abs(flatten_rgba(doc)[..., :3].astype(int) - photo[..., 2::-1]).max() <= 1  # red and blue swapped
+    buf = io.BytesIO()
+    write_psd(doc, buf)
+    back = read_psd(buf.getvalue(), "again.psd", DEFAULT_LIMITS)
+    assert not isinstance(back.root.children[1], Adjustment)  # baked
+    assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc)).max() <= 1

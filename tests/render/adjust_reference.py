@@ -358,10 +358,33 @@ def photo_filter(rgb, p):
     return _each(rgb, px)
 
 
+def color_lookup(rgb, p):
+    """Trilinear interpolation in the table at the pixel's 8-bit levels."""
+    n = p["table"]["size"]
+    grid = np.array(p["table"]["rgb"], np.float64).reshape(n, n, n, 3) / 255
+
+    def px(r, g, b):
+        out = np.zeros(3)
+        cells = []
+        for v in (r, g, b):
+            pos = round(v * 255) * (n - 1) / 255
+            i = min(int(pos), n - 2)
+            cells.append((i, pos - i))
+        for dr in (0, 1):
+            for dg in (0, 1):
+                for db in (0, 1):
+                    w = 1.0
+                    for (_, f), d in zip(cells, (dr, dg, db), strict=True):
+                        w *= f if d else 1 - f
+                    out += w * grid[cells[0][0] + dr, cells[1][0] + dg, cells[2][0] + db]
+        return list(out)
+    return _each(rgb, px)
+
+
 REFERENCES = {
     "levels": levels, "curves": curves, "invert": invert, "posterize": posterize, "threshold": threshold,
     "exposure": exposure, "brightness_contrast": brightness_contrast, "gradient_map": gradient_map,
     "hue_saturation": hue_saturation, "color_balance": color_balance, "black_white": black_white,
     "vibrance": vibrance, "channel_mixer": channel_mixer, "selective_color": selective_color,
-    "photo_filter": photo_filter,
+    "photo_filter": photo_filter, "color_lookup": color_lookup,
 }

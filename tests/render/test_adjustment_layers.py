@@ -248,6 +248,7 @@ SETTINGS_BY_KIND = {
     "selective_color": {"method": "absolute", "reds": {"cyan": -40, "magenta": 30, "yellow": 0, "black": 10},
                         "neutrals": {"cyan": 20, "magenta": 0, "yellow": -30, "black": 0}},
     "photo_filter": {"color": [0, 90, 255], "density": 60, "preserve_luminosity": True},
+    "color_lookup": {"table": {"size": 3, "rgb": [(v * 97 + 31) % 256 for v in range(81)]}},
 }
 
 

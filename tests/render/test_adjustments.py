@@ -208,6 +208,26 @@ def test_photo_filter_is_a_multiply_at_full_density_and_keeps_luminosity_when_as
     assert abs(lum(out[0, 1, :3].astype(float)) - 90) <= 1 and out[0, 1, 0] > out[0, 1, 2] + 40  # warmed
 
 
+@st.composite
+def lookup_tables(draw):
+    n = draw(st.integers(2, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return {"size": n, "rgb": rng.integers(0, 256, n ** 3 * 3).tolist()}
+
+
+@SETTINGS
+@given(lookup_tables(), st.integers(0, 99))
+def test_color_lookup(table, seed):
+    _check("color_lookup", {"table": table}, seed)
+
+
+def test_color_lookup_table_swapping_red_and_blue():
+    swap = {"size": 2, "rgb": [v for r in (0, 255) for g in (0, 255) for b in (0, 255) for v in (b, g, r)]}
+    px = np.array([[[200, 50, 10, 255], [0, 128, 255, 255]]], np.uint8)
+    A.apply("color_lookup", {"table": swap}, px)
+    assert px[0, :, :3].tolist() == [[10, 50, 200], [255, 128, 0]]
+
+
 stops = st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255), st.integers(0, 255), st.integers(0, 255)),
                  min_size=1, max_size=5).map(lambda s: sorted([list(t) for t in s]))
 

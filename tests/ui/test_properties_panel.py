@@ -340,3 +340,26 @@ def test_channels_and_tones_behind_a_menu_and_colour_balance_sliders(make_window
     assert r > b + 10  # a grey midtone warmed
     window.undo()
     qtbot.waitUntil(lambda: controls.widgets["midtones.0"].value() == 0)
+
+
+def test_color_lookup_loads_a_cube_in_the_panel(make_window, qtbot, tmp_path):
+    from tests.io.test_cube_lut import write_swap_cube
+
+    doc = Document(40, 20)
+    px = np.zeros((20, 40, 4), np.uint8)
+    px[...] = (220, 40, 10, 255)
+    doc.root.insert(0, Layer("Background", px))
+    doc.active = doc.root.children[0]
+    window = make_window(doc)
+    panel, source = window.properties_panel, window.canvas.source
+    window.layer_actions.actions["adjust_color_lookup"].trigger()
+    qtbot.waitUntil(lambda: panel.settings_box.title() == "Color Lookup")
+    lookup = doc.active
+    assert source.pixel(5, 5)[:3] == (220, 40, 10)  # the identity until a LUT is loaded
+    write_swap_cube(tmp_path / "swap.cube")
+    steps = doc.history.index
+    panel.adjustment_controls.load_lut(str(tmp_path / "swap.cube"))  # what Load 3D LUT… does with the file
+    assert doc.history.index == steps + 1 and lookup.params["table"]["size"] == 17
+    qtbot.waitUntil(lambda: source.pixel(5, 5)[:3] == (10, 40, 220))
+    window.undo()
+    qtbot.waitUntil(lambda: source.pixel(5, 5)[:3] == (220, 40, 10))

@@ -20,6 +20,7 @@ from . import (
     brightness_contrast,
     channel_mixer,
     color_balance,
+    color_lookup,
     curves,
     exposure,
     filters,
@@ -47,7 +48,8 @@ def register(s: Spec) -> None:
 
 
 for _module in (levels, curves, hue_saturation, brightness_contrast, exposure, invert, posterize, threshold,
-                color_balance, black_white, vibrance, gradient_map, channel_mixer, selective_color, photo_filter):
+                color_balance, black_white, vibrance, gradient_map, channel_mixer, selective_color, photo_filter,
+                color_lookup):
     register(_module.SPEC)
 for _spec in filters.SPECS:
     register(_spec)

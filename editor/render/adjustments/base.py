@@ -31,7 +31,7 @@ import numpy as np
 #   gradient: a list of [position 0..1, r, g, b] stops;  range: [a, b, c, d] hue degrees
 #   (a colour range's ramp start, full start, full end, ramp end, as Photoshop's Hue/Saturation);
 #   record: a group of `fields` (one channel's Levels, one colour range of Hue/Saturation).
-TYPES = ("float", "int", "bool", "choice", "color", "curve", "gradient", "range", "record")
+TYPES = ("float", "int", "bool", "choice", "color", "curve", "gradient", "range", "record", "lut3d")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,12 @@ class Param:
             return stops if stops else self.default_value()
         if t == "range":
             return [float(v) for v in list(value)[:4]]
+        if t == "lut3d":  # {"size": n, "rgb": n**3 * 3 levels, r slowest, then g, then b}
+            n = int(value.get("size", 0)) if isinstance(value, dict) else 0
+            rgb = list(value.get("rgb", ())) if n >= 2 else []
+            if len(rgb) != n ** 3 * 3:
+                return self.default_value()
+            return {"size": n, "rgb": [int(min(255, max(0, round(float(v))))) for v in rgb]}
         return value
 
 

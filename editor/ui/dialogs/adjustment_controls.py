@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSlider,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.io.cube_lut import read_cube
 from editor.render.adjustments.base import Param, Spec
 
 from .curve_editor import CurvesEditor
@@ -208,6 +211,8 @@ class AdjustmentControls(QWidget):
             layout.addRow(param.title, stops)
             self.widgets[path] = stops
             return stops.stops
+        if param.type == "lut3d":
+            return self._lookup(layout, param, value, path)
         if param.type == "color" and _is_shift(param):
             return self._shifts(layout, param, value, path)
         if param.type == "color":
@@ -260,6 +265,43 @@ class AdjustmentControls(QWidget):
         self._scales[path] = scale
         return (lambda: int(round(spin.value()))) if param.type == "int" else spin.value
 
+    def _lookup(self, layout: QFormLayout, param: Param, value: Any, path: str) -> Getter:
+        """Color Lookup's table: its size, and Load 3D LUT… for a .cube file (Photoshop's menu)."""
+        current = [value]
+        label = QLabel()
+        button = QPushButton("Load 3D LUT…")
+        button.setObjectName("loadLut")
+
+        def show(table: dict) -> None:
+            current[0] = table
+            n = table["size"]
+            label.setText("none (identity)" if table["rgb"] == param.default_value()["rgb"] and n == 2
+                          else f"{n} × {n} × {n} table")
+
+        def load() -> None:
+            path_, _ = QFileDialog.getOpenFileName(self, "Load 3D LUT", "", "3D LUT (*.cube)")
+            if path_:
+                self.load_lut(path_)
+
+        def load_file(name: str) -> None:
+            try:
+                show(read_cube(name))
+            except (OSError, ValueError) as error:
+                label.setText(f"not loaded: {error}")
+                return
+            self.edited.emit()
+        self.load_lut = load_file
+        show(value)
+        button.clicked.connect(load)
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(label, 1)
+        h.addWidget(button)
+        layout.addRow(param.title, row)
+        self._lookup_show = show
+        return lambda: current[0]
+
     def _shifts(self, layout: QFormLayout, param: Param, value: Any, path: str) -> Getter:
         """Colour Balance's three sliders between opposite colours, as Photoshop labels them."""
         getters = [self._number(layout, Param(str(i), "int", 0, param.min, param.max, label=label), value[i],
@@ -274,6 +316,9 @@ class AdjustmentControls(QWidget):
     def show_values(self, params: dict[str, Any] | None) -> None:
         """Show these params in the controls (no `edited`)."""
         values = self.spec.normalise(params)
+        for p in self.spec.params:
+            if p.type == "lut3d":
+                self._lookup_show(values[p.name])
         if self.curves is not None:
             self.curves.set_points({p.name: values[p.name] for p in self.spec.params if p.type == "curve"})
         for path, widget in self.widgets.items():
