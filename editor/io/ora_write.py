@@ -122,7 +122,7 @@ class _Writer:
         It is written as an isolated stack drawn `svg:src-atop`, holding the layer with its own
         mode over a copy of what it clips to (the base and the clipped layers below it, as
         Veil renders them): inside the stack the mode blends with that copy, and src-atop then
-        keeps the result inside the base. Exact where the base is opaque; Veil reads the stack
+        keeps the result inside the base with the base's transparency. Veil reads the stack
         back as the one clipped layer and skips the copy."""
         self.count += 1
         stem = f"layer{self.count}"
@@ -138,7 +138,8 @@ class _Writer:
 
     def clip_backdrop(self, base: Node, below: list[Node]) -> tuple[np.ndarray, tuple[int, int]]:
         """The clip base with the visible clipped layers `below` drawn atop it, at full opacity and
-        normal mode (what a clipped layer above them blends with), as straight RGBA and its offset."""
+        normal mode (what a clipped layer above them blends with), as straight RGB made opaque,
+        and its offset."""
         from editor.render import backends
         from editor.render.compositor import Compositor
         from editor.render.pixels import straight_rgba
@@ -154,7 +155,12 @@ class _Writer:
             return np.zeros((1, 1, 4), np.uint8), (0, 0)
         target = comp.target(op.region)
         target.add(replace(op, mode=BlendMode.NORMAL, opacity=1.0, blend_if=None))
-        return straight_rgba(target.buffer()), (op.region.x, op.region.y)
+        rgba = straight_rgba(target.buffer())
+        # Opaque, its colours straight: the mode then blends with the base's colour wherever the
+        # base is partly transparent too (a soft mask), as Photoshop and Veil blend a clipped
+        # layer, and src-atop puts the base's own transparency back on the result.
+        rgba[..., 3] = 255
+        return rgba, (op.region.x, op.region.y)
 
     def common(self, e: ET.Element, node: Node, *, blend: bool, op: str | None = None) -> None:
         e.set("name", node.name)
