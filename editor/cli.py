@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -194,10 +193,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # A command allocates its arrays once and exits: numpy's transparent-huge-page advice then
-    # costs more in page faults and compaction than it saves (the 10-layer 4096² .ora render:
-    # 3.3 s -> 1.6 s of system time opening it). Read when numpy is first imported.
-    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     from .io import FileFormatError
 
     parser = build_parser()
