@@ -33,6 +33,9 @@ class Limits:
     max_xml_bytes: int = 16 << 20  # stack.xml
     max_layers: int = 10_000
     max_offset: int = 1_000_000  # |x|, |y| of a layer in stack.xml
+    # groups inside groups: the compositor recurses once a level and runs out of Python's stack
+    # near 170 (Photoshop itself stops at 10)
+    max_depth: int = 100
 
 
 DEFAULT_LIMITS = Limits()

@@ -226,8 +226,8 @@ class _Reader:
 
     def children(self, stack: Element, depth: int = 0) -> list[Node]:
         """The nodes of a stack's child elements, bottom first."""
-        if depth > 200:
-            raise self.fail("its groups are nested more than 200 deep")
+        if depth > self.limits.max_depth:
+            raise self.fail(f"its groups are nested more than {self.limits.max_depth} deep")
         nodes: list[Node] = []
         elements = list(stack)
         for e in reversed(elements):

@@ -177,6 +177,18 @@ def _mask_repeats_vector(item) -> bool:
         bool(np.array_equal(stored, shape))
 
 
+def _count_layers(psd: PSDImage) -> int:
+    """Every layer and group, walked without recursion (psd-tools' descendants() nests a
+    generator a level, which a deeply nested file turns into a RecursionError)."""
+    count, groups = 0, [psd]
+    while groups:
+        for item in groups.pop():
+            count += 1
+            if item.is_group():
+                groups.append(item)
+    return count
+
+
 class _OneLayerCompositor(Compositor):
     """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live)."""
 
@@ -206,7 +218,7 @@ class _PsdReader:
                  progress: Callable[[float], None] = lambda fraction: None) -> None:
         self.psd, self.path, self.limits = psd, path, limits
         self.progress = progress
-        self.layers_total = max(1, sum(1 for _ in psd.descendants()))
+        self.layers_total = max(1, _count_layers(psd))
         self.layers_read = 0
         self.warnings: list[str] = []
         self.paths: list[VectorPath] = []
@@ -227,22 +239,24 @@ class _PsdReader:
         if text not in self.warnings:
             self.warnings.append(text)
 
-    def children(self, group) -> list[Node]:  # psd-tools group or document; bottom first
+    def children(self, group, depth: int = 0) -> list[Node]:  # psd-tools group or document; bottom first
+        if depth > self.limits.max_depth:
+            raise FileFormatError(self.path, f"its groups are nested more than {self.limits.max_depth} deep")
         nodes: list[Node] = []
         for item in group:
-            node = self.node(item)
+            node = self.node(item, depth)
             if node is not None:
                 nodes.append(node)
         return nodes
 
-    def node(self, item) -> Node | None:
+    def node(self, item, depth: int = 0) -> Node | None:
         self.progress(min(1.0, self.layers_read / self.layers_total))
         self.layers_read += 1
         name = item.name.rstrip("\x00")
         kind = item.kind
         baked_fill = False  # True when the node's pixels already carry the fill opacity
         if kind in ("group", "artboard"):
-            node: Node = self.group(item, name)
+            node: Node = self.group(item, name, depth)
         elif kind in ("pixel", "type", "shape", "smartobject", *_FILL_KINDS):
             node, baked_fill = self.content_layer(item, name, kind)
         elif psd_adjust.is_adjustment(item):  # a live Veil adjustment (editor/io/psd_adjust.py)
@@ -288,8 +302,8 @@ class _PsdReader:
         return mode
 
     # --- kinds -------------------------------------------------------------------
-    def group(self, item, name: str) -> Group:
-        group = Group(name, self.children(item))
+    def group(self, item, name: str, depth: int) -> Group:
+        group = Group(name, self.children(item, depth + 1))
         W, H = self.psd.width, self.psd.height
         self.apply_mask(item, group, 0, 0, W, H)
         if item.kind == "artboard":  # an artboard shows its content only inside its frame

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from editor.core import Document, Layer
+from editor.core import Document, Group, Layer
 from editor.io import (
     FileFormatError,
     Limits,
@@ -230,3 +230,55 @@ def test_message_says_what_which_and_why(tmp_path):
     with pytest.raises(FileFormatError) as err:
         open_document(path)
     assert str(err.value) == f"cannot open 'gone.png' ({path}): no such file"
+
+
+def _nested(depth: int) -> Document:
+    doc = Document(16, 16)
+    node = Layer("deep", np.full((4, 4, 4), 200, np.uint8), offset=(2, 2))
+    for i in range(depth):
+        node = Group(f"g{i}", [node])
+    doc.root.insert(0, node)
+    return doc
+
+
+@pytest.mark.parametrize("suffix", [".psd", ".ora"])
+def test_groups_nested_past_the_limit_are_refused_and_up_to_it_open_and_render(tmp_path, suffix):
+    from editor.io.errors import DEFAULT_LIMITS
+    from editor.render import flatten_rgba
+
+    def write(doc, path):
+        export_psd(doc, path) if suffix == ".psd" else save_document(doc, path)
+
+    limit = DEFAULT_LIMITS.max_depth
+    write(_nested(limit), tmp_path / f"ok{suffix}")
+    doc = open_document(tmp_path / f"ok{suffix}")
+    assert flatten_rgba(doc)[3, 3, 3] == 200  # the compositor's recursion has room for it
+    write(_nested(limit + 1), tmp_path / f"deep{suffix}")
+    with pytest.raises(FileFormatError, match="nested more than"):
+        open_document(tmp_path / f"deep{suffix}")
+
+
+def _one_layer_psd() -> tuple[bytearray, int]:
+    doc = Document(32, 32)
+    doc.root.insert(0, Layer("a", np.full((8, 8, 4), 200, np.uint8), offset=(2, 2)))
+    f = io.BytesIO()
+    psd_write.write_psd(doc, f)
+    data = bytearray(f.getvalue())
+    return data, data.find(struct.pack(">4i", 2, 2, 10, 10))  # the layer record's top, left, bottom, right
+
+
+@pytest.mark.parametrize("rect", [(0, 0, 300_000, 300_000), (-2**31, -2**31, 2**31 - 1, 2**31 - 1), (0, 0, 1, 2**30)])
+def test_hostile_layer_sizes_in_a_psd_are_refused_before_decoding(tmp_path, rect):
+    data, at = _one_layer_psd()
+    data[at:at + 16] = struct.pack(">4i", *rect)
+    (tmp_path / "h.psd").write_bytes(bytes(data))
+    with pytest.raises(FileFormatError, match="over the limit"):
+        open_document(tmp_path / "h.psd")
+
+
+def test_a_psd_channel_longer_than_the_file_is_refused(tmp_path):
+    data, at = _one_layer_psd()
+    data[at + 20:at + 24] = struct.pack(">I", 2**31)  # the first channel's length
+    (tmp_path / "h.psd").write_bytes(bytes(data))
+    with pytest.raises(FileFormatError):
+        open_document(tmp_path / "h.psd")
