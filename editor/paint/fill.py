@@ -139,8 +139,13 @@ def bucket_fill(doc: Document, x: float, y: float, paint: Sequence[int] | int, *
     if rect.empty:
         return None
     doc_rect = target.to_doc(rect)
-    target.snapshot(rect)  # one copy for undo: cheaper than tile by tile over most of a 24 MP layer
-    target.composite(rect, _source(target, paint), region[doc_rect.slices()], opacity=opacity, mode=mode)
+    coverage = region[doc_rect.slices()]
+    # One copy for undo (cheaper than tile by tile over most of a 24 MP layer); where the region
+    # is 0 nothing changes, so the region says which tiles the undo keeps.
+    # (Blend modes on pixels go through float and may rewrite a transparent pixel's colour: compared.)
+    exact = target.is_mask or BlendMode(mode) is BlendMode.NORMAL
+    target.snapshot(rect, coverage if exact else None)
+    target.composite(rect, _source(target, paint), coverage, opacity=opacity, mode=mode)
     return target.commit(label)
 
 

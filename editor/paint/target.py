@@ -140,7 +140,7 @@ class PaintTarget:
         self.recorder = TileRecorder(self.array)
         self.dirty: Rect | None = None  # array rect changed so far (announced)
         self.finished = False
-        self._snapshots: list[tuple[Rect, np.ndarray]] = []
+        self._snapshots: list[tuple[Rect, np.ndarray, np.ndarray | None]] = []  # (rect, copy, touched tiles)
 
     @classmethod
     def current(cls, doc: Document) -> PaintTarget:
@@ -222,11 +222,18 @@ class PaintTarget:
         """Before writing into `rect` (array coordinates): keep its tiles for undo."""
         self.recorder.touch(rect)
 
-    def snapshot(self, rect: Rect) -> tuple[Rect, np.ndarray]:
+    def snapshot(self, rect: Rect, coverage: np.ndarray | None = None) -> tuple[Rect, np.ndarray]:
         """Keep the original of `rect` (grown to whole 64x64 tiles, inside the array) in one copy,
         for undo and as the base a writer redraws from (a gradient's live preview); returns
         (the grown rect, the copy). Cheaper than `touch` tile by tile on a whole 24 MP layer:
-        the recorder's tiles are views of the one copy."""
+        the recorder's tiles are views of the one copy.
+
+        coverage: the writer's own coverage over `rect` (rect-sized), when it will leave every
+        pixel where it is 0 as it is (a bucket's region): the tiles it touches are then known,
+        and the commit need not compare the copy with the array tile by tile."""
+        touched = None
+        if coverage is not None and rect.intersect(self.bounds) == rect:
+            touched = coverage
         rect = rect.intersect(self.bounds)
         if rect.empty:
             return rect, self.array[0:0, 0:0].copy()
@@ -236,7 +243,11 @@ class PaintTarget:
         y1 = min(self.bounds.h, -(-grown.bottom // TILE) * TILE)
         grown = Rect.from_bounds(x0, y0, x1, y1)
         copy = self.array[grown.slices()].copy()
-        self._snapshots.append((grown, copy))
+        flags = None
+        if touched is not None:
+            flags = np.zeros((-(-grown.h // TILE), -(-grown.w // TILE)), np.bool_)
+            _touched_tiles(touched, rect.x - grown.x, rect.y - grown.y, flags)
+        self._snapshots.append((grown, copy, flags))
         before = self.recorder.before
         for ty in range(y0 // TILE, -(-y1 // TILE)):
             for tx in range(x0 // TILE, -(-x1 // TILE)):
@@ -294,10 +305,11 @@ class PaintTarget:
         gradient that changed them); "after" stays in the array until the first undo (TileDelta)."""
         before: dict = {}
         kept = self.recorder.before
-        for grown, copy in self._snapshots:
-            region = self.array[grown.slices()]
-            flags = np.zeros((-(-grown.h // TILE), -(-grown.w // TILE)), np.bool_)
-            _changed_tiles(_as_2d(copy), _as_2d(region), flags)
+        for grown, copy, touched in self._snapshots:
+            flags = touched
+            if flags is None:
+                flags = np.zeros((-(-grown.h // TILE), -(-grown.w // TILE)), np.bool_)
+                _changed_tiles(_as_2d(copy), _as_2d(self.array[grown.slices()]), flags)
             ty0, tx0 = grown.y // TILE, grown.x // TILE
             for ty, tx in np.argwhere(flags).tolist():
                 key = (ty0 + ty, tx0 + tx)
@@ -566,6 +578,26 @@ def _changed_tiles(a, b, out):
             if differs:
                 break
         out[ty, tx] = differs
+
+
+@njit(cache=True, parallel=True)
+def _touched_tiles(cov, ox, oy, out):
+    """out[ty, tx] = cov (placed at (ox, oy) in tile space) is non-zero somewhere in that tile."""
+    h, w = cov.shape
+    nty, ntx = out.shape
+    for k in prange(nty * ntx):
+        ty, tx = k // ntx, k % ntx
+        y0, y1 = max(0, ty * 64 - oy), min(h, ty * 64 + 64 - oy)
+        x0, x1 = max(0, tx * 64 - ox), min(w, tx * 64 + 64 - ox)
+        hit = False
+        for y in range(y0, y1):
+            for x in range(x0, x1):
+                if cov[y, x] > 0:
+                    hit = True
+                    break
+            if hit:
+                break
+        out[ty, tx] = hit
 
 
 def _thresholds(doc_rect: Rect) -> np.ndarray:

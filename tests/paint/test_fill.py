@@ -105,3 +105,21 @@ def test_bucket_on_a_mask_samples_the_mask_and_respects_the_selection():
     m = layer.mask.data
     assert (m[:20, :30] == 0).all() and (m[20:, :30] == 255).all() and (m[:, 31:] == 255).all()
     assert doc.history.labels() == ["Paint bucket on mask"]
+
+
+@pytest.mark.parametrize("mode", [BlendMode.NORMAL, BlendMode.MULTIPLY])
+def test_a_bucket_fill_keeps_only_the_tiles_its_region_touches_and_undoes_bit_for_bit(mode):
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 256, (300, 400, 4), dtype=np.uint8)
+    pixels[20:200, 10:390] = (40, 80, 120, 255)  # the region: rows 20-199, every column tile
+    pixels[100:300, 250:400, 3] = 0  # transparent pixels in reach of the region's bounds
+    doc, layer = pixel_doc(pixels)
+    before = layer.pixels.copy()
+    cmd = bucket_fill(doc, 50, 50, (255, 0, 0), tolerance=0, antialias=True, mode=mode)
+    after = layer.pixels.copy()
+    changed = {(y // 64, x // 64) for y, x in np.argwhere((after != before).any(-1))}
+    assert changed <= set(cmd.delta.before)  # the region named the tiles (normal), or they were compared
+    doc.undo()
+    np.testing.assert_array_equal(layer.pixels, before)
+    doc.redo()
+    np.testing.assert_array_equal(layer.pixels, after)
