@@ -21,10 +21,7 @@ from editor.core import Change
 
 from .dialogs.geometry_dialogs import CanvasSizeDialog, ImageSizeDialog, RotateDialog, TrimDialog
 from .icons import icon
-from .jobs import JobCancelled
-
-# Changes that make a command computed in a worker stale ("active" and "history" do not).
-STALE_KINDS = ("pixels", "mask", "property", "structure", "selection", "document", "paths")
+from .jobs import run_command
 
 
 class ImageMenu:
@@ -119,45 +116,12 @@ class ImageMenu:
             self.window.show_status(f"Wait for {self.job.label} to finish")
             return
         doc = self.window.document
-        stale = {"changed": False}
 
-        def listen(change: Change) -> None:
-            if change.kind in STALE_KINDS:
-                stale["changed"] = True
-
-        doc.events.connect(listen)
-
-        def work(progress, cancelled):
-            def report(fraction: float) -> None:
-                if cancelled():
-                    raise JobCancelled
-                progress(fraction)
-
-            return make(report)
-
-        def finish() -> None:
-            doc.events.disconnect(listen)
+        def ended() -> None:
             self.job = None
 
-        def done(cmd) -> None:
-            finish()
-            if stale["changed"] or doc is not self.window._document:
-                self.window.show_status(f"{label} was dropped: the document changed while it ran; run it again", 6000)
-                return
-            if cmd is None:
-                self.window.show_status(f"{label}: nothing to change")
-                return
-            doc.execute(cmd, mergeable=False)
-
-        def failed(err: Exception) -> None:
-            finish()
-            self.window.show_status(f"{label} failed: {err}", 8000)
-
-        def cancelled() -> None:
-            finish()
-            self.window.show_status(f"{label} cancelled")
-
-        self.job = self.window.jobs.run(work, label=label, on_done=done, on_error=failed, on_cancel=cancelled)
+        self.job = run_command(self.window.jobs, doc, label, make, status=self.window.show_status, ended=ended,
+                               still_current=lambda: doc is self.window._document)
 
     # --- the entries --------------------------------------------------------------------
     def image_size(self) -> None:

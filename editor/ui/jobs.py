@@ -133,6 +133,71 @@ class JobRunner(QObject):
         return bool(self.jobs)
 
 
+# What makes a command built in a worker out of date: any change to what it read.
+STALE_KINDS = ("pixels", "mask", "property", "structure", "selection", "document", "paths")
+
+
+def run_command(
+    jobs: JobRunner,
+    doc,
+    label: str,
+    make: Callable[[Callable[[float], None]], Any],
+    *,
+    status: Callable[..., None],
+    done: Callable[[Any], None] | None = None,
+    ended: Callable[[], None] | None = None,
+    still_current: Callable[[], bool] = lambda: True,
+) -> Job:
+    """Build a document command in a worker (`make(progress)`, reading `doc`, changing nothing) and
+    execute it as one step when it is done (or hand it to `done(cmd)`).
+
+    A change to the document meanwhile (or `still_current()` turning False: another document is
+    shown) drops the result, since it was built on what no longer is; Cancel stops `make` at its
+    next progress call. `ended()` runs first whatever the outcome; `status(text, ms)` tells the user.
+    """
+    stale = {"changed": False}
+
+    def listen(change) -> None:
+        if change.kind in STALE_KINDS:
+            stale["changed"] = True
+
+    doc.events.connect(listen)
+
+    def work(progress, cancelled):
+        def report(fraction: float) -> None:
+            if cancelled():
+                raise JobCancelled
+            progress(fraction)
+
+        return make(report)
+
+    def finish() -> None:
+        doc.events.disconnect(listen)
+        if ended is not None:
+            ended()
+
+    def finished(cmd) -> None:
+        finish()
+        if stale["changed"] or not still_current():
+            status(f"{label} was dropped: the document changed while it ran; run it again", 6000)
+        elif cmd is None:
+            status(f"{label}: nothing to change")
+        elif done is not None:
+            done(cmd)
+        else:
+            doc.execute(cmd, mergeable=False)
+
+    def failed(err: Exception) -> None:
+        finish()
+        status(f"{label} failed: {err}", 8000)
+
+    def cancelled() -> None:
+        finish()
+        status(f"{label} cancelled")
+
+    return jobs.run(work, label=label, on_done=finished, on_error=failed, on_cancel=cancelled)
+
+
 class _Waker(QObject):
     done = Signal()
 

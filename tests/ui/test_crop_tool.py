@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from editor.core import Document, Layer
+from editor.core.ops import set_properties
 from editor.render import flatten_rgba
 from editor.ui.tools.crop import CropTool, largest_inner_rect, straighten_angle
 
@@ -126,6 +127,8 @@ def test_pixels_preset_crops_and_resamples_in_one_step(qtbot, make_window):
     tool.options.set_preset("pixels")
     assert tool.frame() == (20, 0, 80, 80)
     tool.commit()
+    assert tool.busy and (doc.width, doc.height) == (80, 80)  # cropped at once, resampled in a worker
+    qtbot.waitUntil(lambda: not tool.busy)
     assert (doc.width, doc.height) == (30, 30)
     assert doc.history.labels() == ["Crop"]
     window.undo()
@@ -140,6 +143,7 @@ def test_straighten_turns_then_crops_inside_as_one_step(qtbot, make_window):
     window.canvas.view.origin = QPointF(20.0, 20.0)
     # a horizon that rises 10 px over 100: the canvas turns clockwise by atan(0.1)
     drag(window.canvas, [(20, 60), (70, 55), (120, 50)], modifiers=CTRL)
+    qtbot.waitUntil(lambda: not tool.busy)  # the turn is resampled in a worker
     angle = math.degrees(math.atan2(10, 100))
     assert tool.angle == pytest.approx(angle, abs=0.6)  # within the pointer's whole-pixel rounding
     assert doc.history.labels() == [f"Rotate {tool.angle:g}°"]
@@ -160,11 +164,67 @@ def test_escape_undoes_a_straighten(qtbot, make_window):
     window, tool = crop_window(qtbot, make_window, doc, 1.0)
     tool.options.straighten.setChecked(True)
     drag(window.canvas, [(10, 10), (60, 20), (110, 30)])
+    qtbot.waitUntil(lambda: not tool.busy)
     assert doc.history.labels() and (doc.width, doc.height) != (120, 80)
     press_key(window, Qt.Key.Key_Escape)
     assert (doc.width, doc.height) == (120, 80)
     np.testing.assert_array_equal(flatten_rgba(doc), before)
     assert not doc.history.can_undo
+
+
+def _held(monkeypatch, name):
+    """Make editor.geometry's `name` command wait (reporting progress) until released: a slow resample."""
+    import threading
+
+    from editor import geometry
+
+    release, started = threading.Event(), threading.Event()
+    real = getattr(geometry, name)
+
+    def slow(*args, progress=None, **kw):
+        started.set()
+        while not release.wait(0.01):
+            progress(0.5)  # where Cancel is noticed
+        return real(*args, **kw)
+
+    monkeypatch.setattr(geometry, name, lambda *a: slow(*a[:-1], progress=a[-1]))
+    return started, release
+
+
+def test_straighten_runs_in_a_worker_and_cancel_leaves_the_picture_unturned(qtbot, make_window, monkeypatch):
+    doc = small_document(120, 80)
+    before = flatten_rgba(doc)
+    window, tool = crop_window(qtbot, make_window, doc, 1.0)
+    started, release = _held(monkeypatch, "rotate_canvas_command")
+    tool.straighten(4.0)
+    assert started.wait(5) and tool.busy and window.jobs.busy
+    assert window.jobs.widget.isVisibleTo(window)  # progress and Cancel in the status bar
+    tool.commit()  # refused while the turn is being built
+    assert (doc.width, doc.height) == (120, 80) and not doc.history.can_undo
+    window.jobs.widget.cancel_button.click()
+    qtbot.waitUntil(lambda: not tool.busy)
+    release.set()
+    assert not doc.history.can_undo and tool.angle == 0.0
+    np.testing.assert_array_equal(flatten_rgba(doc), before)
+    # Again, released: to the end, one step, the frame fitted inside the turned picture.
+    tool.straighten(4.0)
+    qtbot.waitUntil(lambda: not tool.busy)
+    assert doc.history.labels() == ["Rotate 4°"] and tool.angle == 4.0 and tool.frame().w < doc.width
+
+
+def test_an_edit_while_the_resample_runs_drops_it_and_keeps_the_crop(qtbot, make_window, monkeypatch):
+    doc = small_document(120, 80)
+    window, tool = crop_window(qtbot, make_window, doc, 1.0)
+    tool.options.width_spin.setValue(30)
+    tool.options.height_spin.setValue(30)
+    tool.options.set_preset("pixels")
+    started, release = _held(monkeypatch, "resize_image_command")
+    tool.commit()
+    assert started.wait(5) and (doc.width, doc.height) == (80, 80)
+    set_properties(doc, doc.layers()[0], opacity=0.5)  # the document changes under the worker
+    release.set()
+    qtbot.waitUntil(lambda: not tool.busy)
+    assert (doc.width, doc.height) == (80, 80) and doc.history.labels() == ["Crop", "Opacity"]
 
 
 def test_switching_tools_cancels(qtbot, make_window):

@@ -37,6 +37,7 @@ from editor.core.document import MAX_CANVAS_SIDE
 from editor.core.history import Macro
 
 from ..icons import icon
+from ..jobs import run_command
 from .base import PointerEvent, Tool
 
 HANDLE_PX = 8  # a handle's drawn size
@@ -179,6 +180,8 @@ class CropTool(Tool):
         self.rect: Rect | None = None  # the frame, document pixels (None: the whole canvas, untouched)
         self.angle = 0.0  # the straightening applied so far (clockwise degrees)
         self._rotation = None  # the straightening's command, executed, folded into the crop's step
+        self._job = None  # the straightening or the W x H resample being built in a worker
+        self._straightening = False  # the job is a straightening (Escape stops it; a resample runs on)
         self._frame_for: tuple[int, int] | None = None  # canvas size the frame was made for
         self._drag: tuple[str, QPointF, Rect] | None = None  # (kind, press pos, frame at press)
         self._line: tuple[QPointF, QPointF] | None = None  # the straighten line being drawn
@@ -255,6 +258,20 @@ class CropTool(Tool):
     def pending(self) -> bool:
         """Whether Enter would change something."""
         return self.rect is not None or self._rotation is not None or self._target_size() is not None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a straightening or a resample is being built in a worker."""
+        return self._job is not None
+
+    def _ended(self) -> None:
+        self._job = None
+        self._straightening = False
+
+    def _refuse_while_busy(self) -> bool:
+        if self._job is not None:
+            self.host.show_status(f"Wait for {self._job.label} to finish (or Escape)")
+        return self._job is not None
 
     def _target_size(self) -> tuple[int, int] | None:
         if self._options is not None and self.options.preset.currentData() == "pixels":
@@ -356,7 +373,7 @@ class CropTool(Tool):
             self.commit()
             return True
         if key == Qt.Key.Key_Escape:
-            if self.pending or self._drag is not None:
+            if self.pending or self._drag is not None or self._straightening:
                 self.cancel()
                 return True
         return False
@@ -431,65 +448,86 @@ class CropTool(Tool):
     # --- straighten, commit, cancel --------------------------------------------------------
     def straighten(self, angle: float) -> None:
         """Turn the canvas by `angle` degrees clockwise (on top of any straightening so far) and fit
-        the frame inside the turned picture; folded into the crop's undo step on commit."""
-        if abs(angle) < 0.01:
+        the frame inside the turned picture; folded into the crop's undo step on commit.
+
+        The turn is resampled in a worker (progress and Cancel in the status bar); the picture
+        shows unturned until it is done."""
+        if abs(angle) < 0.01 or self._refuse_while_busy():
             return
         doc = self.document
         if self._rotation is not None:  # start again from the unturned picture
             doc.undo()
             self._rotation = None
         total = self.angle + angle
+        self.angle = 0.0
         if abs(total) < 0.01:
             self._reset()
             self.canvas.update_overlay()
             return
         w0, h0 = doc.width, doc.height
-        cmd = geometry.rotate_canvas_command(doc, total, "bicubic")
-        if cmd is None:
-            return
-        doc.execute(cmd, mergeable=False)
-        self._rotation = cmd
-        self.angle = total
-        inner = largest_inner_rect(w0, h0, total, doc.width, doc.height)
-        r = self.ratio()
-        if r is not None:
-            w, h = inner.w, inner.h
-            if w / h > r:
-                w = max(MIN_SIDE, math.floor(h * r))
-            else:
-                h = max(MIN_SIDE, math.floor(w / r))
-            inner = Rect((doc.width - w) // 2, (doc.height - h) // 2, w, h)
-        self._set_rect(inner)
-        self.host.show_status(f"Straightened by {total:.2f}°: Enter crops, Escape puts it back")
+
+        def done(cmd) -> None:
+            if job.is_cancelled:  # cancelled after the worker had finished: as if it had not
+                return
+            doc.execute(cmd, mergeable=False)
+            self._rotation = cmd
+            self.angle = total
+            inner = largest_inner_rect(w0, h0, total, doc.width, doc.height)
+            r = self.ratio()
+            if r is not None:
+                w, h = inner.w, inner.h
+                if w / h > r:
+                    w = max(MIN_SIDE, math.floor(h * r))
+                else:
+                    h = max(MIN_SIDE, math.floor(w / r))
+                inner = Rect((doc.width - w) // 2, (doc.height - h) // 2, w, h)
+            self._set_rect(inner)
+            self.host.show_status(f"Straightened by {total:.2f}°: Enter crops, Escape puts it back")
+
+        self._straightening = True
+        self._job = job = run_command(self.host.jobs, doc, f"Straighten {total:.2f}°",
+                                      lambda progress: geometry.rotate_canvas_command(doc, total, "bicubic", progress),
+                                      status=self.host.show_status, done=done, ended=self._ended,
+                                      still_current=lambda: self.document is doc)
 
     def commit(self) -> None:
-        """Crop to the frame (and resample to W × H px with that preset) as one undo step."""
+        """Crop to the frame (and resample to W × H px with that preset) as one undo step.
+
+        The crop applies at once; a W × H resample is built in a worker and, when done, joins
+        the crop's step (cancelled, the crop stays a step of its own)."""
+        if self._refuse_while_busy():
+            return
         doc = self.document
         frame = self.frame()
         rotation, target = self._rotation, self._target_size()
-        commands = []
         crop = geometry.crop_command(doc, frame, delete_pixels=self.options.delete_pixels.isChecked())
-        if crop is not None:
-            crop.redo(doc)  # the resample is built on the cropped document; the crop is undone below
-            commands.append(crop)
-        try:
-            if target is not None and target != (doc.width, doc.height):
-                resize = geometry.resize_image_command(doc, *target, "bicubic")
-                if resize is not None:
-                    commands.append(resize)
-        finally:
-            if crop is not None:
-                crop.undo(doc)
         if rotation is not None:
             doc.undo()  # the straightening is re-applied inside the one step
-            commands.insert(0, rotation)
+        head = [c for c in (rotation, crop) if c is not None]
         self._reset()
-        if commands:
-            doc.execute(Macro("Crop", commands), mergeable=False)
+        if head:
+            doc.execute(Macro("Crop", head), mergeable=False)
         self.canvas.update_overlay()
+        if target is None or target == (doc.width, doc.height):
+            return
+
+        def done(resize) -> None:
+            if job.is_cancelled:
+                return
+            if head:
+                doc.undo()  # the crop, done again below with the resample in its step
+            doc.execute(Macro("Crop", [*head, resize]), mergeable=False)
+
+        self._job = job = run_command(self.host.jobs, doc, f"Crop to {target[0]} × {target[1]} px",
+                                      lambda progress: geometry.resize_image_command(doc, *target, "bicubic", progress),
+                                      status=self.host.show_status, done=done, ended=self._ended,
+                                      still_current=lambda: self.document is doc)
 
     def cancel(self) -> None:
-        """Forget the frame; undo the straightening."""
+        """Forget the frame; undo the straightening, or stop it being built. A committed crop's
+        resample runs on (the status bar's Cancel stops it)."""
+        if self._job is not None and self._straightening:
+            self._job.cancel()
         if self._rotation is not None and self.document.history.can_undo:
             self.document.undo()
         self._reset()
