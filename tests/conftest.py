@@ -17,11 +17,13 @@ def model_home(tmp_path, monkeypatch):
 
 
 def pytest_configure(config):
-    """Compile pymatting's numba kernels once, in the controller, before the workers start.
+    """Compile the pymatting kernels Refine Edge uses once, in the controller, before the workers start.
 
     pymatting compiles eagerly on import (about a minute on a fresh machine) into numba's
     on-disk cache; two xdist workers doing it at once race on that cache ("no compiled object
     yet") and, on a loaded machine, run past the per-test timeout. Done here, the workers load
     the cached kernels in a second."""
     if not hasattr(config, "workerinput"):
-        import pymatting  # noqa: F401
+        from editor.masks.refine import pymatting_solvers
+
+        pymatting_solvers()

@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from .lean_import import import_without_init
 from .object_select import CancelFlag, Cancelled, Progress
+from .strokes import FLAGGED, PLAIN, check_strokes, plain_strokes, strokes_map
 
 TILE = 192
 MARGIN = 16
@@ -55,45 +57,23 @@ class RefineParams:
 
     def to_dict(self) -> dict:
         return {"kind": "refine-edge", **{k: v for k, v in self.__dict__.items() if k != "radius_strokes"},
-                "radius_strokes": [{"points": [[float(x), float(y)] for x, y in st["points"]], "size": float(st["size"]),
-                                    "erase": bool(st.get("erase", False))} for st in self.radius_strokes]}
+                "radius_strokes": plain_strokes(self.radius_strokes, "erase")}
 
     @classmethod
     def from_dict(cls, data: dict) -> RefineParams:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-PAINTED, ERASED = 1, 2
+PAINTED, ERASED = PLAIN, FLAGGED  # a radius stroke widens the band; an erasing one narrows it back
 
 
 def check_radius_strokes(strokes: list) -> None:
-    """Raise ValueError unless each stroke is {"points": [[x, y], ...], "size": > 0, "erase": bool}."""
-    for n, stroke in enumerate(strokes):
-        if not isinstance(stroke, dict) or not isinstance(stroke.get("points"), list) or not stroke["points"]:
-            raise ValueError(f"stroke {n}: needs a table with a non-empty list of points")
-        if any(not isinstance(p, list | tuple) or len(p) != 2 or not all(isinstance(v, int | float) for v in p)
-               for p in stroke["points"]):
-            raise ValueError(f"stroke {n}: each point is [x, y]")
-        size = stroke.get("size")
-        if isinstance(size, bool) or not isinstance(size, int | float) or size <= 0:
-            raise ValueError(f"stroke {n}: size must be a positive number of pixels")
-        if not isinstance(stroke.get("erase", False), bool):
-            raise ValueError(f"stroke {n}: erase is true or false")
+    check_strokes(strokes, "erase")
 
 
 def radius_strokes_map(strokes: list[dict], shape: tuple[int, int], scale: float = 1.0) -> np.ndarray:
-    """uint8 (h, w): PAINTED where the strokes widen the band, ERASED where they take it out, else 0;
-    stroke coordinates and sizes are in layer pixels, drawn at `scale` (the preview's)."""
-    out = np.zeros(shape, np.uint8)
-    shift = 4
-    for stroke in strokes:
-        pts = np.round(np.asarray(stroke["points"], np.float64).reshape(-1, 2) * scale * (1 << shift)).astype(np.int32)
-        thick = max(1, int(round(float(stroke["size"]) * scale)))
-        value = ERASED if stroke.get("erase") else PAINTED
-        cv2.polylines(out, [pts], False, value, thick, cv2.LINE_8, shift)
-        for x, y in pts:  # round caps, and single clicks
-            cv2.circle(out, (int(x), int(y)), max(1, thick // 2) << shift, value, -1, cv2.LINE_8, shift)
-    return out
+    """uint8 (h, w): PAINTED where the strokes widen the band, ERASED where they take it out, else 0."""
+    return strokes_map(strokes, shape, "erase", scale)
 
 
 def trimap(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -112,6 +92,14 @@ def _band_tiles(unknown: np.ndarray):
         for tx in range(0, w, TILE):
             if unknown[ty : ty + TILE, tx : tx + TILE].any():
                 yield ty, tx
+
+
+def pymatting_solvers():
+    """pymatting's closed-form alpha and multilevel foreground estimation, imported on first use
+    without the rest of pymatting, whose kernels would all compile at import (lean_import)."""
+    alpha_cf, foreground_ml = import_without_init("pymatting", ("alpha.estimate_alpha_cf",
+                                                                "foreground.estimate_foreground_ml"))
+    return alpha_cf.estimate_alpha_cf, foreground_ml.estimate_foreground_ml
 
 
 def _crops(todo: np.ndarray, known_fg: np.ndarray, known_bg: np.ndarray | None):
@@ -134,8 +122,7 @@ def _crops(todo: np.ndarray, known_fg: np.ndarray, known_bg: np.ndarray | None):
 def matte_band(rgb: np.ndarray, tri: np.ndarray, *, progress: Progress | None = None,
                cancel: CancelFlag | None = None) -> np.ndarray:
     """Alpha (float32) for the unknown pixels of `tri`, tile by tile; known pixels keep the trimap's value."""
-    from pymatting import estimate_alpha_cf  # heavy import, only when matting
-
+    estimate_alpha_cf, _ = pymatting_solvers()
     alpha = tri.astype(np.float32).copy()
     unknown = tri == 0.5
     crops = list(_crops(unknown, tri == 1.0, tri == 0.0))
@@ -154,8 +141,7 @@ def decontaminate_colours(rgb: np.ndarray, alpha: np.ndarray, amount: float = 1.
     """Photoshop's Decontaminate Colors: the colour of every partly transparent pixel of `alpha`
     (uint8) moved toward the foreground colour estimated from the opaque pixels nearby (pymatting's
     multilevel foreground estimation), by `amount` (0..1). Opaque and hidden pixels keep theirs."""
-    from pymatting import estimate_foreground_ml
-
+    _, estimate_foreground_ml = pymatting_solvers()
     out = rgb.copy()
     soft = (alpha > 0) & (alpha < 255)
     crops = list(_crops(soft, alpha == 255, None))

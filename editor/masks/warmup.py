@@ -21,8 +21,8 @@ def warm_up() -> None:
 
 
 def warm_up_matting() -> None:
-    """Import pymatting (it compiles its numba kernels on import, about a minute on a fresh
-    machine) and run the closed-form alpha and foreground solvers once on a tiny band."""
+    """Import pymatting's two solvers (their numba kernels compile at import: about a minute with
+    an empty cache, a few seconds from it) and run them once on a tiny band."""
     from .refine import decontaminate_colours, matte_band
 
     rgb = np.zeros((24, 24, 3), np.uint8)
