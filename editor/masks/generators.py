@@ -43,6 +43,7 @@ from .color_range import ColorRangeParams, color_range
 from .luminance import LuminanceParams, luminance_mask
 from .object_select import ObjectSelectParams, object_select
 from .refine import RefineParams, check_radius_strokes, refine_edge
+from .strokes import check_strokes
 
 MASK = "mask"  # the registry category of mask generators
 AUTO_KEY = "auto"  # a chroma key's key: the screen the picture's border shows
@@ -184,6 +185,8 @@ register_generator("object", "Object select", _object, Schema((
     Param("iterations", "int", 5, "GrabCut iterations", 1, 50, flag=None),
     Param("work_pixels", "int", 300_000, "GrabCut runs at about this many pixels", 10_000, 50_000_000, flag=None),
     Param("plain", "bool", False, "one GrabCut on colour alone, without the texture starts", flag=None),
+    Param("scribbles", "list", [], "foreground and background scribbles: points, brush size, background (layer pixels)",
+          check=lambda strokes: check_strokes(strokes, "background"), flag=None),
     _REFINE_FLAG,
 ), check=_object_check), slow=True, menu=MenuEntry("object_select", "Object Select…", 30),
     cli=CliEntry("object", "object select: GrabCut from a rectangle, or a segment-anything model's prompts",

@@ -24,10 +24,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from .strokes import FLAGGED, PLAIN, plain_strokes, strokes_map
 
 Progress = Callable[[float], None]
 CancelFlag = Callable[[], bool]
@@ -45,17 +47,31 @@ class ObjectSelectParams:
     iterations: int = 5
     work_pixels: int = 300_000  # GrabCut runs at about this many pixels
     plain: bool = False  # one GrabCut on Lab colour only (the former behaviour, the bench's baseline)
+    # foreground and background scribbles: {"points": [[x, y], ...], "size": diameter, "background": bool}
+    scribbles: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"kind": "object", "rect": list(self.rect) if self.rect else None, "subject": self.subject,
-                "refine": self.refine, "iterations": self.iterations, "work_pixels": self.work_pixels, "plain": self.plain}
+                "refine": self.refine, "iterations": self.iterations, "work_pixels": self.work_pixels, "plain": self.plain,
+                "scribbles": plain_strokes(self.scribbles, "background")}
 
     @classmethod
     def from_dict(cls, data: dict) -> ObjectSelectParams:
         rect = data.get("rect")
         return cls(tuple(int(v) for v in rect) if rect else None, bool(data.get("subject", False)),  # type: ignore[arg-type]
                    bool(data.get("refine", True)), int(data.get("iterations", 5)), int(data.get("work_pixels", 300_000)),
-                   bool(data.get("plain", False)))
+                   bool(data.get("plain", False)), list(data.get("scribbles") or []))
+
+
+def scribble_maps(strokes: list[dict], shape: tuple[int, int],
+                  scale: float = 1.0) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Foreground and background scribble masks (uint8, 1 under a scribble; None for none) of
+    `shape`, the strokes' pixels times `scale`; a later scribble over an earlier one wins."""
+    if not strokes:
+        return None, None
+    drawn = strokes_map(strokes, shape, "background", scale)
+    fg, bg = (drawn == PLAIN).view(np.uint8), (drawn == FLAGGED).view(np.uint8)
+    return (fg if fg.any() else None), (bg if bg.any() else None)
 
 
 def _check(cancel: CancelFlag | None) -> None:
@@ -271,12 +287,17 @@ def object_select(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> np.ndarray:
-    """The object's mask (h, w) uint8 for (h, w, 3|4) uint8 RGB[A] pixels; raises Cancelled."""
+    """The object's mask (h, w) uint8 for (h, w, 3|4) uint8 RGB[A] pixels; raises Cancelled.
+    Scribbles come as `params.scribbles` (strokes in these pixels) or as masks (non-zero under a scribble)."""
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] < 3:
         raise ValueError("object_select needs (h, w, 3|4) uint8 pixels")
     report = progress or (lambda _f: None)
     rgb = np.ascontiguousarray(pixels[..., :3])
     h, w = rgb.shape[:2]
+    if params.scribbles:
+        if fg_scribbles is not None or bg_scribbles is not None:
+            raise ValueError("give scribbles as strokes in the parameters or as masks, not both")
+        fg_scribbles, bg_scribbles = scribble_maps(params.scribbles, (h, w))
     scale = min(1.0, float(np.sqrt(params.work_pixels / (h * w))))
     small = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
     scale_x, scale_y = small.shape[1] / w, small.shape[0] / h

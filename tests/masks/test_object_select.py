@@ -11,6 +11,7 @@ from editor.masks.object_select import (
     subject_prior,
     texture_map,
 )
+from editor.masks.strokes import strokes_map
 from tests.masks.scenes import iou, object_scene
 from tests.masks.scenes_lookalike import lookalike_scene
 
@@ -161,3 +162,19 @@ def test_scribbles_override_the_texture_starts():
     mask = object_select(scene.image, ObjectSelectParams(rect=scene.rect, **LOOKALIKE_PARAMS), bg_scribbles=bg)
     assert (mask[cy - 3 : cy + 3, x : x + w] == 0).all()
     assert iou(mask, scene.alpha * (1 - bg)) > 0.9
+
+
+def test_scribble_strokes_in_the_parameters_act_as_scribble_masks():
+    scene = lookalike_scene(*SIZE, 4)
+    x, y, w, h = scene.rect
+    cy = y + h // 2
+    stroke = {"points": [[x, cy], [x + w, cy]], "size": 7, "background": True}
+    bg = (strokes_map([stroke], SIZE, "background") > 0).astype(np.uint8)
+    by_mask = object_select(scene.image, ObjectSelectParams(rect=scene.rect, **LOOKALIKE_PARAMS), bg_scribbles=bg)
+    params = ObjectSelectParams(rect=scene.rect, scribbles=[stroke], **LOOKALIKE_PARAMS)
+    assert np.array_equal(object_select(scene.image, params), by_mask)
+    assert (by_mask[bg > 0] == 0).all()
+    assert ObjectSelectParams.from_dict(params.to_dict()) == ObjectSelectParams(
+        rect=scene.rect, scribbles=[{"points": [[x, cy], [x + w, cy]], "size": 7.0, "background": True}], **LOOKALIKE_PARAMS)
+    with pytest.raises(ValueError, match="not both"):
+        object_select(scene.image, params, bg_scribbles=bg)

@@ -1,5 +1,8 @@
 """Object Select: drag a rectangle on the preview (or Select Subject), add foreground and
-background scribbles; OK runs GrabCut at full size in a worker with progress and cancel."""
+background scribbles; OK runs GrabCut at full size in a worker with progress and cancel.
+
+Scribbles are strokes in layer pixels saved with the generator's parameters, so Edit Mask
+Generator reopens them and Re-run (or a batch recipe) repeats the same correction."""
 
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from editor.core import Layer
 from editor.masks.generators import apply_to_layer
-from editor.masks.object_select import Cancelled, ObjectSelectParams, object_select
+from editor.masks.object_select import Cancelled, ObjectSelectParams, object_select, scribble_maps
 from editor.masks.refine import RefineParams, refine_edge
+from editor.masks.strokes import scaled_strokes
 
 from ..jobs import JobCancelled
 from .mask_preview import GeneratorDialog, dialog_for
@@ -33,8 +37,7 @@ class ObjectSelectDialog(GeneratorDialog):
             x, y, w, h = p.rect
             self.rect = (round(x * self.scale), round(y * self.scale), max(2, round(w * self.scale)), max(2, round(h * self.scale)))
         self.subject = p.subject
-        self.fg = np.zeros(self.small.shape[:2], np.uint8)
-        self.bg = np.zeros(self.small.shape[:2], np.uint8)
+        self.scribbles: list[dict] = [dict(st) for st in p.scribbles]  # layer pixels
         self._anchor: tuple[int, int] | None = None
         self.mode = QComboBox()
         self.mode.addItems(MODES)
@@ -42,8 +45,11 @@ class ObjectSelectDialog(GeneratorDialog):
         self.subject_button.clicked.connect(self.select_subject)
         self.refine = QCheckBox("Refine edge (alpha matting)")
         self.refine.setChecked(bool((params or {}).get("refine_edge", False)))
+        self.clear_scribbles = QPushButton("Clear scribbles")
+        self.clear_scribbles.clicked.connect(self._clear_scribbles)
         self.form.addRow("Drag to draw", self.mode)
         self.form.addRow("", self.subject_button)
+        self.form.addRow("", self.clear_scribbles)
         self.form.addRow("", self.refine)
         self.preview.pressed.connect(self._press)
         self.preview.dragged.connect(self._drag)
@@ -55,6 +61,8 @@ class ObjectSelectDialog(GeneratorDialog):
     def _press(self, x: int, y: int, _modifiers) -> None:
         self._anchor = (x, y)
         if self.mode.currentText() != "Rectangle":
+            background = self.mode.currentText() == "Background scribble"
+            self.scribbles.append({"points": [], "size": (2 * BRUSH + 1) / self.scale, "background": background})
             self._scribble(x, y)
 
     def _drag(self, x: int, y: int) -> None:
@@ -74,10 +82,12 @@ class ObjectSelectDialog(GeneratorDialog):
         self.schedule_preview()
 
     def _scribble(self, x: int, y: int) -> None:
-        target = self.fg if self.mode.currentText() == "Foreground scribble" else self.bg
-        cv2.circle(target, (x, y), BRUSH, 1, -1)
-        (self.bg if target is self.fg else self.fg)[target > 0] = 0
+        self.scribbles[-1]["points"].append([x / self.scale, y / self.scale])
         self.redraw()
+
+    def _clear_scribbles(self) -> None:
+        self.scribbles.clear()
+        self.schedule_preview()
 
     def select_subject(self) -> None:
         self.rect, self.subject = None, True
@@ -87,8 +97,11 @@ class ObjectSelectDialog(GeneratorDialog):
         if self.rect is not None:
             x, y, w, h = self.rect
             cv2.rectangle(rgb, (x, y), (x + w - 1, y + h - 1), (255, 200, 0), 1)
-        rgb[self.fg > 0] = (0, 220, 0)
-        rgb[self.bg > 0] = (230, 0, 0)
+        fg, bg = scribble_maps(self.scribbles, rgb.shape[:2], self.scale)
+        if fg is not None:
+            rgb[fg > 0] = (0, 220, 0)
+        if bg is not None:
+            rgb[bg > 0] = (230, 0, 0)
 
     # --- parameters and running ------------------------------------------------------------
     def params(self) -> dict[str, Any]:
@@ -96,17 +109,9 @@ class ObjectSelectDialog(GeneratorDialog):
         if self.rect is not None:
             x, y, w, h = self.rect
             rect = (round(x / self.scale), round(y / self.scale), max(1, round(w / self.scale)), max(1, round(h / self.scale)))
-        out = ObjectSelectParams(rect=rect, subject=self.subject and rect is None).to_dict()
+        out = ObjectSelectParams(rect=rect, subject=self.subject and rect is None, scribbles=self.scribbles).to_dict()
         out["refine_edge"] = self.refine.isChecked()
         return out
-
-    def _scribbles_at(self, shape: tuple[int, int]) -> tuple[np.ndarray | None, np.ndarray | None]:
-        def scaled(a: np.ndarray) -> np.ndarray | None:
-            if not a.any():
-                return None
-            return a if a.shape == shape else cv2.resize(a, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
-
-        return scaled(self.fg), scaled(self.bg)
 
     def update_preview(self) -> None:
         self.preview_runs += 1
@@ -114,10 +119,10 @@ class ObjectSelectDialog(GeneratorDialog):
             self.redraw()
             return
         rect = self.rect if self.rect is None or (self.rect[2] > 2 and self.rect[3] > 2) else None
-        params = ObjectSelectParams(rect=rect, subject=rect is None, work_pixels=self.small.shape[0] * self.small.shape[1])
-        fg, bg = self._scribbles_at(self.small.shape[:2])
+        params = ObjectSelectParams(rect=rect, subject=rect is None, work_pixels=self.small.shape[0] * self.small.shape[1],
+                                    scribbles=scaled_strokes(self.scribbles, self.scale))  # the preview's pixels
         try:
-            self.preview_mask = object_select(self.small, params, fg_scribbles=fg, bg_scribbles=bg)
+            self.preview_mask = object_select(self.small, params)
         except ValueError as e:
             self.setToolTip(str(e))
         self.redraw()
@@ -128,12 +133,11 @@ class ObjectSelectDialog(GeneratorDialog):
             self.setToolTip("Drag a rectangle around the object, or press Select Subject")
             return
         params, pixels = self.params(), self.source.copy()
-        fg, bg = self._scribbles_at(pixels.shape[:2])
 
         def work(progress, cancelled):
             try:
                 refine = params["refine_edge"]
-                mask = object_select(pixels, ObjectSelectParams.from_dict(params), fg_scribbles=fg, bg_scribbles=bg,
+                mask = object_select(pixels, ObjectSelectParams.from_dict(params),
                                      progress=(lambda f: progress(f * (0.7 if refine else 1.0))), cancel=cancelled)
                 if refine:
                     mask, _ = refine_edge(pixels, mask, RefineParams(), progress=lambda f: progress(0.7 + 0.3 * f), cancel=cancelled)

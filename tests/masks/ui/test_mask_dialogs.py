@@ -267,3 +267,47 @@ def test_refine_edge_decontaminate_amount_writes_the_cleaned_colours_where_outpu
         assert np.array_equal(original.pixels, scene.image) and np.array_equal(original.mask.data, hard)
     doc.undo()
     assert snapshot(doc) == before
+
+
+def test_object_select_scribbles_override_on_a_lookalike_scene_and_rerun_keeps_them(qtbot, make_window):
+    from editor.masks.generators import generate
+    from tests.masks.scenes_lookalike import lookalike_scene
+    from tests.ui.conftest import mouse_drag
+
+    scene = lookalike_scene(600, 800, 4)
+    window, doc = _window(make_window, scene.image)
+    window.mask_generators.actions["object_select"].trigger()
+    dialog = window.mask_generators.dialog
+    qtbot.waitExposed(dialog)
+    x, y, w, h = scene.rect
+    s = dialog.scale
+    assert s < 1
+    mouse_drag(dialog.preview, QPoint(int(x * s), int(y * s)), QPoint(int((x + w) * s), int((y + h) * s)))
+    qtbot.waitUntil(lambda: dialog.preview_runs >= 2 and dialog.preview_mask.any(), timeout=30000)
+    cy = y + h // 2
+    row = int(cy * s)
+    assert (dialog.preview_mask[row, int(x * s) : int((x + w) * s)] >= 128).any()  # the subject crosses the row
+    # A background scribble straight through the subject: it must leave the selection.
+    dialog.mode.setCurrentText("Background scribble")
+    runs = dialog.preview_runs
+    mouse_drag(dialog.preview, QPoint(int(x * s), row), QPoint(int((x + w) * s), row), steps=10)
+    qtbot.waitUntil(lambda: dialog.preview_runs > runs, timeout=30000)
+    assert (dialog.preview_mask[row - 1 : row + 2, int(x * s) : int((x + w) * s)] == 0).all()
+    steps = len(doc.history.steps)
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=60000)
+    assert len(doc.history.steps) == steps + 1
+    mask = doc.active.mask.data.copy()
+    strip = np.zeros(mask.shape, bool)
+    strip[cy - 3 : cy + 4, x + 4 : x + w - 4] = True
+    assert (mask[strip] == 0).all()
+    assert iou(mask, scene.alpha * ~strip) > 0.9  # the rest of the look-alike subject is still found
+    generator = doc.active.mask.generator
+    assert [st["background"] for st in generator["scribbles"]] == [True]
+    assert np.array_equal(generate(scene.image, generator), mask)  # headless, from the saved recipe
+    window.mask_generators.rerun()  # Mask > Re-run: the dialog's worker, with the scribble
+    qtbot.waitUntil(lambda: len(doc.history.steps) == steps + 2, timeout=60000)
+    assert np.array_equal(doc.active.mask.data, mask)
+    again = window.mask_generators.edit_generator()
+    assert again.scribbles == generator["scribbles"]
+    again.reject()
