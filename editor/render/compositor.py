@@ -216,7 +216,10 @@ def warm_up() -> None:
     The adjustments' kernels compile after the compositor's, then the warp's (Free Transform's commit).
     """
     backends.warm_up()
-    from . import adjustments, warp_kernels
+    from . import adjustments
 
     adjustments.warm_up()
-    warp_kernels.warm_up()
+    if "numba" in backends.available():  # the warp has no numpy fallback; without numba, only it is missing
+        from . import warp_kernels
+
+        warp_kernels.warm_up()
