@@ -219,7 +219,7 @@ def warm_up() -> None:
     from . import adjustments
 
     adjustments.warm_up()
-    if "numba" in backends.available():  # the warp has no numpy fallback; without numba, only it is missing
+    if "numba" in backends.available():  # without numba the warp runs its loops as Python: nothing to compile
         from . import warp_kernels
 
         warp_kernels.warm_up()

@@ -10,7 +10,14 @@ the warp already runs one strip per thread.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+
+try:
+    from numba import njit, prange
+except ImportError:  # numba missing or broken: the same loops run as Python (slow, but Free Transform works)
+    prange = range
+
+    def njit(*args, **kwargs):
+        return args[0] if args and callable(args[0]) else (lambda f: f)
 
 _INV255 = np.float32(1 / 255)
 _255 = np.float32(255)
