@@ -28,6 +28,7 @@ from .screen_plate import Plate
 HOLD_OPENING = 15  # full-resolution px: wider than crossing 1-3 px strands with their antialiasing
 HALF_SIZE_ABOVE = 8_000_000  # pixels: above this the sure test runs at half size
 HOLD_CLOSING = 21  # full-resolution px: bridges a seam inside the subject
+SEAM_FRACTION = 100  # a seam inside the subject is up to this fraction of the short side wide
 RAMP_REACH = 6  # full-resolution px either way over which a blend shows its ramp to the screen
 
 
@@ -146,7 +147,7 @@ def subject_core(pixels: np.ndarray, plate: Plate, channel: int, hi: float, lo: 
     # and the screen); closing the opened core bridges such seams, but only over pixels whose whole
     # neighbourhood is far from the screen: a notch of screen in the outline stays open. Strands are already gone from the
     # opened core, so the closing cannot join them into a blob.
-    closing = max(3, (HOLD_CLOSING // factor) | 1)
+    closing = max(3, (max(HOLD_CLOSING, min(h, w) // SEAM_FRACTION) // factor) | 1)
     closed = cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (closing, closing)))
     held |= closed & cv2.erode((sure >= 128).view(np.uint8), np.ones((3, 3), np.uint8))
     return held * np.uint8(255), factor
