@@ -44,7 +44,7 @@ import numpy as np
 from numba import njit, prange
 
 from .color_range import parse_hex
-from .key_core import subject_core
+from .key_core import column_weights, subject_core
 from .screen_plate import screen_plate
 from .words import as_words, channel_shift
 
@@ -153,17 +153,7 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out)
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
     offset = np.float32(hi) * inv_ramp
     low, high = np.float32(9.0 * clean), np.float32(9.0 * (1.0 - clean))  # against 3x3 sums
-    # Bilinear weights into the backdrop grid (sample k sits at pixel k*step + step/2), per column
-    # once: columns starts[g]..starts[g+1] lie between samples g and g+1, at fraction fxs.
-    starts = np.zeros(gw + 1, np.int64)
-    fxs = np.empty(w, np.float32)
-    for x in range(w):
-        gx = (x + 0.5) / step - 0.5
-        x0 = min(max(int(np.floor(gx)), 0), gw - 1)
-        starts[x0 + 1] = x + 1
-        fxs[x] = min(max(gx - x0, 0.0), 1.0)
-    for g in range(1, gw + 1):
-        starts[g] = max(starts[g], starts[g - 1])
+    starts, fxs = column_weights(w, step, gw)
     hh, hw = hold.shape
     hold_x = np.empty(w, np.int64)
     for x in range(w):

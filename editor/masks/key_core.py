@@ -39,6 +39,22 @@ def far_from_screen(noise: float) -> float:
 
 
 @njit(cache=True, fastmath=True)
+def column_weights(w, step, gw):  # pragma: no cover - compiled
+    """Bilinear weights into a plate grid (sample k sits at pixel k*step + step/2), per column
+    once: columns starts[g]..starts[g+1] lie between samples g and g+1, at fraction fxs."""
+    starts = np.zeros(gw + 1, np.int64)
+    fxs = np.empty(w, np.float32)
+    for x in range(w):
+        gx = (x + 0.5) / step - 0.5
+        x0 = min(max(int(np.floor(gx)), 0), gw - 1)
+        starts[x0 + 1] = x + 1
+        fxs[x] = min(max(gx - x0, 0.0), 1.0)
+    for g in range(1, gw + 1):
+        starts[g] = max(starts[g], starts[g - 1])
+    return starts, fxs
+
+
+@njit(cache=True, fastmath=True)
 def _plate_row(grid, y, step, starts, fxs, column, plate):  # pragma: no cover - compiled
     """Row y of the plate, bilinear between cell centres: the two grid rows are blended once per
     grid column (`column`), then each run of pixels between two columns blends those."""
@@ -72,15 +88,7 @@ def _sure_kernel(pixels, mean, ck, ca, cb, grid, step, floor, hi, lo, clean, far
     offset = np.float32(hi) * inv_ramp
     high = np.float32(1.0 - clean)
     far2 = np.float32(far) ** 2
-    starts = np.zeros(gw + 1, np.int64)
-    fxs = np.empty(w, np.float32)
-    for x in range(w):
-        gx = (x + 0.5) / step - 0.5
-        x0 = min(max(int(np.floor(gx)), 0), gw - 1)
-        starts[x0 + 1] = x + 1
-        fxs[x] = min(max(gx - x0, 0.0), 1.0)
-    for g in range(1, gw + 1):
-        starts[g] = max(starts[g], starts[g - 1])
+    starts, fxs = column_weights(w, step, gw)
     for y in prange(h):
         gcol = np.empty((gw, 3), np.float32)
         plate = np.empty((w, 3), np.float32)
