@@ -64,7 +64,7 @@ def _push_down(node: Node, canvas_mask: np.ndarray) -> None:
     extent = node.bounds(Rect(0, 0, canvas_mask.shape[1], canvas_mask.shape[0]))
     part = _canvas_crop(canvas_mask, extent.x, extent.y, extent.w, extent.h)
     own = effective_mask(node.mask) if node.mask is not None else None
-    node.mask = Mask(part if own is None else _mul(own, part))
+    node.mask = Mask(part if own is None else _mul(own, part), linked=node.mask is None or node.mask.linked)
 
 
 def push_group_masks(group: Group) -> None:

@@ -166,6 +166,18 @@ def _vector_applies(item) -> bool:
     return (not psd_utils.has_fill(item) and item.mask is not None and not item.mask.has_real())
 
 
+def _mask_linked(pmask, vmask) -> bool:
+    """The chain between layer and mask. Photoshop keeps it in mask flag bit 0, which the spec
+    calls "position relative to layer": set means unlinked (found by saving two files that
+    differ only in the chain; psd-tools, Krita and GIMP write 0, so their masks stay linked).
+    With both a pixel and a vector mask the pixel mask's own flags are the "real" ones; a
+    vector mask alone keeps its link in its own block ('vmsk' flag "not linked")."""
+    if pmask is not None:
+        flags = pmask.real_flags if pmask.real_flags is not None else pmask.flags
+        return not flags.pos_relative_to_layer
+    return vmask is None or not vmask.not_linked
+
+
 def _mask_repeats_vector(item) -> bool:
     """A shape or fill layer whose pixel mask is its stored shape again (Photoshop writes the
     rasterised path there): multiplying it with the path would square the edge."""
@@ -461,6 +473,7 @@ class _PsdReader:
         density = 1.0
         feather = 0.0
         enabled = True
+        linked = _mask_linked(pmask, vmask)
         if pmask is not None and not (vmask is not None and _mask_repeats_vector(item)):
             data = np.full((h, w), pmask.background_color, np.uint8)
             im = pmask.topil()
@@ -490,7 +503,7 @@ class _PsdReader:
             data = vm if data is None else _multiply(data, vm)
         if data is None:
             return
-        mask = Mask(data, enabled=enabled)
+        mask = Mask(data, enabled=enabled, linked=linked)
         mask.density, mask.feather = density, feather
         node.mask = mask
 

@@ -71,6 +71,8 @@ def _sized(player, node: Node, x: int, y: int, size: tuple[int, int], mask_at: t
         mask = record.mask_data
         mask.bottom, mask.right = mask_at[1] + mh, mask_at[0] + mw
         player.mask.disabled = not node.mask.enabled
+        # Photoshop's chain: flag bit 0 set means unlinked (see psd._mask_linked)
+        mask.flags.pos_relative_to_layer = not node.mask.linked
 
 
 def _coverage(node: Node) -> np.ndarray | None:

@@ -122,3 +122,54 @@ def test_blend_if_written_by_psd_tools_opens_in_veil(tmp_path):
     got = open_document(tmp_path / "made.psd").find_by_name("l").blend_if
     assert got.underlying[0] == (20, 50, 255, 255) and got.this[3] == (7, 7, 255, 255)
     assert got.this[0] == got.this[1] == FULL
+
+
+def test_the_mask_link_is_flag_bit_0_of_the_mask_record(tmp_path):
+    """Photoshop stores the chain between layer and mask in mask flag bit 0 (set: unlinked)."""
+    rng = np.random.default_rng(7)
+    doc = Document(40, 30)
+    free = Layer("free", pixels(rng, 10, 20), offset=(3, 4))
+    free.mask = Mask(rng.integers(0, 256, (10, 20), dtype=np.uint8), linked=False)
+    chained = Layer("chained", pixels(rng, 8, 8), offset=(1, 1))
+    chained.mask = Mask(np.full((8, 8), 200, np.uint8))
+    inner = Layer("inner", pixels(rng, 6, 6), offset=(2, 2))
+    inner.mask = Mask(np.full((6, 6), 255, np.uint8), linked=False)
+    group = Group("masked group", [inner])
+    group.mask = Mask(np.full((30, 40), 255, np.uint8))
+    for node in (free, chained, group):
+        doc.root.insert(len(doc.root.children), node)
+    export_psd(doc, tmp_path / "link.psd")
+    by_name = {layer.name: layer for layer in PSDImage.open(tmp_path / "link.psd").descendants()}
+    assert by_name["free"].mask.flags.pos_relative_to_layer
+    assert not by_name["chained"].mask.flags.pos_relative_to_layer
+    assert by_name["inner"].mask.flags.pos_relative_to_layer  # a group mask pushed into it keeps its chain
+    back = open_document(tmp_path / "link.psd")
+    assert not back.find_by_name("free").mask.linked and back.find_by_name("chained").mask.linked
+    assert not back.find_by_name("inner").mask.linked
+    assert np.array_equal(back.find_by_name("free").mask.data, free.mask.data)
+
+
+def test_masks_from_other_writers_open_linked(tmp_path):
+    """psd-tools (as Krita and GIMP) writes bit 0 clear: those masks must not open unlinked."""
+    psd = PSDImage.new("RGBA", (16, 12))
+    layer = psd.create_pixel_layer(Image.fromarray(np.full((6, 6, 4), 200, np.uint8), "RGBA"), name="a")
+    layer.create_mask(Image.fromarray(np.full((6, 6), 90, np.uint8), "L"))
+    unlinked = psd.create_pixel_layer(Image.fromarray(np.full((6, 6, 4), 200, np.uint8), "RGBA"), name="b")
+    unlinked.create_mask(Image.fromarray(np.full((6, 6), 90, np.uint8), "L"))
+    unlinked._record.mask_data.flags.pos_relative_to_layer = True  # as Photoshop writes an unlinked chain
+    psd.save(tmp_path / "other.psd")
+    doc = open_document(tmp_path / "other.psd")
+    assert doc.find_by_name("a").mask.linked
+    assert not doc.find_by_name("b").mask.linked
+    assert doc.find_by_name("b").offset == (0, 0)  # the flag says nothing about where the mask is
+
+
+def test_the_link_of_both_masks_comes_from_the_real_user_mask_and_a_vector_mask_alone_from_vmsk():
+    from types import SimpleNamespace as NS
+
+    from editor.io.psd import _mask_linked
+
+    bit = lambda on: NS(pos_relative_to_layer=on)  # noqa: E731
+    assert not _mask_linked(NS(flags=bit(False), real_flags=bit(True)), NS(not_linked=False))
+    assert _mask_linked(NS(flags=bit(True), real_flags=bit(False)), NS(not_linked=True))
+    assert not _mask_linked(None, NS(not_linked=True)) and _mask_linked(None, NS(not_linked=False))
