@@ -289,6 +289,83 @@ def gradient_mask_kernel(out, base, doc_x0, doc_y0, kind, sx, sy, dx, dy, lut_v,
 
 
 @njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
+def linear_mask_kernel(out, doc_x0, doc_y0, sx, sy, dx, dy, knot_s, knot_v, thr_rows):
+    """An opaque linear or reflected gradient on a mask (normal mode, no selection, opacity 1):
+    out (h, w) uint8 = the grey at each pixel, dithered, without a table or the original.
+
+    Along a row the position s is affine in x, and the grey is piecewise linear in s between
+    knots (knot_s ascending, signed for reflected: the knots mirrored about 0; constant beyond
+    the ends, as t is clamped): so each row splits into a few runs where the grey is affine in
+    x, written by a loop that vectorises (a table lookup per pixel cannot, and cost 4x).
+    thr_rows (8, w): the dither thresholds of out's columns for each row phase (gy & 7).
+    """
+    h, w = out.shape
+    length2 = dx * dx + dy * dy
+    inv_len2 = 1.0 / length2 if length2 > 0.0 else 0.0
+    ds = dx * inv_len2
+    m = knot_s.shape[0]
+    xf = np.arange(w).astype(np.float32)
+    zero, top = np.float32(0.0), np.float32(255.0)
+    band = 16
+    for b in prange((h + band - 1) // band):
+        edges = np.empty(m + 2, np.int64)
+        for y in range(b * band, min(h, (b + 1) * band)):
+            gy = doc_y0 + y
+            s0 = ((doc_x0 + 0.5 - sx) * dx + (gy + 0.5 - sy) * dy) * inv_len2
+            # Run edges: the first column at or past each knot (ascending in x either way).
+            edges[0] = 0
+            for j in range(m):
+                if ds == 0.0:
+                    e = w
+                else:
+                    c = (knot_s[j if ds > 0.0 else m - 1 - j] - s0) / ds
+                    e = w if c >= w else (0 if c <= 0.0 else int(math.ceil(c)))
+                edges[j + 1] = e
+            edges[m + 1] = w
+            dst, trow = out[y], thr_rows[gy & 7]
+            for r in range(m + 1):
+                xa, xb = edges[r], edges[r + 1]
+                if xb <= xa:
+                    continue
+                s_mid = s0 + (xa + xb - 1) * 0.5 * ds
+                slope = 0.0
+                if s_mid <= knot_s[0]:
+                    v0 = knot_v[0]
+                elif s_mid >= knot_s[m - 1]:
+                    v0 = knot_v[m - 1]
+                else:
+                    j = 0
+                    while j < m - 2 and knot_s[j + 1] <= s_mid:
+                        j += 1
+                    span = knot_s[j + 1] - knot_s[j]
+                    if span > 0.0:
+                        slope = (knot_v[j + 1] - knot_v[j]) / span
+                    v0 = knot_v[j] + slope * (s0 + xa * ds - knot_s[j])  # the grey at column xa
+                a0, step, xa_f = np.float32(v0), np.float32(slope * ds), np.float32(xa)
+                # Slices indexed from 0: the form LLVM vectorises (indexing dst[x] from xa ran 8x slower).
+                run, thr_run, cols = dst[xa:xb], trow[xa:xb], xf[xa:xb]
+                for i in range(run.shape[0]):
+                    run[i] = np.uint8(min(top, max(zero, a0 + step * (cols[i] - xa_f) + thr_run[i])))
+
+
+def _grey_knots(gradient: Gradient, reflected: bool, inverted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, stored greys) where a resolved gradient's grey bends: its stops, with the ends 0
+    and 1 (mirrored about 0 for reflected), for `linear_mask_kernel`."""
+    grey = [0.299 * s.color[0] + 0.587 * s.color[1] + 0.114 * s.color[2] for s in gradient.stops]
+    pos = [0.0] + [s.position for s in gradient.stops] + [1.0]
+    val = [grey[0]] + grey + [grey[-1]]
+    if reflected:
+        pos, val = [-p for p in reversed(pos)] + pos, list(reversed(val)) + val
+    v = np.array(val, np.float64)
+    return np.array(pos, np.float64), 255.0 - v if inverted else v
+
+
+def _threshold_rows(thr: np.ndarray, doc_x0: int, w: int) -> np.ndarray:
+    """(8, w) float32: the 8x8 thresholds of columns doc_x0 .. doc_x0 + w for each row phase."""
+    return np.ascontiguousarray(thr[:, (doc_x0 + np.arange(w)) & 7])
+
+
+@njit(cache=True, parallel=True, fastmath=True, error_model="numpy")
 def gradient_source_kernel(out, doc_x0, doc_y0, kind, sx, sy, dx, dy, lut):
     """out (h, w, c) float32: the table's first c channels at each pixel (c = 4: RGBA, c = 2: grey, alpha)."""
     h, w, channels = out.shape
@@ -347,6 +424,7 @@ class GradientPaint:
         self.settings = settings or GradientSettings()
         g = gradient.reversed() if self.settings.reverse else gradient
         self.lut = g.lut(tuple(fg), tuple(bg))
+        self.resolved = g.resolved(tuple(fg), tuple(bg))
         self.area = target.selection_rect()
         self.area, self.original = target.snapshot(self.area)
         self.drawn: Rect | None = None
@@ -370,10 +448,16 @@ class GradientPaint:
                 lut_v = np.float32(255.0) - lut_v
             lut_a = self.lut[:, 3] * np.float32(1.0 / 255.0)
             sel, use_sel = t.selection_data()
+            thr = BAYER8 if s.dither else _ROUND
+            opaque = bool(not use_sel and s.opacity >= 1.0 and (lut_a >= 1.0).all())
+            if opaque and s.shape in ("linear", "reflected"):
+                knot_s, knot_v = _grey_knots(self.resolved, s.shape == "reflected", t.inverted)
+                linear_mask_kernel(t.array[rect.slices()], rect.x + ox, rect.y + oy, sx, sy, dx, dy, knot_s, knot_v,
+                                   _threshold_rows(thr, rect.x + ox, rect.w))
+                return self._drawn(rect, t.changed(rect))
             gradient_mask_kernel(t.array[rect.slices()], base, rect.x + ox, rect.y + oy, kind, sx, sy, dx, dy,
                                  np.ascontiguousarray(lut_v), np.ascontiguousarray(lut_a), np.float32(s.opacity),
-                                 sel, use_sel, BAYER8 if s.dither else _ROUND,
-                                 bool(not use_sel and s.opacity >= 1.0 and (lut_a >= 1.0).all()))
+                                 sel, use_sel, thr, opaque)
             changed = t.changed(rect)
         elif t.is_mask:
             lut = np.ascontiguousarray(np.stack([_grey(self.lut), self.lut[:, 3] / np.float32(255.0)], axis=1))
@@ -385,6 +469,9 @@ class GradientPaint:
             src = np.empty((rect.h, rect.w, 4), np.float32)
             gradient_source_kernel(src, rect.x + ox, rect.y + oy, kind, sx, sy, dx, dy, self.lut)
             changed = t.composite(rect, src, opacity=s.opacity, mode=s.mode, dither=s.dither, base=base)
+        return self._drawn(rect, changed)
+
+    def _drawn(self, rect: Rect, changed: Rect | None) -> Rect | None:
         self.drawn = rect.union(self.drawn)
         return changed
 
@@ -426,5 +513,7 @@ def warm_up() -> None:
     for opaque in (False, True):
         gradient_mask_kernel(out, out.copy(), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, lut, lut, np.float32(1.0), sel, False, BAYER8,
                              opaque)
+    knot_s, knot_v = _grey_knots(Gradient("warm-up", (Stop(0.0), Stop(1.0, (255, 255, 255)))), False, False)
+    linear_mask_kernel(out, 0, 0, 0.0, 0.0, 1.0, 0.0, knot_s, knot_v, _threshold_rows(BAYER8, 0, 2))
     gradient_source_kernel(np.zeros((2, 2, 4), np.float32), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, np.zeros((4, 4), np.float32))
     gradient_source_kernel(np.zeros((2, 2, 2), np.float32), 0, 0, 0, 0.0, 0.0, 1.0, 0.0, np.zeros((4, 2), np.float32))
