@@ -55,7 +55,7 @@ from editor.core import (
     TileDelta,
     TileRecorder,
 )
-from editor.render.preview import HeldReduction, held_reductions, keep_reductions
+from editor.render.preview import HeldReduction, held_reductions, keep_reductions, update_reduction
 
 from . import kernels
 
@@ -266,7 +266,13 @@ class PaintTarget:
             return None
         self.dirty = rect.union(self.dirty)
         doc_rect = self.to_doc(rect)
+        # A preview's reduced copy of this mask is brought up to date over `rect` only, and kept
+        # through the notice that would drop it: the next preview need not reduce the whole mask.
+        held = held_reductions(self.doc, self.node, "mask") if self.is_mask else []
+        for h in held:
+            update_reduction(h, rect)
         self.doc.notify(self.kind, self.node, doc_rect)
+        keep_reductions(held)
         return doc_rect
 
     def commit(self, label: str) -> PixelEdit | None:

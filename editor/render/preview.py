@@ -62,16 +62,23 @@ class HeldReduction:
     scale: int
     dx: int
     dy: int
+    pending: Rect | None = None  # array rect changed since `reduced` was last brought up to date
 
 
 _live: weakref.WeakSet[PreviewRenderer] = weakref.WeakSet()
 
 
 def held_reductions(doc: Document, node: Node, what: str = "pixels") -> list[HeldReduction]:
-    """The current reduced copies of `node`'s array (`what`: "pixels") that previews of `doc` hold."""
-    source = node.pixels if what == "pixels" and isinstance(node, Layer) else None
+    """The current reduced copies of `node`'s array (`what`: "pixels" or "mask") that previews of
+    `doc` hold."""
+    if what == "pixels":
+        source = node.pixels if isinstance(node, Layer) else None
+    else:
+        source = node.mask.data if node.mask is not None else None
     if source is None:
         return []
+    # A layer's arrays sit at its offset on the level's grid; other kinds' masks at the origin (`_proxy`).
+    x, y = (node.x, node.y) if type(node) is Layer else (0, 0)
     out = []
     for renderer in list(_live):
         if renderer.doc is not doc:
@@ -79,14 +86,46 @@ def held_reductions(doc: Document, node: Node, what: str = "pixels") -> list[Hel
         for key, (src, reduced) in renderer._cache.items():
             if key[0] == node.uid and key[1] == what and src is source:
                 s = 1 << key[2]
-                out.append(HeldReduction(renderer, key, src, reduced, s, node.x % s, node.y % s))
+                out.append(HeldReduction(renderer, key, src, reduced, s, x % s, y % s, renderer._dirty.get(key)))
     return out
+
+
+def update_reduction(held: HeldReduction, rect: Rect) -> None:
+    """Bring a held reduction of a 2-D array (a mask) up to date over `rect` (array coordinates),
+    just written (and what changed before, `held.pending`): only the blocks under it are averaged
+    again, the same way `_reduce` does."""
+    s, h, w = held.scale, held.source.shape[0], held.source.shape[1]
+    rect = rect.union(held.pending).intersect(Rect(0, 0, w, h))
+    if rect.empty:
+        return
+    red = held.reduced
+    by0, by1 = (rect.y + held.dy) // s, min(red.shape[0], (rect.bottom - 1 + held.dy) // s + 1)
+    bx0, bx1 = (rect.x + held.dx) // s, min(red.shape[1], (rect.right - 1 + held.dx) // s + 1)
+    from .reduce_kernel import reduce_blocks_2d  # numba: only writers (editor.paint) call this
+
+    reduce_blocks_2d(held.source, red, bx0, by0, bx1, by1, s, held.dx, held.dy)
 
 
 def keep_reductions(held: list[HeldReduction]) -> None:
     """Put back reduced copies a writer has brought up to date (its change notice dropped them)."""
     for h in held:
         h.renderer._cache[h.key] = (h.source, h.reduced)
+        h.renderer._dirty.pop(h.key, None)
+
+
+def _partial_reduction() -> bool:
+    """Whether a mask's reduction can be brought up to date by parts (its kernel needs numba)."""
+    global _CAN_UPDATE
+    if _CAN_UPDATE is None:
+        try:
+            from . import reduce_kernel  # noqa: F401
+            _CAN_UPDATE = True
+        except ImportError:
+            _CAN_UPDATE = False
+    return _CAN_UPDATE
+
+
+_CAN_UPDATE: bool | None = None
 
 
 class PreviewRenderer:
@@ -94,27 +133,47 @@ class PreviewRenderer:
         self.doc = doc
         # (uid, what, k) -> (source array, its reduction)
         self._cache: dict[tuple[int, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        # A mask's reduction whose array changed under a rect (array coordinates) since it was made:
+        # brought up to date there when next used, rather than reduced whole again (an undo).
+        self._dirty: dict[tuple[int, str, int], Rect] = {}
         doc.events.connect(self._on_change)
         _live.add(self)
 
     def close(self) -> None:
         self.doc.events.disconnect(self._on_change)
         self._cache.clear()
+        self._dirty.clear()
         _live.discard(self)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("pixels", "structure", "document") or (change.kind == "mask" and change.name is None):
             if change.node is None or change.kind in ("structure", "document"):
                 self._cache.clear()
-            else:  # only what changed: a gradient on a mask keeps its layer's reduced pixels
-                for key in [key for key in self._cache if key[0] == change.node.uid and key[1] == change.kind]:
-                    del self._cache[key]
+                self._dirty.clear()
+                return
+            # Only what changed: a gradient on a mask keeps its layer's reduced pixels.
+            keys = [key for key in self._cache if key[0] == change.node.uid and key[1] == change.kind]
+            if change.kind == "mask" and change.rect is not None and _partial_reduction():
+                ox, oy = change.node.offset
+                rect = change.rect.translated(-ox, -oy)
+                for key in keys:
+                    self._dirty[key] = rect.union(self._dirty.get(key))
+                return
+            for key in keys:
+                del self._cache[key]
+                self._dirty.pop(key, None)
 
     def _reduced(self, node: Node, what: str, source: np.ndarray, k: int, make) -> np.ndarray:
         key = (node.uid, what, k)
         hit = self._cache.get(key)
         if hit is not None and hit[0] is source:
+            dirty = self._dirty.pop(key, None)
+            if dirty is not None:
+                s = 1 << k
+                x, y = (node.x, node.y) if type(node) is Layer else (0, 0)
+                update_reduction(HeldReduction(self, key, source, hit[1], s, x % s, y % s), dirty)
             return hit[1]
+        self._dirty.pop(key, None)
         reduced = make()
         self._cache[key] = (source, reduced)
         return reduced

@@ -248,3 +248,49 @@ def test_a_colour_fill_brings_the_previews_reduced_layer_up_to_date_as_it_writes
         assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
         fresh.close()
         preview.close()
+
+
+def test_a_mask_edit_and_its_undo_bring_the_previews_reduced_mask_up_to_date_by_parts(monkeypatch) -> None:
+    """A gradient on a mask updates the preview's reduced copy of the mask over what it wrote, and
+    an undo marks only its rect stale (brought up to date when next drawn), on an aligned and an
+    odd offset, at 2x (rounded half up, as OpenCV) and 4x (half to even): the preview reduces
+    nothing whole again and equals a fresh one bit for bit."""
+    import editor.render.preview as preview_module
+    from editor.paint import PaintTarget
+    from editor.paint.gradient import Gradient, GradientSettings, Stop, apply_gradient
+
+    rng = np.random.default_rng(5)
+    g = Gradient("w-b", (Stop(0.0, (255, 255, 255)), Stop(0.4, (90, 90, 90)), Stop(1.0, (0, 0, 0))))
+    for offset, shape, k in (((0, 0), (500, 700), 1), ((5, 3), (451, 603), 2), ((7, 1), (333, 417), 3)):
+        doc = Document(700, 500)
+        pixels = rng.integers(0, 256, (*shape, 4), dtype=np.uint8)
+        pixels[..., 3] = 255
+        layer = Layer("photo", pixels, offset=offset, mask=Mask(rng.integers(0, 256, shape, dtype=np.uint8)))
+        doc.root.insert(0, layer)
+        doc.set_active(layer, edit_mask=True)
+        preview = PreviewRenderer(doc)
+        preview.render(k)
+        reductions: list[tuple] = []
+        real = preview_module._reduce
+
+        def counted(a, kk, seen=reductions, real=real):
+            seen.append(a.shape)
+            return real(a, kk)
+
+        monkeypatch.setattr(preview_module, "_reduce", counted)
+        doc.selection = None
+        apply_gradient(PaintTarget.current(doc), g, (40.3, 20.1), (380.7, 260.2), GradientSettings(dither=True))
+        after_gradient = preview.render(k)
+        target = PaintTarget.current(doc)
+        target.fill(30, Rect(17, 9, 101, 77), opacity=0.5)  # a soft write of part of it
+        target.commit("Fill")
+        doc.undo()  # the fill's rect is stale, then brought up to date by the render
+        assert np.array_equal(preview.render(k), after_gradient)
+        doc.undo()
+        got = preview.render(k)
+        assert reductions == [], "the mask was reduced whole again"
+        monkeypatch.setattr(preview_module, "_reduce", real)
+        fresh = PreviewRenderer(doc)
+        assert np.array_equal(got, fresh.render(k))
+        fresh.close()
+        preview.close()
