@@ -443,12 +443,61 @@ def read_shot(src: Path) -> Shot:
     return Shot(src, pixels, exif=exif)
 
 
+def subject_window(shot: Shot, recipe) -> Rect | None:
+    """The part of the frame the steps after the mask can run on instead of all of it, with the
+    same outputs: a recipe that trims to the subject keeps only the subject's bounds plus its
+    margin, so refining, despilling and trimming the whole 12 MP frame is mostly work on pixels
+    the trim then throws away. The window holds the mask's nonzero bounds, what refine needs
+    around them for the same result (masks.refine.refine_window) and the trim's margin around
+    anything refine can reach. None (the whole frame) without a trim or with [[geometry]]
+    steps (they run before the trim), for an empty mask, or when refine has radius strokes."""
+    trim = recipe.get("trim")
+    if trim is None or recipe.get("geometry") or shot.mask is None:
+        return None
+    rows = np.flatnonzero(shot.mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(shot.mask.any(axis=0))
+    h, w = shot.mask.shape
+    frame = Rect(0, 0, w, h)
+    bounds = Rect.from_bounds(int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+    window, reach = bounds, 0
+    if recipe.get("refine") is not None:
+        from editor.masks.refine import RefineParams, refine_reach, refine_window
+
+        params = RefineParams.from_dict(recipe.get("refine"))
+        found = refine_window((bounds.x, bounds.y, bounds.right, bounds.bottom), (h, w), params)
+        if found is None:
+            return None
+        window, reach = Rect.from_bounds(*found), refine_reach(params)
+    subject = bounds.adjusted(reach).intersect(frame)  # the refined subject lies inside
+    window = window.union(subject.adjusted(margin_pixels(trim["margin"], subject)).intersect(frame))
+    return None if window == frame else window
+
+
+def crop_shot(shot: Shot, window: Rect, recipe) -> None:
+    """Keep only `window` of the shot (before its document is made). A despill's "auto" screen
+    is found on the whole frame's border first, as it is without the window."""
+    from editor.masks.generators import resolve_key
+
+    despill = recipe.get("despill")
+    if despill is not None and despill["key"] == "auto" and not shot.key:
+        shot.key = resolve_key(shot.pixels, {"kind": "chroma-key", "key": "auto"})["key"]
+    rows, cols = window.slices()
+    shot.pixels = np.ascontiguousarray(shot.pixels[rows, cols])
+    if shot.mask is not None:
+        shot.mask = np.ascontiguousarray(shot.mask[rows, cols])
+
+
 def run_recipe(shot: Shot, recipe) -> tuple[np.ndarray, np.ndarray]:
     """Run the steps; the final straight RGBA and the subject's alpha on the final canvas."""
     from editor.render import flatten_rgba
 
     if recipe.get("mask"):
         run_mask(shot, recipe.get("mask"))
+    window = subject_window(shot, recipe)
+    if window is not None:
+        crop_shot(shot, window, recipe)
     for name in ("refine", "despill"):
         if recipe.get(name) is not None:
             STEPS[name].run(shot, recipe.get(name))

@@ -28,6 +28,7 @@ they are saved with the generator's parameters and replay at any scale.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -119,17 +120,48 @@ def _crops(todo: np.ndarray, known_fg: np.ndarray, known_bg: np.ndarray | None):
         yield (slice(ty, ty + TILE), slice(tx, tx + TILE)), (slice(y0, y1), slice(x0, x1)), core
 
 
+LAPLACIAN_REACH = 2  # pymatting's matting Laplacian (3x3 windows) links a pixel to those within 2 px
+
+
+def solve_box(unknown: np.ndarray) -> tuple[slice, slice]:
+    """The part of a crop the closed-form solve depends on: its unknown pixels' bounds grown by
+    LAPLACIAN_REACH. pymatting solves for the unknowns only, and their equations hold only the
+    windows touching an unknown (the pixels within 2 px): solving on this box gives the same
+    system, in the same order, as on the whole crop, without building the Laplacian of the
+    known pixels around it (most of a 224 px crop when the band runs straight through it)."""
+    rows, cols = np.flatnonzero(unknown.any(axis=1)), np.flatnonzero(unknown.any(axis=0))
+    h, w = unknown.shape
+    return (slice(max(0, rows[0] - LAPLACIAN_REACH), min(h, rows[-1] + 1 + LAPLACIAN_REACH)),
+            slice(max(0, cols[0] - LAPLACIAN_REACH), min(w, cols[-1] + 1 + LAPLACIAN_REACH)))
+
+
+def _preconditioner(matrix):
+    """pymatting's incomplete Cholesky, with its factor's buffer sized to the system: its default
+    reserves 4 GB (two 250M-entry arrays) for every tile. The factor is the same; a buffer too
+    small (never seen: the fill-in stays a few times the matrix's) falls back to the default."""
+    ichol = sys.modules["pymatting.preconditioner.ichol"].ichol
+    n = matrix.shape[0]
+    try:
+        return ichol(matrix, max_nnz=max(1024, min(n * (n + 1) // 2, 16 * matrix.nnz)))
+    except ValueError:
+        return ichol(matrix)
+
+
 def matte_band(rgb: np.ndarray, tri: np.ndarray, *, progress: Progress | None = None,
                cancel: CancelFlag | None = None) -> np.ndarray:
     """Alpha (float32) for the unknown pixels of `tri`, tile by tile; known pixels keep the trimap's value."""
     estimate_alpha_cf, _ = pymatting_solvers()
-    alpha = tri.astype(np.float32).copy()
+    alpha = tri.astype(np.float32)
     unknown = tri == 0.5
     crops = list(_crops(unknown, tri == 1.0, tri == 0.0))
     for n, (target, crop, core) in enumerate(crops):
         if cancel is not None and cancel():
             raise Cancelled()
-        crop_alpha = estimate_alpha_cf(rgb[crop].astype(np.float64) / 255.0, tri[crop])
+        crop_tri = tri[crop]
+        crop_alpha = crop_tri.astype(np.float64)
+        box = solve_box(unknown[crop])
+        image = rgb[crop][box].astype(np.float64) / 255.0
+        crop_alpha[box] = estimate_alpha_cf(image, crop_tri[box], preconditioner=_preconditioner)
         np.copyto(alpha[target], crop_alpha[core].astype(np.float32), where=unknown[target])
         if progress is not None:
             progress((n + 1) / len(crops))
@@ -179,6 +211,39 @@ def finish_edge(alpha: np.ndarray, params: RefineParams) -> np.ndarray:
     if params.feather > 0:
         a = cv2.GaussianBlur(a, (0, 0), params.feather)
     return (np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def _blur_reach(sigma: float) -> int:
+    """How far cv2.GaussianBlur of a float image carries a pixel (its kernel is ~8 sigma + 1 wide)."""
+    return int(np.ceil(4.0 * sigma)) + 1 if sigma > 0 else 0
+
+
+def refine_reach(params: RefineParams) -> int:
+    """How far past the bounds of a mask's nonzero pixels `refine_edge` can make the mask nonzero
+    (or read it): the smoothing blur, the edge shift, the matting band, the feather."""
+    steps = int(round(abs(params.shift_edge) * max(params.radius, 1))) if params.shift_edge else 0
+    return _blur_reach(params.smooth) + steps + max(params.radius, 0) + _blur_reach(params.feather)
+
+
+def refine_window(bounds: tuple[int, int, int, int], shape: tuple[int, int],
+                  params: RefineParams) -> tuple[int, int, int, int] | None:
+    """A window (x0, y0, x1, y1) of a (h, w) picture whose mask is nonzero only inside `bounds`
+    (x0, y0, x1, y1), on which `refine_edge` gives the same mask and colours as on the whole
+    picture, and outside which the refined mask stays 0; None when there is none (radius strokes
+    reach anywhere). The bounds grown by `refine_reach` hold all that refining changes; the window
+    takes the whole TILE-grid tiles over that, plus one tile of context per side (or the reach
+    again, in tiles, if it is wider): matting and decontaminating solve each tile of the picture's grid on a crop
+    reaching up to a tile further, so the window starts on that grid and holds every such crop,
+    and the blurs see zeros past its edge (as far as they reach) as they do in the whole picture."""
+    if params.radius_strokes:
+        return None
+    h, w = shape
+    reach = refine_reach(params)
+    x0, y0 = max(0, bounds[0] - reach), max(0, bounds[1] - reach)
+    x1, y1 = min(w, bounds[2] + reach), min(h, bounds[3] + reach)
+    pad = TILE * max(1, -(-reach // TILE))  # the context tile, or the reach again if that is wider
+    return (max(0, x0 // TILE * TILE - pad), max(0, y0 // TILE * TILE - pad),
+            min(w, -(-x1 // TILE) * TILE + pad), min(h, -(-y1 // TILE) * TILE + pad))
 
 
 def refine_edge(pixels: np.ndarray, mask: np.ndarray, params: RefineParams, *,

@@ -132,3 +132,62 @@ def test_decontaminate_cleans_a_feathered_edge_without_matting():
     assert np.array_equal(cleaned[refined == 255], image[refined == 255])
     assert np.array_equal(cleaned[refined == 0], image[refined == 0])
     assert np.array_equal(cleaned[..., 3], image[..., 3])
+
+
+def _matte_whole_crops(rgb, tri):
+    """matte_band as it was before solve_box: pymatting on each tile's whole crop."""
+    from editor.masks.refine import _crops, pymatting_solvers
+
+    estimate_alpha_cf, _ = pymatting_solvers()
+    alpha = tri.astype(np.float32)
+    unknown = tri == 0.5
+    for target, crop, core in _crops(unknown, tri == 1.0, tri == 0.0):
+        crop_alpha = estimate_alpha_cf(rgb[crop].astype(np.float64) / 255.0, tri[crop])
+        np.copyto(alpha[target], crop_alpha[core].astype(np.float32), where=unknown[target])
+    return np.clip(alpha, 0, 1)
+
+
+def test_matting_on_the_solve_box_is_the_whole_crops_solve(hair):
+    """Each tile is solved on its unknowns' bounds grown by the Laplacian's reach: the same
+    system as the whole crop's, so the same alpha, bit for bit (a straight band and hair)."""
+    from editor.masks.refine import matte_band, solve_box
+
+    hard = ((hair.alpha >= 0.5) * 255).astype(np.uint8)
+    rgb = np.ascontiguousarray(hair.image[..., :3])
+    for radius in (3, 8):
+        tri = trimap(hard, radius)
+        np.testing.assert_array_equal(matte_band(rgb, tri), _matte_whole_crops(rgb, tri))
+    box = solve_box(np.pad(np.ones((3, 5), bool), ((10, 20), (30, 1))))
+    assert box == (slice(8, 15), slice(28, 36))  # 2 px around, clipped to the crop
+
+
+@pytest.mark.parametrize("params", [
+    RefineParams(radius=4),
+    RefineParams(radius=6, smooth=1.5, feather=1.0, shift_edge=0.5, contrast=0.3, decontaminate=True),
+])
+def test_refining_the_window_is_refining_the_whole_picture(params):
+    """refine_window: refine_edge on the window gives the whole picture's result there and the
+    refined mask is 0 outside it; the window is on the tile grid and smaller than the picture."""
+    from editor.masks.refine import TILE, refine_window
+    from tests.masks.scenes import hair_scene
+
+    scene = hair_scene(260, 320, 1)
+    h, w = 1300, 1500
+    image = np.empty((h, w, 4), np.uint8)
+    image[:] = scene.image[0, 0]  # the scene's backdrop all round
+    image[500:760, 610:930] = scene.image
+    mask = np.zeros((h, w), np.uint8)
+    mask[500:760, 610:930] = ((scene.alpha >= 0.5) * 255).astype(np.uint8)
+    ys, xs = np.nonzero(mask)
+    window = refine_window((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1), (h, w), params)
+    x0, y0, x1, y1 = window
+    assert x0 % TILE == 0 and y0 % TILE == 0 and (x1 - x0) * (y1 - y0) < h * w / 2
+    full_mask, full_colours = refine_edge(image, mask, params)
+    part_mask, part_colours = refine_edge(image[y0:y1, x0:x1], mask[y0:y1, x0:x1], params)
+    np.testing.assert_array_equal(part_mask, full_mask[y0:y1, x0:x1])
+    outside = np.ones((h, w), bool)
+    outside[y0:y1, x0:x1] = False
+    assert not full_mask[outside].any()
+    if params.decontaminate:
+        np.testing.assert_array_equal(part_colours, full_colours[y0:y1, x0:x1])
+    assert refine_window((0, 0, 5, 5), (h, w), RefineParams(radius_strokes=[{"points": [[1, 1]], "size": 3}])) is None

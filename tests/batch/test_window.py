@@ -1,0 +1,53 @@
+"""Running the steps after the mask on the subject's window instead of the whole frame
+(steps.subject_window) writes the same files, byte for byte, as the whole frame does."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from editor.batch import parse_recipe, steps
+from editor.batch.steps import process_image, read_shot, run_mask, subject_window
+from tests.batch.shots import cutout_shot, green_screen_shot
+
+PRODUCT = ('[mask]\ngenerator = "chroma-key"\nname = "product"\n[refine]\nradius = 4\n[despill]\n'
+           '[background]\ntype = "colour"\ncolour = "#ffffff"\n[trim]\nmargin = "5%"\n'
+           '[fit]\nwidth = 400\nheight = 400\n[[export]]\nformat = "jpeg"\nquality = 90\n'
+           '[[export]]\nformat = "png"\n[outputs]\nmask = true\n')
+SOFT = ('[mask]\ngenerator = "alpha"\n[refine]\nradius = 6\nsmooth = 1.5\nfeather = 2.0\nshift_edge = 0.5\n'
+        'decontaminate = true\n[despill]\nkey = "green"\n[background]\ntype = "blur"\nblur = 8\n'
+        '[trim]\nmargin = 30\n[[export]]\nformat = "png"\n[outputs]\nmask = true\n')
+TRANSPARENT = '[mask]\ngenerator = "alpha"\n[despill]\n[trim]\nmargin = "40%"\n[[export]]\nformat = "png"\n'
+
+
+def _outputs(folder: Path, result) -> dict[str, bytes]:
+    return {Path(p).name: Path(p).read_bytes() for p in result.outputs}
+
+
+@pytest.mark.parametrize("recipe, make", [(PRODUCT, green_screen_shot), (SOFT, cutout_shot),
+                                          (TRANSPARENT, cutout_shot)])
+def test_the_subjects_window_writes_what_the_whole_frame_writes(tmp_path, monkeypatch, recipe, make):
+    # Big enough for the window to be a part of the frame (refine's tiles are 192 px).
+    shot = make(tmp_path, "shot.jpg" if make is green_screen_shot else "shot.png", h=1000, w=1400, seed=4)
+    recipe = parse_recipe(recipe)
+    probe = read_shot(shot.path)
+    run_mask(probe, recipe.get("mask"))
+    window = subject_window(probe, recipe)
+    assert window is not None and window.w * window.h < 0.7 * 1000 * 1400
+    windowed = process_image(shot.path, tmp_path / "window", recipe)
+    monkeypatch.setattr(steps, "subject_window", lambda shot, recipe: None)
+    whole = process_image(shot.path, tmp_path / "whole", recipe)
+    assert windowed.size == whole.size and windowed.uncertainty == whole.uncertainty
+    assert _outputs(tmp_path / "window", windowed) == _outputs(tmp_path / "whole", whole)
+
+
+def test_no_window_without_a_trim_with_geometry_or_an_empty_mask(tmp_path):
+    shot = cutout_shot(tmp_path, "shot.png", h=1000, w=1400, seed=4)
+    probe = read_shot(shot.path)
+    run_mask(probe, {"generator": "alpha", "name": "subject"})
+    no_trim = parse_recipe('[mask]\ngenerator = "alpha"\n[fit]\nwidth = 50\nheight = 50\n[[export]]\nformat = "png"\n')
+    geometry = parse_recipe('[mask]\ngenerator = "alpha"\n[[geometry]]\nop = "flip-canvas"\ndirection = "horizontal"\n'
+                            '[trim]\nmargin = 3\n[[export]]\nformat = "png"\n')
+    assert subject_window(probe, no_trim) is None and subject_window(probe, geometry) is None
+    probe.mask = np.zeros_like(probe.mask)
+    assert subject_window(probe, parse_recipe(TRANSPARENT)) is None
