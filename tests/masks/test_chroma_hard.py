@@ -42,3 +42,19 @@ def test_strands_keep_their_fractional_alpha(key):
     assert strands.sum() > 5000
     assert np.array_equal(alpha[strands], ramp[strands])
     assert ((alpha[strands] > 0) & (alpha[strands] < 255)).mean() > 0.75
+
+
+def test_the_coarse_closing_bridges_a_seam_and_stays_inside_the_fine_one():
+    from editor.masks.key_core import _close_coarse
+
+    rng = np.random.default_rng(3)
+    held = np.zeros((400, 600), np.uint8)
+    held[50:350, 60:290] = 1
+    held[50:350, 300:540] = 1  # a 10-px seam between two of the subject's colours
+    held[rng.random(held.shape) < 0.02] = 0  # and pinholes
+    closed = _close_coarse(held, 31)
+    fine = cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (31, 31)))
+    assert closed[60:340, 290:300].all()  # the seam is bridged
+    assert closed[60:340, 70:530].all()  # and the pinholes filled
+    assert not (closed & ~fine.astype(bool)).any()  # never beyond what the exact closing holds
+    assert not closed[:40].any() and not closed[:, 550:].any()
