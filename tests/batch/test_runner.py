@@ -182,3 +182,34 @@ def test_export_masks_as_labels_from_a_document(tmp_path):
     assert (tmp_path / "classes.txt").read_text() == "cup\nplates\n"
     with pytest.raises(ValueError, match="no layer has a mask"):
         export_document_labels(Document(4, 4), tmp_path / "none", "empty")
+
+
+FAULTS_PROBE = """
+import resource, sys
+import numpy as np
+from editor.batch.runner import one_thread
+
+def faults():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(20):
+        a = np.ones(1 << 18)  # 2 MB: a mapping of its own past the 128 kB threshold, no huge pages
+        del a
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+faults()
+plain = faults()
+one_thread()
+faults()
+print(plain, faults())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_a_worker_reuses_freed_memory_instead_of_faulting_it_in_again():
+    """Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which maps (and page-faults) every
+    temporary past 128 kB afresh; a worker's set-up lets malloc reuse them."""
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    out = subprocess.run([sys.executable, "-c", FAULTS_PROBE], env=env, capture_output=True, text=True, check=True)
+    plain, kept = map(int, out.stdout.split())
+    assert plain > 20 * 400  # each 2 MB array faulted in page by page
+    assert kept < plain / 10
