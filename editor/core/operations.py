@@ -355,13 +355,29 @@ def dumps_toml(table: Mapping[str, Any], _prefix: str = "") -> str:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """Where an operation shows in a menu: the action's key, its text, order and shortcut."""
+    """Where an operation shows in a menu: the action's key, its text, order and shortcut.
+
+    menu: the menu path, "image" or "image/Image Rotation" (a submenu, placed where its first
+    entry is); "" is the category's own menu (the Mask menu for generators). section: a
+    separator goes between consecutive entries of one menu whose sections differ. params: the
+    values this entry runs with (90° Clockwise is rotate-canvas with angle 90); dialog: the
+    name of the dialog that asks for the rest first (the window keeps one per name).
+    enabled: enabled-when, a test on the document (None: always). slow: run in a worker
+    (None: the operation's own `slow`; a quarter turn of rotate-canvas is exact and quick).
+    """
 
     key: str
     text: str
     order: int = 100
     shortcut: str | None = None
     needs_mask: bool = False  # enabled only when the active layer has a mask
+    menu: str = ""
+    section: int = 0
+    icon: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    dialog: str | None = None
+    enabled: Callable[[Any], bool] | None = None
+    slow: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -382,6 +398,8 @@ class Operation:
 
     label: the undo step's and the user's name for it. slow: seconds of work, so the
     window runs it in a worker. category groups operations ("mask" for mask generators).
+    menu: one MenuEntry, or several when one operation is several menu items with fixed
+    params (Image Rotation's 180°, 90° either way, Arbitrary…); `menu_entries()` lists them.
     """
 
     id: str
@@ -390,9 +408,17 @@ class Operation:
     run: Callable[[Any, dict[str, Any]], Any]
     category: str = "general"
     slow: bool = False
-    menu: MenuEntry | None = None
+    menu: MenuEntry | tuple[MenuEntry, ...] | None = None
     cli: CliEntry | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def menu_entries(self) -> tuple[MenuEntry, ...]:
+        if self.menu is None:
+            return ()
+        return self.menu if isinstance(self.menu, tuple) else (self.menu,)
+
+    def entry_slow(self, entry: MenuEntry) -> bool:
+        return self.slow if entry.slow is None else entry.slow
 
     def validate(self, params: Mapping[str, Any], where: str = "") -> dict[str, Any]:
         """Validated params with defaults; a stored `kind` equal to this id is allowed."""
@@ -431,6 +457,13 @@ class Registry:
 
     def ids(self, category: str | None = None) -> list[str]:
         return [op.id for op in self.all(category)]
+
+    def menu_entries(self, menu: str) -> list[tuple[Operation, MenuEntry]]:
+        """Every (operation, entry) shown in `menu` or its submenus ("image" gives
+        "image/Image Rotation" too), in their order."""
+        found = [(op, e) for op in self._ops.values() for e in op.menu_entries()
+                 if e.menu == menu or e.menu.startswith(menu + "/")]
+        return sorted(found, key=lambda pair: pair[1].order)
 
 
 REGISTRY = Registry()

@@ -1,10 +1,15 @@
 """The geometry operations on the one registry (category "geometry"): what recipes and the CLI name.
 
-Each is an `Operation` whose `run(doc, params)` calls the editor.geometry function the Image
-menu calls (or Free Transform's `transform_nodes` for "transform-layer") and returns its undo
-command, None when nothing changed. `extra["command"](doc, params)` is the same work without
+Each is an `Operation` whose `run(doc, params)` calls an editor.geometry function (or Free
+Transform's `transform_command` for "transform-layer") and returns its undo command, None when
+nothing changed. `extra["command"](doc, params, progress=None)` is the same work without
 touching the document (for a worker; `doc.execute` the result). Registered when
 editor.geometry is imported.
+
+The Image menu is built from the entries' `menu` (editor.ui.image_menu): text, order, section,
+shortcut, icon, fixed params, the dialog that asks for the rest, enabled-when. A new geometry
+operation with a MenuEntry here appears there with nothing else to change (a new dialog name
+needs its dialog in the window).
 
     crop               rect = [x, y, w, h], delete_pixels
     crop-to-selection  delete_pixels
@@ -23,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from editor.core import Document, Layer, Rect
-from editor.core.operations import REGISTRY, Operation, Param, Schema, parse_colour
+from editor.core.operations import REGISTRY, MenuEntry, Operation, Param, Schema, parse_colour
 
 from . import ops
 from .resample import RESAMPLE
@@ -100,7 +105,7 @@ def _transform_command(doc: Document, params: dict[str, Any], progress=None):
 
 
 def _run_command(command):
-    """`run` from a `command(doc, params)`: execute what it returns, as one undo step."""
+    """`run` from a `command(doc, params, progress=None)`: execute what it returns, as one undo step."""
     def run(doc: Document, params: dict[str, Any]):
         cmd = command(doc, params)
         if cmd is not None:
@@ -109,9 +114,18 @@ def _run_command(command):
     return run
 
 
-def _register(op_id: str, label: str, params: tuple[Param, ...], command, *, check=None, slow: bool = False) -> None:
+def _register(op_id: str, label: str, params: tuple[Param, ...], command, *, check=None, slow: bool = False,
+              menu: MenuEntry | tuple[MenuEntry, ...] | None = None) -> None:
     REGISTRY.register(Operation(op_id, label, Schema(params, check), _run_command(command), category=GEOMETRY,
-                                slow=slow, extra={"command": command}), replace=True)
+                                slow=slow, menu=menu, extra={"command": command}), replace=True)
+
+
+def has_selection(doc: Document) -> bool:
+    """Enabled-when for Crop to Selection: something is selected."""
+    return doc.selection is not None and doc.selection.bounds() is not None
+
+
+IMAGE, ROTATION = "image", "image/Image Rotation"
 
 
 def _interpolations() -> tuple[str, ...]:
@@ -125,22 +139,28 @@ def register() -> None:
                                                   "for Reveal All)")
     resample = Param("resample", "choice", "bicubic", "resampling (area is for shrinking)", choices=RESAMPLE)
     _register("crop", "Crop", (Param("rect", "rect", help="the rectangle to keep: x, y, w, h in pixels"), delete),
-              lambda doc, p: ops.crop_command(doc, Rect(*p["rect"]), delete_pixels=p["delete_pixels"]))
+              lambda doc, p, progress=None: ops.crop_command(doc, Rect(*p["rect"]), delete_pixels=p["delete_pixels"]))
     _register("crop-to-selection", "Crop to Selection", (delete,),
-              lambda doc, p: ops.crop_to_selection_command(doc, delete_pixels=p["delete_pixels"]))
+              lambda doc, p, progress=None: ops.crop_to_selection_command(doc, delete_pixels=p["delete_pixels"]),
+              menu=MenuEntry("crop_to_selection", "Crop to Selection", 40, menu=IMAGE, section=1, icon="crop",
+                             enabled=has_selection))
     _register("trim", "Trim", (
         Param("based_on", "choice", "transparent", "what is trimmed away", choices=ops.TRIM_BASES),
         Param("sides", "list", list(ops.TRIM_SIDES), "which borders go", check=_sides),
         delete,
-    ), lambda doc, p: ops.trim_command(doc, p["based_on"], delete_pixels=p["delete_pixels"], sides=tuple(p["sides"])))
-    _register("reveal-all", "Reveal All", (), lambda doc, p: ops.reveal_all_command(doc))
+    ), lambda doc, p, progress=None: ops.trim_command(doc, p["based_on"], delete_pixels=p["delete_pixels"],
+                                                      sides=tuple(p["sides"])),
+        menu=MenuEntry("trim", "Trim…", 50, menu=IMAGE, section=1, icon="crop-square", dialog="trim"))
+    _register("reveal-all", "Reveal All", (), lambda doc, p, progress=None: ops.reveal_all_command(doc),
+              menu=MenuEntry("reveal_all", "Reveal All", 60, menu=IMAGE, section=1, icon="arrow-expand-all"))
     _register("image-size", "Image Size", (
         Param("width", "int", None, "new width in pixels", 1, MAX_SIDE, nullable=True),
         Param("height", "int", None, "new height in pixels", 1, MAX_SIDE, nullable=True),
         Param("scale", "float", None, "scale factor (0.5 halves)", 0.001, 100.0, nullable=True),
         resample,
-    ), lambda doc, p: ops.resize_image_command(doc, *image_size(doc, p), p["resample"]),
-        check=_image_size_check, slow=True)
+    ), lambda doc, p, progress=None: ops.resize_image_command(doc, *image_size(doc, p), p["resample"], progress),
+        check=_image_size_check, slow=True,
+        menu=MenuEntry("image_size", "Image Size…", 10, "Ctrl+Alt+I", menu=IMAGE, icon="resize", dialog="image-size"))
     _register("canvas-size", "Canvas Size", (
         Param("width", "int", help="new canvas width (with relative: pixels added, negative removes)",
               minimum=-MAX_SIDE, maximum=MAX_SIDE),
@@ -150,16 +170,29 @@ def register() -> None:
         Param("relative", "bool", False, "width and height are added to the current size"),
         Param("colour", "colour", None, "paint what the canvas gains in this colour (default transparent)",
               nullable=True),
-    ), lambda doc, p: ops.resize_canvas_command(doc, *_canvas_size(doc, p), p["anchor"], _colour(p)))
+    ), lambda doc, p, progress=None: ops.resize_canvas_command(doc, *_canvas_size(doc, p), p["anchor"], _colour(p)),
+        menu=MenuEntry("canvas_size", "Canvas Size…", 20, "Ctrl+Alt+C", menu=IMAGE, icon="crop-free",
+                       dialog="canvas-size"))
     _register("rotate-canvas", "Image Rotation", (
         Param("angle", "float", help="degrees clockwise (negative: counter-clockwise); multiples of 90 are exact",
               minimum=-3600, maximum=3600),
         resample,
-    ), lambda doc, p: ops.rotate_canvas_command(doc, p["angle"], p["resample"]), slow=True)
+    ), lambda doc, p, progress=None: ops.rotate_canvas_command(doc, p["angle"], p["resample"], progress), slow=True,
+        menu=(MenuEntry("rotate_180", "180°", 30, menu=ROTATION, icon="rotate-3d-variant", params={"angle": 180},
+                        slow=False),
+              MenuEntry("rotate_cw", "90° Clockwise", 31, menu=ROTATION, icon="rotate-right", params={"angle": 90},
+                        slow=False),
+              MenuEntry("rotate_ccw", "90° Counter Clockwise", 32, menu=ROTATION, icon="rotate-left",
+                        params={"angle": -90}, slow=False),
+              MenuEntry("rotate_arbitrary", "Arbitrary…", 33, menu=ROTATION, icon="rotate-orbit", dialog="rotate")))
     _register("flip-canvas", "Flip Canvas", (
         Param("direction", "choice", help="mirror left-right (horizontal) or top-bottom (vertical)",
               choices=DIRECTIONS),
-    ), lambda doc, p: ops.flip_canvas_command(doc, p["direction"]))
+    ), lambda doc, p, progress=None: ops.flip_canvas_command(doc, p["direction"]),
+        menu=(MenuEntry("flip_h", "Flip Canvas Horizontal", 35, menu=ROTATION, section=1, icon="flip-horizontal",
+                        params={"direction": "horizontal"}),
+              MenuEntry("flip_v", "Flip Canvas Vertical", 36, menu=ROTATION, section=1, icon="flip-vertical",
+                        params={"direction": "vertical"})))
     _register("transform-layer", "Transform Layer", (
         Param("layer", "str", None, "the pixel layer's name (default: the active layer)", nullable=True),
         Param("angle", "float", 0.0, "degrees clockwise about the layer's centre", -3600, 3600),

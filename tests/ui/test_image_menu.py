@@ -148,18 +148,18 @@ def test_arbitrary_rotation_dialog_runs_in_a_worker(qtbot, make_window):
 def test_a_change_while_the_worker_runs_drops_the_result(qtbot, make_window, monkeypatch):
     import threading
 
-    from editor import geometry
+    from editor.geometry import ops
 
     doc = small_document(120, 80)
     window = make_window(doc)
     gate = threading.Event()
-    real = geometry.resize_image_command
+    real = ops.resize_image_command
 
     def slow(*args, **kw):
         gate.wait(5)
         return real(*args, **kw)
 
-    monkeypatch.setattr(geometry, "resize_image_command", slow)
+    monkeypatch.setattr(ops, "resize_image_command", slow)  # what the registered image-size calls
     window.image_menu.resize_image(60, 40, "bilinear")
     assert window.image_menu.busy
     window.select_all()  # the document changes meanwhile
@@ -220,3 +220,137 @@ def test_dialogs_are_window_modal_and_cancel_changes_nothing(qtbot, make_window)
         qtbot.waitUntil(lambda: window.image_menu.dialog is None, timeout=1000)
     assert window.document.history.labels() == []
     assert window.canvas.widget_to_doc(QPointF(0, 0)) is not None
+
+
+# --- the menu is built from the registry ---------------------------------------------------------
+
+def _menu_tree(menu) -> list:
+    """The menu's items in order: text, "-" for a separator, (title, [...]) for a submenu."""
+    out: list = []
+    for a in menu.actions():
+        if a.isSeparator():
+            out.append("-")
+        elif a.menu() is not None:
+            out.append((a.text(), _menu_tree(a.menu())))
+        else:
+            out.append(a.text())
+    return out
+
+
+def test_the_menu_keeps_photoshops_items_order_and_separators(make_window):
+    window = make_window(small_document())
+    assert _menu_tree(window.image_menu.menu) == [
+        "Image Size…", "Canvas Size…",
+        ("Image Rotation", ["180°", "90° Clockwise", "90° Counter Clockwise", "Arbitrary…", "-",
+                            "Flip Canvas Horizontal", "Flip Canvas Vertical"]),
+        "-", "Crop to Selection", "Trim…", "Reveal All"]
+
+
+def test_the_menu_lists_every_registry_entry_flagged_for_it(make_window):
+    from editor.core.operations import REGISTRY
+
+    window = make_window(small_document())
+    image = window.image_menu
+    entries = REGISTRY.menu_entries("image")
+    assert {op.id for op, _e in entries} >= {"image-size", "canvas-size", "rotate-canvas", "flip-canvas",
+                                             "crop-to-selection", "trim", "reveal-all"}
+    assert set(image.actions) == {e.key for _op, e in entries}
+    for op, entry in entries:
+        action = image.actions[entry.key]
+        assert action.text() == entry.text and image.entries[entry.key] == (op, entry)
+        assert action.shortcut().toString() == (entry.shortcut or "")
+        menu = image.menu if entry.menu == "image" else image.submenus[entry.menu]
+        assert action in menu.actions()
+        assert menu.title() == entry.menu.split("/")[-1] if entry.menu != "image" else True
+
+
+def _scene() -> Document:
+    """Transparent borders (for Trim), a layer past the canvas (for Reveal All), two colours."""
+    doc = Document(100, 60)
+    patch = np.zeros((20, 30, 4), np.uint8)
+    patch[...] = (10, 200, 10, 255)
+    patch[:, :10] = (200, 10, 10, 255)
+    doc.root.insert(0, Layer("Patch", patch, offset=(40, 20)))
+    over = np.zeros((12, 16, 4), np.uint8)
+    over[...] = (30, 30, 220, 200)
+    doc.root.insert(1, Layer("Over", over, offset=(-6, 52)))
+    sel = Selection.empty(100, 60)
+    sel.data[10:40, 30:80] = 255
+    doc.selection = sel
+    return doc
+
+
+# per dialog: set it as a user would, and the params that means for the operation
+_DIALOG_INPUT = {
+    "image-size": (lambda d: d.width_spin.setValue(50), {"width": 50, "height": 30, "resample": "bicubic"}),
+    "canvas-size": (lambda d: (d.width_spin.setValue(130), d.height_spin.setValue(70)),
+                    {"width": 130, "height": 70, "anchor": "center"}),
+    "rotate": (lambda d: d.angle.setValue(30), {"angle": 30, "resample": "bicubic"}),
+    "trim": (lambda d: None, {"based_on": "transparent"}),
+}
+
+
+def _state(doc: Document):
+    return (doc.width, doc.height), [n.offset for n in doc.nodes()], flatten_rgba(doc)
+
+
+def _same(a, b) -> bool:
+    return a[0] == b[0] and a[1] == b[1] and np.array_equal(a[2], b[2])
+
+
+def test_each_action_runs_its_operation_as_one_undo_step(qtbot, make_window):
+    from editor.core.operations import REGISTRY
+
+    window = make_window(_scene())
+    for op, entry in REGISTRY.menu_entries("image"):
+        doc = _scene()
+        window.set_document(doc)
+        before = _state(doc)
+        steps = len(doc.history.steps)
+        action = window.image_menu.actions[entry.key]
+        window.image_menu.update_state()
+        assert action.isEnabled(), entry.key
+        action.trigger()
+        params = dict(entry.params)
+        if entry.dialog is not None:
+            dialog = window.image_menu.dialog
+            assert dialog is not None and dialog.isVisible(), entry.key
+            fill_in, values = _DIALOG_INPUT[entry.dialog]
+            fill_in(dialog)
+            params.update(values)
+            dialog.accept()
+        _wait_job(qtbot, window)
+        assert len(doc.history.steps) == steps + 1, entry.key
+        twin = _scene()
+        op(twin, params)  # the registered operation, headless
+        assert _same(_state(doc), _state(twin)), entry.key
+        window.undo()
+        assert _same(_state(doc), before), entry.key
+
+
+def test_a_registered_geometry_operation_appears_in_the_menu_with_nothing_else_to_change(qtbot, make_window,
+                                                                                         monkeypatch):
+    from editor.core.operations import REGISTRY, MenuEntry, Operation, Schema
+    from editor.geometry import ops
+
+    monkeypatch.setattr(REGISTRY, "_ops", dict(REGISTRY._ops))  # registered for this test only
+
+    def command(doc, params, progress=None):
+        return ops.crop_command(doc, Rect(0, 0, doc.width // 2, doc.height))
+
+    def run(doc, params):
+        cmd = command(doc, params)
+        doc.execute(cmd)
+        return cmd
+
+    REGISTRY.register(Operation("left-half", "Left Half", Schema(), run, category="geometry",
+                                menu=MenuEntry("left_half", "Left Half", 55, "Ctrl+Alt+H", menu="image", section=1,
+                                               enabled=lambda doc: doc.width > 1),
+                                extra={"command": command}))
+    doc = small_document(120, 80)
+    window = make_window(doc)
+    texts = _menu_tree(window.image_menu.menu)
+    assert texts[texts.index("Trim…") + 1] == "Left Half"  # by its order, in its section
+    activate(qtbot, window)
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert (doc.width, doc.height) == (60, 80) and len(doc.history.steps) == 1
