@@ -597,11 +597,12 @@ def _touched_tiles(cov, ox, oy, out):
         x0, x1 = max(0, tx * 64 - ox), min(w, tx * 64 + 64 - ox)
         hit = False
         for y in range(y0, y1):
-            for x in range(x0, x1):
-                if cov[y, x] > 0:
-                    hit = True
-                    break
-            if hit:
+            row = cov[y, x0:x1]
+            top = row.dtype.type(0)
+            for x in range(row.shape[0]):  # a max over the row, not a test per pixel: it vectorises
+                top = max(top, row[x])
+            if top > 0:
+                hit = True
                 break
         out[ty, tx] = hit
 
