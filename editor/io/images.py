@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageCms
 
 from .errors import DEFAULT_LIMITS, FileFormatError, Limits
+from .swizzle import bgra_to_rgba_inplace
 
 # Veil checks its own pixel limit from the header before decoding (Limits.max_pixels);
 # Pillow's smaller built-in ceiling would refuse legitimate 200 MP scans.
@@ -154,6 +155,8 @@ def _decode_png_fast(data: bytes, mode: str) -> np.ndarray | None:
     channels = 1 if decoded.ndim == 2 else decoded.shape[2]
     if channels != {"RGBA": 4, "RGB": 3, "L": 1}[mode]:
         return None
+    if mode == "RGBA":
+        return bgra_to_rgba_inplace(decoded)  # no second array of the layer's size
     return cv2.cvtColor(decoded, _PNG_FAST_MODES[mode])
 
 

@@ -37,10 +37,6 @@ def effective_mask(mask: Mask, *, respect_enabled: bool = True) -> np.ndarray:
     return m
 
 
-def raw_differs_from_effective(mask: Mask) -> bool:
-    return mask.inverted or mask.feather > 0 or mask.density < 1.0
-
-
 def _canvas_crop(canvas_mask: np.ndarray, x: int, y: int, w: int, h: int) -> np.ndarray:
     """A (h, w) window of a canvas-sized mask at (x, y); 0 outside the canvas."""
     out = np.zeros((h, w), np.uint8)

@@ -60,11 +60,14 @@ class _Reader:
         decodes them one by one and stops at the first that does not fit, as before."""
         channels = _mask_channels(image)
         srcs: list[str] = []
+        named = 0
         for e in image.iter("layer"):
             for src in (e.get("src"), e.get(veil("mask-src"))):
                 if src and src.lower().endswith(".png") and src in self.archive and src not in srcs:
-                    srcs.append(src)
-        self.images_named = len(srcs)
+                    named += 1
+                    if not (src == e.get("src") and e.get(veil("mask-src"))):  # replaced by its raw mask
+                        srcs.append(src)
+        self.images_named = named
         blobs = []
         total = 0
         for src in srcs:
@@ -151,8 +154,8 @@ class _Reader:
             self.edit_mask = e.get(veil("edit-mask")) == "true"
 
     # --- pixels ------------------------------------------------------------
-    def image(self, src: str | None, what: str, *, notes: bool = True, channel: int | None = None) -> np.ndarray:
-        """A layer image as straight RGBA, or with `channel` only that channel of it, (h, w)."""
+    def claim(self, src: str | None, what: str) -> str:
+        """Check that `src` names a PNG in the archive no other layer uses, and take it."""
         if not src:
             raise self.fail(f"{what} names no image file (src)")
         if src in self.used:
@@ -163,6 +166,11 @@ class _Reader:
         if not src.lower().endswith(".png"):
             raise self.fail(f"{what}: {src!r} is not a PNG image")
         self.progress(min(1.0, (len(self.used) - 1) / max(1, self.images_named)))
+        return src
+
+    def image(self, src: str | None, what: str, *, notes: bool = True, channel: int | None = None) -> np.ndarray:
+        """A layer image as straight RGBA, or with `channel` only that channel of it, (h, w)."""
+        src = self.claim(src, what)
         try:
             ahead_channel, ahead = self.decoding.pop(src, (None, None))
             if ahead is not None and ahead_channel == channel:
@@ -182,21 +190,16 @@ class _Reader:
     def mask(self, e: Element, x: int, y: int, w: int, h: int) -> Mask:
         """A Mask of (w, h) at (x, y) from a dst-in layer element (coverage in its alpha)."""
         name = e.get("name", "mask")
-        shown = self.image(e.get("src"), f"mask {name!r}", channel=3)  # the coverage is its alpha
-        mx, my = self.integer(e, "x"), self.integer(e, "y")
-        if (mx, my) == (x, y) and shown.shape == (h, w):
-            data = shown
-        else:
-            data = np.zeros((h, w), np.uint8)
-            sh, sw = shown.shape
-            x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + sw, x + w), min(my + sh, y + h)
-            if x1 > x0 and y1 > y0:
-                data[y0 - y:y1 - y, x0 - x:x1 - x] = shown[y0 - my:y1 - my, x0 - mx:x1 - mx]
         raw_src = e.get(veil("mask-src"))
         if raw_src:
-            data = self.image(raw_src, f"mask {name!r}", notes=False, channel=0)  # stored as grayscale on purpose
+            # Veil's own mask as one grey channel: the RGBA dst-in image beside it is there for other
+            # readers and is not decoded (four times the bytes to inflate for the same coverage)
+            self.claim(e.get("src"), f"mask {name!r}")
+            data = self.image(raw_src, f"mask {name!r}", notes=False, channel=0)
             if data.shape != (h, w):
                 raise self.fail(f"the raw mask {raw_src!r} is {data.shape[1]}x{data.shape[0]}, not {w}x{h}")
+        else:
+            data = self.shown_mask(e, name, x, y, w, h)
         mask = Mask(data)
         mask.enabled = e.get(veil("mask-enabled"), "true" if e.get("visibility") != "hidden" else "false") == "true"
         mask.density = self.number(e, veil("mask-density"), 1.0, 0.0, 1.0)
@@ -214,6 +217,19 @@ class _Reader:
         if not raw_src and self.opacity_of(e) < 1.0:
             self.warn(f"mask {name!r}: a mask layer opacity below 100% is not kept")
         return mask
+
+    def shown_mask(self, e: Element, name: str, x: int, y: int, w: int, h: int) -> np.ndarray:
+        """A dst-in layer's coverage (its alpha) placed on the (w, h) frame at (x, y)."""
+        shown = self.image(e.get("src"), f"mask {name!r}", channel=3)
+        mx, my = self.integer(e, "x"), self.integer(e, "y")
+        if (mx, my) == (x, y) and shown.shape == (h, w):
+            return shown
+        data = np.zeros((h, w), np.uint8)
+        sh, sw = shown.shape
+        x0, y0, x1, y1 = max(mx, x), max(my, y), min(mx + sw, x + w), min(my + sh, y + h)
+        if x1 > x0 and y1 > y0:
+            data[y0 - y:y1 - y, x0 - x:x1 - x] = shown[y0 - my:y1 - my, x0 - mx:x1 - mx]
+        return data
 
     def opacity_of(self, e: Element) -> float:
         return self.number(e, "opacity", 1.0, 0.0, 1.0)

@@ -35,7 +35,7 @@ from . import kinds
 from .blendnames import ora_op
 from .errors import SaveCancelled
 from .images import encode_png
-from .maskbake import baked_copy, effective_mask, raw_differs_from_effective
+from .maskbake import baked_copy, effective_mask
 from .ora_paths import write_paths
 
 VEIL_NS = "https://veil.example/ora"
@@ -249,8 +249,9 @@ class _Writer:
         })
         if not mask.linked:
             e.set(veil("mask-linked"), "false")
-        if raw_differs_from_effective(mask):
-            e.set(veil("mask-src"), self.png(f"{stem}-mask-raw", mask.data))
+        # always the raw mask as one grey channel too: Veil reads that, a quarter of the RGBA bytes
+        # to inflate, and it keeps the settings (invert, feather, density) baked into the image above live
+        e.set(veil("mask-src"), self.png(f"{stem}-mask-raw", mask.data))
         if mask.generator is not None:
             e.set(veil("mask-generator"), json.dumps(mask.generator, ensure_ascii=False, sort_keys=True))
         return e

@@ -9,6 +9,7 @@ from PIL import Image
 from editor.core import BlendMode, Document, Group, Layer, Mask
 from editor.core.ops import add_mask
 from editor.io import export_flat_ora, open_document, save_document
+from editor.io.errors import FileFormatError
 from editor.render import flatten_rgba
 
 from .builders import full_document, pixels, tree
@@ -215,3 +216,57 @@ def test_clipped_layer_with_a_mode_is_a_nested_stack_other_programs_can_blend(tm
     got = back.find_by_name("light")
     assert got.clipped and got.blend_mode is BlendMode.SOFT_LIGHT and got.opacity == pytest.approx(0.8)
     assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))
+
+
+def test_a_plain_mask_is_stored_as_one_grey_channel_too(tmp_path):
+    """Veil reads a mask from a grey PNG (a quarter of the RGBA bytes to inflate), even with no
+    settings to keep; the RGBA dst-in image stays for other readers."""
+    rng = np.random.default_rng(5)
+    doc = Document(24, 16)
+    layer = Layer("a", pixels(rng, 16, 24, opaque=True), mask=Mask(rng.integers(0, 256, (16, 24), dtype=np.uint8)))
+    doc.root.insert(0, layer)
+    path = tmp_path / "p.ora"
+    save_document(doc, path)
+    with zipfile.ZipFile(path) as zf:
+        dst_in = next(e for e in ET.fromstring(zf.read("stack.xml")).iter("layer")
+                      if e.get("composite-op") == "svg:dst-in")
+        raw = Image.open(io.BytesIO(zf.read(dst_in.get(f"{VEIL}mask-src"))))
+        shown = np.asarray(Image.open(io.BytesIO(zf.read(dst_in.get("src")))))
+    assert raw.mode == "L" and np.array_equal(np.asarray(raw), layer.mask.data)
+    assert np.array_equal(shown[..., 3], layer.mask.data)
+
+
+def test_the_raw_mask_is_read_and_the_image_for_other_readers_is_not_decoded(tmp_path, monkeypatch):
+    from editor.io import ora_read
+
+    rng = np.random.default_rng(6)
+    doc = Document(24, 16)
+    doc.root.insert(0, Layer("a", pixels(rng, 16, 24, opaque=True),
+                             mask=Mask(rng.integers(0, 256, (16, 24), dtype=np.uint8), feather=2.0)))
+    path = tmp_path / "p.ora"
+    save_document(doc, path)
+    decoded: list[str] = []
+    real = ora_read._decode
+    monkeypatch.setattr(ora_read, "_decode", lambda data, src, channel, limits: (decoded.append(src), real(data, src, channel, limits))[1])
+    back = open_document(path)
+    assert sorted(decoded) == ["data/layer1-mask-raw.png", "data/layer1.png"]
+    assert np.array_equal(back.root.children[0].mask.data, doc.root.children[0].mask.data)
+    assert back.root.children[0].mask.feather == 2.0
+
+
+def test_a_raw_mask_still_claims_its_dst_in_image(tmp_path):
+    """The dst-in image is not decoded, but it must exist and be this layer's alone."""
+    rng = np.random.default_rng(7)
+    doc = Document(8, 8)
+    doc.root.insert(0, Layer("a", pixels(rng, 8, 8, opaque=True), mask=Mask(np.full((8, 8), 9, np.uint8))))
+    path = tmp_path / "p.ora"
+    save_document(doc, path)
+    with zipfile.ZipFile(path) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    xml = entries["stack.xml"].decode().replace('src="data/layer1-mask.png"', 'src="data/gone.png"')
+    broken = tmp_path / "broken.ora"
+    with zipfile.ZipFile(broken, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, xml if name == "stack.xml" else data)
+    with pytest.raises(FileFormatError, match="gone.png"):
+        open_document(broken)
