@@ -21,6 +21,10 @@ needs its dialog in the window).
     flip-canvas        direction = horizontal | vertical
     transform-layer    layer (name; the active one by default), angle, scale_x, scale_y, dx, dy,
                        interpolation; about the layer's centre, as Free Transform's reference point
+    turn-layers        turn = rotate_180 | rotate_cw | rotate_ccw | flip_h | flip_v, layers (names;
+                       the active node by default), part = pixels | mask (default: what is edited);
+                       exact (no resampling), about the layers' common bounds: Edit > Transform's
+                       flips and quarter turns (the window passes its selected layers as `nodes`)
 """
 
 from __future__ import annotations
@@ -102,6 +106,61 @@ def _transform_command(doc: Document, params: dict[str, Any], progress=None):
 
     return transform_command(doc, [_target(doc, params["layer"])], transform_matrix(doc, params),
                              params["interpolation"], progress=progress, label="Transform layer")
+
+
+TURNS = {"rotate_180": "Rotate 180°", "rotate_cw": "Rotate 90° Clockwise", "rotate_ccw": "Rotate 90° Counter Clockwise",
+         "flip_h": "Flip Horizontal", "flip_v": "Flip Vertical"}
+
+
+def exact_turn(turn: str, rect):
+    """The flip or quarter turn of `rect` about its centre, nudged so the result lands on whole pixels."""
+    import numpy as np
+
+    from editor.render import freetransform as ft
+    from editor.render.warp import apply_points, translation
+
+    centre = (rect.x + rect.w / 2, rect.y + rect.h / 2)
+    eye = np.eye(3)
+    m = {"flip_h": lambda: ft.flip(eye, centre, True), "flip_v": lambda: ft.flip(eye, centre, False),
+         "rotate_180": lambda: ft.turn(eye, centre, 180), "rotate_cw": lambda: ft.turn(eye, centre, 90),
+         "rotate_ccw": lambda: ft.turn(eye, centre, -90)}[turn]()
+    corners = apply_points(m, ft.source_corners(rect))
+    low = corners.min(axis=0)
+    return translation(*(np.floor(low + 0.5) - low)) @ m
+
+
+def _turn_targets(doc: Document, names: list) -> list:
+    if not names:
+        return [] if doc.active is None else [doc.active]
+    by_name = {n.name: n for n in reversed(list(doc.nodes()))}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise ValueError(f"no layer is named {missing[0]!r}")
+    return [by_name[n] for n in names]
+
+
+def turn_nodes(doc: Document, params: dict[str, Any], nodes=None) -> list:
+    """What turn-layers turns: `nodes` (the window's selected layers) or the `layers` named, less
+    those inside another chosen group; ValueError when one is locked or none can transform."""
+    from editor.render.transform import top_level, transformable
+
+    chosen = top_level(list(nodes) if nodes is not None else _turn_targets(doc, params["layers"]))
+    if not chosen or any(n.locked for n in chosen) or not all(transformable(n) for n in chosen):
+        raise ValueError("Select an unlocked layer to transform")
+    return chosen
+
+
+def _turn_command(doc: Document, params: dict[str, Any], progress=None, nodes=None):
+    """`nodes` (the window's selected layers) stands in for the `layers` names."""
+    from editor.render.transform import target_bounds, transform_command
+
+    chosen = turn_nodes(doc, params, nodes)
+    part = params["part"] or ("mask" if doc.edit_mask else "pixels")
+    rect = target_bounds(doc, chosen, part)
+    if rect is None:
+        return None
+    return transform_command(doc, chosen, exact_turn(params["turn"], rect), "nearest", part=part, progress=progress,
+                             label=TURNS[params["turn"]])
 
 
 def _run_command(command):
@@ -202,6 +261,14 @@ def register() -> None:
         Param("dy", "float", 0.0, "then move down by this many pixels", -MAX_SIDE, MAX_SIDE),
         Param("interpolation", "choice", "bicubic", "resampling", choices=_interpolations()),
     ), _transform_command, slow=True)
+    _register("turn-layers", "Turn Layers", (
+        Param("turn", "choice", help="the flip or quarter turn", choices=tuple(TURNS)),
+        Param("layers", "list", [], "the layers' names (default: the active layer)"),
+        Param("part", "choice", None, "pixels or mask (default: the mask when it is being edited)",
+              choices=("pixels", "mask"), nullable=True),
+    ), _turn_command, slow=True, menu=tuple(
+        MenuEntry(f"transform_{turn}", text, 70 + i, menu="edit/Transform", section=1 if turn.startswith("rotate") else 2,
+                  params={"turn": turn}) for i, (turn, text) in enumerate(TURNS.items())))
 
 
 def geometry_ops() -> list[Operation]:

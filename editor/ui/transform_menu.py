@@ -4,26 +4,23 @@
 `FreeTransformTool` for the window (kept as `window.transform`) and the actions.
 A transform borrows the canvas from the current tool and gives it back when it
 ends. The Transform submenu's modes start a transform in that mode (or switch the
-running one); its flips and quarter turns apply at once when no transform runs, as
-in Photoshop, exactly (no resampling), as one undo step.
+running one); its flips and quarter turns are the "turn-layers" operation's menu entries
+on the registry (editor.geometry.operations): they apply at once to the selected layers
+when no transform runs, as in Photoshop, exactly (no resampling), as one undo step.
 """
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from editor.render import freetransform as ft
-from editor.render.transform import target_bounds, top_level, transform_command, transformable
-from editor.render.warp import apply_points, translation
+from editor.core.operations import REGISTRY
+from editor.geometry.operations import turn_nodes
 
 from .icons import icon
 from .tools.transform_tool import FreeTransformTool
 
 MODES = (("scale", "Scale"), ("rotate", "Rotate"), ("skew", "Skew"), ("distort", "Distort"), ("perspective", "Perspective"))
-TURNS = (("rotate_180", "Rotate 180°"), ("rotate_cw", "Rotate 90° Clockwise"), ("rotate_ccw", "Rotate 90° Counter Clockwise"),
-         None, ("flip_h", "Flip Horizontal"), ("flip_v", "Flip Vertical"))
 
 
 class TransformActions:
@@ -44,13 +41,13 @@ class TransformActions:
         sub = QMenu("Transform", window)
         for key, text in MODES:
             sub.addAction(self._action(f"transform_{key}", text, lambda _=False, k=key: self.start_mode(k)))
-        sub.addSeparator()
-        for item in TURNS:
-            if item is None:
+        section = 0  # the modes'
+        for op, entry in REGISTRY.menu_entries("edit/Transform"):
+            if entry.section != section:
                 sub.addSeparator()
-                continue
-            key, text = item
-            sub.addAction(self._action(f"transform_{key}", text, lambda _=False, k=key: self.turn(k)))
+                section = entry.section
+            sub.addAction(self._action(entry.key, entry.text, lambda _=False, o=op.id, p=entry.params: self.run(o, p),
+                                       entry.shortcut, entry.icon))
         if before is not None:
             edit.insertAction(before, free)
             edit.insertMenu(before, sub)
@@ -111,23 +108,26 @@ class TransformActions:
 
     # --- immediate flips and turns ----------------------------------------------------------
     def turn(self, op: str) -> None:
-        if self.tool.active:
-            self.tool.apply(op)
+        self.run("turn-layers", {"turn": op})
+
+    def run(self, op_id: str, params: dict) -> None:
+        """A Transform submenu entry: inside a running transform the flip or turn joins it (turns
+        only); otherwise the registered operation on the selected layers, in a worker."""
+        if self.tool.active and "turn" in params:
+            self.tool.apply(params["turn"])
             return
         doc = self.window.document
-        nodes = top_level(self.window.selected_layers())
-        if not nodes or any(n.locked for n in nodes) or not all(transformable(n) for n in nodes):
-            self.window.show_status("Select an unlocked layer to transform")
+        op = REGISTRY.get(op_id)
+        values = op.validate(params)
+        try:
+            nodes = turn_nodes(doc, values, self.window.selected_layers())
+        except ValueError as err:
+            self.window.show_status(str(err))
             return
-        part = "mask" if doc.edit_mask else "pixels"
-        rect = target_bounds(doc, nodes, part)
-        if rect is None:
-            return
-        matrix = exact_turn(op, rect)
-        label = dict(item for item in TURNS if item is not None)[op]
+        label = next((e.text for e in op.menu_entries() if e.params == params), op.label)
 
         def work(progress, cancelled):
-            return transform_command(doc, nodes, matrix, "nearest", part=part, progress=progress, label=label)
+            return op.extra["command"](doc, values, progress, nodes=nodes)
 
         def done(cmd) -> None:
             if cmd is not None and doc is self.window.document:
@@ -135,18 +135,6 @@ class TransformActions:
 
         self.window.jobs.run(work, label=label, on_done=done,
                              on_error=lambda err: self.window.show_status(f"Could not transform: {err}", 8000))
-
-
-def exact_turn(op: str, rect) -> np.ndarray:
-    """The flip or quarter turn `op` of `rect` about its centre, nudged so the result lands on whole pixels."""
-    centre = (rect.x + rect.w / 2, rect.y + rect.h / 2)
-    eye = np.eye(3)
-    m = {"flip_h": lambda: ft.flip(eye, centre, True), "flip_v": lambda: ft.flip(eye, centre, False),
-         "rotate_180": lambda: ft.turn(eye, centre, 180), "rotate_cw": lambda: ft.turn(eye, centre, 90),
-         "rotate_ccw": lambda: ft.turn(eye, centre, -90)}[op]()
-    corners = apply_points(m, ft.source_corners(rect))
-    low = corners.min(axis=0)
-    return translation(*(np.floor(low + 0.5) - low)) @ m
 
 
 def install_transform_actions(window, edit: QMenu, select: QMenu) -> TransformActions:

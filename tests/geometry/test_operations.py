@@ -65,7 +65,7 @@ CASES = [
 def test_every_geometry_operation_is_registered_once():
     assert [op.id for op in geometry_ops()] == [
         "crop", "crop-to-selection", "trim", "reveal-all", "image-size", "canvas-size", "rotate-canvas",
-        "flip-canvas", "transform-layer"]
+        "flip-canvas", "transform-layer", "turn-layers"]
     assert all(REGISTRY.get(op.id) is op and callable(op.extra["command"]) for op in geometry_ops())
 
 
@@ -169,3 +169,36 @@ def test_convert_flips_and_trims_through_the_registry(tmp_path):
     got = open_document(out)
     assert (got.width, got.height) == (25, 16)
     np.testing.assert_array_equal(flatten_rgba(got), flatten_rgba(expected))
+
+
+def test_turn_layers_flips_and_turns_named_layers_exactly_with_their_masks():
+    from editor.core import Document
+
+    doc = Document(60, 40)
+    px = np.zeros((10, 20, 4), np.uint8)
+    px[..., 3] = 255
+    px[:, :5, 0] = 255
+    layer = Layer("A", px.copy(), offset=(7, 9))
+    layer.mask = Mask(np.tile(np.arange(20, dtype=np.uint8) * 12, (10, 1)))
+    doc.root.insert(0, layer)
+    doc.root.insert(1, Layer("B", px.copy(), offset=(30, 2)))
+    doc.active = doc.find_by_name("B")
+    op = REGISTRY.get("turn-layers")
+    op(doc, {"turn": "flip_h", "layers": ["A"]})
+    assert np.array_equal(layer.pixels, px[:, ::-1]) and layer.offset == (7, 9)
+    assert np.array_equal(layer.mask.data[0], (np.arange(20) * 12)[::-1])  # linked: the mask went along
+    assert np.array_equal(doc.find_by_name("B").pixels, px)  # not named, not turned
+    for _ in range(4):
+        op(doc, {"turn": "rotate_cw"})  # the active layer by default
+    assert np.array_equal(doc.find_by_name("B").pixels, px) and doc.find_by_name("B").offset == (30, 2)
+    assert doc.history.labels() == ["Flip Horizontal"] + ["Rotate 90° Clockwise"] * 4
+    doc.undo()
+    assert doc.find_by_name("B").pixels.shape == (20, 10, 4)
+    doc.find_by_name("B").locked = True
+    with pytest.raises(ValueError, match="unlocked"):
+        op(doc, {"turn": "rotate_180"})
+    with pytest.raises(ParamError):
+        op.validate({"turn": "rotate_45"})
+    from editor.batch.steps import validate_geometry
+
+    assert validate_geometry([{"op": "turn-layers", "turn": "flip_v"}])[0]["turn"] == "flip_v"  # a recipe step too

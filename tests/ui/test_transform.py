@@ -285,3 +285,35 @@ def test_dragging_inside_a_selection_moves_its_outline(qtbot, make_window, tool_
     # A click inside without a drag deselects, as before.
     QTest.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, 15, 15))
     assert doc.selection is None or doc.selection.is_empty
+
+
+def test_the_transform_submenu_turns_are_the_registrys_entries_each_one_undo_step(qtbot, make_window):
+    from editor.core.operations import REGISTRY
+
+    doc = small_document()
+    red = doc.find_by_name("Red")
+    red.pixels[:, :10] = (0, 255, 0, 255)
+    window = make_window(doc)
+    sub = window.transform.submenu
+    texts = [a.text() if not a.isSeparator() else "-" for a in sub.actions()]
+    assert texts == ["Scale", "Rotate", "Skew", "Distort", "Perspective", "-", "Rotate 180°", "Rotate 90° Clockwise",
+                     "Rotate 90° Counter Clockwise", "-", "Flip Horizontal", "Flip Vertical"]
+    entries = REGISTRY.menu_entries("edit/Transform")
+    assert [e.text for _op, e in entries] == texts[6:9] + texts[10:]
+    for op, entry in entries:
+        twin = small_document()
+        twin_red = twin.find_by_name("Red")
+        twin_red.pixels[:, :10] = (0, 255, 0, 255)
+        op(twin, {**entry.params, "layers": ["Red"]})
+        doc = small_document()
+        red = doc.find_by_name("Red")
+        red.pixels[:, :10] = (0, 255, 0, 255)
+        window.set_document(doc)
+        steps = len(doc.history.steps)
+        before = (red.pixels.copy(), red.offset)
+        window.actions[entry.key].trigger()
+        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10000)
+        assert len(doc.history.steps) == steps + 1 and doc.history.labels()[-1] == entry.text
+        assert np.array_equal(red.pixels, twin_red.pixels) and red.offset == twin_red.offset, entry.key
+        window.undo()
+        assert np.array_equal(red.pixels, before[0]) and red.offset == before[1]
