@@ -173,7 +173,7 @@ def run_one(src: str, out_dir: str, recipe: Recipe) -> dict[str, Any]:
     except Exception as e:  # noqa: BLE001 - any failure of one image is that image's report line
         return {"error": f"{src}: {e}" if str(src) in str(e) else f"{src}: {e}"}
     return {"ok": {"outputs": result.outputs, "size": list(result.size), "uncertainty": result.uncertainty,
-                   "seconds": result.seconds, "peak_mb": peak_mb(), "worker": os.getpid(),
+                   "seconds": result.seconds, "cpu_seconds": result.cpu_seconds, "peak_mb": peak_mb(), "worker": os.getpid(),
                    "annotation": result.annotation}}
 
 

@@ -51,3 +51,12 @@ def test_no_window_without_a_trim_with_geometry_or_an_empty_mask(tmp_path):
     assert subject_window(probe, no_trim) is None and subject_window(probe, geometry) is None
     probe.mask = np.zeros_like(probe.mask)
     assert subject_window(probe, parse_recipe(TRANSPARENT)) is None
+
+
+def test_a_shot_owns_its_pixels_without_a_second_copy(tmp_path):
+    """The colour steps change a shot's pixels in place: each read is the shot's own writable array."""
+    shot = green_screen_shot(tmp_path, "shot.png")
+    first, second = read_shot(shot.path), read_shot(shot.path)
+    assert first.pixels.flags.writeable and first.pixels.flags.owndata and first.pixels.flags.c_contiguous
+    first.pixels[:] = 0
+    np.testing.assert_array_equal(second.pixels[..., :3], shot.rgb)

@@ -123,8 +123,9 @@ def _rounds(paths: list[Path]) -> list[list[Path]]:
     return [paths[i:i + size] for i in range(0, len(paths), size)]
 
 
-def _veil_round(client, chunk: list[Path], out: Path, recipe) -> tuple[float, list[float], int]:
-    """One round of the recipe on a Dask client: its wall time, each image's time, the peak memory."""
+def _veil_round(client, chunk: list[Path], out: Path, recipe) -> tuple[float, list[float], list[float], int]:
+    """One round of the recipe on a Dask client: its wall time, each image's wall and CPU time
+    in its worker, the peak memory."""
     from editor.batch import run_batch
 
     t0 = time.perf_counter()
@@ -132,7 +133,8 @@ def _veil_round(client, chunk: list[Path], out: Path, recipe) -> tuple[float, li
     wall = time.perf_counter() - t0
     if report.failed:
         raise RuntimeError(f"batch failed: {report.failed[:3]}")
-    return wall, [e["seconds"] for e in report.done], max(e["peak_mb"] for e in report.done)
+    return wall, [e["seconds"] for e in report.done], [e["cpu_seconds"] for e in report.done], \
+        max(e["peak_mb"] for e in report.done)
 
 
 def bench_batch_40_product_shots_12mp():
@@ -149,7 +151,8 @@ def bench_batch_40_product_shots_12mp():
     recipe = parse_recipe(RECIPE)
     walls = {"one": 0.0, "two": 0.0, "plain": 0.0}
     times = {"one": [], "two": [], "plain": []}
-    peak, ratios = 0, []
+    cpus = {"one": [], "two": []}  # CPU ms per image in a worker: what the two workers cost each other
+    peak, ratios, cpu_plain = 0, [], 0.0
     with tempfile.TemporaryDirectory() as tmp, \
             local_cluster(1) as c1, Client(c1) as one, local_cluster(2) as c2, Client(c2) as two:
         tmp = Path(tmp)
@@ -160,13 +163,15 @@ def bench_batch_40_product_shots_12mp():
         for chunk in _rounds(paths):
             round_walls = {}
             for name, client in (("one", one), ("two", two)):
-                wall, each, mb = _veil_round(client, chunk, tmp / name, recipe)
+                wall, each, cpu, mb = _veil_round(client, chunk, tmp / name, recipe)
                 round_walls[name] = wall
                 walls[name] += wall
                 times[name] += each
+                cpus[name] += cpu
                 peak = max(peak, mb)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             times["plain"] += plain_loop(chunk, tmp / "plain")
+            cpu_plain += time.process_time() - c0
             walls["plain"] += time.perf_counter() - t0
             ratios.append(round_walls["one"] / round_walls["two"])
     per_min = lambda wall: round(COUNT / wall * 60, 2)  # noqa: E731
@@ -180,5 +185,8 @@ def bench_batch_40_product_shots_12mp():
                   median_ms_per_image_in_worker_2=median_ms("two"),
                   median_ms_per_image_in_worker_1=median_ms("one"),
                   median_ms_per_image_plain=median_ms("plain"),
+                  median_cpu_ms_per_image_in_worker_2=round(statistics.median(cpus["two"]) * 1000, 1),
+                  median_cpu_ms_per_image_in_worker_1=round(statistics.median(cpus["one"]) * 1000, 1),
+                  cpu_ms_per_image_plain=round(cpu_plain / COUNT * 1000, 1),
                   peak_mb_per_worker=peak, images=COUNT, cpus=os.cpu_count(),
                   load_average=round(os.getloadavg()[0], 1))
