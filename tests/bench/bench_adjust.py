@@ -9,7 +9,7 @@ from editor.core import Adjustment, Document, Layer, Mask, Rect
 from editor.render import Renderer, adjustments, render, warm_up
 
 from .bench_render import _layers
-from .harness import cpu_median_ms, median_ms, record
+from .harness import cpu_median_ms, fitted_canvas, median_ms, record
 
 CURVES = {"master": [[0, 0], [70, 110], [190, 220], [255, 255]]}
 HUE = {"master": {"hue": 25, "saturation": 20, "lightness": 0}}
@@ -104,7 +104,6 @@ def bench_adjustment_drag_24mp():
     from PySide6.QtWidgets import QApplication
 
     from editor.core import ops
-    from editor.ui.canvas import Canvas
     from editor.ui.dialogs.adjustment_dialog import AdjustmentDialog
 
     from .bench_ui import H24, VIEW_H, VIEW_W, W24, ten_layer_document
@@ -115,13 +114,7 @@ def bench_adjustment_drag_24mp():
     doc = ten_layer_document()
     node = ops.new_adjustment_layer(doc, "hue_saturation", HUE, name="Hue/Saturation")
     node.mask = Mask(np.tile(np.linspace(0, 255, W24, dtype=np.uint8), (H24, 1)))
-    canvas = Canvas()
-    canvas.resize(VIEW_W, VIEW_H)
-    canvas.show()
-    app.processEvents()
-    canvas.set_document(doc)
-    canvas.fit()
-    canvas.repaint()
+    canvas = fitted_canvas(doc)
     dialog = AdjustmentDialog(None, doc, node)
     slider = dialog.widgets["master.hue:slider"]
 

@@ -10,10 +10,9 @@ import cv2
 import numpy as np
 
 from editor.core import Document, Layer, Mask
-from tests.bench.harness import record
+from tests.bench.harness import fitted_canvas, record
 
 W24, H24 = 6000, 4000  # 24 MP
-VIEW_W, VIEW_H = 1600, 1000
 GRADIENT_BUDGET_MS = 60.0
 BUCKET_BUDGET_MS = 60.0
 RUNS = 7
@@ -57,15 +56,12 @@ def bench_gradient_mask_24mp():
     canvas (1600x1000 at fit zoom): snapshot for undo, the kernel, the undo step, the re-render;
     baseline: the same with the gradient computed by numpy."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
 
     from editor.paint import PaintTarget
     from editor.paint.gradient import Gradient, GradientPaint, GradientSettings, Stop, _grey
     from editor.paint.gradient import warm_up as warm_up_gradient
     from editor.render import warm_up as warm_up_render
-    from editor.ui.canvas import Canvas
 
-    app = QApplication.instance() or QApplication([])
     warm_up_render()
     warm_up_gradient()
     doc = Document(W24, H24)
@@ -74,13 +70,7 @@ def bench_gradient_mask_24mp():
     layer = Layer("Photo", pixels, mask=Mask.filled(H24, W24, 255))
     doc.root.insert(0, layer)
     doc.set_active(layer, edit_mask=True)
-    canvas = Canvas()
-    canvas.resize(VIEW_W, VIEW_H)
-    canvas.show()
-    app.processEvents()
-    canvas.set_document(doc)
-    canvas.fit()
-    canvas.repaint()
+    canvas = fitted_canvas(doc)
     reveal_to_hide = Gradient("White, Black", (Stop(0.0, (255, 255, 255)), Stop(1.0, (0, 0, 0))))
     lut_v = _grey(reveal_to_hide.lut())
     parts: dict[str, list[float]] = {"gradient": [], "repaint": []}
@@ -137,15 +127,12 @@ def bench_bucket_fill_24mp():
     the undo step, the repaint; baseline: cv2.floodFill's mask, numpy's masked fill, then the
     same repaint."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
 
     from editor.masks.selection.wand import warm_up as warm_up_wand
     from editor.paint.fill import bucket_fill
     from editor.paint.target import PaintTarget
     from editor.render import warm_up as warm_up_render
-    from editor.ui.canvas import Canvas
 
-    app = QApplication.instance() or QApplication([])
     warm_up_render()
     warm_up_wand()
     image = _photo_like()
@@ -153,13 +140,7 @@ def bench_bucket_fill_24mp():
     layer = Layer("Photo", image.copy())
     doc.root.insert(0, layer)
     doc.set_active(layer)
-    canvas = Canvas()
-    canvas.resize(VIEW_W, VIEW_H)
-    canvas.show()
-    app.processEvents()
-    canvas.set_document(doc)
-    canvas.fit()
-    canvas.repaint()
+    canvas = fitted_canvas(doc)
     colours = [(255, 0, 0), (0, 255, 0)]
     parts: dict[str, list[float]] = {"fill": [], "repaint": []}
 

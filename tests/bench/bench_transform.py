@@ -9,10 +9,9 @@ import time
 import numpy as np
 
 from editor.core import Document, Layer, Mask
-from tests.bench.harness import record
+from tests.bench.harness import VIEW_H, VIEW_W, fitted_canvas, record
 
 W24, H24 = 6000, 4000  # 24 MP
-VIEW_W, VIEW_H = 1600, 1000
 FRAME_BUDGET_MS = 16.0
 COMMIT_BUDGET_MS = 1500.0
 MOVES = 40
@@ -79,19 +78,11 @@ def bench_transform_preview_24mp():
 
     from editor.render import render, warm_up
     from editor.render.warp import _array_matrix, warped_extent
-    from editor.ui.canvas import Canvas
     from editor.ui.tools.transform_tool import FreeTransformTool
 
-    app = QApplication.instance() or QApplication([])
     warm_up()
     doc = photo_document()
-    canvas = Canvas()
-    canvas.resize(VIEW_W, VIEW_H)
-    canvas.show()
-    app.processEvents()
-    canvas.set_document(doc)
-    canvas.fit()
-    canvas.repaint()
+    canvas = fitted_canvas(doc)
     tool = FreeTransformTool(_Host(canvas, doc))
     canvas.set_tool(tool)
     t0 = time.perf_counter()

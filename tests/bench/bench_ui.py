@@ -10,10 +10,9 @@ import numpy as np
 
 from editor.core import BlendMode, Document, Layer, Mask
 from editor.render import warm_up
-from tests.bench.harness import percentile_ms, record
+from tests.bench.harness import VIEW_H, VIEW_W, fitted_canvas, percentile_ms, record
 
 W24, H24 = 6000, 4000  # 24 MP
-VIEW_W, VIEW_H = 1600, 1000
 FRAME_BUDGET_MS = 16.0
 PANS = 60
 
@@ -185,19 +184,12 @@ def bench_mask_density_drag_24mp():
     from PySide6.QtWidgets import QApplication
 
     from editor.render import render
-    from editor.ui.canvas import Canvas
 
     app = QApplication.instance() or QApplication([])
     warm_up()
     doc = ten_layer_document()
     layer = doc.active
-    canvas = Canvas()
-    canvas.resize(VIEW_W, VIEW_H)
-    canvas.show()
-    app.processEvents()
-    canvas.set_document(doc)
-    canvas.fit()
-    canvas.repaint()
+    canvas = fitted_canvas(doc)
     _slider_steps(canvas, app, doc, layer, 2)  # the first step fills what the later ones reuse
     steps = _slider_steps(canvas, app, doc, layer, 15)
 

@@ -52,3 +52,24 @@ def record(name: str, median: float, baseline: str | None, baseline_median: floa
         row["budget_ms"] = budget_ms
     row.update(extra)
     return row
+
+
+VIEW_W, VIEW_H = 1600, 1000  # the canvas size the UI benches measure at
+
+
+def fitted_canvas(doc, size: tuple[int, int] = (VIEW_W, VIEW_H)):
+    """A shown Canvas (editor.ui) of `size` with `doc` on it at fit zoom, painted once: where a UI
+    bench starts, as the window shows a document it has just opened (needs a QApplication)."""
+    from PySide6.QtWidgets import QApplication
+
+    from editor.ui.canvas import Canvas
+
+    app = QApplication.instance() or QApplication([])
+    canvas = Canvas()
+    canvas.resize(*size)
+    canvas.show()
+    app.processEvents()
+    canvas.set_document(doc)
+    canvas.fit()
+    canvas.repaint()
+    return canvas
