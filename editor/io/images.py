@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageCms
 
 from .errors import DEFAULT_LIMITS, FileFormatError, Limits
+from .png_encode import encode_png_parallel
 from .swizzle import bgra_to_rgba_inplace
 
 # Veil checks its own pixel limit from the header before decoding (Limits.max_pixels);
@@ -259,7 +260,7 @@ def flatten_on(rgba: np.ndarray, background: tuple[int, int, int]) -> np.ndarray
 def encode_image(rgba: np.ndarray, fmt: str, *, quality: int = 90, background: tuple[int, int, int] = (255, 255, 255)) -> bytes:
     """Encode straight RGBA8 as PNG, JPEG (flattened on `background`), WebP or TIFF."""
     if fmt == "PNG":
-        return encode_png(rgba)
+        return encode_png_parallel(rgba) or encode_png(rgba)  # a big flat export on every core
     if fmt == "JPEG":
         bgr = cv2.cvtColor(flatten_on(rgba, background), cv2.COLOR_RGB2BGR)
         ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
