@@ -37,6 +37,7 @@ from .errors import SaveCancelled
 from .images import encode_png
 from .maskbake import baked_copy, effective_mask
 from .ora_paths import write_paths
+from .png_encode import encode_png_parallel
 
 VEIL_NS = "https://veil.example/ora"
 ET.register_namespace("veil", VEIL_NS)
@@ -287,7 +288,8 @@ def write_ora(doc: Document, f: BinaryIO, *, flatten_masks: bool = False,
         if cancelled():
             raise SaveCancelled
         merged = composite_rgba(doc)
-        zf.writestr("mergedimage.png", encode_png(merged))
+        # the layers are all stored by now: the merged image has every core to itself
+        zf.writestr("mergedimage.png", encode_png_parallel(merged) or encode_png(merged))
         zf.writestr("Thumbnails/thumbnail.png", encode_png(thumbnail(merged)))
 
 

@@ -80,3 +80,19 @@ def test_a_big_export_is_encoded_in_strips_and_reads_back():
     png = encode_image(img, "PNG")
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), img)
     assert png == encode_png_parallel(img)
+
+
+def test_an_ora_merged_image_is_encoded_in_strips_and_reads_back(tmp_path):
+    import zipfile
+
+    from editor.core import Document, Layer
+    from editor.io import save_document
+    from editor.render import flatten_rgba
+
+    doc = Document(1000, 1100)
+    doc.root.insert(0, Layer("a", _photo(1100, 1000, 4, 5)))
+    save_document(doc, tmp_path / "p.ora")
+    with zipfile.ZipFile(tmp_path / "p.ora") as zf:
+        merged = zf.read("mergedimage.png")
+    assert zlib.decompress(_idat(merged)) and _idat(merged).count(b"\x00\x00\xff\xff") >= 2
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(merged))), flatten_rgba(doc))
