@@ -514,7 +514,11 @@ def run_recipe(shot: Shot, recipe) -> tuple[np.ndarray, np.ndarray]:
     alpha = subject[..., 3].copy()
     background = recipe.get("background")
     if background and background["type"] != "transparent":
-        add_background(shot, background)
+        add_background(shot, background)  # in the document too, for the layered .ora
+        if background["type"] == "colour":  # one integer pass, not a second full render
+            from .compose import over_colour
+
+            return over_colour(subject, parse_colour(background["colour"])), alpha
         return flatten_rgba(doc), alpha
     return subject, alpha
 

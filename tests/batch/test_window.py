@@ -60,3 +60,27 @@ def test_a_shot_owns_its_pixels_without_a_second_copy(tmp_path):
     assert first.pixels.flags.writeable and first.pixels.flags.owndata and first.pixels.flags.c_contiguous
     first.pixels[:] = 0
     np.testing.assert_array_equal(second.pixels[..., :3], shot.rgb)
+
+
+@pytest.mark.parametrize("colour", [(255, 255, 255), (250, 251, 252), (12, 200, 77)])
+def test_the_colour_background_in_one_pass_is_the_renderers_composite(colour):
+    """over_colour on the flattened subject is within one level of rendering the fill layer
+    under the masked subject (and opaque), for every alpha and colour."""
+    from editor.batch.compose import over_colour
+    from editor.core import Document, FillLayer, Layer, Mask
+    from editor.render import flatten_rgba
+
+    rng = np.random.default_rng(sum(colour))
+    h, w = 64, 256
+    pixels = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+    pixels[..., 3] = 255
+    mask = np.tile(np.arange(256, dtype=np.uint8), (h, 1))  # every alpha
+    mask[h // 2:] = rng.integers(0, 256, (h - h // 2, w), dtype=np.uint8)
+    doc = Document(w, h, history_budget=0)
+    doc.root.insert(0, Layer("subject", pixels, mask=Mask(mask)))
+    fast = over_colour(flatten_rgba(doc), colour)
+    doc.root.insert(0, FillLayer("background", (*colour, 255)))
+    rendered = flatten_rgba(doc)
+    assert (fast[..., 3] == 255).all() and (rendered[..., 3] == 255).all()
+    diff = np.abs(fast.astype(int) - rendered.astype(int))
+    assert diff.max() <= 1 and (diff > 0).mean() < 0.01
