@@ -28,7 +28,6 @@ they are saved with the generator's parameters and replay at any scale.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -139,7 +138,8 @@ def _preconditioner(matrix):
     """pymatting's incomplete Cholesky, with its factor's buffer sized to the system: its default
     reserves 4 GB (two 250M-entry arrays) for every tile. The factor is the same; a buffer too
     small (never seen: the fill-in stays a few times the matrix's) falls back to the default."""
-    ichol = sys.modules["pymatting.preconditioner.ichol"].ichol
+    (ichol_module,) = import_without_init("pymatting", ("preconditioner.ichol",))
+    ichol = ichol_module.ichol
     n = matrix.shape[0]
     try:
         return ichol(matrix, max_nnz=max(1024, min(n * (n + 1) // 2, 16 * matrix.nnz)))
@@ -147,10 +147,34 @@ def _preconditioner(matrix):
         return ichol(matrix)
 
 
+def closed_form_alpha(image: np.ndarray, trimap: np.ndarray) -> np.ndarray:
+    """pymatting's estimate_alpha_cf (its Laplacian, incomplete Cholesky and conjugate gradients,
+    its defaults) with the unknowns in reverse Cuthill-McKee order: the matting band numbered
+    along the contour keeps the factor's fill-in near the diagonal (ichol + cg 0.34 -> 0.17 s CPU
+    per 12 MP bench image). The same system solved to the same tolerance: alpha within 1e-5 of
+    pymatting's order."""
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    util, laplacian_module, cg = import_without_init("pymatting", ("util.util", "laplacian.cf_laplacian",
+                                                                   "solver.cg"))
+    util.sanity_check_image(image)
+    is_fg, _, is_known, is_unknown = util.trimap_split(trimap)
+    laplacian = laplacian_module.cf_laplacian(image, is_known=is_known)
+    rows = laplacian[is_unknown, :]
+    system, known = rows[:, is_unknown].tocsr(), rows[:, is_known]
+    rhs = -known.dot(is_fg[is_known])
+    order = reverse_cuthill_mckee(system, symmetric_mode=True)
+    system = system[order][:, order].tocsc()
+    x = trimap.astype(np.float64).ravel()
+    solved = np.empty(order.size)
+    solved[order] = cg.cg(system, rhs[order], M=_preconditioner(system))
+    x[is_unknown] = solved
+    return np.clip(x, 0, 1).reshape(trimap.shape)
+
+
 def matte_band(rgb: np.ndarray, tri: np.ndarray, *, progress: Progress | None = None,
                cancel: CancelFlag | None = None) -> np.ndarray:
     """Alpha (float32) for the unknown pixels of `tri`, tile by tile; known pixels keep the trimap's value."""
-    estimate_alpha_cf, _ = pymatting_solvers()
     alpha = tri.astype(np.float32)
     unknown = tri == 0.5
     crops = list(_crops(unknown, tri == 1.0, tri == 0.0))
@@ -160,8 +184,10 @@ def matte_band(rgb: np.ndarray, tri: np.ndarray, *, progress: Progress | None = 
         crop_tri = tri[crop]
         crop_alpha = crop_tri.astype(np.float64)
         box = solve_box(unknown[crop])
+        if not ((crop_tri[box] == 1.0).any() and (crop_tri[box] == 0.0).any()):
+            box = (slice(None), slice(None))  # pymatting needs both sides known: all of the crop, as before
         image = rgb[crop][box].astype(np.float64) / 255.0
-        crop_alpha[box] = estimate_alpha_cf(image, crop_tri[box], preconditioner=_preconditioner)
+        crop_alpha[box] = closed_form_alpha(image, crop_tri[box])
         np.copyto(alpha[target], crop_alpha[core].astype(np.float32), where=unknown[target])
         if progress is not None:
             progress((n + 1) / len(crops))
