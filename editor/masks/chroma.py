@@ -31,6 +31,9 @@ holds opaque what is surely subject: far from the local screen colour, no
 blend ramping to it, in a region wider than a strand (key_core.py). The
 ramp's alpha stays on strands and soft edges; despill then removes the cast.
 
+`band_matting` then re-estimates the soft band where the subject beside it
+tells the foreground's colour, spill included (band_matte.py).
+
 Despill limits the key channel by the others, g' = min(g, max(r, b)) (or
 their average, a softer variant), which removes the green cast the screen
 throws on edges and reflections.
@@ -38,11 +41,13 @@ throws on edges and reflections.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numba import njit, prange
 
+from .band_matte import matte_band
 from .color_range import parse_hex
 from .key_core import column_weights, subject_core
 from .screen_plate import screen_plate
@@ -64,15 +69,18 @@ class ChromaKeyParams:
     despill_mode: str = "max"
     clean: float = 0.1  # a 3x3 neighbourhood keyed within this of screen (of opaque) snaps to 0 (to 1)
     hold_core: bool = True  # colours far from the local screen, in a region wider than a strand, stay opaque
+    band_matting: bool = False  # re-estimate the soft band against the plate and the subject beside it (slower)
 
     def to_dict(self) -> dict:
         return {"kind": "chroma-key", "key": self.key, "tolerance": self.tolerance, "softness": self.softness,
                 "clean": self.clean, "even_light": self.even_light, "despill": self.despill,
-                "despill_mode": self.despill_mode, "hold_core": self.hold_core}
+                "despill_mode": self.despill_mode, "hold_core": self.hold_core,
+                "band_matting": self.band_matting}
 
     @classmethod
     def from_dict(cls, data: dict) -> ChromaKeyParams:
-        fields = ("key", "tolerance", "softness", "clean", "even_light", "despill", "despill_mode", "hold_core")
+        fields = ("key", "tolerance", "softness", "clean", "even_light", "despill", "despill_mode", "hold_core",
+                  "band_matting")
         return cls(**{k: data[k] for k in fields if k in data})
 
     def validate(self) -> None:
@@ -202,8 +210,9 @@ def _despill_kernel(pixels, channel, a, b, average, out):  # pragma: no cover - 
             out[y, x, channel] = min(k, limit)
 
 
-def chroma_key(pixels: np.ndarray, params: ChromaKeyParams) -> np.ndarray:
-    """The key's alpha (h, w) uint8 for (h, w, 3|4) uint8 RGB[A] pixels: 255 foreground, 0 screen."""
+def chroma_key(pixels: np.ndarray, params: ChromaKeyParams, progress: Callable[[float], None] | None = None) -> np.ndarray:
+    """The key's alpha (h, w) uint8 for (h, w, 3|4) uint8 RGB[A] pixels: 255 foreground, 0 screen.
+    `progress` hears the fraction done (band matting is the slow part)."""
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] < 3:
         raise ValueError("chroma_key needs (h, w, 3|4) uint8 pixels")
     params.validate()
@@ -222,6 +231,12 @@ def chroma_key(pixels: np.ndarray, params: ChromaKeyParams) -> np.ndarray:
     out = np.empty(pixels.shape[:2], np.uint8)
     shift = [channel_shift(c) for c in (channel, a, b)]
     _key_kernel(words, shift[0], shift[1], shift[2], grid, float(plate.step), hi, lo, params.clean, hold, factor, out)
+    if params.band_matting:
+        if progress is not None:
+            progress(0.4)
+        out = matte_band(pixels, out, plate)
+    if progress is not None:
+        progress(1.0)
     return out
 
 

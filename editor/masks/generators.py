@@ -41,7 +41,7 @@ from editor.core.ops import snapshot_document
 from .chroma import DESPILL_MODES, ChromaKeyParams, chroma_key, despill, detect_screen, key_colour
 from .color_range import ColorRangeParams, color_range
 from .luminance import LuminanceParams, luminance_mask
-from .object_select import ObjectSelectParams, object_select
+from .object_select import ObjectSelectParams, Progress, object_select
 from .refine import RefineParams, check_radius_strokes, refine_edge
 from .strokes import check_strokes
 
@@ -51,8 +51,8 @@ AUTO_KEY = "auto"  # a chroma key's key: the screen the picture's border shows
 Generator = Callable[[np.ndarray, dict[str, Any]], np.ndarray]
 
 
-def _chroma(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-    return chroma_key(pixels, ChromaKeyParams.from_dict(resolve_key(pixels, params)))
+def _chroma(pixels: np.ndarray, params: dict[str, Any], progress: Progress | None = None) -> np.ndarray:
+    return chroma_key(pixels, ChromaKeyParams.from_dict(resolve_key(pixels, params)), progress=progress)
 
 
 def _color_range(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -96,16 +96,26 @@ def _refine_edge(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
 # --- the registry entries ---------------------------------------------------------------------
 
 def register_generator(kind: str, label: str, generator: Generator, schema: Schema, *, slow: bool = False,
+                       slow_when: Callable[[dict[str, Any]], bool] | None = None, reports_progress: bool = False,
                        menu: MenuEntry | None = None, cli: CliEntry | None = None) -> Operation:
     """Register a mask generator on the one operation registry: the Mask menu, the dialogs'
     lookup, `veil mask` and batch recipes then all know it. Running the operation on a
-    document masks its active pixel layer (one undo step)."""
+    document masks its active pixel layer (one undo step). `slow_when` says which of a fast
+    generator's parameters make it slow (a worker's job: see `runs_slow`); a generator that
+    `reports_progress` takes a `progress` keyword."""
 
     def run(doc: Document, params: dict[str, Any]) -> Mask:
         return apply_to_layer(doc, doc.active, {"kind": kind, **params})
 
     return REGISTRY.register(Operation(kind, label, schema, run, category=MASK, slow=slow, menu=menu, cli=cli,
-                                       extra={"generate": generator}), replace=True)
+                                       extra={"generate": generator, "slow_when": slow_when,
+                                              "progress": reports_progress}), replace=True)
+
+
+def runs_slow(params: dict[str, Any]) -> bool:
+    """Whether the generator that `params` name takes seconds with them (run it in a worker)."""
+    op = generator_op(params.get("kind"))
+    return op.slow or bool(op.extra.get("slow_when") and op.extra["slow_when"](params))
 
 
 def generator_op(kind: Any) -> Operation:
@@ -175,7 +185,10 @@ register_generator("chroma-key", "Chroma key", _chroma, Schema((
     Param("despill", "bool", False, "remove the key colour's cast (with --apply)"),
     Param("despill_mode", "choice", "max", "limit the key channel by the max or the average of the others",
           choices=DESPILL_MODES),
-)), menu=MenuEntry("chroma_key", "Chroma Key…", 20),
+    Param("band_matting", "bool", False, "re-estimate the soft edge against the backdrop and the subject beside "
+                                         "it (spill-cast edges; slower)"),
+)), slow_when=lambda params: bool(params.get("band_matting")), reports_progress=True,
+    menu=MenuEntry("chroma_key", "Chroma Key…", 20),
     cli=CliEntry("chroma-key", "key out a green, blue or picked backdrop", from_cli=_chroma_cli))
 
 register_generator("object", "Object select", _object, Schema((
@@ -243,9 +256,13 @@ def _model_cli(command: str, values: dict[str, Any]) -> dict[str, Any]:
     return model_params(command, values)
 
 
-def generate(pixels: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-    """Run the generator named by params["kind"] on (h, w, 3|4) uint8 pixels."""
-    return generator_op(params.get("kind")).extra["generate"](pixels, params)
+def generate(pixels: np.ndarray, params: dict[str, Any], progress: Progress | None = None) -> np.ndarray:
+    """Run the generator named by params["kind"] on (h, w, 3|4) uint8 pixels; `progress` hears the
+    fraction done from the generators that report it (the others finish without a word)."""
+    op = generator_op(params.get("kind"))
+    if progress is not None and op.extra.get("progress"):
+        return op.extra["generate"](pixels, params, progress=progress)
+    return op.extra["generate"](pixels, params)
 
 
 def resolve_key(pixels: np.ndarray, params: dict[str, Any]) -> dict[str, Any]:

@@ -129,3 +129,21 @@ def test_unreadable_files_exit_1_and_the_rest_are_done(screens, tmp_path):
     result = veil("chroma-key", folder / "shot0.png", broken, "--out-dir", out_dir)
     assert result.returncode == 1 and (out_dir / "shot0.png").exists() and not (out_dir / "broken.png").exists()
     assert veil("chroma-key", tmp_path / "missing.png", "--out", tmp_path / "m.png").returncode == 1
+
+
+def test_band_matting_flag_keys_as_the_dialog_does(tmp_path):
+    """`--band-matting` reaches the key (run from this tree: the flag is newer than an installed veil)."""
+    from editor.masks.chroma import ChromaKeyParams, chroma_key
+    from tests.masks.scenes_keying import keying_scene
+
+    scene = keying_scene(150, 220, 2, "green", spill=40.0)
+    _write_rgba(tmp_path / "shot.png", scene.image)
+    out = tmp_path / "mask.png"
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-m", "editor.cli", "mask", "chroma-key", str(tmp_path / "shot.png"),
+                             "--band-matting", "--out", str(out)], capture_output=True, text=True, timeout=120, cwd=root,
+                            env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    written = cv2.imread(str(out), cv2.IMREAD_UNCHANGED)
+    np.testing.assert_array_equal(written, chroma_key(scene.image, ChromaKeyParams(band_matting=True)))
+    assert not np.array_equal(written, chroma_key(scene.image, ChromaKeyParams()))

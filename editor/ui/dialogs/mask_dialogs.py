@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLabel, QW
 from editor.core import Change, Layer
 from editor.masks.chroma import DESPILL_MODES, ChromaKeyParams, detect_screen
 from editor.masks.color_range import ColorRangeParams
-from editor.masks.generators import apply_to_layer, despill_for, generate, to_selection
+from editor.masks.generators import apply_to_layer, despill_for, generate, runs_slow, to_selection
 from editor.masks.luminance import LuminanceParams
 
 from .mask_preview import GeneratorDialog, Slider, dialog_for
@@ -141,6 +141,12 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
                                   "green spill) stay opaque; strands and soft edges keep their soft alpha")
         self.hold_core.setChecked(p.hold_core)
         self.hold_core.toggled.connect(lambda _c: self.schedule_preview())
+        self.band_matting = QCheckBox("Matte the soft edge (slower)")
+        self.band_matting.setToolTip("Re-estimate the soft edge against the backdrop and the subject beside it, "
+                                     "so spill-cast edges are not keyed part-transparent; OK runs in the background")
+        self.band_matting.setChecked(p.band_matting)
+        self.band_matting.toggled.connect(lambda _c: self.schedule_preview())
+        self.job = None
         self.despill = QCheckBox("Remove spill (changes the layer's pixels)")
         self.despill.setChecked(p.despill)
         self.despill_mode = QComboBox()
@@ -149,7 +155,7 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
         self.despill.toggled.connect(lambda _c: self.redraw())
         self.despill_mode.currentTextChanged.connect(lambda _t: self.redraw())
         for label, widget in (("Key", self.key), ("Tolerance", self.tolerance), ("Softness", self.softness),
-                              ("", self.even_light), ("", self.hold_core), ("", self.despill),
+                              ("", self.even_light), ("", self.hold_core), ("", self.band_matting), ("", self.despill),
                               ("Despill limit", self.despill_mode)):
             self.form.addRow(label, widget)
         self.view_mode.setCurrentText("Matte")
@@ -178,7 +184,38 @@ class ChromaKeyDialog(CanvasEyedropper, GeneratorDialog):
     def params(self) -> dict[str, Any]:
         return ChromaKeyParams(self.key.currentText(), self.tolerance.value(), self.softness.value(),
                                self.even_light.isChecked(), self.despill.isChecked(),
-                               self.despill_mode.currentText(), hold_core=self.hold_core.isChecked()).to_dict()
+                               self.despill_mode.currentText(), hold_core=self.hold_core.isChecked(),
+                               band_matting=self.band_matting.isChecked()).to_dict()
+
+    def accept(self) -> None:
+        """At once when the key is fast; with band matting, in a worker with progress (the mask is
+        set, one undo step, when it finishes; Cancel drops it)."""
+        params = self.params()
+        if not runs_slow(params):
+            GeneratorDialog.accept(self)
+            return
+        pixels = self.source.copy()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.job = self.window_.jobs.run(lambda progress, _cancelled: generate(pixels, params, progress=progress),
+                                         label=self.title, on_done=lambda mask: self._finished(params, mask),
+                                         on_error=self._failed, on_cancel=self._failed)
+
+    def _finished(self, params: dict[str, Any], mask: np.ndarray) -> None:
+        self.job = None
+        if self.layer.parent is not None:
+            apply_to_layer(self.window_.document, self.layer, params, data=mask)
+        GeneratorDialog.done(self, GeneratorDialog.DialogCode.Accepted)
+
+    def _failed(self, error: Exception | None = None) -> None:
+        self.job = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        if error is not None:
+            self.setToolTip(str(error))
+
+    def reject(self) -> None:
+        if self.job is not None:
+            self.job.cancel()  # the key has no cancel points: its result is dropped when it arrives
+        super().reject()
 
 
 @dialog_for("color-range")

@@ -21,6 +21,7 @@ from editor.masks.generators import (
     mask_generators,
     maskable,
     rerun,
+    runs_slow,
     source_pixels,
 )
 
@@ -78,7 +79,7 @@ class MaskGeneratorMenu:
             return
         op = generator_op(kind)
         params = {"kind": kind, **op.schema.defaults()}
-        if op.slow:
+        if runs_slow(params):
             self._run_in_worker(layer, params, op.label)
         else:
             apply_to_layer(self.window.document, layer, params)
@@ -138,7 +139,7 @@ class MaskGeneratorMenu:
         if layer is None or layer.mask is None or not layer.mask.generator:
             return
         kind = layer.mask.generator.get("kind")
-        if generator_op(kind).slow:
+        if runs_slow(layer.mask.generator):
             if kind in DIALOGS:  # seconds of work: through the dialog's worker
                 dialog = self.edit_generator()
                 if dialog is not None:
@@ -157,7 +158,7 @@ class MaskGeneratorMenu:
             if layer.parent is not None:
                 apply_to_layer(window.document, layer, params, data=mask)
 
-        window.jobs.run(lambda _progress, _cancelled: generate(pixels, params), label=label,
+        window.jobs.run(lambda progress, _cancelled: generate(pixels, params, progress=progress), label=label,
                         on_done=done, on_error=lambda e: window.show_status(str(e), 10_000))
 
 

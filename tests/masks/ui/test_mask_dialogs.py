@@ -311,3 +311,29 @@ def test_object_select_scribbles_override_on_a_lookalike_scene_and_rerun_keeps_t
     again = window.mask_generators.edit_generator()
     assert again.scribbles == generator["scribbles"]
     again.reject()
+
+
+def test_chroma_key_band_matting_runs_in_a_worker_and_rerun_keeps_it(qtbot, make_window):
+    from editor.masks.chroma import ChromaKeyParams, chroma_key
+    from tests.masks.scenes_keying import keying_scene
+
+    scene = keying_scene(200, 300, 1, "green", spill=40.0)
+    window, doc = _window(make_window, scene.image)
+    steps = len(doc.history.steps)
+    window.mask_generators.actions["chroma_key"].trigger()
+    dialog = window.mask_generators.dialog
+    dialog.band_matting.setChecked(True)
+    qtbot.mouseClick(_button(dialog, QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.job is not None  # a worker's job, not the GUI thread's
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30000)
+    layer = doc.active
+    assert len(doc.history.steps) == steps + 1 and layer.mask.generator["band_matting"]
+    expected = chroma_key(scene.image, ChromaKeyParams(band_matting=True))
+    np.testing.assert_array_equal(layer.mask.data, expected)
+    assert not np.array_equal(expected, chroma_key(scene.image, ChromaKeyParams()))
+
+    # Re-run goes through the dialog's worker with the stored parameters.
+    layer.mask.data[:] = 0
+    window.mask_generators.actions["rerun_generator"].trigger()
+    qtbot.waitUntil(lambda: len(doc.history.steps) == steps + 2, timeout=30000)
+    np.testing.assert_array_equal(doc.active.mask.data, expected)
