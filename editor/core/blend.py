@@ -53,6 +53,11 @@ class BlendMode(StrEnum):
         return self not in NON_SEPARABLE
 
 
+# Photoshop's eight modes where a layer's Fill is not a second opacity: Fill fades the blend
+# (see editor.render.blendmath.special_fill) while opacity and coverage weigh the result.
+SPECIAL_FILL = frozenset({BlendMode.COLOR_BURN, BlendMode.LINEAR_BURN, BlendMode.COLOR_DODGE, BlendMode.ADD,
+                          BlendMode.VIVID_LIGHT, BlendMode.LINEAR_LIGHT, BlendMode.HARD_MIX, BlendMode.DIFFERENCE})
+
 NON_SEPARABLE = frozenset({BlendMode.HUE, BlendMode.SATURATION, BlendMode.COLOR, BlendMode.LUMINOSITY,
                            BlendMode.DARKER_COLOR, BlendMode.LIGHTER_COLOR})
 

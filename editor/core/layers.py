@@ -43,6 +43,7 @@ class Node:
         name: str,
         *,
         opacity: float = 1.0,
+        fill: float = 1.0,
         blend_mode: BlendMode = BlendMode.NORMAL,
         visible: bool = True,
         locked: bool = False,
@@ -53,6 +54,10 @@ class Node:
         self.uid = next(_ids)
         self.name = name
         self.opacity = float(opacity)
+        # Photoshop's Fill (0..1): scales the layer's own paint. Pixel and fill layers render
+        # it (editor.render.plan.with_fill); in most modes it multiplies opacity, in the eight
+        # of editor.core.blend.SPECIAL_FILL it fades the blend itself.
+        self.fill = float(fill)
         self.blend_mode = BlendMode(blend_mode)
         self.visible = visible
         self.locked = locked
@@ -63,7 +68,7 @@ class Node:
         self.parent: Group | None = None
 
     # Properties a SetProperties command may change; every one is plain data.
-    PROPERTIES = ("name", "opacity", "blend_mode", "visible", "locked", "clipped", "blend_if")
+    PROPERTIES = ("name", "opacity", "fill", "blend_mode", "visible", "locked", "clipped", "blend_if")
 
     @property
     def offset(self) -> tuple[int, int]:
@@ -96,7 +101,7 @@ class Node:
         mask = self.mask
         if mask is not None:
             mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
-        common = dict(opacity=self.opacity, blend_mode=self.blend_mode, visible=self.visible, locked=self.locked,
+        common = dict(opacity=self.opacity, fill=self.fill, blend_mode=self.blend_mode, visible=self.visible, locked=self.locked,
                       clipped=self.clipped, mask=mask, blend_if=self.blend_if)
         return self._clone(self.name if name is None else name, common, copy_arrays)
 

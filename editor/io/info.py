@@ -17,6 +17,8 @@ def describe_node(node: Node) -> dict[str, Any]:
         "mask": None,
     }
     kinds.of(node).describe(node, out)
+    if node.fill < 1:
+        out["fill"] = round(node.fill, 4)
     if blend_if_active(node.blend_if):
         out["blend_if"] = node.blend_if.to_dict()
     if node.mask is not None:
@@ -38,6 +40,7 @@ def tree_lines(nodes: list[dict[str, Any]], depth: int = 0) -> list[str]:
     for n in nodes:
         kind = f"{n['kind']} {n['adjustment']}" if n.get("adjustment") else n["kind"]  # which adjustment
         bits = [kind, n["blend"], f"{n['opacity'] * 100:.0f}%"]
+        bits += [f"fill {n['fill'] * 100:.0f}%"] if "fill" in n else []
         bits += [] if n["visible"] else ["hidden"]
         bits += ["clipped"] if n["clipped"] else []
         bits += [f"at {n['offset'][0]},{n['offset'][1]}"] if n["offset"] != [0, 0] else []

@@ -133,7 +133,7 @@ class _Reader:
 
     def common(self, e: Element, node: Node, *, clip_op: bool = True) -> None:
         node.name = e.get("name", node.name)
-        node.opacity = self.number(e, "opacity", 1.0, 0.0, 1.0)
+        self.opacity_and_fill(e, node)
         node.visible = e.get("visibility", "visible") != "hidden"
         node.locked = e.get(veil("locked"), e.get("edit-locked", "false")) == "true"
         node.clipped = e.get(veil("clipped")) == "true" or (clip_op and e.get("composite-op") == "svg:src-atop")
@@ -230,6 +230,14 @@ class _Reader:
         if x1 > x0 and y1 > y0:
             data[y0 - y:y1 - y, x0 - x:x1 - x] = shown[y0 - my:y1 - my, x0 - mx:x1 - mx]
         return data
+
+    def opacity_and_fill(self, e: Element, node: Node) -> None:
+        """`opacity`, unless Veil wrote a Fill below 1 (folded into `opacity` for other readers)."""
+        if e.get(veil("fill-opacity")) is None:
+            node.opacity = self.number(e, "opacity", 1.0, 0.0, 1.0)
+            return
+        node.opacity = self.number(e, veil("opacity"), 1.0, 0.0, 1.0)
+        node.fill = self.number(e, veil("fill-opacity"), 1.0, 0.0, 1.0)
 
     def opacity_of(self, e: Element) -> float:
         return self.number(e, "opacity", 1.0, 0.0, 1.0)
@@ -340,7 +348,7 @@ class _Reader:
         if not nodes:
             return []
         base = nodes[0]
-        base.opacity = self.number(e, "opacity", 1.0, 0.0, 1.0)
+        self.opacity_and_fill(e, base)
         base.visible = e.get("visibility", "visible") != "hidden"
         base.blend_mode = self.blend(e)
         base.clipped = e.get(veil("clipped")) == "true"

@@ -28,7 +28,7 @@ from xml.etree import ElementTree as ET
 import cv2
 import numpy as np
 
-from editor.core import BlendMode, Document, Group, Node
+from editor.core import BlendMode, Document, FillLayer, Group, Layer, Node
 from editor.core.blendif import active as blend_if_active
 
 from . import kinds
@@ -43,6 +43,13 @@ VEIL_NS = "https://veil.example/ora"
 ET.register_namespace("veil", VEIL_NS)
 THUMBNAIL_SIDE = 256
 _ENCODERS = min(4, os.cpu_count() or 1)
+
+
+def _at_full_opacity(e: ET.Element) -> None:
+    """An element whose opacity (and Fill) an enclosing stack carries."""
+    e.set("opacity", "1.0")
+    for attr in ("fill-opacity", "opacity"):
+        e.attrib.pop(veil(attr), None)
 
 
 def veil(attr: str) -> str:
@@ -165,7 +172,14 @@ class _Writer:
 
     def common(self, e: ET.Element, node: Node, *, blend: bool, op: str | None = None) -> None:
         e.set("name", node.name)
-        e.set("opacity", repr(node.opacity))
+        # Other readers know no Fill: it multiplies the opacity they see (exact outside the
+        # special-Fill modes, the nearest they can show in those); veil:fill-opacity and
+        # veil:opacity keep both for Veil.
+        fill = node.fill if isinstance(node, Layer | FillLayer) else 1.0
+        e.set("opacity", repr(node.opacity * fill))
+        if fill < 1:
+            e.set(veil("fill-opacity"), repr(fill))
+            e.set(veil("opacity"), repr(node.opacity))
         e.set("visibility", "visible" if node.visible else "hidden")
         e.set("composite-op", op or ora_op(node.blend_mode))
         if blend:
@@ -210,12 +224,12 @@ class _Writer:
                 outer.append(pixel)
                 pixel.set(veil("role"), "pixels")
                 self.common(pixel, node, blend=False, op="svg:src-over")
-                pixel.set("opacity", "1.0")
+                _at_full_opacity(pixel)
                 pixel.set("visibility", "visible")
         if as_clip_base:
             # the clip-group stack carries the base's opacity, blend and visibility
             self.common(outer, node, blend=False, op="svg:src-over")
-            outer.set("opacity", "1.0")
+            _at_full_opacity(outer)
             outer.set("visibility", "visible")
             outer.set(veil("clip-base"), "true")
         else:

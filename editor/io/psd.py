@@ -284,16 +284,19 @@ class _PsdReader:
         return node
 
     def common(self, item, node: Node, name: str, baked_fill: bool) -> None:
-        """Opacity (times fill opacity, unless the pixels carry it), visibility, clipping, mode.
+        """Opacity, Fill, visibility, clipping, mode.
 
         Photoshop's fill opacity scales a layer's own pixels and not its effects; a layer with
         effects is rasterised with its fill opacity inside, so only its opacity stays live.
-        Elsewhere fill and opacity multiply; for the eight modes where Photoshop's fill differs
-        from its opacity (colour/linear burn and dodge, vivid/linear/pin light, hard mix,
-        difference) Veil, like psd-tools, treats them alike."""
+        A pixel or fill layer keeps it as its Fill (which the compositor renders as Photoshop
+        does, a fade of the blend itself in the eight special-Fill modes); on other kinds it
+        multiplies the opacity."""
         opacity = item.opacity / 255.0
-        if not baked_fill:
-            opacity *= item.fill_opacity / 255.0
+        fill = 1.0 if baked_fill else item.fill_opacity / 255.0
+        if isinstance(node, Layer | FillLayer):
+            node.fill = fill
+        else:
+            opacity *= fill
         node.opacity = opacity
         node.visible = item.visible
         node.blend_if = blend_if_from_psd(getattr(item._record, "blending_ranges", None))

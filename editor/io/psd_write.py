@@ -30,7 +30,7 @@ from psd_tools.constants import ChannelID, Compression
 from psd_tools.psd.bin_utils import write_padding
 from psd_tools.psd.tagged_blocks import TaggedBlock
 
-from editor.core import Document, Group, Node
+from editor.core import Document, FillLayer, Group, Layer, Node
 from editor.core.blendif import active as blend_if_active
 
 from . import kinds, packbits, psd_adjust
@@ -114,6 +114,8 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
                 return made[0], _coverage(node)
 
             planes[id(player._record)] = make
+            if isinstance(node, Layer | FillLayer) and node.fill < 1:  # the kinds that render Fill
+                player.fill_opacity = round(node.fill * 255)
         _set_common(player, node)
         _set_blend_if(player, node)
 

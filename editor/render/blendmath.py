@@ -133,3 +133,46 @@ BLEND: dict[BlendMode, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 def blend(mode: BlendMode, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
     return BLEND[mode](cb, cs).astype(np.float32, copy=False)
+
+
+# Faded colour burn and dodge divide on a 256 scale in Photoshop: d / (1 - s 255/256).
+DIVIDE_256 = 255 / 256
+
+
+def hard_mix_fill_step(fill: float) -> float:
+    """Hard Mix's ramp parameter at a Fill below 1: the Fill byte less one from 128 up, over 255
+    (Photoshop's steps, SethRobinson/Patchy docs/blend-modes.md)."""
+    fb = int(np.floor(fill * 255 + 0.5))
+    return (fb - (fb >= 128)) / 255
+
+
+def hard_mix_anchor(cs, step):
+    """Where hard mix's ramp starts, (1 - Cs) x step, on Photoshop's byte steps: the ramp is
+    steep at high Fill (1 / (1 - step) levels per level), so half a level here moves it a lot."""
+    return np.floor((1 - cs) * step * 255 + 0.5) * (1 / 255)
+
+
+def special_fill(mode: BlendMode, cb: np.ndarray, cs: np.ndarray, fill: float) -> np.ndarray:
+    """B(Cb, Cs) of one of the SPECIAL_FILL modes at a Fill below 1, as Photoshop computes it
+    (rules from SethRobinson/Patchy docs/blend-modes.md, calibrated on Photoshop 2026 renders,
+    here in float rather than Photoshop's 8-bit steps). Fill 0 leaves the backdrop.
+    - the burns move the source toward white by Fill, dodge, add and difference toward black
+      (colour burn and dodge then divide on Photoshop's 256 scale, DIVIDE_256);
+    - linear and vivid light fade their doubled source term, i.e. move the source toward 1/2;
+    - hard mix is a ramp, not a threshold: (Cb - A) / (1 - f) clamped, A = (1 - Cs) f in whole
+      levels (hard_mix_anchor), with f = hard_mix_fill_step(fill)."""
+    fill = np.float32(min(max(fill, 0.0), 1.0))
+    if mode is BlendMode.HARD_MIX:
+        f = np.float32(hard_mix_fill_step(float(fill)))
+        if f <= 0:
+            return cb.astype(np.float32, copy=True)
+        return np.clip((cb - hard_mix_anchor(cs, f)) / (1 - f), 0, 1).astype(np.float32, copy=False)
+    if mode in (BlendMode.COLOR_BURN, BlendMode.LINEAR_BURN):
+        faded = 1 - fill * (1 - cs)
+    elif mode in (BlendMode.LINEAR_LIGHT, BlendMode.VIVID_LIGHT):
+        faded = np.float32(0.5) + fill * (cs - np.float32(0.5))
+    else:  # colour dodge, add, difference
+        faded = fill * cs
+    if mode in (BlendMode.COLOR_BURN, BlendMode.COLOR_DODGE):
+        faded = faded * np.float32(DIVIDE_256)
+    return blend(mode, cb, faded)

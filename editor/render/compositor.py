@@ -24,7 +24,7 @@ from editor.core.blendif import active as blend_if_active
 
 from . import backends, kinds
 from .pixels import straight_rgba
-from .plan import MaskInput, Op, Source, mask_input
+from .plan import MaskInput, Op, Source, mask_input, with_fill
 
 
 class Target:
@@ -98,14 +98,21 @@ class Compositor:
 
     # --- ops -----------------------------------------------------------------
     def node_op(self, node: Node, rect: Rect, *, mode: BlendMode | None = None,
-                opacity: float | None = None, atop: bool = False, blend_if: bool = True) -> Op | None:
+                opacity: float | None = None, atop: bool = False, blend_if: bool = True,
+                fill: float | None = None) -> Op | None:
         """One node as an op over `rect` (groups, isolated or not, as their own buffer), with
-        the node's Blend If unless `blend_if` is False."""
+        the node's Blend If unless `blend_if` is False. A pixel or fill layer's Fill applies
+        with its own opacity (or as `fill` says); an explicit `opacity` draws it at Fill 1."""
+        kind = kinds.of(node)
+        if fill is None:
+            fill = node.fill if opacity is None else 1.0
         mode = node.blend_mode if mode is None else mode
         opacity = node.opacity if opacity is None else opacity
         if opacity <= 0:
             return None
-        op = kinds.of(node).op(self, node, rect, mode, opacity, atop)
+        op = kind.op(self, node, rect, mode, opacity, atop)
+        if kind.has_fill:
+            op = with_fill(op, fill)
         if op is not None and blend_if and blend_if_active(node.blend_if):
             op = replace(op, blend_if=node.blend_if.table())
         return op
@@ -122,7 +129,10 @@ class Compositor:
         for node in clipped:
             kinds.of(node).add_clipped(self, inner, node)
         table = base.blend_if.table() if blend_if_active(base.blend_if) else None
-        return Op(Source.BUFFER, region, base.blend_mode, base.opacity, inner.buffer(), (region.x, region.y),
+        # The base's Fill fades the whole group here, as a second opacity: Photoshop scales only
+        # the base's own paint and keeps its shape for the clipped layers, which one buffer cannot hold.
+        fill = base.fill if kinds.of(base).has_fill else 1.0
+        return Op(Source.BUFFER, region, base.blend_mode, base.opacity * fill, inner.buffer(), (region.x, region.y),
                   blend_if=table)
 
     def stack(self, nodes: Sequence[Node], rect: Rect, acc: np.ndarray | None = None) -> Target:

@@ -23,7 +23,10 @@ N_INT = 25  # DY, DX: the document position of the buffer's (0, 0) (dissolve's n
 # Op table columns (float params). BLEND_IF ops: BI..BI+31 hold the (2, 4, 4) Blend If table
 # (this layer, underlying) x (gray, red, green, blue) x (black lo, black hi, white lo, white hi).
 OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A, BI = range(7)
-N_FLOAT = BI + 32
+# LAYER_FILL: a layer's Fill below 1 in a special-Fill mode (plan.Op.fill), else 1; HM_STEP: hard
+# mix's ramp step at that Fill (blendmath.hard_mix_fill_step).
+LAYER_FILL, HM_STEP = BI + 32, BI + 33
+N_FLOAT = BI + 34
 
 PIXELS, FILL, BUFFER, ADJUST = 0, 1, 2, 3
 NO_MASK, MASK_U8, MASK_F32 = 0, 1, 2
@@ -38,6 +41,7 @@ ONE = np.float32(1.0)
 ZERO = np.float32(0.0)
 HALF = np.float32(0.5)
 F255 = np.float32(255.0)
+DIVIDE_256 = np.float32(255.0 / 256.0)  # see blendmath.DIVIDE_256
 
 
 @intrinsic
@@ -427,6 +431,25 @@ def _normal_buffer_row(acc, buf, sx, c0, c1, opacity, mask_u8, mask_f32, mask_ki
 
 
 @njit(fastmath=True)
+def special_fill(mode, b, s, fill, step):
+    """blendmath.special_fill for one channel; `step` is hard_mix_fill_step(fill)."""
+    if mode == HARD_MIX:
+        if step <= 0:
+            return b
+        anchor = np.floor((1 - s) * step * F255 + HALF) * INV255  # blendmath.hard_mix_anchor
+        return min(ONE, max(ZERO, (b - anchor) / (1 - step)))
+    if mode == COLOR_BURN:
+        return blend_separable(mode, b, (1 - fill * (1 - s)) * DIVIDE_256)
+    if mode == COLOR_DODGE:
+        return blend_separable(mode, b, fill * s * DIVIDE_256)
+    if mode == LINEAR_BURN:
+        return blend_separable(mode, b, 1 - fill * (1 - s))
+    if mode == LINEAR_LIGHT or mode == VIVID_LIGHT:
+        return blend_separable(mode, b, HALF + fill * (s - HALF))
+    return blend_separable(mode, b, fill * s)
+
+
+@njit(fastmath=True)
 def _blend_plane(mode, b, s, out, n):
     """B(Cb, Cs) of one channel over n pixels: one plain loop per mode, which LLVM vectorises."""
     if mode == MULTIPLY:
@@ -505,7 +528,7 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
     source, mode, atop, mask_kind, inverted = ip[SOURCE], ip[MODE], ip[ATOP], ip[MASK_KIND], ip[INVERTED]
     blend_if = ip[BLEND_IF]
     sr, sx, mr, mx = r + ip[SY], ip[SX], r + ip[MY], ip[MX]
-    opacity, density = fp[OPACITY], fp[DENSITY]
+    opacity, density, fill, step = fp[OPACITY], fp[DENSITY], fp[LAYER_FILL], fp[HM_STEP]
     for c in range(ip[C0], ip[C1]):
         if source == PIXELS:
             s0 = src_u8[sr, c + sx, 0] * INV255
@@ -540,7 +563,11 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             a *= _blend_if_weight(fp, s0, s1, s2, b0, b1, b2)
         if mode == DISSOLVE:
             a = ONE if dissolve_noise(ip[DX] + c, ip[DY] + r) < a else ZERO
-        if is_non_separable(mode):
+        if fill < 1:
+            m0 = special_fill(mode, b0, s0, fill, step)
+            m1 = special_fill(mode, b1, s1, fill, step)
+            m2 = special_fill(mode, b2, s2, fill, step)
+        elif is_non_separable(mode):
             m0, m1, m2 = blend_non_separable(mode, b0, b1, b2, s0, s1, s2)
         else:
             m0 = blend_separable(mode, b0, s0)
@@ -553,11 +580,12 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
             acc[1, c] = acc[1, c] * t + w * m1
             acc[2, c] = acc[2, c] * t + w * m2
         else:
-            u = a * (ONE - ab)
+            g = a * fill  # the alpha the op adds (fill is 1 outside the special-Fill modes)
+            u = g * (ONE - ab)
             acc[0, c] = u * s0 + acc[0, c] * t + w * m0
             acc[1, c] = u * s1 + acc[1, c] * t + w * m1
             acc[2, c] = u * s2 + acc[2, c] * t + w * m2
-            acc[3, c] = a + ab * t
+            acc[3, c] = g + ab * (ONE - g)
 
 
 @njit(fastmath=True)
@@ -701,7 +729,8 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
                 continue
             mode = ip[k, MODE]
             if (mode != NORMAL and mode != DISSOLVE and not is_non_separable(mode) and ip[k, SOURCE] == PIXELS
-                    and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32 and ip[k, BLEND_IF] == 0):
+                    and ip[k, ATOP] == 0 and ip[k, MASK_KIND] != MASK_F32 and ip[k, BLEND_IF] == 0
+                    and fp[k, LAYER_FILL] >= 1):
                 src, s0, mask, m0, add, mul = _u8_op_row(ip, fp, k, r)
                 _separable_u8_row(acc, scratch, mode, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]),
                                   src, s0, mask, m0, add, mul)

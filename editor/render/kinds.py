@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 class KindRender:
     """The default: a node that draws as one op over the rect (override `op`)."""
 
+    has_fill = False  # the node's Fill applies to its op (Compositor.node_op)
+
     def op(self, comp: Compositor, node: Node, rect: Rect, mode: BlendMode, opacity: float,
            atop: bool) -> Op | None:
         raise TypeError(f"cannot composite {node!r}")
@@ -69,6 +71,8 @@ class KindRender:
 
 
 class PixelRender(KindRender):
+    has_fill = True
+
     def op(self, comp, node, rect, mode, opacity, atop):
         region = rect.intersect(node.bounds(comp.canvas))
         if region.empty:
@@ -78,6 +82,8 @@ class PixelRender(KindRender):
 
 
 class FillRender(KindRender):
+    has_fill = True
+
     def op(self, comp, node, rect, mode, opacity, atop):
         region = rect.intersect(comp.canvas)
         if region.empty:

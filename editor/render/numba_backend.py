@@ -11,6 +11,7 @@ from numba import parallel_chunksize
 from editor.core import BlendMode, Rect
 
 from . import kernels as K
+from .blendmath import hard_mix_fill_step
 from .plan import MaskInput, Op, Source
 
 name = "numba"
@@ -62,6 +63,9 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.
         row[K.SY], row[K.SX] = rect.y - op.origin[1], rect.x - op.origin[0]
         row[K.DY], row[K.DX] = rect.y, rect.x
         fp[k, K.OPACITY] = op.opacity
+        fp[k, K.LAYER_FILL] = op.fill
+        if op.fill < 1:
+            fp[k, K.HM_STEP] = hard_mix_fill_step(op.fill)
         row[K.SRC_PTR], row[K.SRC_H], row[K.SRC_W] = dummy, 1, 1
         row[K.MASK_PTR], row[K.MASK_H], row[K.MASK_W] = dummy, 1, 1
         if op.source is Source.FILL:

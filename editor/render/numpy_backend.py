@@ -7,7 +7,7 @@ import numpy as np
 from editor.core import BlendMode, Rect
 from editor.core.blend import dissolve_noise
 
-from .blendmath import blend
+from .blendmath import blend, special_fill
 from .pixels import premultiplied_bgra
 from .plan import MaskInput, Op, Source
 
@@ -114,12 +114,16 @@ def apply_op(acc: np.ndarray, rect: Rect, op: Op) -> None:
         alpha = (dissolve_noise(xs.astype(np.int64), ys.astype(np.int64)) < alpha).astype(np.float32)
     a_s = alpha[..., None]
     ab = ab[..., None]
-    mixed = cs if op.mode in (BlendMode.NORMAL, BlendMode.DISSOLVE) else blend(op.mode, cb, cs)
+    if op.fill < 1:  # a special-Fill mode (plan.with_fill): the faded blend at full weight
+        mixed = special_fill(op.mode, cb, cs, op.fill)
+    else:
+        mixed = cs if op.mode in (BlendMode.NORMAL, BlendMode.DISSOLVE) else blend(op.mode, cb, cs)
     if op.atop:
         dst[..., :3] = dst[..., :3] * (1 - a_s) + a_s * ab * mixed
     else:
-        dst[..., :3] = a_s * (1 - ab) * cs + dst[..., :3] * (1 - a_s) + a_s * ab * mixed
-        dst[..., 3] = alpha + ab[..., 0] * (1 - alpha)
+        grown = alpha * np.float32(op.fill)  # what the op adds where the backdrop is transparent
+        dst[..., :3] = grown[..., None] * (1 - ab) * cs + dst[..., :3] * (1 - a_s) + a_s * ab * mixed
+        dst[..., 3] = grown + ab[..., 0] * (1 - grown)
 
 
 def composite(rect: Rect, ops: list[Op], acc: np.ndarray | None) -> np.ndarray:

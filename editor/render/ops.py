@@ -63,7 +63,8 @@ def merge_down(doc: Document, node: Node) -> Layer:
     rect = below.bounds() if atop else below.bounds().union(_extent(doc, node))
     compositor = Compositor(doc.canvas, backends.get())
     target = Target(rect, compositor.backend)
-    target.add(compositor.node_op(below, rect, mode=BlendMode.NORMAL, opacity=below.opacity, blend_if=False))
+    target.add(compositor.node_op(below, rect, mode=BlendMode.NORMAL, opacity=below.opacity, blend_if=False,
+                                  fill=below.fill))
     if atop:
         if node.visible:
             kinds.of(node).add_clipped(compositor, target, node)
@@ -74,8 +75,8 @@ def merge_down(doc: Document, node: Node) -> Layer:
     if below.mask is not None:
         cmds.append(SetMask(below, None, "Remove mask"))
     cmds.append(ReplacePixels(below, pixels, (rect.x, rect.y), "Merge pixels"))
-    if below.opacity != 1.0:
-        cmds.append(SetProperties(below, {"opacity": 1.0}))
+    if below.opacity != 1.0 or below.fill != 1.0:
+        cmds.append(SetProperties(below, {"opacity": 1.0, "fill": 1.0}))
     cmds.append(RemoveNode(node))
     doc.execute(Macro(f"Merge {node.name} down", cmds))
     doc.set_active(below)

@@ -9,13 +9,14 @@ document; every coordinate here is in document pixels.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
 import cv2
 import numpy as np
 
 from editor.core import BlendMode, Node, Rect
+from editor.core.blend import SPECIAL_FILL
 
 
 class Source(IntEnum):
@@ -66,6 +67,22 @@ class Op:
     # coverage is weighted by its own colour and by the buffer's colour beneath it.
     blend_if: np.ndarray | None = None
     adjust: AdjustInput | None = None  # ADJUST: what to run on the buffer's colour
+    # Photoshop's Fill below 1 in one of the SPECIAL_FILL modes (with_fill folds it into opacity
+    # elsewhere): the blend is faded by it (blendmath.special_fill) and weighed by alpha x opacity,
+    # while the source-only term and the alpha the op adds are weighed by alpha x opacity x fill.
+    fill: float = 1.0
+
+
+def with_fill(op: Op | None, fill: float) -> Op | None:
+    """`op` drawn at a layer's Fill: a second opacity, except in Photoshop's special-Fill modes
+    (SethRobinson/Patchy docs/blend-modes.md, "Special-Fill for the three light modes")."""
+    if op is None or fill >= 1:
+        return op
+    if fill <= 0:  # nothing of the layer shows (Photoshop skips it)
+        return None
+    if op.mode in SPECIAL_FILL:
+        return replace(op, fill=float(fill))
+    return replace(op, opacity=op.opacity * fill)
 
 
 def _window(data: np.ndarray, extent: Rect, rect: Rect) -> np.ndarray:

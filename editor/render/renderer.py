@@ -34,7 +34,7 @@ TILE = 256
 # them would cost more than it saves; caches fill as small dirty rects come in.
 LARGE_RECT = 16 * TILE * TILE
 # Properties of the active node that leave the caches (which never include it) valid.
-_LIVE_PROPERTIES = {"opacity", "blend_mode", "visible", "name", "locked", "alpha_locked", "x", "y", "expanded",
+_LIVE_PROPERTIES = {"opacity", "fill", "blend_mode", "visible", "name", "locked", "alpha_locked", "x", "y", "expanded",
                     "blend_if"}
 
 

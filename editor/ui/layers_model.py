@@ -144,6 +144,8 @@ class LayerTreeModel(QAbstractItemModel):
         if column == EYE_COLUMN:
             return "Hide layer" if node.visible else "Show layer"
         parts = [node.name, node.blend_mode.label, f"{round(node.opacity * 100)}%"]
+        if node.fill < 1:
+            parts.append(f"fill {round(node.fill * 100)}%")
         if node.mask is not None:
             parts.append("mask" + ("" if node.mask.enabled else " (disabled)"))
         if node.clipped:

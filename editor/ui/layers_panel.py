@@ -1,4 +1,4 @@
-"""The Layers dock: blend mode and opacity of the active layer, the layer tree (several rows may be selected), and buttons."""
+"""The Layers dock: blend mode, opacity and Fill of the active layer, the layer tree (several rows may be selected), and buttons."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from .layer_actions import LayerActions
 
 _edit_ids = itertools.count(1)
+
+
+def _has_fill(node: Node) -> bool:
+    """Whether the node renders a Fill (editor.render.kinds: pixel and fill layers)."""
+    return node.kind in ("pixel", "fill")
 
 
 class LayersPanel(QWidget):
@@ -65,6 +70,21 @@ class LayersPanel(QWidget):
         self.opacity_slider.valueChanged.connect(self._opacity_from_slider)
         self.opacity_spin.valueChanged.connect(self._opacity_from_spin)
 
+        # Photoshop's Fill, beside Opacity: the layer's own paint (pixel and fill layers only).
+        self.fill_slider = QSlider(Qt.Orientation.Horizontal)
+        self.fill_slider.setRange(0, 100)
+        self.fill_slider.setObjectName("layersFill")
+        self.fill_spin = QSpinBox()
+        self.fill_spin.setRange(0, 100)
+        self.fill_spin.setSuffix(" %")
+        self.fill_spin.setToolTip("Fill of the selected pixel and fill layers: like opacity, except in colour and "
+                                  "linear burn and dodge, vivid and linear light, hard mix and difference, where it "
+                                  "fades the blend itself (as Photoshop's Fill)")
+        self._fill_key = ""
+        self.fill_slider.sliderPressed.connect(self._new_fill_edit)
+        self.fill_slider.valueChanged.connect(self._fill_from_slider)
+        self.fill_spin.valueChanged.connect(self._fill_from_spin)
+
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 2)
         top.addWidget(self.blend, 1)
@@ -73,6 +93,10 @@ class LayersPanel(QWidget):
         opacity_row.addWidget(QLabel("Opacity"))
         opacity_row.addWidget(self.opacity_slider, 1)
         opacity_row.addWidget(self.opacity_spin)
+        opacity_row.addSpacing(6)
+        opacity_row.addWidget(QLabel("Fill"))
+        opacity_row.addWidget(self.fill_slider, 1)
+        opacity_row.addWidget(self.fill_spin)
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(4, 2, 4, 4)
@@ -127,7 +151,8 @@ class LayersPanel(QWidget):
 
     def _sync_controls(self) -> None:
         node: Node | None = self.doc.active if self.doc is not None else None
-        for widget in (self.blend, self.opacity_slider, self.opacity_spin):
+        widgets = (self.blend, self.opacity_slider, self.opacity_spin, self.fill_slider, self.fill_spin)
+        for widget in widgets:
             widget.setEnabled(node is not None)
             widget.blockSignals(True)
         if node is not None:
@@ -135,7 +160,12 @@ class LayersPanel(QWidget):
             value = round(node.opacity * 100)
             self.opacity_slider.setValue(value)
             self.opacity_spin.setValue(value)
-        for widget in (self.blend, self.opacity_slider, self.opacity_spin):
+            fill = round(node.fill * 100) if _has_fill(node) else 100
+            self.fill_slider.setValue(fill)
+            self.fill_spin.setValue(fill)
+            self.fill_slider.setEnabled(_has_fill(node))
+            self.fill_spin.setEnabled(_has_fill(node))
+        for widget in widgets:
             widget.blockSignals(False)
         self.layer_actions.update_state()
 
@@ -161,6 +191,24 @@ class LayersPanel(QWidget):
         if self.doc is not None:  # every selected layer, as Photoshop does
             ops.set_properties_each(self.doc, {n: {"opacity": value / 100.0} for n in self.layer_actions.selected()},
                                     "Opacity", merge_key=self._opacity_key)
+
+    def _new_fill_edit(self) -> None:
+        self._fill_key = f"fill-{next(_edit_ids)}"  # one drag of the slider = one undo step
+
+    def _fill_from_slider(self, value: int) -> None:
+        if not self.fill_slider.isSliderDown():
+            self._new_fill_edit()
+        self._set_fill(value)
+
+    def _fill_from_spin(self, value: int) -> None:
+        self._new_fill_edit()
+        self._set_fill(value)
+
+    def _set_fill(self, value: int) -> None:
+        if self.doc is not None:
+            nodes = [n for n in self.layer_actions.selected() if _has_fill(n)]
+            ops.set_properties_each(self.doc, {n: {"fill": value / 100.0} for n in nodes}, "Fill",
+                                    merge_key=self._fill_key)
 
     def _context_menu(self, pos) -> None:
         node, _part = self.view.part_at(pos)

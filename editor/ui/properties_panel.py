@@ -144,6 +144,11 @@ class PropertiesPanel(QScrollArea):
         self.opacity = ValueSlider(0, 100, suffix=" %")
         self.opacity.setObjectName("propertiesOpacity")
         self.opacity.edited.connect(lambda v, key: self._set_node(merge_key=key, opacity=v / 100))
+        self.fill = ValueSlider(0, 100, suffix=" %")
+        self.fill.setObjectName("propertiesFill")
+        self.fill.setToolTip("Photoshop's Fill: like opacity, except in colour and linear burn and dodge, vivid and "
+                             "linear light, hard mix and difference, where it fades the blend itself")
+        self.fill.edited.connect(lambda v, key: self._set_node(merge_key=key, fill=v / 100))
         self.blend = QComboBox()
         for n, group in enumerate(MENU_GROUPS):
             if n:
@@ -157,6 +162,8 @@ class PropertiesPanel(QScrollArea):
                                         "is in a range of tones")
         self.blend_if_button.clicked.connect(self.open_blending_options)
         form.addRow("Opacity", self.opacity)
+        form.addRow("Fill", self.fill)
+        self.fill_label = form.labelForField(self.fill)
         form.addRow("Mode", self.blend)
         form.addRow("", self.blend_if_button)
         layout.addWidget(self.layer_box)
@@ -258,6 +265,11 @@ class PropertiesPanel(QScrollArea):
         kind = {"pixel": "Pixel layer", "fill": "Fill layer", "group": "Group"}.get(node.kind, node.kind.title())
         self.title.setText(f"{node.name}  ·  {kind}")
         self.opacity.set_value(round(node.opacity * 100))
+        has_fill = node.kind in ("pixel", "fill")  # the kinds that render a Fill
+        self.fill.setVisible(has_fill)
+        self.fill_label.setVisible(has_fill)
+        if has_fill:
+            self.fill.set_value(round(node.fill * 100))
         self.blend.blockSignals(True)
         self.blend.setCurrentIndex(self.blend.findData(node.blend_mode))
         self.blend.blockSignals(False)

@@ -158,6 +158,31 @@ def test_every_blend_mode_round_trips_with_an_svg_op_other_readers_know(tmp_path
     assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))
 
 
+def test_fill_round_trips_and_other_readers_see_it_in_the_opacity(tmp_path):
+    rng = np.random.default_rng(8)
+    doc = Document(12, 10)
+    doc.root.insert(0, Layer("bg", pixels(rng, 10, 12, opaque=True)))
+    masked = Layer("masked", pixels(rng, 10, 12), blend_mode=BlendMode.HARD_MIX, opacity=0.8, fill=0.5,
+                   mask=Mask(rng.integers(0, 256, (10, 12), dtype=np.uint8)))
+    doc.root.insert(1, masked)
+    doc.root.insert(2, Layer("base", pixels(rng, 10, 12), blend_mode=BlendMode.MULTIPLY, opacity=0.9, fill=0.4))
+    doc.root.insert(3, Layer("clipped", pixels(rng, 10, 12), clipped=True, fill=0.7,
+                             blend_mode=BlendMode.LINEAR_LIGHT))
+    doc.root.insert(4, Layer("zero", pixels(rng, 10, 12), fill=0.0, opacity=0.6))
+    path = tmp_path / "f.ora"
+    save_document(doc, path)
+    with zipfile.ZipFile(path) as zf:
+        stack = ET.fromstring(zf.read("stack.xml"))
+    seen = {e.get("name"): float(e.get("opacity")) for e in stack.iter() if e.get("name") in
+            ("masked", "zero") and e.get(f"{VEIL}role") != "pixels"}
+    assert seen == {"masked": pytest.approx(0.4), "zero": 0.0}
+    back = open_document(path)
+    for node in ("masked", "base", "clipped", "zero"):
+        got, want = back.find_by_name(node), doc.find_by_name(node)
+        assert (got.fill, got.opacity) == pytest.approx((want.fill, want.opacity)), node
+    assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))
+
+
 @pytest.mark.parametrize("inner_opacity, inner_visibility, stack_opacity", [
     (0.5, "visible", 1.0), (0.4, "visible", 0.5), (1.0, "hidden", 1.0), (0.7, "hidden", 0.3)])
 def test_foreign_masked_layer_keeps_its_layers_own_opacity_and_visibility(tmp_path, inner_opacity, inner_visibility,

@@ -4,7 +4,7 @@ from PIL import Image
 from psd_tools import PSDImage
 from psd_tools.constants import BlendMode as PsdBlend
 
-from editor.core import BlendIf, BlendMode, Document, Group, Layer, Mask
+from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask
 from editor.core.blendif import FULL
 from editor.io import export_psd, open_document
 from editor.io.maskbake import effective_mask
@@ -56,6 +56,23 @@ def test_psd_round_trip_through_veil(tmp_path):
     assert np.array_equal(got.pixels, layer.pixels)
     assert np.array_equal(got.mask.data, layer.mask.data) and not got.mask.enabled
     assert back.find_by_name("clipped").clipped and isinstance(back.find_by_name("g"), Group)
+
+
+def test_fill_round_trips_through_psd(tmp_path):
+    rng = np.random.default_rng(6)
+    doc = Document(12, 10)
+    doc.root.insert(0, Layer("bg", pixels(rng, 10, 12, opaque=True)))
+    doc.root.insert(1, Layer("mix", pixels(rng, 10, 12), blend_mode=BlendMode.HARD_MIX, fill=0.4, opacity=0.9))
+    doc.root.insert(2, FillLayer("tint", (20, 200, 90, 255), blend_mode=BlendMode.LINEAR_LIGHT, fill=0.6))
+    doc.root.insert(3, Layer("plain", pixels(rng, 10, 12), fill=0.5))
+    export_psd(doc, tmp_path / "f.psd")
+    written = {la.name: la.fill_opacity for la in PSDImage.open(tmp_path / "f.psd")}
+    assert written == {"bg": 255, "mix": 102, "tint": 153, "plain": 128}
+    back = open_document(tmp_path / "f.psd")
+    for name in ("mix", "tint", "plain"):
+        assert abs(back.find_by_name(name).fill - doc.find_by_name(name).fill) <= 0.5 / 255
+    assert abs(back.find_by_name("mix").opacity - 0.9) <= 0.5 / 255
+    assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 2
 
 
 def test_psd_made_by_psd_tools_opens_in_veil(tmp_path):

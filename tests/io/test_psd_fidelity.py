@@ -67,11 +67,51 @@ def test_vector_mask_multiplies_the_pixel_mask():
     assert m[15, 6] == round(ramp[6] * 0.5) or abs(m[15, 6] - ramp[6] * 0.5) <= 1  # half-covered column
 
 
-def test_fill_opacity_multiplies_opacity():
+def test_fill_opacity_is_a_layers_fill_and_multiplies_a_groups_opacity():
     _, doc = _open("fill_opacity_pixel_layers")
-    assert doc.find_by_name("L1").opacity == pytest.approx(200 / 255 * 130 / 255)
+    layer = doc.find_by_name("L1")
+    assert layer.opacity == pytest.approx(200 / 255) and layer.fill == pytest.approx(130 / 255)
     _, doc = _open("fill_opacity_group")
     assert doc.find_by_name("g").opacity == pytest.approx(128 / 255)
+
+
+def _ramp_psd(mode, fill_byte: int) -> bytes:
+    """Every (source, backdrop) byte pair: an opaque backdrop whose level is the column under a
+    layer in `mode` whose level is the row, at Fill byte `fill_byte` (as psd-tools writes it)."""
+    import io
+
+    from PIL import Image
+    from psd_tools import PSDImage
+
+    levels = np.arange(256, dtype=np.uint8)
+    below = np.empty((256, 256, 4), np.uint8)
+    below[..., :3], below[..., 3] = levels[None, :, None], 255
+    top = np.empty((256, 256, 4), np.uint8)
+    top[..., :3], top[..., 3] = levels[:, None, None], 255
+    psd = PSDImage.new("RGB", (256, 256))
+    psd.create_pixel_layer(Image.fromarray(below, "RGBA"), name="below")
+    layer = psd.create_pixel_layer(Image.fromarray(top, "RGBA"), name="top", blend_mode=mode)
+    layer.fill_opacity = fill_byte
+    out = io.BytesIO()
+    psd.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("mode", "fill_byte"), [("HARD_MIX", 128), ("HARD_MIX", 204), ("LINEAR_LIGHT", 100),
+                                                 ("VIVID_LIGHT", 153), ("COLOR_DODGE", 77)])
+def test_fill_opacity_on_a_special_mode_renders_as_photoshop_does(mode, fill_byte):
+    from psd_tools.constants import BlendMode as PsdBlend
+
+    from editor.core import BlendMode
+    from tests.render.photoshop_fill import photoshop_rule
+
+    doc = read_psd(_ramp_psd(PsdBlend[mode], fill_byte), "fill.psd", DEFAULT_LIMITS)
+    top = doc.find_by_name("top")
+    assert top.fill == pytest.approx(fill_byte / 255) and top.opacity == 1.0
+    s, d = np.mgrid[0:256, 0:256]
+    expected = photoshop_rule(BlendMode[mode], s, d, fill_byte)
+    got = flatten_rgba(doc)[..., 0].astype(np.int64)
+    assert np.abs(got - expected).max() <= 2
 
 
 def test_effects_are_rasterised_and_named():
@@ -117,7 +157,8 @@ def test_psb_opens_and_saves(tmp_path):
     src = tmp_path / "big.psb"
     src.write_bytes(C.build("psb_large_document_format"))
     doc = open_document(src)
-    assert doc.find_by_name("L1").opacity == pytest.approx(200 / 255 * 130 / 255)
+    layer = doc.find_by_name("L1")
+    assert layer.opacity == pytest.approx(200 / 255) and layer.fill == pytest.approx(130 / 255)
     out = tmp_path / "again.psb"
     export_psd(doc, out)
     assert out.read_bytes()[:6] == b"8BPS\x00\x02"

@@ -56,6 +56,7 @@ def nodes(draw, rng: np.random.Generator, depth: int = 0, blend_if: bool = False
     kind = draw(st.sampled_from(["pixel", "pixel", "pixel", "fill", "group"] if depth < 2 else ["pixel", "fill"]))
     common = dict(
         opacity=draw(st.sampled_from([1.0, 1.0, 0.5, 0.0, 0.83])),
+        fill=draw(st.sampled_from([1.0, 1.0, 1.0, 0.4, 0.0, 0.75])),
         blend_mode=draw(st.sampled_from(MODES)),
         visible=draw(st.booleans()) or draw(st.booleans()),
         clipped=draw(st.booleans()) and draw(st.booleans()),

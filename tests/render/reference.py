@@ -21,6 +21,16 @@ Conventions it pins down (the same ones editor.render documents):
   round(0.3 R + 0.59 G + 0.11 B) of the levels): 0 below black lo or above white hi, linear
   from 0 at black lo to 1 at black hi and from 1 at white lo to 0 at white hi, 1 between.
   A pass-through group weights its lerp by it; a clip group uses its base's, on the group.
+- Fill (pixel and fill layers): a second opacity, except in Photoshop's eight special-Fill
+  modes below Fill 1 (SethRobinson/Patchy docs/blend-modes.md): there the blend term uses
+  the faded kernel at weight as*ab, while the source-only term and the added alpha use as*f:
+  co = f as cs (1-ab) + cb ab (1-as) + as ab K_f(Cb, Cs), ao = f as + ab (1 - f as);
+  K_f: burns with Cs moved to 1 - f(1-Cs), dodge/add/difference with f Cs, linear/vivid
+  light with 1/2 + f(Cs - 1/2), hard mix the ramp clamp((Cb - A)/(1-k)), A = (1-Cs)k
+  rounded to a level, k the Fill
+  byte (less one from 128) over 255; colour burn and dodge divide on a 256 scale (the
+  moved source times 255/256). Fill 0 draws nothing. A clip base's Fill multiplies the
+  group's opacity.
 - Photoshop's own modes follow Adobe's definitions (see editor.core.blend); dissolve draws
   as normal with the alpha set to 1 where a hash of the pixel's document position (written
   again here, in plain Python integers) falls below it and to 0 elsewhere.
@@ -213,6 +223,24 @@ NON_SEPARABLE = {
 }
 
 
+SPECIAL_FILL = {"color-burn", "linear-burn", "color-dodge", "add", "vivid-light", "linear-light", "hard-mix",
+                "difference"}
+
+
+def faded_blend(mode: str, cb, cs, f: float):
+    """K_f(Cb, Cs) of a special-Fill mode at Fill f < 1."""
+    if mode == "hard-mix":
+        fb = math.floor(f * 255 + 0.5)
+        k = (fb - 1 if fb >= 128 else fb) / 255
+        anchor = np.floor((1 - cs) * k * 255 + 0.5) / 255  # in whole levels
+        return cb.copy() if k <= 0 else np.clip((cb - anchor) / (1 - k), 0, 1)
+    moved = {"color-burn": 1 - f * (1 - cs), "linear-burn": 1 - f * (1 - cs),
+             "vivid-light": 0.5 + f * (cs - 0.5), "linear-light": 0.5 + f * (cs - 0.5)}.get(mode, f * cs)
+    if mode in ("color-burn", "color-dodge"):  # these divide on a 256 scale
+        moved = moved * 255 / 256
+    return blend(mode, cb, moved)
+
+
 def blend(mode: str, cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
     if mode in SEPARABLE:
         return SEPARABLE[mode](cb, cs)
@@ -234,25 +262,32 @@ def dissolved(a_s, mode):
     return (dissolve_noise(*a_s.shape) < a_s).astype(np.float64)
 
 
-def source_over(backdrop, cs, a_s, mode):
-    """W3C general formula: co = cs(1-ab) + cb(1-as) + as*ab*B(Cb,Cs); ao = as + ab(1-as)."""
+def source_over(backdrop, cs, a_s, mode, fill=1.0):
+    """W3C general formula: co = cs(1-ab) + cb(1-as) + as*ab*B(Cb,Cs); ao = as + ab(1-as)
+    (with a special-Fill mode's Fill f < 1 as the module's docstring says)."""
     cb, ab = straight(backdrop)
     a_s = dissolved(a_s, mode)
     out = np.empty_like(backdrop)
     a = a_s[..., None]
     b = ab[..., None]
-    out[..., :3] = a * cs * (1 - b) + backdrop[..., :3] * (1 - a) + a * b * blend(mode, cb, cs)
-    out[..., 3] = a_s + ab * (1 - a_s)
+    mixed = faded_blend(mode, cb, cs, fill) if fill < 1 else blend(mode, cb, cs)
+    out[..., :3] = fill * a * cs * (1 - b) + backdrop[..., :3] * (1 - a) + a * b * mixed
+    out[..., 3] = fill * a_s + ab * (1 - fill * a_s)
     return out
 
 
-def source_atop(backdrop, cs, a_s, mode):
+def source_atop(backdrop, cs, a_s, mode, fill=1.0):
     cb, ab = straight(backdrop)
     a_s = dissolved(a_s, mode)
     out = backdrop.copy()
     a = a_s[..., None]
-    out[..., :3] = backdrop[..., :3] * (1 - a) + a * ab[..., None] * blend(mode, cb, cs)
+    mixed = faded_blend(mode, cb, cs, fill) if fill < 1 else blend(mode, cb, cs)
+    out[..., :3] = backdrop[..., :3] * (1 - a) + a * ab[..., None] * mixed
     return out
+
+
+def fill_of(node: Node) -> float:
+    return node.fill if isinstance(node, Layer | FillLayer) else 1.0
 
 
 def levels(c):
@@ -336,7 +371,12 @@ def draw(node: Node, backdrop, doc: Document, *, atop=False):
         return backdrop * (1 - t) + result * t
     cs, a = content(node, doc)
     a = a * node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(backdrop)[0])
-    return (source_atop if atop else source_over)(backdrop, cs, a, str(node.blend_mode))
+    mode, fill = str(node.blend_mode), fill_of(node)
+    if fill <= 0:
+        return backdrop
+    if mode not in SPECIAL_FILL or fill >= 1:
+        a, fill = a * fill, 1.0
+    return (source_atop if atop else source_over)(backdrop, cs, a, mode, fill)
 
 
 def composite_children(children, backdrop, doc: Document):
@@ -365,7 +405,8 @@ def composite_children(children, backdrop, doc: Document):
         for c in followers:
             group = draw(c, group, doc, atop=True)
         gc, ga = straight(group)
-        buf = source_over(buf, gc, ga * node.opacity * blend_if_weight(node, gc, straight(buf)[0]), str(node.blend_mode))
+        weight = node.opacity * fill_of(node) * blend_if_weight(node, gc, straight(buf)[0])
+        buf = source_over(buf, gc, ga * weight, str(node.blend_mode))
     return buf
 
 

@@ -154,3 +154,30 @@ def test_blend_modes_listed_in_photoshops_groups_and_chosen_by_keyboard(make_win
     assert layer.blend_mode is BlendMode.DARKEN
     doc.undo()
     assert layer.blend_mode is BlendMode.DISSOLVE
+
+
+def test_fill_slider_sets_fill_in_one_undo_step_and_only_where_fill_renders(make_window, qtbot):
+    window = make_window(small_document())
+    doc, panel = window.document, window.layers_panel
+    red = doc.find_by_name("Red")
+    doc.set_active(red)
+    steps = doc.history.index
+    panel.fill_slider.setSliderDown(True)
+    panel._new_fill_edit()
+    for v in (80, 55, 30):
+        panel.fill_slider.setValue(v)
+    panel.fill_slider.setSliderDown(False)
+    assert red.fill == 0.3 and red.opacity == 1.0 and doc.history.index == steps + 1
+    assert panel.fill_spin.value() == 30
+    doc.undo()
+    assert red.fill == 1.0 and panel.fill_spin.value() == 100
+    ops.set_properties(doc, red, fill=0.45)
+    assert panel.fill_spin.value() == 45
+    props = window.properties_panel
+    qtbot.waitUntil(lambda: props.fill.value() == 45)
+    props.fill.spin.setValue(70)
+    assert red.fill == 0.7
+    group = ops.new_group(doc, "G")
+    doc.set_active(group)
+    assert not panel.fill_slider.isEnabled() and not panel.fill_spin.isEnabled()
+    qtbot.waitUntil(lambda: not props.fill.isVisible())
