@@ -139,15 +139,16 @@ def _sure_kernel(pixels, mean, ck, ca, cb, grid, step, floor, hi, lo, clean, far
 def _close_coarse(held: np.ndarray, closing: int) -> np.ndarray:
     """The closing of `held` (0/1 uint8) by a disc `closing` px wide. A wide disc runs on a grid of
     half the size (an ellipse's cost grows with its rows): a cell there is held only when all four
-    of its pixels are, so the coarse closing stays inside the fine one, and it only bridges seams;
-    the caller keeps it where the picture is far from the screen, at full detail."""
+    of its pixels are (so the closing cannot spill past a held region's outline), with the disc
+    grown by two cells to bridge what that narrowing widened; it only bridges seams, and the
+    caller keeps it where the picture is far from the screen, at full detail."""
     if closing < COARSE_CLOSING_FROM or min(held.shape) < 8:
         return cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (closing, closing)))
     h, w = held.shape
     h2, w2 = h // 2, w // 2
     quad = held[0 : 2 * h2 : 2, 0 : 2 * w2 : 2] & held[1 : 2 * h2 : 2, 0 : 2 * w2 : 2]
     quad &= held[0 : 2 * h2 : 2, 1 : 2 * w2 : 2] & held[1 : 2 * h2 : 2, 1 : 2 * w2 : 2]
-    size = max(3, (closing // 2) | 1)
+    size = max(3, (closing // 2 + 2) | 1)  # +2: the all-four rule narrows a held region by up to a cell each side
     coarse = cv2.morphologyEx(quad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
     closed = np.zeros_like(held)
     closed[: 2 * h2, : 2 * w2] = cv2.resize(coarse, (2 * w2, 2 * h2), interpolation=cv2.INTER_NEAREST)
