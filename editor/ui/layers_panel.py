@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSlider,
@@ -88,15 +89,17 @@ class LayersPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 2)
         top.addWidget(self.blend, 1)
-        opacity_row = QHBoxLayout()
+        # Opacity above Fill, labels and fields aligned, as Photoshop stacks them: side by side
+        # the two sliders were squeezed to a few pixels in a dock of usual width.
+        opacity_row = QGridLayout()
         opacity_row.setContentsMargins(6, 0, 6, 4)
-        opacity_row.addWidget(QLabel("Opacity"))
-        opacity_row.addWidget(self.opacity_slider, 1)
-        opacity_row.addWidget(self.opacity_spin)
-        opacity_row.addSpacing(6)
-        opacity_row.addWidget(QLabel("Fill"))
-        opacity_row.addWidget(self.fill_slider, 1)
-        opacity_row.addWidget(self.fill_spin)
+        opacity_row.setVerticalSpacing(2)
+        for row, (label, slider, spin) in enumerate((("Opacity", self.opacity_slider, self.opacity_spin),
+                                                     ("Fill", self.fill_slider, self.fill_spin))):
+            opacity_row.addWidget(QLabel(label), row, 0)
+            opacity_row.addWidget(slider, row, 1)
+            opacity_row.addWidget(spin, row, 2)
+        opacity_row.setColumnStretch(1, 1)
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(4, 2, 4, 4)
