@@ -2,6 +2,7 @@
 argument variants call the same `cli.main` in-process to keep the suite fast on a 2-core machine."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -145,3 +146,18 @@ def test_info_and_render_name_and_draw_adjustment_layers(tmp_path, capsys):
     assert "- Cool  [adjustment photo_filter, normal, 100%]" in capsys.readouterr().out
     assert cli.main(["render", str(path), str(tmp_path / "out.png")]) == 0
     assert np.asarray(Image.open(tmp_path / "out.png"))[0, 0, :3].tolist() == [0, 0, 0]  # red times blue filter
+
+
+def test_commands_turn_numpys_huge_page_advice_off_and_the_window_keeps_it(monkeypatch):
+    """Read when numpy is first imported: `veil` decides before either path imports it."""
+    import editor.__main__ as entry
+    import editor.app
+
+    seen = {}
+    monkeypatch.setattr(cli, "main", lambda args: seen.setdefault("command", os.environ.get("NUMPY_MADVISE_HUGEPAGE")) and 0)
+    monkeypatch.setattr(editor.app, "main", lambda args: seen.setdefault("window", os.environ.get("NUMPY_MADVISE_HUGEPAGE")) and 0)
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    entry.main([])
+    assert seen["window"] is None
+    entry.main(["render", "in.ora", "out.png"])
+    assert seen["command"] == "0"
