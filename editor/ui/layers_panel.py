@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import TYPE_CHECKING
 
@@ -66,10 +67,6 @@ class LayersPanel(QWidget):
         self.opacity_spin.setRange(0, 100)
         self.opacity_spin.setSuffix(" %")
         self.opacity_spin.setToolTip("Opacity of the selected layers (shows the active one's)")
-        self._opacity_key = ""
-        self.opacity_slider.sliderPressed.connect(self._new_opacity_edit)
-        self.opacity_slider.valueChanged.connect(self._opacity_from_slider)
-        self.opacity_spin.valueChanged.connect(self._opacity_from_spin)
 
         # Photoshop's Fill, beside Opacity: the layer's own paint (pixel and fill layers only).
         self.fill_slider = QSlider(Qt.Orientation.Horizontal)
@@ -81,10 +78,12 @@ class LayersPanel(QWidget):
         self.fill_spin.setToolTip("Fill of the selected pixel and fill layers: like opacity, except in colour and "
                                   "linear burn and dodge, vivid and linear light, hard mix and difference, where it "
                                   "fades the blend itself (as Photoshop's Fill)")
-        self._fill_key = ""
-        self.fill_slider.sliderPressed.connect(self._new_fill_edit)
-        self.fill_slider.valueChanged.connect(self._fill_from_slider)
-        self.fill_spin.valueChanged.connect(self._fill_from_spin)
+        self._edit_keys = {"opacity": "", "fill": ""}
+        for prop, slider, spin in (("opacity", self.opacity_slider, self.opacity_spin),
+                                   ("fill", self.fill_slider, self.fill_spin)):
+            slider.sliderPressed.connect(functools.partial(self._new_edit, prop))
+            slider.valueChanged.connect(functools.partial(self._from_slider, prop, slider))
+            spin.valueChanged.connect(functools.partial(self._from_spin, prop))
 
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 2)
@@ -178,40 +177,24 @@ class LayersPanel(QWidget):
             mode = BlendMode(self.blend.itemData(row))
             ops.set_properties_each(self.doc, {n: {"blend_mode": mode} for n in self.layer_actions.selected()}, "Blend mode")
 
-    def _new_opacity_edit(self) -> None:
-        self._opacity_key = f"opacity-{next(_edit_ids)}"  # one drag of the slider = one undo step
+    def _new_edit(self, prop: str) -> None:
+        self._edit_keys[prop] = f"{prop}-{next(_edit_ids)}"  # one drag of the slider = one undo step
 
-    def _opacity_from_slider(self, value: int) -> None:
-        if not self.opacity_slider.isSliderDown():
-            self._new_opacity_edit()
-        self._set_opacity(value)
+    def _from_slider(self, prop: str, slider: QSlider, value: int) -> None:
+        if not slider.isSliderDown():
+            self._new_edit(prop)
+        self._set(prop, value)
 
-    def _opacity_from_spin(self, value: int) -> None:
-        self._new_opacity_edit()
-        self._set_opacity(value)
+    def _from_spin(self, prop: str, value: int) -> None:
+        self._new_edit(prop)
+        self._set(prop, value)
 
-    def _set_opacity(self, value: int) -> None:
-        if self.doc is not None:  # every selected layer, as Photoshop does
-            ops.set_properties_each(self.doc, {n: {"opacity": value / 100.0} for n in self.layer_actions.selected()},
-                                    "Opacity", merge_key=self._opacity_key)
-
-    def _new_fill_edit(self) -> None:
-        self._fill_key = f"fill-{next(_edit_ids)}"  # one drag of the slider = one undo step
-
-    def _fill_from_slider(self, value: int) -> None:
-        if not self.fill_slider.isSliderDown():
-            self._new_fill_edit()
-        self._set_fill(value)
-
-    def _fill_from_spin(self, value: int) -> None:
-        self._new_fill_edit()
-        self._set_fill(value)
-
-    def _set_fill(self, value: int) -> None:
+    def _set(self, prop: str, value: int) -> None:
+        """Opacity or Fill of every selected layer, as Photoshop sets them (Fill: pixel and fill layers)."""
         if self.doc is not None:
-            nodes = [n for n in self.layer_actions.selected() if _has_fill(n)]
-            ops.set_properties_each(self.doc, {n: {"fill": value / 100.0} for n in nodes}, "Fill",
-                                    merge_key=self._fill_key)
+            nodes = [n for n in self.layer_actions.selected() if prop != "fill" or _has_fill(n)]
+            ops.set_properties_each(self.doc, {n: {prop: value / 100.0} for n in nodes}, prop.capitalize(),
+                                    merge_key=self._edit_keys[prop])
 
     def _context_menu(self, pos) -> None:
         node, _part = self.view.part_at(pos)

@@ -301,7 +301,7 @@ def test_opacity_drag_and_blend_mode_apply_to_every_selected_layer_in_one_step(m
     before, steps = snapshot(doc), len(doc.history.steps)
     slider = panel.opacity_slider
     slider.setSliderDown(True)  # a drag: several values, one undo step
-    panel._new_opacity_edit()
+    panel._new_edit("opacity")
     for value in (50, 40, 30):
         slider.setValue(value)
     slider.setSliderDown(False)

@@ -52,7 +52,7 @@ def test_row_edits_change_layers(make_window, qtbot):
     slider = window.layers_panel.opacity_slider
     steps = doc.history.index
     slider.setSliderDown(True)
-    window.layers_panel._new_opacity_edit()
+    window.layers_panel._new_edit("opacity")
     for v in (90, 70, 40):
         slider.setValue(v)
     slider.setSliderDown(False)
@@ -163,7 +163,7 @@ def test_fill_slider_sets_fill_in_one_undo_step_and_only_where_fill_renders(make
     doc.set_active(red)
     steps = doc.history.index
     panel.fill_slider.setSliderDown(True)
-    panel._new_fill_edit()
+    panel._new_edit("fill")
     for v in (80, 55, 30):
         panel.fill_slider.setValue(v)
     panel.fill_slider.setSliderDown(False)
