@@ -228,14 +228,7 @@ def test_a_colour_fill_brings_the_previews_reduced_layer_up_to_date_as_it_writes
         doc.set_active(layer)
         preview = PreviewRenderer(doc)
         preview.render(2)  # the screen at 1/4: the layer's reduced copy is made and held
-        reductions: list[tuple] = []
-        real = preview_module._reduce
-
-        def counted(a, k, seen=reductions, real=real):
-            seen.append(a.shape)
-            return real(a, k)
-
-        monkeypatch.setattr(preview_module, "_reduce", counted)
+        reductions, real = _count_reductions(monkeypatch)
         bucket_fill(doc, 100 + offset[0], 150 + offset[1], (250, 0, 0), tolerance=8, antialias=True)
         target = PaintTarget.current(doc)
         target.fill((0, 0, 250), Rect(33, 77, 121, 61), opacity=0.5)  # soft: every pixel mixes
@@ -270,14 +263,7 @@ def test_a_mask_edit_and_its_undo_bring_the_previews_reduced_mask_up_to_date_by_
         doc.set_active(layer, edit_mask=True)
         preview = PreviewRenderer(doc)
         preview.render(k)
-        reductions: list[tuple] = []
-        real = preview_module._reduce
-
-        def counted(a, kk, seen=reductions, real=real):
-            seen.append(a.shape)
-            return real(a, kk)
-
-        monkeypatch.setattr(preview_module, "_reduce", counted)
+        reductions, real = _count_reductions(monkeypatch)
         doc.selection = None
         apply_gradient(PaintTarget.current(doc), g, (40.3, 20.1), (380.7, 260.2), GradientSettings(dither=True))
         after_gradient = preview.render(k)
@@ -294,3 +280,19 @@ def test_a_mask_edit_and_its_undo_bring_the_previews_reduced_mask_up_to_date_by_
         assert np.array_equal(got, fresh.render(k))
         fresh.close()
         preview.close()
+
+
+def _count_reductions(monkeypatch) -> tuple[list[tuple], object]:
+    """Record the shape of every whole-array reduction the preview makes from now on; returns the
+    list and the real reducer (to put back before rendering a fresh preview)."""
+    import editor.render.preview as preview_module
+
+    reductions: list[tuple] = []
+    real = preview_module._reduce
+
+    def counted(a, k):
+        reductions.append(a.shape)
+        return real(a, k)
+
+    monkeypatch.setattr(preview_module, "_reduce", counted)
+    return reductions, real
