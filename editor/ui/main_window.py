@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         file.addAction(a("save_as", "Save As…", lambda: self.files.save_as(), "Ctrl+Shift+S", "content-save-edit-outline"))
         file.addAction(a("export", "Export…", lambda: self.files.export(), "Ctrl+Alt+Shift+W", "export"))
         file.addSeparator()
+        # Close ends this window's document only (Photoshop's and GIMP's Ctrl+W); other windows stay open.
+        file.addAction(a("close", "Close", self.close, "Ctrl+W", "close-box-outline"))
         file.addAction(a("quit", "Quit", lambda: self.files.quit_all(), QKeySequence.StandardKey.Quit, "exit-to-app"))
         install_batch_actions(self, file)  # Batch…, Save as Recipe…, Export Masks as Labels…, Review
 

@@ -42,6 +42,19 @@ def test_quit_closes_every_window_asking_about_each_unsaved_document(make_window
     assert dialogs.kinds().count("warning") == 2  # each window asked about its own document
 
 
+def test_close_ends_only_this_window_after_asking_about_its_changes(make_window, dialogs, qtbot):
+    first = make_window(small_document())
+    second = first.new_window()
+    ops.new_layer(first.document)
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Cancel
+    first.actions["close"].trigger()
+    assert first.isVisible()  # Cancel keeps the document open
+    assert first.actions["close"].shortcut().toString() == "Ctrl+W"
+    dialogs.answers["warning"] = QMessageBox.StandardButton.Discard
+    first.actions["close"].trigger()
+    assert not first.isVisible() and second.isVisible()
+
+
 def test_history_labels_read_move_and_restack(make_window, qtbot):
     doc = small_document()
     fill = FillLayer("Colour fill", (0, 200, 0, 255))
