@@ -55,12 +55,15 @@ class Compositor:
         self.canvas, self.backend = canvas, backend
 
     # --- walking the tree ----------------------------------------------------
-    def add_children(self, target: Target, children: Sequence[Node]) -> None:
+    def add_children(self, target: Target, children: Sequence[Node], attenuate: MaskInput | None = None) -> None:
+        """Draw `children` (bottom first) onto `target`, each clip group as one unit. With
+        `attenuate` (an effective mask over target.rect), each unit's change to the target is
+        scaled by it in place: a pass-through group's soft mask (see add_pass_through)."""
         i, n = 0, len(children)
         while i < n:
             node = children[i]
             if node.clipped:  # clipped with no base below it: drawn as if unclipped
-                self.add_node(target, node)
+                self._attenuated(target, attenuate, lambda node=node: self.add_node(target, node), node.visible)
                 i += 1
                 continue
             j = i + 1
@@ -69,10 +72,25 @@ class Compositor:
             clipped = [c for c in children[i + 1 : j] if c.visible]
             if node.visible:
                 if clipped:
-                    kinds.of(node).add_as_clip_base(self, target, node, clipped)
+                    self._attenuated(target, attenuate, lambda node=node, clipped=clipped:
+                                     kinds.of(node).add_as_clip_base(self, target, node, clipped))
                 else:
-                    self.add_node(target, node)
+                    self._attenuated(target, attenuate, lambda node=node: self.add_node(target, node))
             i = j
+
+    def _attenuated(self, target: Target, attenuate: MaskInput | None, draw, visible: bool = True) -> None:
+        """Run `draw` (which adds one unit to `target`); with `attenuate`, mix the target back
+        toward what it held before by it. Every op's result is linear in its coverage, so this
+        is the unit drawn with its coverage times the mask."""
+        if attenuate is None:
+            draw()
+            return
+        if not visible:
+            return
+        before = target.buffer().copy()
+        draw()
+        self.backend.lerp(before, target.buffer(), target.rect, 1.0, attenuate)
+        target.acc = before
 
     def add_node(self, target: Target, node: Node) -> None:
         if node.visible:
@@ -82,6 +100,12 @@ class Compositor:
         return Target(rect, self.backend, acc)
 
     def add_pass_through(self, target: Target, group: Group) -> None:
+        """A pass-through group: its children draw onto the backdrop itself, then the result
+        is faded back toward the backdrop by the group's opacity once (the PDF non-isolated
+        group). A soft group mask attenuates each child in place instead (Photoshop's reading,
+        SethRobinson/Patchy docs/blend-modes.md "Group compositing"): with overlapping children
+        at mask 1/2 that differs from one fade of the whole. A mask of only 0 and 1 is the same
+        either way, and is applied as one fade."""
         if group.opacity <= 0:
             return
         mask = mask_input(group, target.rect, self.canvas)
@@ -90,7 +114,10 @@ class Compositor:
             return
         backdrop = target.buffer()
         inner = Target(target.rect, self.backend, backdrop.copy())
-        self.add_children(inner, group.children)
+        attenuate = _soft(mask, target.rect)
+        if attenuate is not None:
+            mask = None
+        self.add_children(inner, group.children, attenuate)
         result = inner.buffer()
         if blend_if_active(group.blend_if):
             mask = blend_if_mask(group, mask, result, backdrop, target.rect)
@@ -129,8 +156,10 @@ class Compositor:
         for node in clipped:
             kinds.of(node).add_clipped(self, inner, node)
         table = base.blend_if.table() if blend_if_active(base.blend_if) else None
-        # The base's Fill fades the whole group here, as a second opacity: Photoshop scales only
-        # the base's own paint and keeps its shape for the clipped layers, which one buffer cannot hold.
+        # The base's Fill fades the whole group, as a second opacity: Photoshop's clip coverage
+        # is the base's alpha x mask x Fill (SethRobinson/Patchy's calibrated compositor records
+        # it after Fill), so a Fill 0 base hides its clipped layers too. Only with Blend Clipped
+        # Layers as Group off (which Veil does not read) would they show through a Fill 0 base.
         fill = base.fill if kinds.of(base).has_fill else 1.0
         return Op(Source.BUFFER, region, base.blend_mode, base.opacity * fill, inner.buffer(), (region.x, region.y),
                   blend_if=table)
@@ -151,6 +180,18 @@ class Compositor:
         target = Target(rect, self.backend, acc)
         self.add_children(target, nodes)
         return target
+
+
+def _soft(mask: MaskInput | None, rect: Rect) -> MaskInput | None:
+    """`mask`'s effective values over `rect` when some lie strictly between 0 and 1, else None."""
+    if mask is None:
+        return None
+    from .numpy_backend import mask_values
+
+    values = mask_values(mask, rect)
+    if not np.any((values > 0) & (values < 1)):
+        return None
+    return MaskInput(np.ascontiguousarray(values, np.float32), (rect.x, rect.y), effective=True)
 
 
 def blend_if_mask(node: Node, mask: MaskInput | None, this: np.ndarray, underlying: np.ndarray,

@@ -7,8 +7,9 @@ Conventions it pins down (the same ones editor.render documents):
   input repeats the mask's edge pixels, then density d: 1 - d*(1-m); a layer's mask moves
   with it, a fill layer's or group's mask covers the canvas from the origin;
 - isolated group: children over transparent, the result drawn with the group's mode,
-  opacity and mask; pass-through: children over the backdrop, then
-  lerp(backdrop, result, opacity*mask);
+  opacity and mask; pass-through: children over the backdrop, each child (or clip group)
+  with its coverage scaled by the group's mask, i.e. its change to the buffer mixed in by
+  the mask (Photoshop attenuates each child in place), then lerp(backdrop, result, opacity);
 - clip group: base with its mask at full opacity in normal mode, each clipped layer
   drawn atop with its own mode, opacity and mask, keeping the base's alpha:
   co = cb(1-as) + as*ab*B(Cb, Cs), ao = ab; then the buffer goes on the backdrop with
@@ -30,7 +31,7 @@ Conventions it pins down (the same ones editor.render documents):
   rounded to a level, k the Fill
   byte (less one from 128) over 255; colour burn and dodge divide on a 256 scale (the
   moved source times 255/256). Fill 0 draws nothing. A clip base's Fill multiplies the
-  group's opacity.
+  group's opacity (Photoshop's clip coverage includes it: a Fill 0 base hides its group).
 - Photoshop's own modes follow Adobe's definitions (see editor.core.blend); dissolve draws
   as normal with the alpha set to 1 where a hash of the pixel's document position (written
   again here, in plain Python integers) falls below it and to 0 elsewhere.
@@ -365,9 +366,9 @@ def content(node: Node, doc: Document):
 
 def draw(node: Node, backdrop, doc: Document, *, atop=False):
     if isinstance(node, Group) and not node.isolated and not atop:
-        result = composite_children(node.children, backdrop.copy(), doc)
+        result = composite_children(node.children, backdrop.copy(), doc, effective_mask(node, doc))
         weight = blend_if_weight(node, straight(result)[0], straight(backdrop)[0])
-        t = (node.opacity * effective_mask(node, doc) * weight)[..., None]
+        t = (node.opacity * weight)[..., None]
         return backdrop * (1 - t) + result * t
     cs, a = content(node, doc)
     a = a * node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(backdrop)[0])
@@ -379,7 +380,15 @@ def draw(node: Node, backdrop, doc: Document, *, atop=False):
     return (source_atop if atop else source_over)(backdrop, cs, a, mode, fill)
 
 
-def composite_children(children, backdrop, doc: Document):
+def composite_children(children, backdrop, doc: Document, attenuate=None):
+    """`children` over `backdrop`; with `attenuate` (a canvas-sized mask), each node or clip
+    group is drawn with its coverage scaled by it: its change mixed in by the mask."""
+    if attenuate is not None:
+        m = attenuate[..., None]
+        buf = backdrop
+        for unit in clip_units(children):
+            buf = buf + m * (composite_children(unit, buf, doc) - buf)
+        return buf
     buf = backdrop
     for i, node in enumerate(children):
         if not node.visible:
@@ -408,6 +417,18 @@ def composite_children(children, backdrop, doc: Document):
         weight = node.opacity * fill_of(node) * blend_if_weight(node, gc, straight(buf)[0])
         buf = source_over(buf, gc, ga * weight, str(node.blend_mode))
     return buf
+
+
+def clip_units(children):
+    """`children` cut into runs of a base and the clipped nodes above it; a clipped node with
+    no base below it is a run of its own."""
+    units = []
+    for node in children:
+        if node.clipped and units and not units[-1][0].clipped:
+            units[-1].append(node)
+        else:
+            units.append([node])
+    return units
 
 
 def reference_render(doc: Document) -> np.ndarray:

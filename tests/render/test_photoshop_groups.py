@@ -1,0 +1,95 @@
+"""Groups and clip groups as Photoshop composites them (rules from SethRobinson/Patchy
+docs/blend-modes.md and ps-compat.md, calibrated there on Photoshop 2026 renders):
+
+- a pass-through group's soft mask attenuates each child in place, and its opacity fades
+  the result once;
+- a clipping base's Fill fades the clipped layers with it (Photoshop records the base's
+  alpha x mask x Fill as the clip coverage), so a Fill 0 base hides them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask
+from editor.render import render_float
+from editor.render.backends import available
+
+from .docgen import random_pixels
+from .reference import reference_render
+
+BACKENDS = available()
+
+
+def _solid(h: int, w: int, level: int, alpha: int = 255) -> np.ndarray:
+    px = np.full((h, w, 4), level, np.uint8)
+    px[..., 3] = alpha
+    return px
+
+
+def _levels(doc: Document, backend: str) -> np.ndarray:
+    return np.floor(render_float(doc, backend=backend).astype(np.float64) * 255 + 0.5)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_soft_pass_through_mask_attenuates_each_child_in_place(backend: str) -> None:
+    # Black backdrop, then white and black children inside a pass-through group masked at 128:
+    # Photoshop draws white at half strength (128), then black at half strength over that (64).
+    # One fade of the whole group toward the backdrop would give black (0).
+    doc = Document(6, 4)
+    doc.root.insert(0, Layer("backdrop", _solid(4, 6, 0)))
+    group = Group("pass", [Layer("white", _solid(4, 6, 255)), Layer("black", _solid(4, 6, 0))], isolated=False,
+                  mask=Mask(np.full((4, 6), 128, np.uint8)))
+    doc.root.insert(1, group)
+    m = 128 / 255
+    expected = 255 * m * (1 - m)
+    got = _levels(doc, backend)
+    assert np.abs(got[..., :3] - expected).max() <= 1 and (got[..., 3] == 255).all()
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("mode", [BlendMode.MULTIPLY, BlendMode.SCREEN, BlendMode.LINEAR_LIGHT, BlendMode.DIFFERENCE])
+def test_soft_pass_through_mask_with_opacity_and_modes_matches_the_reference(backend: str, mode: BlendMode) -> None:
+    rng = np.random.default_rng(3)
+    doc = Document(12, 10)
+    doc.root.insert(0, Layer("backdrop", random_pixels(rng, 10, 12)))
+    base = Layer("base", random_pixels(rng, 8, 8), offset=(1, 1))
+    clipped = Layer("clipped", random_pixels(rng, 10, 12), blend_mode=mode, clipped=True, opacity=0.8)
+    inner = Group("inner", [Layer("deep", random_pixels(rng, 6, 6), offset=(4, 2), blend_mode=mode)], isolated=False,
+                  mask=Mask(rng.integers(0, 256, (10, 12), dtype=np.uint8)), opacity=0.7)
+    group = Group("pass", [Layer("a", random_pixels(rng, 7, 9), offset=(2, 3), blend_mode=mode), base, clipped,
+                           FillLayer("fill", (200, 40, 90, 180), blend_mode=mode), inner],
+                  isolated=False, opacity=0.6, mask=Mask(rng.integers(0, 256, (10, 12), dtype=np.uint8), density=0.8))
+    doc.root.insert(1, group)
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_hard_pass_through_mask_is_one_fade(backend: str) -> None:
+    # A mask of only 0 and 255 keeps the single fade: the same pixels as attenuating each child.
+    doc = Document(6, 4)
+    doc.root.insert(0, Layer("backdrop", _solid(4, 6, 0)))
+    mask = np.zeros((4, 6), np.uint8)
+    mask[:, 3:] = 255
+    doc.root.insert(1, Group("pass", [Layer("white", _solid(4, 6, 255)), Layer("grey", _solid(4, 6, 100), opacity=0.5)],
+                             isolated=False, mask=Mask(mask), opacity=0.5))
+    got = _levels(doc, backend)
+    assert (got[:, :3, :3] == 0).all()
+    assert np.abs(got[:, 3:, :3] - 0.5 * (0.5 * 255 + 0.5 * 100)).max() <= 1
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("fill", [0.0, 0.4])
+def test_clip_base_fill_fades_its_clipped_layers(backend: str, fill: float) -> None:
+    # Photoshop's clip coverage is the base's alpha x mask x Fill (with Blend Clipped Layers as
+    # Group, its default), so a Fill 0 base hides what is clipped to it as well as itself.
+    doc = Document(6, 4)
+    doc.root.insert(0, Layer("backdrop", _solid(4, 6, 0)))
+    doc.root.insert(1, Layer("base", _solid(4, 6, 100), fill=fill))
+    doc.root.insert(2, Layer("clipped", _solid(4, 6, 255), clipped=True))
+    got = _levels(doc, backend)
+    assert np.abs(got[..., :3] - 255 * fill).max() <= 1
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
