@@ -363,6 +363,7 @@ class MainWindow(QMainWindow):
         select = bar.addMenu("&Select")
         select.addAction(a("select_all", "All", self.select_all, "Ctrl+A", "select-all"))
         select.addAction(a("deselect", "Deselect", self.deselect, ["Ctrl+D", "Ctrl+Shift+A"], "select-off"))
+        select.addAction(a("reselect", "Reselect", self.reselect, "Ctrl+Shift+D", "selection-marker"))
         select.addAction(a("select_inverse", "Inverse", self.select_inverse, "Ctrl+Shift+I", "select-inverse"))
         install_select_menu(self, select)
         install_model_actions(self, select)
@@ -425,6 +426,10 @@ class MainWindow(QMainWindow):
 
     def deselect(self) -> None:
         selection_ops.select_none(self.document)
+
+    def reselect(self) -> None:
+        if not selection_ops.reselect(self.document):
+            self.show_status("Nothing to reselect")
 
     def select_inverse(self) -> None:
         selection_ops.select_inverse(self.document)

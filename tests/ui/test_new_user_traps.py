@@ -188,3 +188,18 @@ def test_a_stroke_on_a_feathered_mask_repaints_the_feathered_halo(make_window, q
     reach = feather_radius(5.0) + 2  # the dab's radius plus the feather's reach, in document pixels
     halo = canvas.doc_rect_to_widget(Rect(100 - reach, 60 - reach, 2 * reach, 2 * reach)).toAlignedRect()
     assert area.contains(halo.adjusted(2, 2, -2, -2))
+
+
+def test_ctrl_shift_d_reselects_after_a_deselect(make_window, qtbot):
+    window = make_window(small_document())
+    activate(qtbot, window)
+    window.set_tool(window.tool("Rectangle Select"))
+    canvas = window.canvas
+    canvas.set_zoom(2.0, QPointF(0, 0))
+    mouse_drag(canvas, canvas.doc_to_widget(QPointF(10, 10)).toPoint(), canvas.doc_to_widget(QPointF(40, 30)).toPoint())
+    drawn = window.document.selection.data.copy()
+    QTest.keySequence(canvas, "Ctrl+D")
+    assert window.document.selection is None
+    QTest.keySequence(canvas, "Ctrl+Shift+D")
+    assert np.array_equal(window.document.selection.data, drawn)
+    assert window.document.history.labels()[-1] == "Reselect"

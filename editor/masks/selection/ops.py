@@ -13,9 +13,21 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from editor.core import Document, Layer, Mask, Node, Rect, Selection, SetMask, SetSelection
+from editor.core import (
+    Command,
+    Document,
+    Layer,
+    Macro,
+    Mask,
+    Node,
+    Rect,
+    Selection,
+    SetMask,
+    SetSelection,
+)
 from editor.core.ops import add_mask, mask_extent, selection_in
 from editor.core.paths import VectorPath
+from editor.core.reshape import Reshape
 
 from . import modify
 from .shapes import cubic_points, ellipse_coverage, polygons_coverage, rect_coverage
@@ -58,6 +70,32 @@ def select_all(doc: Document) -> None:
 def select_none(doc: Document) -> None:
     if doc.selection is not None:
         doc.execute(SetSelection(None, "Deselect"))
+
+
+def _applied_newest_first(commands: Sequence[Command]):
+    for cmd in reversed(commands):
+        if isinstance(cmd, Macro):
+            yield from _applied_newest_first(cmd.commands)
+        else:
+            yield cmd
+
+
+def reselect(doc: Document) -> bool:
+    """Select > Reselect: bring back what the last Deselect took away, as Photoshop does.
+
+    Read from the undo list, so nothing extra is kept: the newest applied selection change
+    must have been a deselect, and no geometry step (crop, resize, rotate) may come after it,
+    since the old selection would no longer fit the canvas. False when there is none.
+    """
+    for cmd in _applied_newest_first(doc.history.steps[: doc.history.index]):
+        if isinstance(cmd, Reshape):
+            return False
+        if isinstance(cmd, SetSelection):
+            if cmd.selection is not None or cmd.old is None or cmd.old.data.shape != (doc.height, doc.width):
+                return False
+            doc.execute(SetSelection(cmd.old, "Reselect"))
+            return True
+    return False
 
 
 def select_inverse(doc: Document) -> None:

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from editor.core import Document, Layer, Mask
+from editor.core import ops as core_ops
 from editor.core.paths import Anchor, VectorPath
 from editor.masks.selection import ops
 from editor.masks.selection.shapes import ellipse_coverage, rect_coverage
@@ -59,6 +60,32 @@ def test_select_all_none_inverse():
     ops.select_all(doc)
     assert (doc.selection.data == 255).all()
     assert doc.history.labels() == ["Select inverse", "Deselect", "Rectangle select", "Select inverse", "Select all"]
+
+
+def test_reselect_brings_back_what_the_last_deselect_removed():
+    doc = blank_doc()
+    assert not ops.reselect(doc)  # nothing was ever deselected
+    ops.select_rect(doc, 2, 3, 10, 8)
+    kept = doc.selection.data.copy()
+    ops.select_none(doc)
+    core_ops.new_layer(doc)  # other steps in between don't matter
+    assert ops.reselect(doc)
+    assert np.array_equal(doc.selection.data, kept) and doc.history.labels()[-1] == "Reselect"
+    assert not ops.reselect(doc)  # the newest selection change is no longer a deselect
+    doc.undo()
+    assert doc.selection is None
+
+
+def test_reselect_stops_at_a_geometry_change():
+    from editor.geometry import crop
+
+    doc = blank_doc()
+    ops.select_rect(doc, 2, 3, 10, 8)
+    ops.select_none(doc)
+    crop(doc, (0, 0, 20, 20))
+    assert not ops.reselect(doc) and doc.selection is None
+    doc.undo()  # the crop is undone: the deselect is the newest selection change again
+    assert ops.reselect(doc) and doc.selection.data[3:8, 2:10].all() and doc.selection.data.sum() == 255 * 5 * 8
 
 
 def test_modify_operations_are_one_step_each():
