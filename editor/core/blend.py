@@ -1,12 +1,13 @@
 """Blend modes: the W3C Compositing and Blending Level 1 set plus Photoshop's own modes.
 
 Photoshop's definitions (straight colours in 0..1, Cb backdrop, Cs source):
-linear burn max(0, Cb + Cs - 1); linear light Cb + 2Cs - 1 clamped; vivid light colour burn
+linear burn max(0, Cb + Cs - 1); linear light Cb + 2Cs - 256/255 clamped (Photoshop's d + 2s - 256); vivid light colour burn
 by 2Cs below half and colour dodge by 2Cs - 1 above it, without the backdrop's special cases
 (Cs = 0 gives 0, Cs = 1 gives 1); pin light darken by 2Cs below half, lighten by 2Cs - 1 above;
 hard mix 1 where Cb + Cs > 1 (on exactly 1, where Cb > 1/2), else 0; subtract max(0, Cb - Cs);
 divide min(1, Cb / Cs) (white where Cs = 0 < Cb); darker / lighter colour: the whole pixel of
-lower / higher luminosity; dissolve: normal, with each pixel fully opaque where a noise value
+lower / higher luminosity, 0.3/0.59/0.11 of the 8-bit levels rounded to a level (a tie keeps
+the backdrop); dissolve: normal, with each pixel fully opaque where a noise value
 keyed by its document position is below its alpha, and transparent elsewhere.
 """
 

@@ -13,6 +13,10 @@ import numpy as np
 
 from editor.core import BlendMode
 
+# Photoshop's linear light is d + 2s - 256 on bytes (not the textbook - 255; SethRobinson/Patchy
+# docs/blend-modes.md, from full 256 x 256 Photoshop 2026 captures): its neutral source is 128.5.
+LINEAR_LIGHT_OFFSET = 256 / 255
+
 # Colour dodge and burn jump at (Cb=0, Cs=1) and (Cb=1, Cs=0). Values this close to the
 # edge count as on it, so float rounding of an unpremultiplied colour cannot flip the jump.
 EDGE = 1e-5
@@ -95,8 +99,17 @@ def _divide(cb: np.ndarray, cs: np.ndarray) -> np.ndarray:
     return np.where(cb <= EDGE, 0, np.where(cs <= EDGE, 1, ratio))
 
 
+def luma_level(c: np.ndarray) -> np.ndarray:
+    """Darker and lighter colour's luminosity: 0.3/0.59/0.11 of the 8-bit levels, rounded to a
+    whole level (Photoshop compares these, SethRobinson/Patchy docs/blend-modes.md), in integers
+    so that equal levels tie exactly."""
+    levels = np.floor(np.clip(c, 0, 1) * 255 + 0.5).astype(np.int32)
+    return (30 * levels[..., 0:1] + 59 * levels[..., 1:2] + 11 * levels[..., 2:3] + 50) // 100
+
+
 def _pick_by_lum(cb: np.ndarray, cs: np.ndarray, darker: bool) -> np.ndarray:
-    ls, lb = _lum(cs), _lum(cb)
+    # A tie keeps the backdrop.
+    ls, lb = luma_level(cs), luma_level(cb)
     return np.where(ls < lb if darker else ls > lb, cs, cb)
 
 
@@ -120,7 +133,7 @@ BLEND: dict[BlendMode, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     BlendMode.ADD: lambda cb, cs: np.minimum(1, cb + cs),
     BlendMode.DISSOLVE: lambda cb, cs: cs,  # the compositor thresholds the alpha
     BlendMode.LINEAR_BURN: lambda cb, cs: np.maximum(0, cb + cs - 1),
-    BlendMode.LINEAR_LIGHT: lambda cb, cs: np.clip(cb + 2 * cs - 1, 0, 1),
+    BlendMode.LINEAR_LIGHT: lambda cb, cs: np.clip(cb + 2 * cs - LINEAR_LIGHT_OFFSET, 0, 1),
     BlendMode.VIVID_LIGHT: _vivid_light,
     BlendMode.PIN_LIGHT: lambda cb, cs: np.where(cs <= 0.5, np.minimum(cb, 2 * cs), np.maximum(cb, 2 * cs - 1)),
     BlendMode.HARD_MIX: _hard_mix,

@@ -42,6 +42,7 @@ ZERO = np.float32(0.0)
 HALF = np.float32(0.5)
 F255 = np.float32(255.0)
 DIVIDE_256 = np.float32(255.0 / 256.0)  # see blendmath.DIVIDE_256
+LINEAR_LIGHT_OFFSET = np.float32(256.0 / 255.0)  # see blendmath.LINEAR_LIGHT_OFFSET
 
 
 @intrinsic
@@ -168,7 +169,7 @@ def blend_separable(mode, b, s):
     if mode == LINEAR_BURN:
         return max(ZERO, b + s - 1)
     if mode == LINEAR_LIGHT:
-        return min(ONE, max(ZERO, b + 2 * s - 1))
+        return min(ONE, max(ZERO, b + 2 * s - LINEAR_LIGHT_OFFSET))
     if mode == VIVID_LIGHT:
         if s <= EDGE:
             return ZERO
@@ -200,6 +201,15 @@ def blend_separable(mode, b, s):
 @njit(inline="always", fastmath=True)
 def _lum(r, g, b):
     return np.float32(0.3) * r + np.float32(0.59) * g + np.float32(0.11) * b
+
+
+@njit(inline="always", fastmath=True)
+def _luma_level(r, g, b):
+    """blendmath.luma_level of one pixel: the rounded luminosity of its 8-bit levels."""
+    lr = np.int32(min(F255, max(ZERO, r * F255)) + HALF)
+    lg = np.int32(min(F255, max(ZERO, g * F255)) + HALF)
+    lb = np.int32(min(F255, max(ZERO, b * F255)) + HALF)
+    return (30 * lr + 59 * lg + 11 * lb + 50) // 100
 
 
 @njit(fastmath=True)
@@ -244,11 +254,11 @@ def blend_non_separable(mode, br, bg, bb, sr, sg, sb):
     if mode == COLOR:
         return _set_lum(sr, sg, sb, _lum(br, bg, bb))
     if mode == DARKER_COLOR:
-        if _lum(sr, sg, sb) < _lum(br, bg, bb):
+        if _luma_level(sr, sg, sb) < _luma_level(br, bg, bb):
             return sr, sg, sb
         return br, bg, bb
     if mode == LIGHTER_COLOR:
-        if _lum(sr, sg, sb) > _lum(br, bg, bb):
+        if _luma_level(sr, sg, sb) > _luma_level(br, bg, bb):
             return sr, sg, sb
         return br, bg, bb
     return _set_lum(br, bg, bb, _lum(sr, sg, sb))  # LUMINOSITY

@@ -165,8 +165,14 @@ def divide(b, s):
     return out
 
 
+def luma(c):
+    """Photoshop's darker / lighter colour luminosity: of the 8-bit levels, rounded to a level."""
+    v = np.floor(np.clip(c, 0, 1) * 255 + 0.5)
+    return np.floor((30 * v[..., 0] + 59 * v[..., 1] + 11 * v[..., 2] + 50) / 100)
+
+
 def pick_by_lum(b, s, darker):
-    ls, lb = lum(s), lum(b)
+    ls, lb = luma(s), luma(b)
     take = (ls < lb) if darker else (ls > lb)
     return np.where(take[:, None], s, b)
 
@@ -206,7 +212,7 @@ SEPARABLE = {
     "add": lambda b, s: np.minimum(1, b + s),
     "dissolve": lambda b, s: s,
     "linear-burn": lambda b, s: np.maximum(0, b + s - 1),
-    "linear-light": lambda b, s: np.clip(b + 2 * s - 1, 0, 1),
+    "linear-light": lambda b, s: np.clip(b + 2 * s - 256 / 255, 0, 1),  # Photoshop's d + 2s - 256
     "vivid-light": vivid_light,
     "pin-light": pin_light,
     "hard-mix": hard_mix,

@@ -14,7 +14,9 @@ BACKENDS = available()
 # (mode, backdrop byte, source byte, expected result byte) per channel; both layers opaque.
 CASES = [
     (BlendMode.LINEAR_BURN, [153, 51, 255], [178, 76, 0], [76, 0, 0]),
-    (BlendMode.LINEAR_LIGHT, [128, 51, 200], [153, 25, 255], [179, 0, 255]),
+    # linear light: d + 2s - 256 (Photoshop's, not the textbook - 255)
+    (BlendMode.LINEAR_LIGHT, [128, 51, 200], [153, 25, 255], [178, 0, 255]),
+    (BlendMode.LINEAR_LIGHT, [100, 1, 255], [128, 127, 0], [100, 0, 0]),
     # vivid light: burn by 2Cs below half, dodge by 2(1 - Cs) above; Cs 0 or 1 wins outright
     (BlendMode.VIVID_LIGHT, [128, 102, 255], [64, 191, 0], [2, 203, 0]),
     (BlendMode.VIVID_LIGHT, [0, 200, 10], [255, 128, 255], [255, 200, 255]),
@@ -30,6 +32,10 @@ CASES = [
     (BlendMode.DARKER_COLOR, [0, 255, 0], [0, 0, 255], [0, 0, 255]),
     (BlendMode.LIGHTER_COLOR, [255, 0, 0], [0, 255, 0], [0, 255, 0]),
     (BlendMode.LIGHTER_COLOR, [200, 200, 200], [0, 0, 255], [200, 200, 200]),
+    # ... compared as whole levels, a tie keeping the backdrop: luma 76.11 rounds to 76, as grey 76
+    (BlendMode.LIGHTER_COLOR, [76, 76, 76], [0, 129, 0], [76, 76, 76]),
+    (BlendMode.DARKER_COLOR, [0, 129, 0], [76, 76, 76], [0, 129, 0]),
+    (BlendMode.DARKER_COLOR, [0, 130, 0], [76, 76, 76], [76, 76, 76]),
 ]
 
 
@@ -65,3 +71,20 @@ def test_dissolve_shows_whole_pixels_in_proportion_to_opacity(backend) -> None:
     np.testing.assert_array_equal(part, out[9:42, 17:57])
     for other in BACKENDS:
         np.testing.assert_array_equal(render(doc, backend=other), out)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_linear_light_is_photoshops_on_every_byte_pair(backend) -> None:
+    # d + 2s - 256, clamped (SethRobinson/Patchy docs/blend-modes.md, from full Photoshop 2026 captures).
+    levels = np.arange(256, dtype=np.uint8)
+    below = np.full((256, 256, 4), 255, np.uint8)
+    below[..., :3] = levels[None, :, None]
+    above = np.full((256, 256, 4), 255, np.uint8)
+    above[..., :3] = levels[:, None, None]
+    doc = Document(256, 256)
+    doc.root.insert(0, Layer("below", below))
+    doc.root.insert(1, Layer("above", above, blend_mode=BlendMode.LINEAR_LIGHT))
+    s, d = np.mgrid[0:256, 0:256]
+    expected = np.clip(d + 2 * s - 256, 0, 255)
+    got = render(doc, backend=backend)
+    np.testing.assert_array_equal(got[..., 2], expected)  # BGRA: red
