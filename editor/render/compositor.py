@@ -118,10 +118,8 @@ class Compositor:
         if attenuate is not None:
             mask = None
         self.add_children(inner, group.children, attenuate)
-        result = inner.buffer()
-        if blend_if_active(group.blend_if):
-            mask = blend_if_mask(group, mask, result, backdrop, target.rect)
-        self.backend.lerp(backdrop, result, target.rect, group.opacity, mask)
+        # (A group with Blend If is isolated instead: GroupRender.add.)
+        self.backend.lerp(backdrop, inner.buffer(), target.rect, group.opacity, mask)
 
     # --- ops -----------------------------------------------------------------
     def node_op(self, node: Node, rect: Rect, *, mode: BlendMode | None = None,

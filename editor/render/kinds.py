@@ -105,6 +105,12 @@ class GroupRender(KindRender):
     def add(self, comp, target, node):
         if node.isolated:
             super().add(comp, target, node)
+        elif blend_if_active(node.blend_if):
+            # Photoshop isolates a pass-through group that has Blend If: its children over
+            # transparency, the result drawn in normal mode with the group's opacity and mask,
+            # weighed by the ranges against the backdrop outside (SethRobinson/Patchy
+            # docs/blend-modes.md, "Blend-if groups always isolate").
+            target.add(comp.node_op(node, target.rect, mode=BlendMode.NORMAL))
         else:
             comp.add_pass_through(target, node)
 

@@ -21,7 +21,8 @@ Conventions it pins down (the same ones editor.render documents):
   each of gray, red, green, blue, a ramp over the 8-bit level v (round(255 x); gray =
   round(0.3 R + 0.59 G + 0.11 B) of the levels): 0 below black lo or above white hi, linear
   from 0 at black lo to 1 at black hi and from 1 at white lo to 0 at white hi, 1 between.
-  A pass-through group weights its lerp by it; a clip group uses its base's, on the group.
+  A pass-through group with Blend If is drawn as an isolated normal group (Photoshop
+  isolates it); a clip group uses its base's Blend If, on the group.
 - Fill (pixel and fill layers): a second opacity, except in Photoshop's eight special-Fill
   modes below Fill 1 (SethRobinson/Patchy docs/blend-modes.md): there the blend term uses
   the faded kernel at weight as*ab, while the source-only term and the added alpha use as*f:
@@ -371,14 +372,15 @@ def content(node: Node, doc: Document):
 
 
 def draw(node: Node, backdrop, doc: Document, *, atop=False):
-    if isinstance(node, Group) and not node.isolated and not atop:
+    pass_through = isinstance(node, Group) and not node.isolated
+    has_blend_if = node.blend_if is not None and not node.blend_if.is_identity()
+    if pass_through and not atop and not has_blend_if:
         result = composite_children(node.children, backdrop.copy(), doc, effective_mask(node, doc))
-        weight = blend_if_weight(node, straight(result)[0], straight(backdrop)[0])
-        t = (node.opacity * weight)[..., None]
+        t = node.opacity
         return backdrop * (1 - t) + result * t
     cs, a = content(node, doc)
     a = a * node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(backdrop)[0])
-    mode, fill = str(node.blend_mode), fill_of(node)
+    mode, fill = "normal" if pass_through and not atop else str(node.blend_mode), fill_of(node)
     if fill <= 0:
         return backdrop
     if mode not in SPECIAL_FILL or fill >= 1:

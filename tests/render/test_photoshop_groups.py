@@ -3,6 +3,7 @@ docs/blend-modes.md and ps-compat.md, calibrated there on Photoshop 2026 renders
 
 - a pass-through group's soft mask attenuates each child in place, and its opacity fades
   the result once;
+- a pass-through group with Blend If is isolated (its children do not see the backdrop);
 - a clipping base's Fill fades the clipped layers with it (Photoshop records the base's
   alpha x mask x Fill as the clip coverage), so a Fill 0 base hides them.
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Mask
+from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask
+from editor.core.blendif import FULL
 from editor.render import render_float
 from editor.render.backends import available
 
@@ -92,4 +94,19 @@ def test_clip_base_fill_fades_its_clipped_layers(backend: str, fill: float) -> N
     doc.root.insert(2, Layer("clipped", _solid(4, 6, 255), clipped=True))
     got = _levels(doc, backend)
     assert np.abs(got[..., :3] - 255 * fill).max() <= 1
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pass_through_group_with_blend_if_is_isolated(backend: str) -> None:
+    # A multiply child over grey 200 would darken it to 78 through a pass-through group; with
+    # Blend If set, Photoshop isolates the group, so the child multiplies transparency: 100.
+    # The ranges (white 250..255 on This Layer) pass every level below 250 whole.
+    doc = Document(6, 4)
+    doc.root.insert(0, Layer("backdrop", _solid(4, 6, 200)))
+    blend_if = BlendIf(this=((0, 0, 250, 255), FULL, FULL, FULL))
+    doc.root.insert(1, Group("pass", [Layer("mult", _solid(4, 6, 100), blend_mode=BlendMode.MULTIPLY)], isolated=False,
+                             blend_if=blend_if, opacity=0.5))
+    got = _levels(doc, backend)
+    assert np.abs(got[..., :3] - (0.5 * 100 + 0.5 * 200)).max() <= 1
     np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
