@@ -190,3 +190,20 @@ def test_the_link_of_both_masks_comes_from_the_real_user_mask_and_a_vector_mask_
     assert not _mask_linked(NS(flags=bit(False), real_flags=bit(True)), NS(not_linked=False))
     assert _mask_linked(NS(flags=bit(True), real_flags=bit(False)), NS(not_linked=True))
     assert not _mask_linked(None, NS(not_linked=True)) and _mask_linked(None, NS(not_linked=False))
+
+
+def test_every_layer_record_has_the_photoshop_5_flag(tmp_path):
+    """Layer record flag bit 3 ("Photoshop 5.0 and later"): without it Photoshop reads a layer
+    with legacy semantics and misrenders masked layers (SethRobinson/Patchy docs/ps-compat.md,
+    "Write rules pinned against PS"), on every record, groups too."""
+    rng = np.random.default_rng(3)
+    doc = Document(20, 10)
+    masked = Layer("masked", pixels(rng, 6, 8), offset=(2, 1))
+    masked.mask = Mask(np.full((6, 8), 90, np.uint8), linked=False)
+    doc.root.insert(0, masked)
+    doc.root.insert(1, Group("g", [Layer("in", pixels(rng, 4, 4)), FillLayer("fill", (1, 2, 3, 255))]))
+    export_psd(doc, tmp_path / "flags.psd")
+    records = PSDImage.open(tmp_path / "flags.psd")._record.layer_and_mask_information.layer_info.layer_records
+    assert len(records) == 5  # masked, the group's two records, in, fill
+    for record in records:  # psd-tools reads the flag as bit 3 of the record's flags byte
+        assert record.flags.photoshop_v5_later
