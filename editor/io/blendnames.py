@@ -47,3 +47,28 @@ def ora_op(mode: BlendMode) -> str:
 def blend_from_ora(op: str) -> BlendMode | None:
     """The Veil mode for a composite-op, or None when Veil has no such mode."""
     return _ORA_READ.get(op.strip().lower())
+
+
+# Krita's own composite-op ids (maindoc.xml's compositeop), with whether Veil's mode is the same
+# formula; Krita's "soft_light" is Photoshop's soft light and its "hard mix" its own, so they are
+# shown as Veil's nearest with a warning.
+_KRITA_NEAREST = {"soft_light": BlendMode.SOFT_LIGHT, "hard mix": BlendMode.HARD_MIX,
+                  "soft_light_pegtop_delphi": BlendMode.SOFT_LIGHT, "soft_light_ifs_illusions": BlendMode.SOFT_LIGHT,
+                  "hard_mix_softer_photoshop": BlendMode.HARD_MIX, "plus": BlendMode.ADD,
+                  "hue_hsl": BlendMode.HUE, "saturation_hsl": BlendMode.SATURATION, "color_hsl": BlendMode.COLOR,
+                  "lightness": BlendMode.LUMINOSITY, "hue_hsv": BlendMode.HUE, "saturation_hsv": BlendMode.SATURATION,
+                  "color_hsv": BlendMode.COLOR, "value": BlendMode.LUMINOSITY}
+_KRITA: dict[str, BlendMode] = {op[len("krita:"):]: mode for op, mode in _ORA_READ.items()
+                                if op.startswith("krita:") and op[len("krita:"):] not in _KRITA_NEAREST} | {
+    "normal": BlendMode.NORMAL, "destination-in": BlendMode.NORMAL, "linear_dodge": BlendMode.ADD,
+    "hard_mix_photoshop": BlendMode.HARD_MIX, "soft_light_svg": BlendMode.SOFT_LIGHT,
+}
+
+
+def blend_from_krita(op: str) -> tuple[BlendMode | None, bool]:
+    """The Veil mode for a Krita compositeop id and whether it is the same formula
+    ((None, False) when Veil has nothing near it). A destination-in layer is the caller's to fold."""
+    op = op.strip().lower()
+    if op in _KRITA:
+        return _KRITA[op], True
+    return _KRITA_NEAREST.get(op), False

@@ -16,11 +16,19 @@ from editor.core import Document, FillLayer, Group, Layer, Node
 
 from .atomic import atomic_write
 from .errors import DEFAULT_LIMITS, FileFormatError, Limits, OpenCancelled
-from .images import IMAGE_EXTENSIONS, check_content_matches, decode_image, encode_image, encode_png
+from .images import (
+    FORMAT_LABELS,
+    IMAGE_EXTENSIONS,
+    check_content_matches,
+    decode_image,
+    encode_image,
+    encode_png,
+    sniff,
+)
 from .ora_read import read_ora
 from .ora_write import composite_rgba, write_ora
 
-SUPPORTED_OPEN = (".ora", ".psd", ".psb", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
+SUPPORTED_OPEN = (".ora", ".kra", ".psd", ".psb", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
 EXPORT_IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".tif": "TIFF", ".tiff": "TIFF"}
 SUPPORTED_EXPORT = (".ora", ".psd", ".psb", *EXPORT_IMAGE_FORMATS)
 FLAT_ORA_SUFFIX = ".flat.ora"
@@ -39,6 +47,16 @@ def _read_bytes(path: str | Path) -> bytes:
         raise FileFormatError(path, "it is a folder, not a file") from None
     except OSError as e:
         raise FileFormatError(path, e.strerror or str(e)) from e
+
+
+def _check_zip(path: str | Path, data: bytes, label: str) -> None:
+    """A zip-based format whose name is not ORA: the content must at least be a zip."""
+    if not data:
+        raise FileFormatError(path, "the file is empty (0 bytes)")
+    actual = sniff(data)
+    if actual != "ORA":
+        found = f"a {FORMAT_LABELS[actual]} file" if actual else "not a file format Veil knows"
+        raise FileFormatError(path, f"its name says {label} (zip) but the content is {found}")
 
 
 def _guarded(path: str | Path, read: Callable[[], Document]) -> Document:
@@ -61,7 +79,7 @@ def _no_progress(fraction: float) -> None:
 
 def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
                   progress: Callable[[float], None] = _no_progress) -> Document:
-    """Open an .ora, .psd or image file as a new document (doc.warnings says what was not kept).
+    """Open an .ora, .kra, .psd or image file as a new document (doc.warnings says what was not kept).
 
     `progress(fraction)` is called as layers are read; it may raise OpenCancelled to stop the
     open, which then reaches the caller as it is."""
@@ -77,6 +95,11 @@ def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
         if ext == ".ora":
             check_content_matches(path, data, "ORA")
             doc = read_ora(data, path, limits, progress=lambda f: progress(0.05 + 0.95 * f))
+        elif ext == ".kra":
+            from .kra_read import read_kra
+
+            _check_zip(path, data, "Krita document")
+            doc = read_kra(data, path, limits, progress=lambda f: progress(0.05 + 0.95 * f))
         elif ext in (".psd", ".psb"):
             from .psd import (
                 read_psd,  # psd-tools takes a second to import; only PSD work pays for it
@@ -98,7 +121,7 @@ def open_document(path: str | Path, *, limits: Limits = DEFAULT_LIMITS,
 
 
 def load_image_layers(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> list[Node]:
-    """"Open as layers": an image as one new Layer, or an .ora/.psd's top-level layers and groups.
+    """"Open as layers": an image as one new Layer, or an .ora/.kra/.psd's top-level layers and groups.
 
     The nodes have no parent; the caller inserts them (one undo step) where it wants.
     """

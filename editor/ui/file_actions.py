@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 MAX_RECENT = 10
-PROJECT_SUFFIXES = (".ora", ".psd", ".psb")
+PROJECT_SUFFIXES = (".ora", ".kra", ".psd", ".psb")  # Veil reads Krita's .kra, saves .ora
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
-OPEN_FILTER = "Images and projects (*.ora *.psd *.psb *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
+OPEN_FILTER = "Images and projects (*.ora *.kra *.psd *.psb *.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp);;All files (*)"
 
 
 def recent_labels(paths: list[str]) -> list[str]:

@@ -356,3 +356,19 @@ def test_open_reads_on_a_worker_with_progress_and_cancel_keeps_the_document(make
     assert open_file(qtbot, window, path)
     assert window.document.path == str(path)
     assert [n.name for n in window.document.nodes()] == [n.name for n in project.nodes()]
+
+
+def test_a_krita_document_opens_from_the_filter_a_drop_and_as_layers(make_window, qtbot):
+    from pathlib import Path
+
+    from editor.ui.file_actions import OPEN_FILTER
+
+    kra = Path(__file__).parents[1] / "io" / "fixtures" / "foreign" / "krita-native.kra"
+    assert "*.kra" in OPEN_FILTER
+    window = make_window(small_document())
+    before = len(window.document.root.children)
+    assert window.files.open_as_layers([str(kra)])
+    assert [n.name for n in window.document.root.children[before:]] == ["Background", "Masked"]
+    window.files.drop([str(kra)])  # a project: opens as the document
+    qtbot.waitUntil(lambda: window.document.path == str(kra))
+    assert [n.name for n in window.document.root.children] == ["Background", "Masked"]
