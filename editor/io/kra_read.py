@@ -30,14 +30,12 @@ from .archive import SafeArchive
 from .blendnames import blend_from_krita
 from .errors import FileFormatError, Limits
 from .images import decode_image
-from .lzf import decompress_into
+from .kra_tiles import decode_tiles, parse_tiles
 from .swizzle import bgra_to_rgba_inplace
 
 MIMETYPE = b"application/x-krita"
 _NS = "{http://www.calligra.org/DTD/krita}"
 _WORKERS = min(4, os.cpu_count() or 1)
-_MAX_TILE_SIDE = 1024
-_HEADER_LINE = 64  # longest header or tile line Krita writes is ~45 bytes
 
 # Krita colour space id -> (channels, bytes per channel, grey?); the channels lie B,G,R,A or grey,A.
 _COLOR_SPACES = {"RGBA": (4, 1, False), "RGBA16": (4, 2, False), "GRAYA": (2, 1, True),
@@ -124,7 +122,7 @@ class _Reader:
                 raise self.fail(f"{what}: its default pixel has {len(default)} bytes, not {pixel_size}")
         data = self.archive.read(location)
         try:
-            tw, th, tiles = _parse_tiles(data, pixel_size, self.limits)
+            tw, th, tiles = parse_tiles(data, pixel_size, self.limits)
         except ValueError as e:
             raise self.fail(f"{what} ({location!r}): {e}") from None
         if not tiles:
@@ -132,17 +130,9 @@ class _Reader:
         x0, y0 = min(t[0] for t in tiles), min(t[1] for t in tiles)
         x1, y1 = max(t[0] for t in tiles) + tw, max(t[1] for t in tiles) + th
         self.charge(what, (x1 - x0) * (y1 - y0))
-        out = np.empty((y1 - y0, x1 - x0, pixel_size), np.uint8)
-        out[...] = np.frombuffer(default, np.uint8)
-        flat = np.frombuffer(data, np.uint8)
-        chunks = [tiles[i::_WORKERS] for i in range(_WORKERS)]
-        jobs = [self.pool.submit(_decode_tiles, flat, chunk, out, x0, y0, tw, th, pixel_size) for chunk in chunks if chunk]
         try:
-            for job in jobs:
-                job.result()
+            out = decode_tiles(data, tiles, (x0, y0, x1 - x0, y1 - y0), (tw, th), default, self.pool, _WORKERS)
         except ValueError as e:
-            for job in jobs:
-                job.cancel()
             raise self.fail(f"{what} ({location!r}): {e}") from None
         self.files_read += 1
         self.progress(min(1.0, self.files_read / self.data_files))
@@ -444,76 +434,6 @@ def _to_rgba(raw: np.ndarray, channels: int, depth: int, grey: bool) -> np.ndarr
         rgba[..., 3] = values[..., 1]
         return rgba
     return bgra_to_rgba_inplace(np.ascontiguousarray(values))
-
-
-def _decode_tiles(data: np.ndarray, tiles: list[tuple[int, int, int, int]], out: np.ndarray,
-                  x0: int, y0: int, tw: int, th: int, pixel_size: int) -> None:
-    """Decode `tiles` (x, y, offset, size) of `data` into `out`, whose (0, 0) is tile space (x0, y0)."""
-    plane_bytes = tw * th * pixel_size
-    scratch = np.empty(plane_bytes, np.uint8)
-    for x, y, offset, size in tiles:
-        flag, body = data[offset], data[offset + 1:offset + size]
-        target = out[y - y0:y - y0 + th, x - x0:x - x0 + tw]
-        if flag == 1:  # the bytes of each pixel were split into planes, then compressed
-            decompress_into(body, scratch)
-            target[...] = scratch.reshape(pixel_size, th, tw).transpose(1, 2, 0)
-        elif flag == 0:  # stored as it lies in memory
-            if body.shape[0] != plane_bytes:
-                raise ValueError(f"the raw tile at {x},{y} holds {body.shape[0]} bytes, not {plane_bytes}")
-            target[...] = body.reshape(th, tw, pixel_size)
-        else:
-            raise ValueError(f"the tile at {x},{y} has an unknown compression flag {int(flag)}")
-
-
-def _parse_tiles(data: bytes, pixel_size: int, limits: Limits) -> tuple[int, int, list[tuple[int, int, int, int]]]:
-    """Krita's tile file: (tile width, tile height, [(x, y, offset, size)]), every field checked."""
-    pos = 0
-
-    def line() -> bytes:
-        nonlocal pos
-        end = data.find(b"\n", pos, pos + _HEADER_LINE)
-        if end < 0:
-            raise ValueError("its tile data is truncated or damaged (a header line is missing)")
-        text, pos = data[pos:end], end + 1
-        return text.strip()
-
-    header: dict[bytes, int] = {}
-    for key in (b"VERSION", b"TILEWIDTH", b"TILEHEIGHT", b"PIXELSIZE", b"DATA"):
-        parts = line().split(b" ")
-        if len(parts) != 2 or parts[0] != key or not parts[1].isdigit():
-            raise ValueError(f"its tile header lacks {key.decode()}")
-        header[key] = int(parts[1])
-    if header[b"VERSION"] != 2:
-        raise ValueError(f"tile format version {header[b'VERSION']} is not supported (only 2)")
-    tw, th, ps = header[b"TILEWIDTH"], header[b"TILEHEIGHT"], header[b"PIXELSIZE"]
-    if not (0 < tw <= _MAX_TILE_SIDE and 0 < th <= _MAX_TILE_SIDE):
-        raise ValueError(f"its tiles are {tw}x{th}")
-    if ps != pixel_size:
-        raise ValueError(f"its pixels are {ps} bytes, but its colour space has {pixel_size}")
-    count = header[b"DATA"]
-    if count > len(data) // 8:  # each tile takes a line of 8 bytes at least
-        raise ValueError(f"it declares {count} tiles in {len(data)} bytes")
-    most = tw * th * ps + 1
-    tiles: list[tuple[int, int, int, int]] = []
-    seen: set[tuple[int, int]] = set()
-    for _ in range(count):
-        parts = line().split(b",")
-        try:
-            x, y, size = int(parts[0]), int(parts[1]), int(parts[3])
-        except (ValueError, IndexError):
-            raise ValueError("a tile line is damaged") from None
-        if len(parts) != 4 or parts[2] != b"LZF":
-            raise ValueError("a tile uses an unknown compression")
-        if abs(x) > limits.max_offset or abs(y) > limits.max_offset or x % tw or y % th:
-            raise ValueError(f"a tile lies at {x},{y}, out of range")
-        if not 1 <= size <= most or pos + size > len(data):
-            raise ValueError(f"the tile at {x},{y} declares {size} bytes ({len(data) - pos} left, at most {most})")
-        if (x, y) in seen:
-            raise ValueError(f"the tile at {x},{y} is stored twice")
-        seen.add((x, y))
-        tiles.append((x, y, pos, size))
-        pos += size
-    return tw, th, tiles
 
 
 def _parse_xml(data: bytes) -> Element:

@@ -22,7 +22,8 @@ from PIL import Image
 from editor.core import BlendMode, Group, Layer
 from editor.io import FileFormatError, open_document
 from editor.io.errors import Limits
-from editor.io.kra_read import _parse_tiles, read_kra
+from editor.io.kra_read import read_kra
+from editor.io.kra_tiles import parse_tiles
 from editor.io.lzf import decompress
 from editor.render import flatten_rgba
 
@@ -181,7 +182,7 @@ def test_veil_render_reads_a_kra_from_the_command_line(tmp_path):
 def test_tiles_raw_and_lzf_round_trip_exact_pixels_at_negative_coordinates_and_offsets(compress):
     rgba = random_rgba(100, 150)
     files = {"layer1": tile_file(bgra(rgba), (-64, -128), compress=compress)}
-    flags = {files["layer1"][offset] for _x, _y, offset, _size in _parse_tiles(files["layer1"], 4, Limits())[2]}
+    flags = {files["layer1"][offset] for _x, _y, offset, _size in parse_tiles(files["layer1"], 4, Limits())[2]}
     assert flags == ({0, 1} if compress else {0})  # both kinds of tile when compressing, raw only otherwise
     doc = read(make_kra(layer_xml("Paint", "layer1", x=5, y=7), files))
     (layer,) = doc.root.children
@@ -403,3 +404,17 @@ def test_a_destination_in_layer_on_top_of_a_group_becomes_the_group_mask():
     assert cut_group.mask.data[0, 0] == 255 and cut_group.mask.data[0, 20] == 0
     assert isinstance(plain, Group) and plain.mask is not None  # a user's group mask stays on the group
     assert flatten_rgba(doc)[5, 30, 3] == 255 and doc.warnings == []
+
+
+def test_many_small_tiles_decode_in_parallel_runs_exactly():
+    rgba = random_rgba(160, 256, seed=9)
+    files = {"layer1": tile_file(bgra(rgba), (-32, 16), tile=16)}  # 160 tiles: split over the workers
+    (layer,) = read(make_kra(layer_xml("Paint", "layer1"), files, width=256, height=160)).root.children
+    assert layer.offset == (-32, 16)
+    np.testing.assert_array_equal(layer.pixels, rgba)
+    tiles = parse_tiles(files["layer1"], 4, Limits())[2]
+    x, y, offset, _size = tiles[-3]  # a tile in the last worker's run
+    damaged = bytearray(files["layer1"])
+    damaged[offset] = 7
+    with pytest.raises(FileFormatError, match=f"tile at {x},{y} has an unknown compression flag"):
+        read(make_kra(layer_xml("Paint", "layer1"), {"layer1": bytes(damaged)}, width=256, height=160))
