@@ -117,9 +117,9 @@ class _Reader:
             raise self.fail(f"{what} refers to {location!r}, which is missing from the archive")
         default = b"\0" * pixel_size
         if location + ".defaultpixel" in self.archive:
-            default = self.archive.read(location + ".defaultpixel", max_bytes=64)
-            if len(default) != pixel_size:
-                raise self.fail(f"{what}: its default pixel has {len(default)} bytes, not {pixel_size}")
+            stored = self.archive.read(location + ".defaultpixel", max_bytes=64)
+            if len(stored) == pixel_size:  # any other size Krita ignores too (transparent)
+                default = stored
         data = self.archive.read(location)
         try:
             tw, th, tiles = parse_tiles(data, pixel_size, self.limits)
@@ -183,8 +183,9 @@ class _Reader:
         if location in self.archive:
             try:
                 tree = _parse_xml(self.archive.read(location, max_bytes=self.limits.max_xml_bytes))
-                frames = [(int(k.get("time", "0")), k.get("frame", "")) for ch in tree.iter(_NS + "channel")
-                          if ch.get("name") == "content" for k in ch.iter(_NS + "keyframe")]
+                frames = [(int(k.get("time", "0")), k.get("frame", "")) for ch in tree.iter()
+                          if _local(ch.tag) == "channel" and ch.get("name") == "content"
+                          for k in ch.iter() if _local(k.tag) == "keyframe"]
                 before = [f for f in frames if f[0] <= self.current_time]
                 chosen = max(before)[1] if before else None
             except (ValueError, DET.ParseError):
@@ -250,7 +251,11 @@ class _Reader:
                 if m.get("visible", "1") != "0" or kind != "selectionmask":
                     self.warn(f"'{name}': its Krita {what} {mask_name!r} cannot be shown in Veil and was left out")
                 continue
-            raw, tx, ty, default = self.device(m.get("filename", "") + ".pixelselection", f"mask {mask_name!r}", 1)
+            filename = m.get("filename", "") + ".pixelselection"
+            if f"{self.root_name}/layers/{filename}" not in self.archive:  # a vector selection only
+                self.warn(f"'{name}': its transparency mask {mask_name!r} has no pixels Veil can read and was left out")
+                continue
+            raw, tx, ty, default = self.device(filename, f"mask {mask_name!r}", 1)
             plane = _Plane(raw[..., 0], self.integer(m, "x") + tx, self.integer(m, "y") + ty, default[0])
             (shown if m.get("visible", "1") != "0" else hidden).append(plane)
         return shown, hidden
@@ -413,6 +418,11 @@ class _Reader:
 
 class _Unsupported(Exception):
     pass
+
+
+def _local(tag: str) -> str:
+    """An element's name without its namespace (Krita's side files are written with and without one)."""
+    return tag.rsplit("}", 1)[-1]
 
 
 def _union(a: Rect, b: Rect) -> Rect:

@@ -107,14 +107,14 @@ def layer_xml(name: str, filename: str, *, kind: str = "paintlayer", x: int = 0,
 
 
 def make_kra(layers: str, files: dict[str, bytes], *, width: int = 64, height: int = 48,
-             merged: np.ndarray | None = None, maindoc: bytes | None = None) -> bytes:
+             merged: np.ndarray | None = None, maindoc: bytes | None = None, image_extra: str = "") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), b"application/x-krita")
         doc = (f'<?xml version="1.0" encoding="UTF-8"?>\n'
                f"<!DOCTYPE DOC PUBLIC '-//KDE//DTD krita 2.0//EN' 'http://www.calligra.org/DTD/krita-2.0.dtd'>\n"
                f'<DOC xmlns="{NS}" syntaxVersion="2.0"><IMAGE name="img" width="{width}" height="{height}" '
-               f'colorspacename="RGBA" x-res="72" y-res="72"><layers>{layers}</layers></IMAGE></DOC>').encode()
+               f'colorspacename="RGBA" x-res="72" y-res="72"><layers>{layers}</layers>{image_extra}</IMAGE></DOC>').encode()
         z.writestr("maindoc.xml", maindoc if maindoc is not None else doc, zipfile.ZIP_DEFLATED)
         for name, data in files.items():
             z.writestr(f"img/layers/{name}", data, zipfile.ZIP_DEFLATED)
@@ -418,3 +418,28 @@ def test_many_small_tiles_decode_in_parallel_runs_exactly():
     damaged[offset] = 7
     with pytest.raises(FileFormatError, match=f"tile at {x},{y} has an unknown compression flag"):
         read(make_kra(layer_xml("Paint", "layer1"), {"layer1": bytes(damaged)}, width=256, height=160))
+
+
+def test_an_animated_layer_shows_the_frame_held_at_the_current_time():
+    frames = {t: np.full((64, 64, 4), (t * 20, 0, 0, 255), np.uint8) for t in (0, 3, 8)}
+    files = {f"layer1.f{t}": tile_file(bgra(rgba)) for t, rgba in frames.items()}
+    files["layer1"] = files.pop("layer1.f0")
+    files["layer1.keyframes.xml"] = (
+        b'<?xml version="1.0"?><keyframes><channel name="content">'
+        b'<keyframe time="0" frame="layer1"><offset x="0" y="0"/></keyframe>'
+        b'<keyframe time="3" frame="layer1.f3"/><keyframe time="8" frame="layer1.f8"/></channel></keyframes>')
+    animation = '<animation><currentTime value="5" type="value"/></animation>'
+    layer = layer_xml("Walk", "layer1", extra='keyframes="layer1.keyframes.xml"')
+    doc = read(make_kra(layer, files, image_extra=animation))
+    assert tuple(doc.root.children[0].pixels[0, 0]) == (60, 0, 0, 255)
+    assert any("'Walk' is animated" in w for w in doc.warnings)
+
+
+def test_a_mask_without_pixels_is_named_and_a_bad_default_pixel_is_transparent_as_in_krita():
+    rgba = np.full((64, 64, 4), 100, np.uint8)
+    masks = '<masks><mask name="Vec" nodetype="transparencymask" filename="m1" visible="1"/></masks>'
+    files = {"l1": tile_file(bgra(rgba)), "l1.defaultpixel": b"\xff\xff"}
+    doc = read(make_kra(layer_xml("Paint", "l1", inner=masks), files, width=200, height=100))
+    (layer,) = doc.root.children
+    assert layer.mask is None and layer.pixels.shape == (64, 64, 4)  # a transparent default: no canvas fill
+    assert any("'Vec'" in w for w in doc.warnings)
