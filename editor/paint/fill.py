@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from editor.core import BlendMode, Document, PixelEdit, Rect
-from editor.masks.selection.wand import DEFAULT_TOLERANCE, magic_wand
+from editor.masks.selection.wand import DEFAULT_TOLERANCE, magic_wand, wand_runs
 
 from .target import PaintTarget
 
@@ -131,6 +131,20 @@ def bucket_fill(doc: Document, x: float, y: float, paint: Sequence[int] | int, *
     px, py = int(np.floor(x)), int(np.floor(y))
     if not (0 <= px < doc.width and 0 <= py < doc.height):
         return None
+    if not target.is_mask and BlendMode(mode) is BlendMode.NORMAL:
+        # The usual case in one pass, straight from the wand's runs (editor.paint.bucket).
+        runs = wand_runs(image, px, py, tolerance=tolerance, contiguous=contiguous, antialias=antialias)
+        if runs is not None:
+            found = runs.bounds()
+            if found is None:
+                return None
+            rect = target.from_doc(Rect(*found)).intersect(target.selection_rect())
+            if rect.empty:
+                return None
+            from .bucket import fill_runs
+
+            fill_runs(target, runs, rect, _source(target, paint), opacity=opacity)
+            return target.commit(label)
     region = magic_wand(image, px, py, tolerance=tolerance, contiguous=contiguous, antialias=antialias)
     found = _bounds(region)
     if found is None:

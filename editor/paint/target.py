@@ -141,6 +141,7 @@ class PaintTarget:
         self.dirty: Rect | None = None  # array rect changed so far (announced)
         self.finished = False
         self._snapshots: list[tuple[Rect, np.ndarray, np.ndarray | None]] = []  # (rect, copy, touched tiles)
+        self._known: set[tuple[int, int]] = set()  # tiles whose original a writer kept itself (`keep`)
 
     @classmethod
     def current(cls, doc: Document) -> PaintTarget:
@@ -260,6 +261,16 @@ class PaintTarget:
                     copy[ys:ys + old.shape[0], xs:xs + old.shape[1]] = old
         return grown, copy
 
+    def keep(self, originals: dict[tuple[int, int], np.ndarray]) -> None:
+        """Originals of 64x64 tiles (whole tiles, clipped to the array) a writer copied itself
+        just before changing them (the bucket's one-pass write): kept for undo without comparing.
+        A tile already kept (touched or snapshotted earlier) keeps its earlier, true original."""
+        before = self.recorder.before
+        for key, tile in originals.items():
+            if key not in before:
+                before[key] = tile
+                self._known.add(key)
+
     def changed(self, rect: Rect | None) -> Rect | None:
         """`rect` (array coordinates) was written: announce it; return it in document coordinates."""
         if rect is None or rect.empty:
@@ -322,8 +333,14 @@ class PaintTarget:
                 if key in kept:  # else already taken by an earlier snapshot of the same tile
                     before[key] = kept.pop(key)
             for ty, tx in np.argwhere(~flags).tolist():
-                kept.pop((ty0 + ty, tx0 + tx), None)
+                key = (ty0 + ty, tx0 + tx)
+                if key not in self._known:
+                    kept.pop(key, None)
         self._snapshots = []
+        for key in self._known:  # changed for sure: not compared
+            if key in kept:
+                before[key] = kept.pop(key)
+        self._known = set()
         before.update(self.recorder.finish().before)  # tiles touched outside any snapshot
         return TileDelta(before)
 
@@ -443,12 +460,33 @@ def _pack(c0, c1, c2, c3):
 
 
 @njit(inline="always")
-def _colour_row(src, dst, cov_row, w, r, g, b, src_alpha, use_cov, cov_scale, thr_row, tx0, keep_alpha):
+def _colour_px(p, a, r, g, b, t, keep_alpha):
+    """Packed straight RGBA pixel `p` with colour (r, g, b) over it at alpha 0 < a < 1, plus
+    threshold t (W3C source-over, normal; colour only when keep_alpha)."""
     inv = np.float32(1.0 / 255.0)
     one, top = np.float32(1.0), np.float32(255.0)
+    byte = np.uint32(255)
+    b0 = np.float32(p & byte)
+    b1 = np.float32((p >> np.uint32(8)) & byte)
+    b2 = np.float32((p >> np.uint32(16)) & byte)
+    b3 = p >> np.uint32(24)
+    if keep_alpha:
+        return _pack(np.uint8(min(top, b0 + (r - b0) * a + t)), np.uint8(min(top, b1 + (g - b1) * a + t)),
+                     np.uint8(min(top, b2 + (b - b2) * a + t)), np.uint8(b3))
+    ab = np.float32(b3) * inv
+    ao = a + ab * (one - a)
+    keep = ab * (one - a) / ao
+    share = a / ao
+    return _pack(np.uint8(min(top, r * share + b0 * keep + t)), np.uint8(min(top, g * share + b1 * keep + t)),
+                 np.uint8(min(top, b * share + b2 * keep + t)), np.uint8(min(top, ao * top + t)))
+
+
+@njit(inline="always")
+def _colour_row(src, dst, cov_row, w, r, g, b, src_alpha, use_cov, cov_scale, thr_row, tx0, keep_alpha):
+    one = np.float32(1.0)
     solid = _pack(np.uint8(r), np.uint8(g), np.uint8(b), np.uint8(255))
     rgb_only = _pack(np.uint8(r), np.uint8(g), np.uint8(b), np.uint8(0))
-    byte, alpha_bits = np.uint32(255), np.uint32(0xFF000000)
+    alpha_bits = np.uint32(0xFF000000)
     for x in range(w):
         p = src[x]
         a = src_alpha * (np.float32(cov_row[x]) * cov_scale if use_cov else one)
@@ -458,21 +496,7 @@ def _colour_row(src, dst, cov_row, w, r, g, b, src_alpha, use_cov, cov_scale, th
         if a >= one:
             dst[x] = (rgb_only | (p & alpha_bits)) if keep_alpha else solid
             continue
-        t = thr_row[(x + tx0) & 7]
-        b0 = np.float32(p & byte)
-        b1 = np.float32((p >> np.uint32(8)) & byte)
-        b2 = np.float32((p >> np.uint32(16)) & byte)
-        b3 = p >> np.uint32(24)
-        if keep_alpha:
-            dst[x] = _pack(np.uint8(min(top, b0 + (r - b0) * a + t)), np.uint8(min(top, b1 + (g - b1) * a + t)),
-                           np.uint8(min(top, b2 + (b - b2) * a + t)), np.uint8(b3))
-            continue
-        ab = np.float32(b3) * inv
-        ao = a + ab * (one - a)
-        keep = ab * (one - a) / ao
-        share = a / ao
-        dst[x] = _pack(np.uint8(min(top, r * share + b0 * keep + t)), np.uint8(min(top, g * share + b1 * keep + t)),
-                       np.uint8(min(top, b * share + b2 * keep + t)), np.uint8(min(top, ao * top + t)))
+        dst[x] = _colour_px(p, a, r, g, b, thr_row[(x + tx0) & 7], keep_alpha)
 
 
 @njit(inline="always")

@@ -12,7 +12,7 @@ from .stroke import Stroke
 
 
 def warm_up() -> None:
-    """Compile (or load from numba's cache) the dab and gradient kernels and fault in the tile pools."""
+    """Compile (or load from numba's cache) the dab, gradient and bucket kernels and fault in the tile pools."""
     doc = Document(8, 8)
     layer = Layer("warm-up", np.zeros((8, 8, 4), np.uint8), mask=Mask.filled(8, 8))
     doc.root.insert(0, layer)
@@ -23,7 +23,9 @@ def warm_up() -> None:
     tiles.warm_up()
     from editor.render.reduce_kernel import reduce_blocks_2d
 
+    from .bucket import warm_up as warm_up_bucket
     from .gradient import warm_up as warm_up_gradient
 
     warm_up_gradient()
+    warm_up_bucket()
     reduce_blocks_2d(np.zeros((4, 4), np.uint8), np.zeros((2, 2), np.uint8), 0, 0, 2, 2, 2, 0, 0)  # a preview's mask

@@ -19,6 +19,8 @@ where it is no slower than runs would be.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 from numba import get_num_threads, njit, prange
@@ -144,11 +146,26 @@ def _flood(starts, ends, counts, x, y, keep):
 
 
 @njit(inline="always")
-def _fill_row(r, starts, ends, counts, keep, everything, dst):
-    dst[:] = 0
+def region_row(r, starts, ends, counts, keep, everything, lo, hi, dst):
+    """dst[: hi - lo] = row r of the unsoftened region over columns [lo, hi) (255 inside)."""
+    dst[: hi - lo] = 0
     for k in range(counts[r]):
         if everything or keep[r, k]:
-            dst[starts[r, k] : ends[r, k]] = 255
+            s, e = max(starts[r, k], lo), min(ends[r, k], hi)
+            if s < e:
+                dst[s - lo : e - lo] = 255
+
+
+@njit(cache=True)
+def _runs_bounds(starts, ends, counts, keep, everything, out):
+    """out = (x0, y0, x1, y1) of the selected runs (x0 = -1: none)."""
+    for r in range(counts.shape[0]):
+        for k in range(counts[r]):
+            if everything or keep[r, k]:
+                if out[0] < 0:
+                    out[0], out[1], out[2] = starts[r, k], r, ends[r, k]
+                out[0], out[2] = min(out[0], starts[r, k]), max(out[2], ends[r, k])
+                out[3] = r + 1
 
 
 @njit(cache=True, parallel=True)
@@ -180,14 +197,14 @@ def _paint(starts, ends, counts, keep, everything, antialias, bands, out):
         r0, r1 = b * h // bands, (b + 1) * h // bands
         if not antialias:
             for r in range(r0, r1):
-                _fill_row(r, starts, ends, counts, keep, everything, out[r])
+                region_row(r, starts, ends, counts, keep, everything, 0, w, out[r])
             continue
         above, here, below = np.empty(w, np.uint8), np.empty(w, np.uint8), np.empty(w, np.uint8)
         column = np.empty(w + 2, np.uint16)
-        _fill_row(max(r0 - 1, 0), starts, ends, counts, keep, everything, above)
-        _fill_row(r0, starts, ends, counts, keep, everything, here)
+        region_row(max(r0 - 1, 0), starts, ends, counts, keep, everything, 0, w, above)
+        region_row(r0, starts, ends, counts, keep, everything, 0, w, here)
         for r in range(r0, r1):
-            _fill_row(min(r + 1, h - 1), starts, ends, counts, keep, everything, below)
+            region_row(min(r + 1, h - 1), starts, ends, counts, keep, everything, 0, w, below)
             for c in range(w):
                 column[c + 1] = np.uint16(above[c]) + np.uint16(2) * here[c] + below[c]
             _blur_row(column, w, out[r])
@@ -208,6 +225,54 @@ def _pack(values: np.ndarray) -> np.uint32:
     return np.uint32(sum(int(v) << (8 * k) for k, v in enumerate(values)))
 
 
+class WandRuns(NamedTuple):
+    """A wand region as runs: per row r, [starts[r, k], ends[r, k]) for k < counts[r], the ones
+    with keep[r, k] (or all, when `everything`) selected; softened by `antialias` when painted.
+    A writer that only needs the region row by row (the paint bucket) reads it from here,
+    without the full-size array (`region_row`)."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    counts: np.ndarray
+    keep: np.ndarray
+    everything: bool
+    antialias: bool
+    shape: tuple[int, int]
+
+    def bounds(self) -> tuple[int, int, int, int] | None:
+        """(x, y, w, h) of the region's non-zero pixels (the softened edge included), or None."""
+        h, w = self.shape
+        found = np.full(4, -1, np.int64)
+        _runs_bounds(self.starts, self.ends, self.counts, self.keep, self.everything, found)
+        if found[0] < 0:
+            return None
+        x0, y0, x1, y1 = (int(v) for v in found)
+        if self.antialias:
+            x0, y0, x1, y1 = max(0, x0 - 1), max(0, y0 - 1), min(w, x1 + 1), min(h, y1 + 1)
+        return x0, y0, x1 - x0, y1 - y0
+
+    def paint(self) -> np.ndarray:
+        """The region as selection data (h, w) uint8."""
+        h, w = self.shape
+        out = np.empty((h, w), np.uint8)
+        _paint(self.starts, self.ends, self.counts, self.keep, self.everything, self.antialias, _bands(h), out)
+        return out
+
+
+def wand_runs(pixels: np.ndarray, x: int, y: int, *, tolerance: int = DEFAULT_TOLERANCE, contiguous: bool = True,
+              antialias: bool = True) -> WandRuns | None:
+    """The region a click at (x, y) selects, as runs; None when the image is too busy for runs
+    or the click is outside it (`magic_wand` then floods pixels)."""
+    h, w = pixels.shape[:2]
+    if not (0 <= x < w and 0 <= y < h):
+        return None
+    packed, lo, hi = _seed_range(pixels, x, y, tolerance)
+    runs = _connected_runs(packed, x, y, lo, hi, contiguous)
+    if runs is None:
+        return None
+    return WandRuns(*runs, not contiguous, antialias, (h, w))
+
+
 def magic_wand(
     pixels: np.ndarray,
     x: int,
@@ -224,21 +289,24 @@ def magic_wand(
     h, w = pixels.shape[:2]
     if not (0 <= x < w and 0 <= y < h):
         return np.zeros((h, w), np.uint8)
+    packed, lo, hi = _seed_range(pixels, x, y, tolerance)
+    runs = _connected_runs(packed, x, y, lo, hi, contiguous)
+    if runs is not None:
+        return WandRuns(*runs, not contiguous, antialias, (h, w)).paint()
+    region = _flood_pixels(packed, x, y, lo, hi, contiguous)
+    if not antialias:
+        return region
+    out = np.empty((h, w), np.uint8)
+    _soften(region, out)
+    return out
+
+
+def _seed_range(pixels: np.ndarray, x: int, y: int, tolerance: int):
+    """(packed pixels, lo, hi): the bytewise colour range a click at (x, y) matches."""
     packed = _packed_rgba(pixels)
     seed = packed[y, x : x + 1].view(np.uint8).astype(np.int32)
     tolerance = int(np.clip(tolerance, 0, 255))
-    lo, hi = _pack(np.clip(seed - tolerance, 0, 255)), _pack(np.clip(seed + tolerance, 0, 255))
-    runs = _connected_runs(packed, x, y, lo, hi, contiguous)
-    if runs is None:
-        region = _flood_pixels(packed, x, y, lo, hi, contiguous)
-        if not antialias:
-            return region
-        out = np.empty((h, w), np.uint8)
-        _soften(region, out)
-        return out
-    out = np.empty((h, w), np.uint8)
-    _paint(*runs, not contiguous, antialias, _bands(h), out)
-    return out
+    return packed, _pack(np.clip(seed - tolerance, 0, 255)), _pack(np.clip(seed + tolerance, 0, 255))
 
 
 def warm_up() -> None:
@@ -247,6 +315,7 @@ def warm_up() -> None:
     lo, hi = np.uint32(0), np.uint32(0xFFFFFFFF)
     starts, ends, counts, keep = _connected_runs(packed, 1, 1, lo, hi, True)
     _paint(starts, ends, counts, keep, False, True, _bands(8), np.empty((8, 8), np.uint8))
+    WandRuns(starts, ends, counts, keep, False, True, (8, 8)).bounds()
     _soften(_flood_pixels(packed, 1, 1, lo, hi, True), np.empty((8, 8), np.uint8))
 
 

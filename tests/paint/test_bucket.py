@@ -1,0 +1,95 @@
+"""The paint bucket's one-pass write (editor.paint.bucket) against the two-step path it replaces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import editor.paint.bucket as bucket
+import editor.paint.fill as fill_module
+from editor.core import Document, Layer, Rect, Selection
+from editor.paint.fill import bucket_fill
+from editor.paint.target import PaintTarget
+
+
+def _scene(rng, trial):
+    """A document of random size with a layer of few colours (so the wand finds regions) at a
+    random offset, sometimes partly transparent, alpha-locked, under a soft or hard selection."""
+    w, h = (int(v) for v in rng.integers(1, 160, 2))
+    lh, lw = (int(v) for v in rng.integers(1, 200, 2))
+    offset = (int(rng.integers(-60, 60)), int(rng.integers(-60, 60)))
+    pixels = (rng.integers(0, 3, (lh, lw, 4)) * 80).astype(np.uint8)
+    pixels[..., 3] = rng.choice(np.array([0, 90, 255], np.uint8), (lh, lw)) if trial % 3 == 0 else 255
+    doc = Document(w, h)
+    layer = Layer("L", pixels, offset=offset, alpha_locked=trial % 5 == 2)
+    doc.root.insert(0, layer)
+    doc.set_active(layer)
+    if trial % 4 == 1:
+        doc.selection = Selection(rng.integers(0, 256, (h, w)).astype(np.uint8))
+    elif trial % 4 == 3:
+        sel = np.zeros((h, w), np.uint8)
+        sel[h // 4:, w // 3:] = 255
+        doc.selection = Selection(sel)
+    return doc, layer
+
+
+def test_the_one_pass_bucket_equals_the_two_step_path_bit_for_bit(monkeypatch):
+    """On random scenes (offsets, selections, alpha lock, opacity, a translucent colour,
+    contiguous or not, antialiased or not): the same pixels, the same undo tiles, and undo and
+    redo restore bit for bit."""
+    calls = []
+    real_fill_runs = bucket.fill_runs
+    monkeypatch.setattr(bucket, "fill_runs", lambda *a, **k: calls.append(1) or real_fill_runs(*a, **k))
+    real_runs = fill_module.wand_runs
+    rng = np.random.default_rng(2)
+    for trial in range(120):
+        doc, layer = _scene(rng, trial)
+        original = layer.pixels.copy()
+        x, y = float(rng.integers(0, doc.width)) + 0.5, float(rng.integers(0, doc.height)) + 0.5
+        kw = dict(tolerance=int(rng.integers(0, 90)), contiguous=bool(trial % 2), antialias=trial % 3 != 1,
+                  opacity=0.5 if trial % 6 == 3 else 1.0)
+        paint = (0, 200, 100, 128) if trial % 7 == 0 else (255, 10, 5)
+        monkeypatch.setattr(fill_module, "wand_runs", real_runs)
+        one_pass = bucket_fill(doc, x, y, paint, **kw)
+        got = layer.pixels.copy()
+        if one_pass is not None:
+            doc.undo()
+            np.testing.assert_array_equal(layer.pixels, original)
+            doc.redo()
+            np.testing.assert_array_equal(layer.pixels, got)
+            doc.undo()
+        monkeypatch.setattr(fill_module, "wand_runs", lambda *a, **k: None)  # the two-step path
+        two_step = bucket_fill(doc, x, y, paint, **kw)
+        np.testing.assert_array_equal(got, layer.pixels, err_msg=f"trial {trial}")
+        assert (one_pass is None) == (two_step is None)
+        if one_pass is not None:
+            assert set(one_pass.delta.before) == set(two_step.delta.before), trial
+    assert len(calls) > 60  # most clicks took the one-pass path
+
+
+def test_blend_modes_and_masks_take_the_two_step_path(monkeypatch):
+    from tests.paint.helpers import mask_doc, pixel_doc
+
+    monkeypatch.setattr(bucket, "fill_runs", lambda *a, **k: pytest.fail("one-pass path taken"))
+    doc, layer = pixel_doc(np.full((40, 50, 4), 100, np.uint8))
+    assert bucket_fill(doc, 5, 5, (200, 0, 0), mode="multiply") is not None
+    doc, layer = mask_doc(50, 40, value=255)
+    assert bucket_fill(doc, 5, 5, (0, 0, 0)) is not None
+    assert (layer.mask.data == 0).all()
+
+
+def test_a_tile_kept_by_the_writer_keeps_the_earlier_original_when_already_touched():
+    pixels = np.zeros((128, 128, 4), np.uint8)
+    doc = Document(128, 128)
+    layer = Layer("L", pixels.copy())
+    doc.root.insert(0, layer)
+    doc.set_active(layer)
+    target = PaintTarget.current(doc)
+    target.fill((9, 9, 9, 255), Rect(0, 0, 10, 10))  # tile (0, 0) touched first
+    written = layer.pixels.copy()
+    target.keep({(0, 0): written[:64, :64].copy(), (1, 1): written[64:, 64:].copy()})
+    layer.pixels[64:, 64:] = 7
+    cmd = target.commit("Two writes")
+    assert set(cmd.delta.before) == {(0, 0), (1, 1)}
+    doc.undo()
+    np.testing.assert_array_equal(layer.pixels, pixels)
