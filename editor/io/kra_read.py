@@ -22,6 +22,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as DET
 import numpy as np
 from defusedxml import DefusedXmlException
+from PIL import Image
 
 from editor.core import Document, Group, Layer, Mask, Node, Rect
 from editor.core.document import MAX_CANVAS_SIDE
@@ -29,7 +30,7 @@ from editor.core.document import MAX_CANVAS_SIDE
 from .archive import SafeArchive
 from .blendnames import blend_from_krita
 from .errors import FileFormatError, Limits
-from .images import decode_image
+from .images import _icc_to_srgb, _is_srgb, decode_image
 from .kra_tiles import decode_tiles, parse_tiles
 from .swizzle import bgra_to_rgba_inplace
 
@@ -100,6 +101,7 @@ class _Reader:
         # destination-in layer at its top adds to them
         self.group_planes: dict[int, tuple[list[_Plane], list[_Plane]]] = {}
         self.current_time = _current_time(image)
+        self.srgb_profiles: dict[bytes, bool] = {}  # ICC profile -> whether it is sRGB (each layer has a copy)
 
     def fail(self, why: str) -> FileFormatError:
         return FileFormatError(self.path, why)
@@ -155,6 +157,8 @@ class _Reader:
         raw, tx, ty, default = self.device(self.frame_file(e, name), f"layer {name!r}", channels * depth)
         x, y = self.integer(e, "x") + tx, self.integer(e, "y") + ty
         rgba = _to_rgba(raw, channels, depth, grey)
+        if not grey and rgba.size:
+            rgba = self.in_srgb(rgba, e, name)
         if depth == 2 or grey:
             self.warn(f"'{name}': Krita {'16-bit ' if depth == 2 else ''}{'grey' if grey else 'RGBA'} pixels "
                       "converted to 8-bit RGBA")
@@ -171,6 +175,23 @@ class _Reader:
         if rgba.size == 0:
             rgba, x, y = np.zeros((1, 1, 4), np.uint8), 0, 0
         return rgba, x, y
+
+    def in_srgb(self, rgba: np.ndarray, e: Element, name: str) -> np.ndarray:
+        """The layer's colours converted from its ICC profile (its own `.icc`, else the image's) to sRGB."""
+        own = f"{self.root_name}/layers/{e.get('filename', '')}.icc"
+        source = own if own in self.archive else "annotations/icc" if "annotations/icc" in self.archive else None
+        if source is None:
+            return rgba
+        icc = self.archive.read(source, max_bytes=16 << 20)
+        if icc not in self.srgb_profiles:
+            self.srgb_profiles[icc] = _is_srgb(icc)
+        if self.srgb_profiles[icc]:
+            return rgba
+        notes: list[str] = []
+        converted = _icc_to_srgb(Image.fromarray(rgba, "RGBA"), icc, f"'{name}'", notes)
+        for note in notes:
+            self.warn(note)
+        return rgba if converted is None else np.ascontiguousarray(np.asarray(converted.convert("RGBA")))
 
     def frame_file(self, e: Element, name: str) -> str:
         """The file holding the layer's current animation frame (its own file when not animated)."""

@@ -443,3 +443,14 @@ def test_a_mask_without_pixels_is_named_and_a_bad_default_pixel_is_transparent_a
     (layer,) = doc.root.children
     assert layer.mask is None and layer.pixels.shape == (64, 64, 4)  # a transparent default: no canvas fill
     assert any("'Vec'" in w for w in doc.warnings)
+
+
+def test_a_layer_in_another_rgb_profile_is_converted_to_srgb_with_a_notice():
+    from .test_images import swapped_profile
+
+    rgba = np.full((64, 64, 4), (200, 30, 10, 255), np.uint8)
+    files = {"l1": tile_file(bgra(rgba)), "l1.icc": swapped_profile()}
+    doc = read(make_kra(layer_xml("Wide", "l1"), files))
+    r, g, b, a = doc.root.children[0].pixels[8, 8].astype(int)
+    assert abs(r - 10) <= 3 and abs(b - 200) <= 3 and a == 255
+    assert any("'Wide'" in w and "Swap built-in" in w for w in doc.warnings)
