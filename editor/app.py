@@ -8,6 +8,7 @@ import threading
 
 
 def _warm_up_kernels() -> None:
+    from editor.io.kra_tiles import warm_up as warm_up_kra
     from editor.masks.warmup import warm_up as warm_up_masks
     from editor.paint import warm_up as warm_up_paint
     from editor.render import warm_up as warm_up_render
@@ -15,10 +16,11 @@ def _warm_up_kernels() -> None:
     warm_up_render()
     warm_up_paint()
     warm_up_masks()
+    warm_up_kra()
 
 
 def warm_up_in_background() -> threading.Thread:
-    """Compile the render, brush and mask kernels off the GUI thread, so the first paint and stroke do not wait for numba."""
+    """Compile the render, brush, mask and .kra tile kernels off the GUI thread, so the first paint and stroke do not wait for numba."""
     thread = threading.Thread(target=_warm_up_kernels, name="numba-warm-up", daemon=True)
     thread.start()
     return thread

@@ -144,3 +144,11 @@ def decode_tiles(data: bytes, tiles: list[tuple[int, int, int, int]], frame: tup
                               _RAW_SIZE: f"the raw tile at {x},{y} is not {tw}x{th} pixels",
                               _UNKNOWN_FLAG: f"the tile at {x},{y} has an unknown compression flag"}[why])
     return out
+
+
+
+def warm_up() -> None:
+    """Compile the tile kernels (about 3 s cold) on a one-tile file with the types a real read
+    passes (read-only bytes), so the first .kra does not wait for numba."""
+    data = np.frombuffer(b"\x01\x00\x00", np.uint8)  # one LZF tile: a literal byte, far too short
+    _decode(data, np.array([[0, 0, 0, 3]], np.int64), np.zeros((8, 8, 4), np.uint8), 8, 8)

@@ -454,3 +454,12 @@ def test_a_layer_in_another_rgb_profile_is_converted_to_srgb_with_a_notice():
     r, g, b, a = doc.root.children[0].pixels[8, 8].astype(int)
     assert abs(r - 10) <= 3 and abs(b - 200) <= 3 and a == 255
     assert any("'Wide'" in w and "Swap built-in" in w for w in doc.warnings)
+
+
+def test_the_start_up_warm_up_compiles_the_tile_kernel_a_real_read_uses():
+    from editor.io.kra_tiles import _decode, warm_up
+
+    open_document(FIXTURES / "krita-native.kra")
+    compiled = set(_decode.signatures)
+    warm_up()
+    assert set(_decode.signatures) == compiled  # no second specialisation: the read's own was warmed
