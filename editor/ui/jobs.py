@@ -85,6 +85,37 @@ class Job(QRunnable):
             self._done.set()
 
 
+class _Delivery(QObject):
+    """Brings one job's progress and outcome to its runner on the GUI thread.
+
+    A child of the runner, connected by its own methods (not lambdas), so Qt drops what is still
+    queued when the runner's window is destroyed: a job cancelled as its window closed may end
+    after the window is gone, and delivering that touched a deleted status-bar widget.
+    """
+
+    def __init__(self, runner: JobRunner, job: Job, on_done: Callable | None, on_error: Callable | None,
+                 on_cancel: Callable | None) -> None:
+        super().__init__(runner)
+        self.runner, self.job = runner, job
+        self.on_done, self.on_error, self.on_cancel = on_done, on_error, on_cancel
+
+    def progress(self, fraction: float) -> None:
+        self.runner.widget.set_progress(fraction)
+
+    def finished(self, result: Any) -> None:
+        self._end(self.on_done, result)
+
+    def failed(self, err: Exception) -> None:
+        self._end(self.on_error, err)
+
+    def cancelled(self) -> None:
+        self._end(self.on_cancel)
+
+    def _end(self, callback: Callable | None, *args: Any) -> None:
+        self.setParent(None)  # delivered: nothing more comes from this job
+        self.runner._end(self.job, callback, *args)
+
+
 class JobRunner(QObject):
     """Runs jobs one at a time per runner and shows the current one in a status-bar widget."""
 
@@ -105,10 +136,11 @@ class JobRunner(QObject):
         on_cancel: Callable[[], None] | None = None,
     ) -> Job:
         job = Job(fn, label)
-        job.signals.progress.connect(self.widget.set_progress)
-        job.signals.finished.connect(lambda result: self._end(job, on_done, result))
-        job.signals.failed.connect(lambda err: self._end(job, on_error, err))
-        job.signals.cancelled.connect(lambda: self._end(job, on_cancel))
+        job.delivery = delivery = _Delivery(self, job, on_done, on_error, on_cancel)
+        job.signals.progress.connect(delivery.progress)
+        job.signals.finished.connect(delivery.finished)
+        job.signals.failed.connect(delivery.failed)
+        job.signals.cancelled.connect(delivery.cancelled)
         self.jobs.append(job)
         self.widget.start(label)
         self.pool.start(job)
