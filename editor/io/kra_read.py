@@ -112,8 +112,8 @@ class _Reader:
 
     # --- tiled pixel data ----------------------------------------------------
     def device(self, name: str, what: str, pixel_size: int) -> tuple[np.ndarray, int, int, bytes]:
-        """A tiled device file as (h, w, pixel_size) raw bytes, its canvas-free origin (x, y) and its
-        default pixel. Sizes are checked against the limits before anything is allocated."""
+        """A tiled device file as (h, w, pixel_size) raw bytes, the tile-space position (x, y) of its
+        pixel (0, 0), and its default pixel. Sizes are checked against the limits before anything is allocated."""
         location = f"{self.root_name}/layers/{name}"
         if location not in self.archive:
             raise self.fail(f"{what} refers to {location!r}, which is missing from the archive")

@@ -1,7 +1,7 @@
 """LZF decompression (Marc Lehmann's liblzf format, which Krita's tiles use), bounds-checked.
 
-No maintained binding is on the registry (the `lzf`/`pylzf` packages are unmaintained one-offs),
-and the format is twenty lines: a compiled kernel that releases the GIL, so tiles decode on
+PyPI's bindings (`lzf` 0.1 of 2017, `pylzf`, `lzf-python`) are small packages with few releases
+and C builds of their own, and the format is twenty lines: a compiled kernel that releases the GIL, so tiles decode on
 every core. The input is untrusted: every read and write is checked, and a stream that does not
 decode to exactly the size expected is refused, never written past.
 """
