@@ -23,6 +23,8 @@ from .mask import Mask
 
 _ids = itertools.count(1)
 
+KNOCKOUTS = ("none", "shallow", "deep")
+
 # Every node class by its `kind`, filled in as classes are defined (Node.__init_subclass__).
 NODE_KINDS: dict[str, type[Node]] = {}
 
@@ -50,6 +52,7 @@ class Node:
         clipped: bool = False,
         mask: Mask | None = None,
         blend_if: BlendIf | None = None,
+        knockout: str = "none",
     ) -> None:
         self.uid = next(_ids)
         self.name = name
@@ -65,10 +68,16 @@ class Node:
         self.mask = mask
         # Blend If ranges (None: none); an immutable value, replaced whole by SetProperties.
         self.blend_if = blend_if
+        # Photoshop's Knockout (Blending Options): "none", "shallow" (the node's shape cuts through
+        # what lies below it in its group, to the group's backdrop) or "deep" (down to the
+        # Background, or transparency); see editor.render.compositor.Compositor.add_knockout.
+        if knockout not in KNOCKOUTS:
+            raise ValueError(f"knockout must be one of {KNOCKOUTS}, not {knockout!r}")
+        self.knockout = knockout
         self.parent: Group | None = None
 
     # Properties a SetProperties command may change; every one is plain data.
-    PROPERTIES = ("name", "opacity", "fill", "blend_mode", "visible", "locked", "clipped", "blend_if")
+    PROPERTIES = ("name", "opacity", "fill", "blend_mode", "visible", "locked", "clipped", "blend_if", "knockout")
 
     @property
     def offset(self) -> tuple[int, int]:
@@ -102,7 +111,7 @@ class Node:
         if mask is not None:
             mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
         common = dict(opacity=self.opacity, fill=self.fill, blend_mode=self.blend_mode, visible=self.visible, locked=self.locked,
-                      clipped=self.clipped, mask=mask, blend_if=self.blend_if)
+                      clipped=self.clipped, mask=mask, blend_if=self.blend_if, knockout=self.knockout)
         return self._clone(self.name if name is None else name, common, copy_arrays)
 
     def own_arrays(self) -> None:

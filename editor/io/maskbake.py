@@ -82,7 +82,8 @@ def as_pixel_layer(node: Node, doc: Document) -> Layer:
         raise TypeError(f"{node!r} has no image of its own")
     pixels, offset = raster
     return Layer(node.name, pixels, offset=offset, opacity=node.opacity, fill=node.fill, blend_mode=node.blend_mode,
-                 visible=node.visible, locked=node.locked, clipped=node.clipped, mask=node.mask, blend_if=node.blend_if)
+                 visible=node.visible, locked=node.locked, clipped=node.clipped, mask=node.mask, blend_if=node.blend_if,
+                 knockout=node.knockout)
 
 
 def apply_masks(group: Group, doc: Document) -> None:

@@ -213,6 +213,10 @@ class _OneLayerCompositor(Compositor):
         return (fill, 1.0) if layer is self._target else (fill, opacity)
 
 
+# Photoshop's Knockout ('knko' block, one byte) as Veil's Node.knockout; unknown values: none.
+_KNOCKOUTS = {0: "none", 1: "shallow", 2: "deep"}
+KNOCKOUT_BYTES = {name: value for value, name in _KNOCKOUTS.items()}
+
 # Fill layers whose content is a descriptor; only the solid colour stays live in Veil.
 _FILL_KINDS = ("solidcolorfill", "gradientfill", "patternfill")
 
@@ -301,6 +305,7 @@ class _PsdReader:
         node.visible = item.visible
         node.blend_if = blend_if_from_psd(getattr(item._record, "blending_ranges", None))
         node.clipped = bool(item.clipping)
+        node.knockout = _KNOCKOUTS.get(item.tagged_blocks.get_data(Tag.KNOCKOUT_SETTING, 0), "none")
         if isinstance(node, Group):
             node.isolated = item.blend_mode != PsdBlend.PASS_THROUGH
             if node.isolated:

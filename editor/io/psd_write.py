@@ -26,7 +26,8 @@ import numpy as np
 from PIL import Image
 from psd_tools import PSDImage
 from psd_tools.constants import BlendMode as PsdBlend
-from psd_tools.constants import ChannelID, Compression
+from psd_tools.constants import ChannelID, Compression, Tag
+from psd_tools.psd.base import ByteElement
 from psd_tools.psd.bin_utils import write_padding
 from psd_tools.psd.tagged_blocks import TaggedBlock
 
@@ -36,7 +37,7 @@ from editor.core.blendif import active as blend_if_active
 from . import kinds, packbits, psd_adjust
 from .maskbake import baked_copy, effective_mask
 from .ora_write import composite_rgba
-from .psd import blend_if_to_psd, psd_blend
+from .psd import KNOCKOUT_BYTES, blend_if_to_psd, psd_blend
 
 PSD_NAME_LIMIT = 255
 PSD_MAX_SIDE = 30_000  # beyond this Photoshop needs the large document format (.psb)
@@ -53,6 +54,12 @@ def _set_common(player, node: Node) -> None:
     player.visible = node.visible
     if node.clipped and not isinstance(node, Group):  # Photoshop cannot clip a group
         player.clipping = True
+
+
+def _set_knockout(player, node: Node) -> None:
+    if node.knockout != "none":
+        player._record.tagged_blocks[Tag.KNOCKOUT_SETTING] = TaggedBlock(
+            key=Tag.KNOCKOUT_SETTING, data=ByteElement(KNOCKOUT_BYTES[node.knockout]))
 
 
 def _set_blend_if(player, node: Node) -> None:
@@ -90,6 +97,7 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
             _add_children(pgroup, node.children, doc, planes)
             _set_common(pgroup, node)
             _set_blend_if(pgroup, node)
+            _set_knockout(pgroup, node)
             continue
         player = parent.create_pixel_layer(_stand_in("RGBA"), name="Layer", top=0, left=0, opacity=opacity,
                                            blend_mode=psd_blend(node.blend_mode))
@@ -118,6 +126,7 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
                 player.fill_opacity = round(node.fill * 255)
         _set_common(player, node)
         _set_blend_if(player, node)
+        _set_knockout(player, node)
 
 
 class _ChannelWriter:

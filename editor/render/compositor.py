@@ -8,7 +8,8 @@ then becomes one op; pass-through groups draw their children straight onto the
 backdrop and are mixed back by opacity and mask (or simply inlined when those
 change nothing). Clipping follows Photoshop: the base draws with its mask at full
 opacity, each clipped layer draws atop it, and the base's mode and opacity apply
-to the whole clip group.
+to the whole clip group. A node with Photoshop's Knockout cuts down to its floor within
+its shape (add_knockout).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from types import ModuleType
 
 import numpy as np
 
-from editor.core import BlendMode, Document, Group, Node, Rect
+from editor.core import BlendMode, Document, Group, Layer, Node, Rect
 from editor.core.blendif import active as blend_if_active
 
 from . import backends, kinds
@@ -33,6 +34,10 @@ class Target:
     def __init__(self, rect: Rect, backend: ModuleType, acc: np.ndarray | None = None) -> None:
         self.rect, self.backend, self.acc = rect, backend, acc
         self.ops: list[Op] = []
+        # What a knockout inside this target cuts through to, (shallow, deep): None for
+        # transparency (an isolated group's floors), a float buffer over `rect` (a pass-through
+        # group's backdrop on entry), or a node, the document's Background, drawn on demand.
+        self.floors: tuple[np.ndarray | Node | None, np.ndarray | Node | None] = (None, None)
 
     def add(self, op: Op | None) -> None:
         if op is not None:
@@ -94,7 +99,56 @@ class Compositor:
 
     def add_node(self, target: Target, node: Node) -> None:
         if node.visible:
-            kinds.of(node).add(self, target, node)
+            if node.knockout != "none" and kinds.of(node).knocks_out(node):
+                self.add_knockout(target, node)
+            else:
+                kinds.of(node).add(self, target, node)
+
+    def add_knockout(self, target: Target, node: Node) -> None:
+        """A node with Photoshop's Knockout: within its shape (alpha x mask x opacity, before
+        Fill) it draws onto the floor instead of onto what lies below it in its group (shallow:
+        the group's backdrop on entry; deep: the document's Background or transparency), and
+        outside its shape the stack below shows as before:
+            out = over(node, floor) + (1 - shape) (below - floor)
+        in premultiplied colour (SethRobinson/Patchy docs/blend-modes.md "Knockout transparency",
+        calibrated on Photoshop 2026 captures; psd-tools' compositor has the same equations).
+        Fill scales only the paint, so a Fill 0 knockout is a hole. A dissolving node's shape
+        is its dithered coverage (the pixels it paints), or it would cut more than it covers."""
+        rect = target.rect
+        # A pass-through group knocks out as one source, its children's silhouette, in normal mode.
+        mode = BlendMode.NORMAL if isinstance(node, Group) and not node.isolated else node.blend_mode
+        shape_mode = BlendMode.DISSOLVE if mode is BlendMode.DISSOLVE else BlendMode.NORMAL
+        shape_op = self.node_op(node, rect, mode=shape_mode, opacity=node.opacity, blend_if=False)
+        if shape_op is None:
+            return
+        op = self.node_op(node, rect, mode=mode)
+        shape = Target(rect, self.backend)
+        shape.add(shape_op)
+        coverage = shape.buffer()[..., 3:4]
+        below = target.buffer()
+        floor = self.floor(target, node.knockout == "deep")
+        painted = Target(rect, self.backend, floor.copy())
+        painted.add(op)
+        target.acc = painted.buffer() + (1 - coverage) * (below - floor)
+
+    def floor(self, target: Target, deep: bool) -> np.ndarray:
+        """The knockout floor of `target` as a float buffer over its rect."""
+        floor = target.floors[1 if deep else 0]
+        if floor is None:
+            return np.zeros((target.rect.h, target.rect.w, 4), np.float32)
+        if isinstance(floor, Node):
+            background = Target(target.rect, self.backend)
+            self.add_node(background, floor)
+            return background.buffer()
+        return floor
+
+    def root_target(self, rect: Rect, nodes: Sequence[Node], acc: np.ndarray | None = None) -> Target:
+        """A target for a document's (or a stack's) top level: knockouts there cut down to its
+        Background (background_of), both shallow and deep."""
+        target = Target(rect, self.backend, acc)
+        background = background_of(nodes, self.canvas) if _any_knockout(nodes) else None
+        target.floors = (background, background)
+        return target
 
     def target(self, rect: Rect, acc: np.ndarray | None = None) -> Target:
         return Target(rect, self.backend, acc)
@@ -109,11 +163,12 @@ class Compositor:
         if group.opacity <= 0:
             return
         mask = mask_input(group, target.rect, self.canvas)
-        if group.opacity >= 1 and mask is None:
+        if group.opacity >= 1 and mask is None and not _any_knockout(group.children):
             self.add_children(target, group.children)
             return
         backdrop = target.buffer()
         inner = Target(target.rect, self.backend, backdrop.copy())
+        inner.floors = (backdrop, target.floors[1])  # shallow: the backdrop on entry; deep: inherited
         attenuate = _soft(mask, target.rect)
         if attenuate is not None:
             mask = None
@@ -171,13 +226,42 @@ class Compositor:
         if acc is None:
             need = kinds.need_of(nodes, rect).intersect(self.canvas).union(rect)
             if need != rect:
-                grown = Target(need, self.backend)
+                grown = self.root_target(need, nodes)
                 self.add_children(grown, nodes)
                 inner = rect.translated(-need.x, -need.y)
                 return Target(rect, self.backend, np.ascontiguousarray(grown.buffer()[inner.slices()]))
-        target = Target(rect, self.backend, acc)
+        target = self.root_target(rect, nodes, acc)
         self.add_children(target, nodes)
         return target
+
+
+def _any_knockout(nodes: Sequence[Node]) -> bool:
+    todo = list(nodes)
+    while todo:
+        node = todo.pop()
+        if node.knockout != "none":
+            return True
+        if isinstance(node, Group):
+            todo.extend(node.children)
+    return False
+
+
+def background_of(nodes: Sequence[Node], canvas: Rect) -> Node | None:
+    """The bottom node when it is Photoshop's Background: a visible, unmasked, unclipped normal
+    layer at full opacity and Fill, opaque over the whole canvas. (Photoshop knows its Background
+    by its having no transparency channel; Veil does not keep that, so an opaque bottom layer
+    counts as one.)"""
+    if not nodes:
+        return None
+    node = nodes[0]
+    if not (isinstance(node, Layer) and node.visible and not node.clipped and node.blend_mode is BlendMode.NORMAL
+            and node.opacity >= 1 and node.fill >= 1 and node.blend_if is None
+            and (node.mask is None or not node.mask.enabled) and node.knockout == "none"):
+        return None
+    if node.bounds(canvas).intersect(canvas) != canvas:
+        return None
+    x, y = canvas.x - node.x, canvas.y - node.y
+    return node if bool((node.pixels[y:y + canvas.h, x:x + canvas.w, 3] == 255).all()) else None
 
 
 def _soft(mask: MaskInput | None, rect: Rect) -> MaskInput | None:

@@ -36,6 +36,11 @@ class KindRender:
 
     has_fill = False  # the node's Fill applies to its op (Compositor.node_op)
 
+    def knocks_out(self, node: Node) -> bool:
+        """Whether the node's Knockout setting applies (Compositor.add_knockout): to nodes that
+        draw an image of their own; not to adjustments (Photoshop's is not modelled)."""
+        return True
+
     def op(self, comp: Compositor, node: Node, rect: Rect, mode: BlendMode, opacity: float,
            atop: bool) -> Op | None:
         raise TypeError(f"cannot composite {node!r}")
@@ -63,7 +68,7 @@ class KindRender:
     def source_over(self, node: Node) -> bool:
         """True when the node draws as plain source-over of an image of its own, so a run of
         such nodes can be cached as one image (normal mode; no reading of the backdrop)."""
-        return node.blend_mode is BlendMode.NORMAL
+        return node.blend_mode is BlendMode.NORMAL and node.knockout == "none"
 
     def extent(self, node: Node, canvas: Rect) -> Rect:
         """Where the node can draw (the bounds of what merging it produces)."""
@@ -216,6 +221,9 @@ class AdjustmentRender(KindRender):
         return rect.adjusted(adjustments.radius(node))
 
     def source_over(self, node):
+        return False
+
+    def knocks_out(self, node):
         return False
 
     def extent(self, node, canvas):

@@ -192,7 +192,7 @@ class PreviewRenderer:
 
     def _proxy(self, node: Node, k: int) -> Node | None:
         common = dict(opacity=node.opacity, fill=node.fill, blend_mode=node.blend_mode, visible=node.visible,
-                      clipped=node.clipped, blend_if=node.blend_if)
+                      clipped=node.clipped, blend_if=node.blend_if, knockout=node.knockout)
         s = 1 << k
         if type(node) is Layer:
             def make() -> np.ndarray:

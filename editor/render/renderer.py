@@ -26,7 +26,7 @@ from editor.core import BlendMode, Change, Document, Node, Rect
 from editor.core.blendif import active as blend_if_active
 
 from . import backends, kinds
-from .compositor import Compositor, Target, bgra_output, render
+from .compositor import Compositor, bgra_output, render
 from .plan import Op, Source, feather_radius
 
 TILE = 256
@@ -223,7 +223,7 @@ class Renderer:
                 self.render(inside, out=out[inside.translated(-rect.x, -rect.y).slices()])
             return out
         compositor = Compositor(self.doc.canvas, self.backend)
-        target = Target(rect, self.backend)
+        target = compositor.root_target(rect, self.doc.root.children)
         if plan.below:
             target.ops.extend(self.below.ops(compositor, plan.below, rect))
         compositor.add_node(target, plan.active)

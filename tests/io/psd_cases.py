@@ -413,3 +413,32 @@ def adjustment_vector_mask():
     _set(curves, Tag.VECTOR_MASK_SETTING1, vector_mask_block(rect_knots(8.5, 6.25, 30.5, 28.75)))
     return psd
 
+
+
+def _knockout_group(isolated: bool, knockout: int, fill: int) -> PSDImage:
+    """Below a group: a layer; in it, a layer, then a knockout layer over part of it."""
+    from psd_tools.psd.base import ByteElement
+
+    psd, _ = _doc()
+    psd.create_pixel_layer(_smooth_rgba(W, 30, 2), name="under", top=4, left=0)
+    group = psd.create_group(name="g", blend_mode=B.NORMAL if isolated else B.PASS_THROUGH)
+    group.create_pixel_layer(_smooth_rgba(40, 28, 3, opaque=True), name="mid", top=3, left=4)
+    ko = group.create_pixel_layer(_smooth_rgba(24, 20, 4), name="knockout", top=8, left=10)
+    ko.fill_opacity = fill
+    _set(ko, Tag.KNOCKOUT_SETTING, ByteElement(knockout))
+    return psd
+
+
+@case
+def knockout_shallow_fill_0_pass_through():
+    return _knockout_group(False, 1, 0)
+
+
+@case
+def knockout_shallow_half_fill_pass_through():
+    return _knockout_group(False, 1, 128)
+
+
+@case
+def knockout_deep_fill_0_isolated():
+    return _knockout_group(True, 2, 0)

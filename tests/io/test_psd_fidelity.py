@@ -173,3 +173,27 @@ def test_psd_beyond_30000_pixels_asks_for_psb(tmp_path):
     with pytest.raises(FileFormatError, match="psb"):
         export_psd(Document(30_001, 2), tmp_path / "wide.psd")
     assert not (tmp_path / "wide.psd").exists()
+
+
+def test_knockout_is_read_and_written_back():
+    from editor.io.psd_write import write_psd
+
+    _, doc = _open("knockout_deep_fill_0_isolated")
+    assert doc.find_by_name("knockout").knockout == "deep" and doc.find_by_name("mid").knockout == "none"
+    _, doc = _open("knockout_shallow_fill_0_pass_through")
+    layer = doc.find_by_name("knockout")
+    assert layer.knockout == "shallow" and layer.fill == 0
+    doc.find_by_name("g").knockout = "deep"
+    import io
+
+    from psd_tools import PSDImage
+    from psd_tools.constants import Tag
+
+    out = io.BytesIO()
+    write_psd(doc, out)
+    by_name = {item.name: item for item in PSDImage.open(io.BytesIO(out.getvalue())).descendants()}
+    assert by_name["knockout"].tagged_blocks.get_data(Tag.KNOCKOUT_SETTING) == 1
+    assert by_name["g"].tagged_blocks.get_data(Tag.KNOCKOUT_SETTING) == 2
+    assert Tag.KNOCKOUT_SETTING not in by_name["mid"].tagged_blocks
+    back = read_psd(out.getvalue(), "again.psd", DEFAULT_LIMITS)
+    assert back.find_by_name("knockout").knockout == "shallow" and back.find_by_name("g").knockout == "deep"

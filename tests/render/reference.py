@@ -33,6 +33,12 @@ Conventions it pins down (the same ones editor.render documents):
   byte (less one from 128) over 255; colour burn and dodge divide on a 256 scale (the
   moved source times 255/256). Fill 0 draws nothing. A clip base's Fill multiplies the
   group's opacity (Photoshop's clip coverage includes it: a Fill 0 base hides its group).
+- Knockout (SethRobinson/Patchy docs/blend-modes.md): out = over(node, floor) + (1 - shape)
+  (below - floor), shape = alpha x mask x opacity (dithered in dissolve), no Fill; floors:
+  at the top level the Background (an opaque, plain bottom layer) or transparency, both
+  shallow and deep; a pass-through group gives shallow its backdrop on entry and passes deep
+  on; an isolated group's are transparency. A pass-through group knocks out as its isolated
+  silhouette in normal mode. Clipped layers and clip bases do not knock out.
 - Photoshop's own modes follow Adobe's definitions (see editor.core.blend); dissolve draws
   as normal with the alpha set to 1 where a hash of the pixel's document position (written
   again here, in plain Python integers) falls below it and to 0 elsewhere.
@@ -371,11 +377,14 @@ def content(node: Node, doc: Document):
     return straight(buf)
 
 
-def draw(node: Node, backdrop, doc: Document, *, atop=False):
+def draw(node: Node, backdrop, doc: Document, *, atop=False, floors=(None, None), knockout=True):
     pass_through = isinstance(node, Group) and not node.isolated
     has_blend_if = node.blend_if is not None and not node.blend_if.is_identity()
+    if knockout and not atop and node.knockout != "none":
+        return knocked_out(node, backdrop, doc, floors)
     if pass_through and not atop and not has_blend_if:
-        result = composite_children(node.children, backdrop.copy(), doc, effective_mask(node, doc))
+        result = composite_children(node.children, backdrop.copy(), doc, effective_mask(node, doc),
+                                    floors=(backdrop, floors[1]))
         t = node.opacity
         return backdrop * (1 - t) + result * t
     cs, a = content(node, doc)
@@ -388,14 +397,51 @@ def draw(node: Node, backdrop, doc: Document, *, atop=False):
     return (source_atop if atop else source_over)(backdrop, cs, a, mode, fill)
 
 
-def composite_children(children, backdrop, doc: Document, attenuate=None):
+def knocked_out(node: Node, below, doc: Document, floors):
+    """Knockout: over the floor within the node's shape (alpha x mask x opacity, no Fill), the
+    stack below outside it: over(node, floor) + (1 - shape)(below - floor), premultiplied."""
+    floor = floors[1 if node.knockout == "deep" else 0]
+    if floor is None:
+        floor = np.zeros_like(below)
+    elif isinstance(floor, Node):
+        floor = draw(floor, np.zeros_like(below), doc)
+    _, alpha = content(node, doc)
+    mode = "normal" if isinstance(node, Group) and not node.isolated else str(node.blend_mode)
+    shape = dissolved(alpha * node.opacity * effective_mask(node, doc), mode)[..., None]
+    if isinstance(node, Group) and not node.isolated:  # its children's silhouette, as one source
+        cs, a = content(node, doc)
+        weight = node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(floor)[0])
+        painted = source_over(floor, cs, a * weight, "normal")
+    else:
+        painted = draw(node, floor, doc, knockout=False)
+    return painted + (1 - shape) * (below - floor)
+
+
+def background(doc: Document):
+    """Photoshop's Background, as Veil guesses it: the bottom node if it is a plain normal layer
+    (visible, full opacity and Fill, no mask, Blend If or knockout) opaque over the canvas."""
+    if not doc.root.children:
+        return None
+    node = doc.root.children[0]
+    if not isinstance(node, Layer) or not node.visible or node.clipped or str(node.blend_mode) != "normal":
+        return None
+    if node.opacity < 1 or node.fill < 1 or node.blend_if is not None or node.knockout != "none":
+        return None
+    if node.mask is not None and node.mask.enabled:
+        return None
+    _, alpha = content(node, doc)
+    return node if (alpha == 1).all() else None
+
+
+def composite_children(children, backdrop, doc: Document, attenuate=None, floors=(None, None)):
     """`children` over `backdrop`; with `attenuate` (a canvas-sized mask), each node or clip
-    group is drawn with its coverage scaled by it: its change mixed in by the mask."""
+    group is drawn with its coverage scaled by it: its change mixed in by the mask. `floors`:
+    what a shallow and a deep knockout cut down to (None: transparency)."""
     if attenuate is not None:
         m = attenuate[..., None]
         buf = backdrop
         for unit in clip_units(children):
-            buf = buf + m * (composite_children(unit, buf, doc) - buf)
+            buf = buf + m * (composite_children(unit, buf, doc, floors=floors) - buf)
         return buf
     buf = backdrop
     for i, node in enumerate(children):
@@ -414,7 +460,7 @@ def composite_children(children, backdrop, doc: Document, attenuate=None):
             if c.visible:
                 followers.append(c)
         if node.clipped or not followers:
-            buf = draw(node, buf, doc)
+            buf = draw(node, buf, doc, floors=floors)
             continue
         # Clip group: an isolated buffer holding the base, then the clipped layers atop.
         cs, a = content(node, doc)
@@ -441,7 +487,8 @@ def clip_units(children):
 
 def reference_render(doc: Document) -> np.ndarray:
     """The canvas as float64 premultiplied RGBA."""
-    return composite_children(doc.root.children, np.zeros((doc.height, doc.width, 4)), doc)
+    bg = background(doc)
+    return composite_children(doc.root.children, np.zeros((doc.height, doc.width, 4)), doc, floors=(bg, bg))
 
 
 def reference_bgra(doc: Document) -> np.ndarray:

@@ -5,7 +5,10 @@ docs/blend-modes.md and ps-compat.md, calibrated there on Photoshop 2026 renders
   the result once;
 - a pass-through group with Blend If is isolated (its children do not see the backdrop);
 - a clipping base's Fill fades the clipped layers with it (Photoshop records the base's
-  alpha x mask x Fill as the clip coverage), so a Fill 0 base hides them.
+  alpha x mask x Fill as the clip coverage), so a Fill 0 base hides them;
+- Knockout: within the node's shape (before Fill) it draws onto its floor, a shallow one
+  the group's backdrop on entry, a deep one the Background (or transparency); an isolated
+  group's floors are transparency.
 """
 
 from __future__ import annotations
@@ -109,4 +112,70 @@ def test_pass_through_group_with_blend_if_is_isolated(backend: str) -> None:
                              blend_if=blend_if, opacity=0.5))
     got = _levels(doc, backend)
     assert np.abs(got[..., :3] - (0.5 * 100 + 0.5 * 200)).max() <= 1
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+def _knockout_doc(knockout: str, *, background_alpha: int = 255, isolated: bool = False, fill: float = 0.0,
+                  alpha: int = 255) -> Document:
+    """Background 200, then 120 below a group holding 50 and, on top, a knockout layer of 0."""
+    doc = Document(6, 4)
+    doc.root.insert(0, Layer("Background", _solid(4, 6, 200, background_alpha)))
+    doc.root.insert(1, Layer("under", _solid(4, 6, 120)))
+    doc.root.insert(2, Group("g", [Layer("mid", _solid(4, 6, 50)),
+                                   Layer("ko", _solid(4, 6, 0, alpha), fill=fill, knockout=knockout)], isolated=isolated))
+    return doc
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("knockout", "background_alpha", "isolated", "expected"), [
+    ("none", 255, False, 50),  # Fill 0, no knockout: the layer shows nothing
+    ("shallow", 255, False, 120),  # down to the pass-through group's backdrop on entry
+    ("deep", 255, False, 200),  # down to the Background
+    ("deep", 254, False, 0),  # no Background (the bottom layer is not opaque): transparency
+    ("shallow", 255, True, 120),  # an isolated group's floor is transparency: the group is a hole
+    ("deep", 255, True, 120),  # ... deep too: it stops at the isolated group
+])
+def test_fill_0_knockout_cuts_down_to_its_floor(backend, knockout, background_alpha, isolated, expected) -> None:
+    doc = _knockout_doc(knockout, background_alpha=background_alpha, isolated=isolated)
+    got = _levels(doc, backend)
+    if expected == 0:
+        assert (got == 0).all()
+    else:
+        assert np.abs(got[..., :3] - expected).max() <= 1 and (got[..., 3] == 255).all()
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_knockout_paints_onto_the_floor_within_its_shape(backend) -> None:
+    # Half-transparent black at Fill 1, shallow: over the entry backdrop 120 within its shape
+    # (120 x (1 - a) = 60 at alpha 128), and 50 below it outside the shape's share:
+    # 60 + (1 - a) (50 - 120) = 25.
+    doc = _knockout_doc("shallow", fill=1.0, alpha=128)
+    a = 128 / 255
+    expected = 120 * (1 - a) + (1 - a) * (50 - 120)
+    got = _levels(doc, backend)
+    assert np.abs(got[..., :3] - expected).max() <= 1
+    np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("mode", [BlendMode.NORMAL, BlendMode.MULTIPLY, BlendMode.ADD, BlendMode.HARD_MIX])
+def test_knockouts_with_modes_masks_and_groups_match_the_reference(backend, mode) -> None:
+    rng = np.random.default_rng(8)
+    doc = Document(12, 10)
+    bg = random_pixels(rng, 10, 12)
+    bg[..., 3] = 255
+    doc.root.insert(0, Layer("Background", bg))
+    doc.root.insert(1, Layer("under", random_pixels(rng, 10, 12), blend_mode=mode))
+    inner = Group("inner", [Layer("deep one", random_pixels(rng, 6, 7), offset=(3, 2), blend_mode=mode, knockout="deep",
+                                  fill=0.5, mask=Mask(rng.integers(0, 256, (6, 7), dtype=np.uint8)))], isolated=False,
+                  opacity=0.8)
+    silhouette = Group("silhouette", [Layer("s", random_pixels(rng, 5, 5), offset=(6, 4))], isolated=False,
+                       knockout="shallow")
+    doc.root.insert(2, Group("g", [Layer("mid", random_pixels(rng, 10, 12)), inner,
+                                   Layer("shallow one", random_pixels(rng, 7, 9), offset=(1, 1), blend_mode=mode,
+                                         knockout="shallow", opacity=0.7),
+                                   silhouette], isolated=False,
+                             mask=Mask(rng.integers(0, 256, (10, 12), dtype=np.uint8))))
+    doc.root.insert(3, Layer("top deep", random_pixels(rng, 4, 12), offset=(0, 6), knockout="deep", fill=0.2))
     np.testing.assert_allclose(render_float(doc, backend=backend), reference_render(doc), atol=2 / 255)
