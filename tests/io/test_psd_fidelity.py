@@ -16,7 +16,10 @@ DIFFERENT = {
     # A layer clipped to a semi-transparent base: Veil draws it atop the base (the W3C
     # src-atop Veil documents for clipping); psd-tools composites it over the base and then
     # resets the alpha to the base's, which weights the colour differently where the base is
-    # partly transparent. Photoshop has not been measured here.
+    # partly transparent. Veil's reading is Photoshop's: SethRobinson/Patchy docs/ps-compat.md
+    # ("Clipping masks") matched a Photoshop 2026 flatten of a semi-transparent base with a
+    # clipped multiply byte for byte, members blending against the base's colour at full
+    # strength and the base's alpha only masking the group.
     "clip_onto_group",
     # psd-tools cannot composite Lab ("unsupported blending color space") and hands back the
     # raw Lab bytes as if RGB; Veil converts Lab to sRGB through LittleCMS (tested below).
