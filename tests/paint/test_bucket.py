@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -12,13 +13,25 @@ from editor.paint.fill import bucket_fill
 from editor.paint.target import PaintTarget
 
 
-def _scene(rng, trial):
+def _scene(rng, trial, shapes):
     """A document of random size with a layer of few colours (so the wand finds regions) at a
-    random offset, sometimes partly transparent, alpha-locked, under a soft or hard selection."""
+    random offset, sometimes partly transparent, alpha-locked, under a soft or hard selection.
+    shapes: flat rectangles and discs on a flat ground (rows repeat, as on a photo's backdrop),
+    else noise of three levels."""
     w, h = (int(v) for v in rng.integers(1, 160, 2))
     lh, lw = (int(v) for v in rng.integers(1, 200, 2))
     offset = (int(rng.integers(-60, 60)), int(rng.integers(-60, 60)))
-    pixels = (rng.integers(0, 3, (lh, lw, 4)) * 80).astype(np.uint8)
+    if shapes:
+        pixels = np.full((lh, lw, 4), 200, np.uint8)
+        for _ in range(int(rng.integers(1, 6))):
+            colour = tuple(int(v) for v in rng.integers(0, 3, 4) * 80)
+            x0, y0, x1, y1 = (int(v) for v in rng.integers(-20, 220, 4))
+            if rng.random() < 0.5:
+                cv2.rectangle(pixels, (x0, y0), (x1, y1), colour, -1)
+            else:
+                cv2.circle(pixels, (x0, y0), abs(x1 - x0) // 2 + 1, colour, -1)
+    else:
+        pixels = (rng.integers(0, 3, (lh, lw, 4)) * 80).astype(np.uint8)
     pixels[..., 3] = rng.choice(np.array([0, 90, 255], np.uint8), (lh, lw)) if trial % 3 == 0 else 255
     doc = Document(w, h)
     layer = Layer("L", pixels, offset=offset, alpha_locked=trial % 5 == 2)
@@ -33,7 +46,8 @@ def _scene(rng, trial):
     return doc, layer
 
 
-def test_the_one_pass_bucket_equals_the_two_step_path_bit_for_bit(monkeypatch):
+@pytest.mark.parametrize("shapes", [False, True])
+def test_the_one_pass_bucket_equals_the_two_step_path_bit_for_bit(monkeypatch, shapes):
     """On random scenes (offsets, selections, alpha lock, opacity, a translucent colour,
     contiguous or not, antialiased or not): the same pixels, the same undo tiles, and undo and
     redo restore bit for bit."""
@@ -43,7 +57,7 @@ def test_the_one_pass_bucket_equals_the_two_step_path_bit_for_bit(monkeypatch):
     real_runs = fill_module.wand_runs
     rng = np.random.default_rng(2)
     for trial in range(120):
-        doc, layer = _scene(rng, trial)
+        doc, layer = _scene(rng, trial, shapes)
         original = layer.pixels.copy()
         x, y = float(rng.integers(0, doc.width)) + 0.5, float(rng.integers(0, doc.height)) + 0.5
         kw = dict(tolerance=int(rng.integers(0, 90)), contiguous=bool(trial % 2), antialias=trial % 3 != 1,
