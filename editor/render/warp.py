@@ -15,8 +15,10 @@ mask equal to a layer's alpha stays equal to it after a linked transform.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
@@ -46,6 +48,22 @@ def _executor() -> ThreadPoolExecutor:
     if _pool is None:
         _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="veil-warp")
     return _pool
+
+
+_local = threading.local()
+
+
+def _scratch(h: int, w: int) -> np.ndarray:
+    """A contiguous (h, w) float32 buffer of this thread's, kept between tiles and calls."""
+    buf = getattr(_local, "buffer", None)
+    if buf is None or buf.size < h * w:
+        buf = _local.buffer = np.empty(h * w, np.float32)
+    return buf[:h * w].reshape(h, w)
+
+
+@functools.cache
+def _weights(interpolation: str) -> tuple[np.ndarray, int]:
+    return kernels.weight_table(interpolation)
 
 
 def translation(dx: float, dy: float) -> np.ndarray:
@@ -147,8 +165,9 @@ def warp(
 
     Speed: tiles run on a thread pool; an opaque source warps as bytes (it is its own
     premultiplied form); alpha and masks warp as bytes too (OpenCV's fixed-point path), and
-    only the colour of a translucent source goes through float, premultiplied and divided
-    back by one-pass kernels (warp_kernels). Memory: a tile's float copy, never the layer's.
+    only the colour of a translucent source goes through float: premultiplied into a buffer
+    each thread keeps, resampled and divided back by Veil's vectorised kernel (warp_kernels).
+    Memory: a tile's float copy, never the layer's.
     Quality: a shrink past 1.5x along an axis is area-averaged to the destination's pixel size
     first (on premultiplied colour), so the interpolation kernel never skips source pixels.
     """
@@ -217,9 +236,17 @@ def warp(
             warped = _warp_bytes(piece, ms, size, flag)
             kernels.straighten_bytes(warped)  # an opaque source is its own premultiplied form
             target[...] = warped
+        elif rgba and flag != cv2.INTER_NEAREST and kernels.COMPILED:
+            # Premultiplied into this thread's reused buffer (a fresh one per tile page-faults), colour
+            # resampled by Veil's kernel; alpha through the same byte path as masks, so a mask equal
+            # to the alpha stays equal to it.
+            flat = _scratch(win.h, win.w * 4)
+            kernels.premultiply_into(piece, flat)
+            table, first = _weights(interpolation)
+            kernels.RESAMPLE_RGBA[interpolation](flat, 0, 0, win.w, win.h, ms, not is_affine(ms), table, first,
+                                                 target, 0, 0)
+            kernels.store_alpha(target, _warp_bytes(piece[..., 3], ms, size, flag))
         elif rgba:
-            # Premultiplied around the warp; alpha through the same byte path as masks, so a mask
-            # equal to the alpha stays equal to it.
             kernels.straight_from_warped(_warp_float(kernels.premultiplied(piece), ms, size, flag, 0.0),
                                          _warp_bytes(piece[..., 3], ms, size, flag), target)
         else:
