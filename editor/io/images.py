@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageCms
 
+from . import png_decode
 from .errors import DEFAULT_LIMITS, FileFormatError, Limits
 from .png_encode import encode_png_parallel
 from .swizzle import bgra_to_rgba_inplace
@@ -72,12 +73,12 @@ def decode_image(data: bytes, path: str | Path, *, fmt: str, limits: Limits = DE
             if getattr(im, "n_frames", 1) > 1:
                 notes.append(f"{name}: only the first of {im.n_frames} frames/pages was opened")
             icc = im.info.get("icc_profile")
-            if fmt == "PNG" and im.mode in _PNG_FAST_MODES and not icc and b"eXIf" not in data:
-                # no orientation or profile to apply: OpenCV decodes without the GIL and without
-                # Pillow's getexif(), which would load the whole image a second time
+            if fmt == "PNG" and im.mode in _PNG_PLAIN_MODES and not icc and b"eXIf" not in data:
+                # no orientation or profile to apply: png_decode or OpenCV decodes without the GIL
+                # and without Pillow's getexif(), which would load the whole image a second time
                 rgba = _decode_png_fast(data, im.mode)
                 if rgba is not None and rgba.shape[:2] == (im.height, im.width):
-                    if im.mode == "L":
+                    if im.mode in ("L", "LA"):
                         notes.append(f"{name}: grayscale image converted to RGBA")
                     return rgba, notes
             orientation = im.getexif().get(0x0112, 1) if fmt in ("JPEG", "TIFF", "WEBP", "PNG") else 1
@@ -105,7 +106,11 @@ def decode_png_channel(data: bytes, path: str | Path, *, channel: int,
             warnings.simplefilter("ignore")
             im = Image.open(io.BytesIO(data), formats=["PNG"])
             check_pixel_limit(path, im.size, limits)
-            if im.mode in _PNG_FAST_MODES and not im.info.get("icc_profile") and b"eXIf" not in data:
+            plain = im.mode in _PNG_PLAIN_MODES and not im.info.get("icc_profile") and b"eXIf" not in data
+            own = _decode_png_own(data) if plain else None
+            if own is not None and own.shape[:2] == (im.height, im.width):
+                return _png_channel(own, channel)
+            if plain and im.mode in _PNG_FAST_MODES:
                 decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION)
                 if decoded is not None and decoded.dtype == np.uint8 and decoded.shape[:2] == (im.height, im.width):
                     channels = 1 if decoded.ndim == 2 else decoded.shape[2]
@@ -145,10 +150,51 @@ def _is_srgb(icc: bytes) -> bool:
 
 
 _PNG_FAST_MODES = {"RGBA": cv2.COLOR_BGRA2RGBA, "RGB": cv2.COLOR_BGR2RGBA, "L": cv2.COLOR_GRAY2RGBA}
+_PNG_PLAIN_MODES = {*_PNG_FAST_MODES, "LA"}  # what png_decode may take (it says itself whether it does)
+
+
+def _decode_png_own(data: bytes) -> np.ndarray | None:
+    """An 8-bit non-interlaced PNG through png_decode, in PNG's channel order (None: it leaves this
+    file to OpenCV and Pillow, or its libraries are missing); raises DamagedPNG for a broken one."""
+    if not png_decode.available():
+        return None
+    layout = png_decode.parse(data)
+    return None if layout is None else png_decode.decode(layout)
+
+
+def _png_channel(pixels: np.ndarray, channel: int) -> np.ndarray:
+    """Channel `channel` (0 red .. 3 alpha) of png_decode's grey, grey + alpha, RGB or RGBA pixels,
+    as the RGBA that decode_image makes of them would hold it."""
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    if channel == 3 and channels in (1, 3):
+        return np.full(pixels.shape[:2], 255, np.uint8)
+    if channels == 1:
+        return pixels
+    index = (channel if channel < 3 else 3) if channels >= 3 else (1 if channel == 3 else 0)
+    return np.ascontiguousarray(pixels[..., index])
+
+
+def _png_to_rgba(pixels: np.ndarray) -> np.ndarray:
+    if pixels.ndim == 2:
+        return cv2.cvtColor(pixels, cv2.COLOR_GRAY2RGBA)
+    if pixels.shape[2] == 4:
+        return pixels  # already RGBA: PNG's own order, no swizzle
+    if pixels.shape[2] == 3:
+        return cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA)
+    out = np.empty((*pixels.shape[:2], 4), np.uint8)
+    out[..., :3] = pixels[..., :1]
+    out[..., 3] = pixels[..., 1]
+    return out
 
 
 def _decode_png_fast(data: bytes, mode: str) -> np.ndarray | None:
-    """An 8-bit RGBA, RGB or grayscale PNG through OpenCV, as straight RGBA (None: let Pillow do it)."""
+    """An 8-bit RGBA, RGB, grey or grey + alpha PNG through png_decode, else (not grey + alpha)
+    OpenCV, as straight RGBA (None: let Pillow do it)."""
+    own = _decode_png_own(data)
+    if own is not None:
+        return _png_to_rgba(own)
+    if mode not in _PNG_FAST_MODES:
+        return None
     flags = cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION
     decoded = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     if decoded is None or decoded.dtype != np.uint8:
