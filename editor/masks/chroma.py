@@ -127,27 +127,39 @@ def _others(channel: int) -> tuple[int, int]:
 
 
 @njit(cache=True, fastmath=True)
-def _ramp_row(words, y, sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, row):  # pragma: no cover - compiled
-    """Row y's alpha on the ramp, clamped to [0, 1], into `row` (float32)."""
+def _scale_rows(grid, step, w, inv_ramp):  # pragma: no cover - compiled
+    """(gh, w) float32: 1 / (ramp * backdrop strength) along each grid row, bilinear in x. The key
+    blends two of these rows per pixel row (so the plate is bilinear in its reciprocal), one
+    multiply-add a pixel instead of a division and a run of interpolation per row."""
     gh, gw = grid.shape
+    starts, fxs = column_weights(w, step, gw)
+    out = np.empty((gh, w), np.float32)
+    for g in range(gh):
+        for gx in range(gw):
+            n = min(gx + 1, gw - 1)
+            left = inv_ramp / grid[g, gx]
+            right = inv_ramp / grid[g, n]
+            for x in range(starts[gx], starts[gx + 1]):
+                out[g, x] = left + (right - left) * fxs[x]
+    return out
+
+
+@njit(cache=True, fastmath=True)
+def _ramp_row(words, y, sk, sa, sb, offset, scales, step, row):  # pragma: no cover - compiled
+    """Row y's alpha on the ramp, clamped to [0, 1], into `row` (float32):
+    alpha = hi/ramp - (k - o) * scale, with scale blended from the two grid rows around y."""
+    gh = scales.shape[0]
     gy = (y + 0.5) / step - 0.5
     y0 = min(max(int(np.floor(gy)), 0), gh - 1)
     y1 = min(y0 + 1, gh - 1)
     fy = np.float32(min(max(gy - y0, 0.0), 1.0))
-    # alpha = hi/ramp - (k - o) * scale with scale = 1 / (ramp * backdrop strength), interpolated
-    # bilinearly; columns between two grid samples form a run, so the loops stay contiguous.
-    previous = inv_ramp / (grid[y0, 0] + (grid[y1, 0] - grid[y0, 0]) * fy)
-    for gx in range(gw):
-        nxt = inv_ramp / (grid[y0, min(gx + 1, gw - 1)] + (grid[y1, min(gx + 1, gw - 1)] - grid[y0, min(gx + 1, gw - 1)]) * fy)
-        rise = nxt - previous
-        for x in range(starts[gx], starts[gx + 1]):
-            scale[x] = previous + rise * fxs[x]
-        previous = nxt
+    r0, r1, wrow = scales[y0], scales[y1], words[y]
     for x in range(row.shape[0]):
-        v = words[y, x]
+        v = wrow[x]
         k = np.int32((v >> sk) & 255)
         o = max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255))
-        row[x] = min(max(offset - np.float32(k - o) * scale[x], np.float32(0.0)), np.float32(1.0))
+        scale = r0[x] + (r1[x] - r0[x]) * fy
+        row[x] = min(max(offset - np.float32(k - o) * scale, np.float32(0.0)), np.float32(1.0))
 
 
 @njit(parallel=True, cache=True, fastmath=True)
@@ -155,34 +167,38 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out)
     """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
     the key channel and the other two (one load per pixel instead of three). Rows go in
     blocks with a ring of three ramp rows, so the 3x3 mean costs no second pass. `hold` is the
-    subject's core at 1/factor of the size (255 holds the pixel opaque; a (1, 1) zero: none)."""
+    subject's core at 1/factor of the size (255 holds the pixel opaque; a (1, 1) zero: none),
+    widened to a float row once per hold row so the per-pixel loops stay vectorised."""
     h, w = out.shape
-    gw = grid.shape[1]
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
     offset = np.float32(hi) * inv_ramp
     low, high = np.float32(9.0 * clean), np.float32(9.0 * (1.0 - clean))  # against 3x3 sums
-    starts, fxs = column_weights(w, step, gw)
+    scales = _scale_rows(grid, step, w, inv_ramp)
     hh, hw = hold.shape
-    hold_x = np.empty(w, np.int64)
-    for x in range(w):
-        hold_x[x] = min(x // factor, hw - 1)
     blocks = (h + KEY_BLOCK_ROWS - 1) // KEY_BLOCK_ROWS
     for bi in prange(blocks):
         first = bi * KEY_BLOCK_ROWS
         last = min(h, first + KEY_BLOCK_ROWS)
         rows = np.empty((3, w), np.float32)
-        scale = np.empty(w, np.float32)
         column = np.empty(w + 2, np.float32)
-        _ramp_row(words, max(first - 1, 0), sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, rows[0])
-        _ramp_row(words, first, sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, rows[1])
+        held = np.zeros(w, np.float32)
+        held_y = -1
+        _ramp_row(words, max(first - 1, 0), sk, sa, sb, offset, scales, step, rows[0])
+        _ramp_row(words, first, sk, sa, sb, offset, scales, step, rows[1])
         for y in range(first, last):
             i = y - first
             above, here, below = rows[i % 3], rows[(i + 1) % 3], rows[(i + 2) % 3]
-            _ramp_row(words, min(y + 1, h - 1), sk, sa, sb, grid, step, starts, fxs, offset, inv_ramp, scale, below)
-            held = hold[min(y // factor, hh - 1)]
+            _ramp_row(words, min(y + 1, h - 1), sk, sa, sb, offset, scales, step, below)
+            hy = min(y // factor, hh - 1)
+            if hy != held_y:
+                source = hold[hy]
+                for x in range(w):
+                    held[x] = np.float32(source[min(x // factor, hw - 1)]) * np.float32(1.0 / 255.0)
+                held_y = hy
+            orow = out[y]
             if clean <= 0:
                 for x in range(w):
-                    out[y, x] = max(np.uint8(here[x] * np.float32(255.0) + np.float32(0.5)), held[hold_x[x]])
+                    orow[x] = np.uint8(max(here[x], held[x]) * np.float32(255.0) + np.float32(0.5))
                 continue
             # Padded by one column each side so the 3x3 sum has no clamped index (it vectorises).
             for x in range(w):
@@ -194,7 +210,7 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out)
                 alpha = here[x]
                 alpha = np.float32(0.0) if total < low else alpha
                 alpha = np.float32(1.0) if total > high else alpha
-                out[y, x] = max(np.uint8(alpha * np.float32(255.0) + np.float32(0.5)), held[hold_x[x]])
+                orow[x] = np.uint8(max(alpha, held[x]) * np.float32(255.0) + np.float32(0.5))
 
 
 @njit(parallel=True, cache=True)
