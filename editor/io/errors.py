@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from editor.core.document import MAX_CANVAS_SIDE
+
 
 class FileFormatError(Exception):
     """A file Veil cannot read or write: says what, which file and why."""
@@ -36,6 +38,17 @@ class Limits:
     # groups inside groups: the compositor recurses once a level and runs out of Python's stack
     # near 170 (Photoshop itself stops at 10)
     max_depth: int = 100
+
+    def canvas_size(self, path: str | Path, source: str, width: str | None, height: str | None) -> tuple[int, int]:
+        """The canvas size a document's XML (`source`, e.g. stack.xml) declares, checked before
+        anything is allocated for it."""
+        try:
+            w, h = int(width or ""), int(height or "")
+        except ValueError:
+            raise FileFormatError(path, f"{source} has a bad canvas size {width!r}x{height!r}") from None
+        if not (0 < w <= MAX_CANVAS_SIDE and 0 < h <= MAX_CANVAS_SIDE) or w * h > self.max_pixels:
+            raise FileFormatError(path, f"{source} declares an impossible canvas size {w}x{h}")
+        return w, h
 
 
 DEFAULT_LIMITS = Limits()

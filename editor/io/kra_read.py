@@ -25,7 +25,6 @@ from defusedxml import DefusedXmlException
 from PIL import Image
 
 from editor.core import Document, Group, Layer, Mask, Node, Rect
-from editor.core.document import MAX_CANVAS_SIDE
 
 from .archive import SafeArchive
 from .blendnames import blend_from_krita
@@ -85,7 +84,7 @@ class _Reader:
         self.archive, self.path, self.limits, self.pool = archive, path, limits, pool
         self.progress = progress
         self.root_name = image.get("name", "")
-        self.width, self.height = _canvas_size(image, path, limits)
+        self.width, self.height = limits.canvas_size(path, "maindoc.xml", image.get("width"), image.get("height"))
         self.canvas = Rect(0, 0, self.width, self.height)
         self.image_space = image.get("colorspacename", "RGBA")
         self.warnings: list[str] = []
@@ -479,15 +478,6 @@ def _current_time(image: Element) -> int:
     except ValueError:
         return 0
 
-
-def _canvas_size(image: Element, path: str | Path, limits: Limits) -> tuple[int, int]:
-    try:
-        w, h = int(image.get("width", "")), int(image.get("height", ""))
-    except ValueError:
-        raise FileFormatError(path, f"maindoc.xml has a bad canvas size {image.get('width')!r}x{image.get('height')!r}") from None
-    if not (0 < w <= MAX_CANVAS_SIDE and 0 < h <= MAX_CANVAS_SIDE) or w * h > limits.max_pixels:
-        raise FileFormatError(path, f"maindoc.xml declares an impossible canvas size {w}x{h}")
-    return w, h
 
 
 def _merged_only(archive: SafeArchive, path: str | Path, limits: Limits, why: str) -> Document:

@@ -21,7 +21,6 @@ import numpy as np
 from defusedxml import DefusedXmlException
 
 from editor.core import BlendIf, BlendMode, Document, Group, Layer, Mask, Node, Rect
-from editor.core.document import MAX_CANVAS_SIDE
 
 from . import kinds
 from .archive import SafeArchive
@@ -381,7 +380,7 @@ def read_ora(data: bytes, path: str | Path, limits: Limits,
         raise FileFormatError(path, f"stack.xml is not well-formed XML ({e})") from e
     if image.tag != "image":
         raise FileFormatError(path, f"stack.xml's root is <{image.tag}>, not <image>")
-    w, h = _size(image, path, limits)
+    w, h = limits.canvas_size(path, "stack.xml", image.get("w"), image.get("h"))
     reader = _Reader(archive, path, limits, (w, h), progress)
     reader.is_veil = any(k.startswith(f"{{{VEIL_NS}}}") for el in image.iter() for k in el.attrib)
     root = image.find("stack")
@@ -436,12 +435,3 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
         return None
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
-
-def _size(image: Element, path: str | Path, limits: Limits) -> tuple[int, int]:
-    try:
-        w, h = int(image.get("w", "")), int(image.get("h", ""))
-    except ValueError:
-        raise FileFormatError(path, f"stack.xml has a bad canvas size w={image.get('w')!r} h={image.get('h')!r}") from None
-    if not (0 < w <= MAX_CANVAS_SIDE and 0 < h <= MAX_CANVAS_SIDE) or w * h > limits.max_pixels:
-        raise FileFormatError(path, f"stack.xml declares an impossible canvas size {w}x{h}")
-    return w, h
