@@ -26,7 +26,7 @@ from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, M
 from editor.core.blendif import FULL
 from editor.core.paths import Anchor, VectorPath
 
-from . import psd_adjust
+from . import psd_adjust, psd_effects
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -202,15 +202,29 @@ def _count_layers(psd: PSDImage) -> int:
 
 
 class _OneLayerCompositor(Compositor):
-    """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live)."""
+    """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live),
+    and at full fill opacity too when not `fill` (the matte of its outer effects)."""
 
-    def __init__(self, target, *args, **kw) -> None:
+    def __init__(self, target, *args, fill: bool = True, **kw) -> None:
         super().__init__(*args, **kw)
         self._target = target
+        self._fill = fill
 
     def _get_const(self, layer):
         fill, opacity = super()._get_const(layer)
-        return (fill, 1.0) if layer is self._target else (fill, opacity)
+        if layer is not self._target:
+            return fill, opacity
+        return (fill if self._fill else 1.0), 1.0
+
+
+class _EffectBlend:
+    """An effect's blend mode and name where `_PsdReader.blend` reads a layer's."""
+
+    def __init__(self, effect) -> None:
+        try:
+            self.blend_mode = effect.blend_mode
+        except Exception:  # an unreadable mode: Photoshop's default for shadows is Multiply, but Normal is safe
+            self.blend_mode = PsdBlend.NORMAL
 
 
 # Photoshop's Knockout ('knko' block, one byte) as Veil's Node.knockout; unknown values: none.
@@ -226,7 +240,8 @@ class _PsdReader:
 
     Each psd-tools kind has a method: groups (`group`, artboards too), pixel layers
     (`pixel_layer`), fill and shape layers (`fill_layer`), and whatever Veil keeps only as
-    pixels (`rasterised`: layer effects, gradient and pattern fills, stroked shapes),
+    pixels (`rasterised`: layer effects, gradient and pattern fills, stroked shapes; the drop
+    shadows and outer glows psd-tools does not draw become layers below, `outer_effect_layers`),
     through psd-tools' own per-layer compositing. `common` applies what every node shares.
     """
 
@@ -238,6 +253,7 @@ class _PsdReader:
         self.layers_read = 0
         self.warnings: list[str] = []
         self.paths: list[VectorPath] = []
+        self.last_drawn = None  # (item, viewport, coverage) of the last layer psd-tools drew at full fill
         self.pixels = 0
         self.canvas = (0, 0, psd.width, psd.height)
         self.eight_bit_rgb = psd.color_mode == ColorMode.RGB and psd.depth == 8
@@ -260,32 +276,39 @@ class _PsdReader:
             raise FileFormatError(self.path, f"its groups are nested more than {self.limits.max_depth} deep")
         nodes: list[Node] = []
         for item in group:
-            node = self.node(item, depth)
-            if node is not None:
-                nodes.append(node)
+            nodes.extend(self.node(item, depth))
         return nodes
 
-    def node(self, item, depth: int = 0) -> Node | None:
+    def node(self, item, depth: int = 0) -> list[Node]:
+        """The item as Veil nodes, bottom first: the node itself, under it the layers of the
+        outer effects (drop shadow, outer glow) Veil draws for it; none when it is left out."""
         self.progress(min(1.0, self.layers_read / self.layers_total))
         self.layers_read += 1
         name = item.name.rstrip("\x00")
         kind = item.kind
         baked_fill = False  # True when the node's pixels already carry the fill opacity
+        below: list[Node] = []
         if kind in ("group", "artboard"):
             node: Node = self.group(item, name, depth)
         elif kind in ("pixel", "type", "shape", "smartobject", *_FILL_KINDS):
             node, baked_fill = self.content_layer(item, name, kind)
+            if item.has_effects():
+                below = self.outer_effect_layers(item, name)
         elif psd_adjust.is_adjustment(item):  # a live Veil adjustment (editor/io/psd_adjust.py)
             adjustment = psd_adjust.read_adjustment(item, name, self.warn)
             if adjustment is None:
-                return None
+                return []
             node = adjustment
             self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height, vector=True)  # Pen-made masks too
         else:
             self.warn(f"'{name}': {kind} layers are not supported and were left out")
-            return None
+            return []
         self.common(item, node, name, baked_fill)
-        return node
+        for effect_layer in below:  # shown, hidden and clipped with the layer; its opacity fades them
+            effect_layer.visible = node.visible
+            effect_layer.clipped = node.clipped
+            effect_layer.opacity *= node.opacity
+        return [*below, node]
 
     def common(self, item, node: Node, name: str, baked_fill: bool) -> None:
         """Opacity, Fill, visibility, clipping, mode.
@@ -340,8 +363,17 @@ class _PsdReader:
 
     def content_layer(self, item, name: str, kind: str) -> tuple[Node, bool]:
         if item.has_effects():
-            effects = ", ".join(sorted({type(e).__name__.lower() for e in item.effects if e.enabled}))
-            self.warn(f"'{name}': {_KIND_NAMES.get(kind, kind)} with layer effects ({effects}) rasterised")
+            kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
+            drawn = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds & psd_effects.DRAWN_BY_PSD_TOOLS)
+            layers = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds & psd_effects.DRAWN_HERE)
+            missing = sorted(psd_effects.EFFECT_NAMES.get(k, k)
+                             for k in kinds - psd_effects.DRAWN_BY_PSD_TOOLS - psd_effects.DRAWN_HERE)
+            parts = [f"rasterised with its {', '.join(drawn)}" if drawn else "rasterised"]
+            if layers:
+                parts.append(f"its {', '.join(layers)} drawn as a layer below it")
+            if missing:
+                parts.append(f"not shown: {', '.join(missing)}")
+            self.warn(f"'{name}': {_KIND_NAMES.get(kind, kind)} with layer effects: {'; '.join(parts)}")
             return self.rasterised(item, name), True
         if kind == "solidcolorfill" or (kind == "shape" and _solid_shape(item)):
             return self.fill_layer(item, name), False
@@ -371,6 +403,23 @@ class _PsdReader:
         self.apply_mask(item, layer, 0, 0, self.psd.width, self.psd.height, vector=True)
         return layer
 
+    def draw_alone(self, item, viewport: tuple[int, int, int, int], *, fill: bool = True):
+        """psd-tools' drawing of the layer alone over `viewport` at full opacity (effects, masks
+        in it; its fill opacity too unless not `fill`): (colour, alpha), or None when it cannot."""
+        vx0, vy0, vx1, vy1 = viewport
+        w, h = vx1 - vx0, vy1 - vy0
+        compositor = _OneLayerCompositor(item, viewport, np.zeros((h, w, get_color_channels(self.psd)), np.float32),
+                                         np.zeros((h, w, 1), np.float32), layer_filter=lambda layer: layer is item,
+                                         widen=make_widen(self.psd), color_mode=self.psd.color_mode, fill=fill)
+        try:
+            compositor.apply(item, clip_compositing=True)
+            color, _shape, alpha = compositor.finish()
+        except Exception as e:
+            self.warn(f"'{item.name.rstrip(chr(0))}': psd-tools could not draw it ({type(e).__name__}), "
+                      "kept as its stored pixels")
+            return None
+        return color, alpha[..., 0]
+
     def rasterised(self, item, name: str) -> Layer:
         """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to what it covers.
 
@@ -381,23 +430,69 @@ class _PsdReader:
         if w <= 0 or h <= 0:
             return Layer(name, np.zeros((1, 1, 4), np.uint8))
         self.count_pixels(w, h)
-        compositor = _OneLayerCompositor(item, (vx0, vy0, vx1, vy1),
-                                         np.zeros((h, w, get_color_channels(self.psd)), np.float32),
-                                         np.zeros((h, w, 1), np.float32), layer_filter=lambda layer: layer is item,
-                                         widen=make_widen(self.psd), color_mode=self.psd.color_mode)
-        try:
-            compositor.apply(item, clip_compositing=True)
-            color, _shape, alpha = compositor.finish()
-        except Exception as e:  # psd-tools cannot draw it: keep what Photoshop stored
-            self.warn(f"'{name}': psd-tools could not draw it ({type(e).__name__}), kept as its stored pixels")
+        drawn = self.draw_alone(item, (vx0, vy0, vx1, vy1))
+        if drawn is None:  # psd-tools cannot draw it: keep what Photoshop stored
             return self.pixel_layer(item, name)
-        a = alpha[..., 0]
+        color, a = drawn
+        if item.fill_opacity == 255:  # the same coverage is its outer effects' matte: not drawn twice
+            self.last_drawn = (item, (vx0, vy0, vx1, vy1), a)
         ys, xs = np.nonzero(a > 0)
         if len(xs) == 0:
             return Layer(name, np.zeros((1, 1, 4), np.uint8))
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         rgba = self.float_rgba(color[y0:y1, x0:x1], a[y0:y1, x0:x1])
         return Layer(name, rgba, offset=(int(x0) + vx0, int(y0) + vy0))
+
+    def outer_effect_layers(self, item, name: str) -> list[Layer]:
+        """Layers for the drop shadows and outer glows psd-tools does not draw (editor/io/psd_effects.py),
+        bottom first, each in its own colour and blend mode, its opacity the effect's."""
+        effects = psd_effects.outer_effects(item)
+        if not effects:
+            return []
+        if self.last_drawn is not None and self.last_drawn[0] is item:
+            _, (vx0, vy0, vx1, vy1), alpha = self.last_drawn
+        else:
+            vx0, vy0, vx1, vy1 = self.effect_source_viewport(item)
+            if vx1 <= vx0 or vy1 <= vy0:
+                return []
+            self.count_pixels(vx1 - vx0, vy1 - vy0)
+            drawn = self.draw_alone(item, (vx0, vy0, vx1, vy1), fill=False)  # the matte ignores Fill
+            if drawn is None:
+                return []
+            alpha = drawn[1]
+        self.last_drawn = None
+        layers = []
+        for effect in effects:
+            label = psd_effects.EFFECT_NAMES[effect.kind]
+            try:
+                rgb = self.color_of(effect.effect.descriptor)
+            except Exception:  # a gradient glow, or an odd colour: said so, not drawn
+                self.warn(f"'{name}': its {label} has no solid colour and is not shown")
+                continue
+            got = psd_effects.draw(effect, alpha, (vx0, vy0), (self.psd.width, self.psd.height))
+            if got is None:
+                continue
+            coverage, (x, y) = got
+            self.count_pixels(coverage.shape[1], coverage.shape[0])
+            px = np.empty((*coverage.shape, 4), np.uint8)
+            px[..., :3] = rgb[:3]
+            px[..., 3] = coverage
+            layer = Layer(f"{name} ({label})", px, offset=(x, y), opacity=effect.opacity)
+            layer.blend_mode = self.blend(_EffectBlend(effect.effect), f"{name} ({label})")
+            layers.append(layer)
+        return layers
+
+    def effect_source_viewport(self, item) -> tuple[int, int, int, int]:
+        """Where the layer's coverage can be (its box grown by its stroke), inside the canvas."""
+        W, H = self.psd.width, self.psd.height
+        x0, y0, x1, y1 = item.bbox
+        reach = 2
+        for e in psd_effects.enabled_effects(item):
+            if psd_effects.effect_kind(e) == "stroke":
+                reach = max(reach, int(np.ceil(psd_effects.pixels(getattr(e, "size", 0.0)))) + 2)
+        if x1 <= x0 or y1 <= y0:
+            return (0, 0, W, H) if item.has_vector_mask() or item.kind in _FILL_KINDS else (0, 0, 0, 0)
+        return (max(0, x0 - reach), max(0, y0 - reach), min(W, x1 + reach), min(H, y1 + reach))
 
     def raster_viewport(self, item) -> tuple[int, int, int, int]:
         W, H = self.psd.width, self.psd.height
@@ -406,14 +501,8 @@ class _PsdReader:
             return (0, 0, W, H)
         reach = 2
         if item.has_effects():
-            for effect in item.effects:
-                grow = 0.0
-                for attr in ("size", "distance", "spread"):
-                    try:
-                        value = float(getattr(effect, attr, 0.0) or 0.0)
-                    except (TypeError, ValueError):
-                        value = 0.0
-                    grow += abs(value) if attr != "spread" else 0.0
+            for effect in item.effects:  # NaN or huge values (a hostile file) count as nothing or 250 px
+                grow = sum(psd_effects.pixels(getattr(effect, attr, 0.0)) for attr in ("size", "distance"))
                 reach = max(reach, int(np.ceil(grow * 2)) + 4)
         return (max(0, x0 - reach), max(0, y0 - reach), min(W, x1 + reach), min(H, y1 + reach))
 
@@ -461,9 +550,17 @@ class _PsdReader:
         """The solid colour of a fill or shape layer, as sRGB."""
         data = item.tagged_blocks.get_data(Tag.SOLID_COLOR_SHEET_SETTING)
         try:
-            value = np.asarray(paint.draw_solid_color_fill((0, 0, 1, 1), self.psd.color_mode, data)[0], np.float32)
+            return self.color_of(data)
         except Exception:  # an odd colour descriptor: black, as Photoshop's default foreground
+            return self.color_of(None)
+
+    def color_of(self, desc) -> tuple[int, int, int, int]:
+        """The colour under a descriptor's 'Clr ' key as sRGB RGBA (black for None); raises
+        when the descriptor has no colour psd-tools can read."""
+        if desc is None:
             value = np.zeros((1, 1, get_color_channels(self.psd)), np.float32)
+        else:
+            value = np.asarray(paint.draw_solid_color_fill((0, 0, 1, 1), self.psd.color_mode, desc)[0], np.float32)
         rgba = self.float_rgba(value.reshape(1, 1, -1), np.ones((1, 1), np.float32))
         return tuple(int(c) for c in rgba[0, 0])  # type: ignore[return-value]
 

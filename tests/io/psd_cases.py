@@ -86,6 +86,68 @@ def color_overlay_block(r: float, g: float, b: float, opacity: float = 100.0) ->
     return fx
 
 
+def effects_block(*effects: tuple[bytes, Descriptor], scale: float = 100.0) -> DescriptorBlock2:
+    """An 'lfx2' block holding `effects`, each (key, descriptor) as Photoshop lists them."""
+    fx = DescriptorBlock2(classID=b"null")
+    fx[b"Scl "] = UnitFloat(unit=Unit.Percent, value=scale)
+    fx[b"masterFXSwitch"] = Bool(True)
+    for key, desc in effects:
+        fx[key] = desc
+    return fx
+
+
+def drop_shadow_desc(rgb=(0, 0, 0), *, mode: bytes = b"Nrml", opacity: float = 75.0, angle: float = 120.0,
+                     distance: float = 5.0, spread: float = 0.0, size: float = 5.0, knocks_out: bool = True,
+                     global_light: bool = False, key: bytes = b"DrSh") -> tuple[bytes, Descriptor]:
+    """A drop shadow ('DrSh') with the fields Photoshop writes (Adobe's descriptor keys)."""
+    d = Descriptor(classID=key)
+    d[b"enab"] = Bool(True)
+    d[b"present"] = Bool(True)
+    d[b"showInDialog"] = Bool(True)
+    d[b"Md  "] = Enumerated(typeID=b"BlnM", enum=mode)
+    d[b"Clr "] = rgb_desc(*rgb)
+    d[b"Opct"] = UnitFloat(unit=Unit.Percent, value=opacity)
+    d[b"uglg"] = Bool(global_light)
+    d[b"lagl"] = UnitFloat(unit=Unit.Angle, value=angle)
+    d[b"Dstn"] = UnitFloat(unit=Unit.Pixels, value=distance)
+    d[b"Ckmt"] = UnitFloat(unit=Unit.Pixels, value=spread)
+    d[b"blur"] = UnitFloat(unit=Unit.Pixels, value=size)
+    d[b"Nose"] = UnitFloat(unit=Unit.Percent, value=0.0)
+    d[b"AntA"] = Bool(False)
+    d[b"layerConceals"] = Bool(knocks_out)
+    return key, d
+
+
+def outer_glow_desc(rgb=(255, 255, 190), *, mode: bytes = b"Scrn", opacity: float = 75.0, spread: float = 0.0,
+                    size: float = 5.0) -> tuple[bytes, Descriptor]:
+    """An outer glow ('OrGl'), solid colour, Softer technique."""
+    d = Descriptor(classID=b"OrGl")
+    d[b"enab"] = Bool(True)
+    d[b"present"] = Bool(True)
+    d[b"showInDialog"] = Bool(True)
+    d[b"Md  "] = Enumerated(typeID=b"BlnM", enum=mode)
+    d[b"Clr "] = rgb_desc(*rgb)
+    d[b"Opct"] = UnitFloat(unit=Unit.Percent, value=opacity)
+    d[b"GlwT"] = Enumerated(typeID=b"BETE", enum=b"SfBL")
+    d[b"Ckmt"] = UnitFloat(unit=Unit.Pixels, value=spread)
+    d[b"blur"] = UnitFloat(unit=Unit.Pixels, value=size)
+    d[b"Nose"] = UnitFloat(unit=Unit.Percent, value=0.0)
+    d[b"ShdN"] = UnitFloat(unit=Unit.Percent, value=0.0)
+    d[b"AntA"] = Bool(False)
+    d[b"Inpr"] = UnitFloat(unit=Unit.Percent, value=50.0)
+    return b"OrGl", d
+
+
+def bevel_desc() -> tuple[bytes, Descriptor]:
+    """A Bevel and Emboss ('ebbl'), enabled: an effect neither psd-tools nor Veil draws."""
+    d = Descriptor(classID=b"ebbl")
+    d[b"enab"] = Bool(True)
+    d[b"present"] = Bool(True)
+    d[b"showInDialog"] = Bool(True)
+    d[b"blur"] = UnitFloat(unit=Unit.Pixels, value=3.0)
+    return b"ebbl", d
+
+
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 

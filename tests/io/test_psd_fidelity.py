@@ -121,7 +121,7 @@ def test_effects_are_rasterised_and_named():
     _, doc = _open("pixel_layer_color_overlay")
     layer = doc.find_by_name("with overlay")
     assert isinstance(layer, Layer) and layer.opacity == pytest.approx(200 / 255)
-    assert any("'with overlay'" in w and "coloroverlay" in w and "rasterised" in w for w in doc.warnings)
+    assert any("'with overlay'" in w and "rasterised with its colour overlay" in w for w in doc.warnings)
 
 
 def test_mask_outside_its_rectangle_uses_its_default_colour():

@@ -1,0 +1,192 @@
+"""Drop shadows and outer glows, which psd-tools does not draw, drawn by Veil as layers below
+the layer that casts them (editor/io/psd_effects.py). Files are written by psd-tools with the
+'lfx2' descriptors Photoshop writes (tests/io/psd_cases.py); the expected renders are worked
+by hand on a white or known background, or are properties of the geometry (a box blur keeps
+the matte's mass, reaches exactly Size pixels, is symmetric)."""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+from psd_tools import PSDImage
+from psd_tools.constants import Tag
+
+from editor.core import BlendMode, Layer
+from editor.io.errors import DEFAULT_LIMITS
+from editor.io.psd import read_psd
+from editor.io.psd_effects import matte
+from editor.render import flatten_rgba
+
+from . import psd_cases as C
+
+W, H = 48, 36
+SQUARE = (10, 8, 20, 18)  # x0, y0, x1, y1 of the opaque red square
+
+
+def _file(*effects, fill: int = 255, opacity: int = 255, background=(255, 255, 255, 255), clipped_over=False,
+          clip_above=False) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        if isinstance(background, np.ndarray):
+            psd.create_pixel_layer(Image.fromarray(background, "RGBA"), name="bg")
+        else:
+            psd.create_pixel_layer(Image.new("RGBA", (W, H), background), name="bg")
+        if clipped_over:  # a base the square is clipped to: the canvas's left half
+            psd.create_pixel_layer(Image.new("RGBA", (W // 2, H), (0, 0, 255, 255)), name="base")
+        x0, y0, x1, y1 = SQUARE
+        sq = psd.create_pixel_layer(Image.new("RGBA", (x1 - x0, y1 - y0), (255, 0, 0, 255)), name="sq",
+                                    top=y0, left=x0)
+        sq.fill_opacity = fill
+        sq.opacity = opacity
+        sq.clipping = clipped_over
+        C._set(sq, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, C.effects_block(*effects))
+        if clip_above:
+            top = psd.create_pixel_layer(Image.new("RGBA", (W, H), (0, 255, 0, 255)), name="clipped")
+            top.clipping = True
+        buf = io.BytesIO()
+        psd.save(buf)
+        return buf.getvalue()
+
+
+def _render(data: bytes):
+    doc = read_psd(data, "fx.psd", DEFAULT_LIMITS)
+    return doc, flatten_rgba(doc)[..., :3].astype(int)
+
+
+def test_a_hard_drop_shadow_falls_away_from_the_light_at_its_opacity():
+    # angle 90: light from straight above, so the shadow moves 5 px down
+    doc, out = _render(_file(C.drop_shadow_desc(opacity=50, angle=90, distance=5, size=0)))
+    names = [n.name for n in doc.root.children]
+    assert names == ["bg", "sq (drop shadow)", "sq"]
+    assert (out[8:18, 10:20] == (255, 0, 0)).all()  # the layer itself
+    assert np.abs(out[18:23, 10:20] - 127.5).max() <= 1  # 50 % black below it, 5 rows
+    assert (out[23:, :] == 255).all() and (out[:8] == 255).all() and (out[:, 20:] == 255).all()
+    assert (out[:, :10] == 255).all()
+
+
+@pytest.mark.parametrize("angle, shift", [(0, (-4, 0)), (180, (4, 0)), (270, (0, -4))])
+def test_the_angle_sets_the_direction(angle, shift):
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=angle, distance=4, size=0)))
+    dx, dy = shift
+    x0, y0, x1, y1 = SQUARE
+    dark = (out.sum(axis=2) == 0)
+    expected = np.zeros((H, W), bool)
+    expected[y0 + dy:y1 + dy, x0 + dx:x1 + dx] = True
+    expected[y0:y1, x0:x1] = False  # under the layer: its own red
+    assert (dark == expected).all()
+
+
+def test_global_light_uses_the_documents_angle():
+    """`uglg` takes the angle from image resource 1037 (psd-tools reads 30 degrees when absent)."""
+    data = _file(C.drop_shadow_desc(opacity=100, angle=90, distance=6, size=0, global_light=True))
+    _, out = _render(data)
+    dx, dy = round(-6 * np.cos(np.radians(30))), round(6 * np.sin(np.radians(30)))
+    assert (dx, dy) == (-5, 3)
+    x0, y0, x1, y1 = SQUARE
+    assert (out[y1 + dy - 1, x0 + dx] == 0).all() and (out[y1 + dy, x0 + dx] == 255).all()
+
+
+def test_fill_zero_still_casts_the_whole_shadow_knocked_out_under_the_layer():
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=5, size=0), fill=0))
+    assert (out[8:18, 10:20] == 255).all()  # Fill 0 hides the paint; the layer knocks its shadow out
+    assert (out[18:23, 10:20] == 0).all()
+
+
+def test_without_layer_knocks_out_the_shadow_shows_through_a_fill_zero_layer():
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=5, size=0, knocks_out=False), fill=0))
+    assert (out[13:23, 10:20] == 0).all() and (out[8:13, 10:20] == 255).all()
+
+
+def test_layer_opacity_fades_the_shadow_too():
+    # layer 50 %: red at half over white, and the 100 % black shadow at half
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=5, size=0), opacity=128))
+    assert np.abs(out[18:23, 10:20] - 255 * (1 - 128 / 255)).max() <= 1
+    assert np.abs(out[9, 12] - (255, 127, 127)).max() <= 1
+
+
+def test_a_blurred_shadow_keeps_its_mass_reaches_its_size_and_is_symmetric():
+    size = 6
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=0, size=size, knocks_out=False),
+                           fill=0))
+    darkness = (255 - out[..., 0]) / 255.0
+    x0, y0, x1, y1 = SQUARE
+    assert darkness.sum() == pytest.approx((x1 - x0) * (y1 - y0), rel=0.02)  # a blur keeps the matte's mass
+    assert darkness[(y0 + y1) // 2, x0 - size] > 0 and darkness[(y0 + y1) // 2, x0 - size - 1] == 0
+    assert darkness[y1 + size - 1, (x0 + x1) // 2] > 0 and darkness[y1 + size, (x0 + x1) // 2] == 0
+    assert np.abs(darkness[:, x0 - size:x1 + size] - darkness[:, x0 - size:x1 + size][:, ::-1]).max() <= 1 / 255
+    row = darkness[(y0 + y1) // 2, x0 - size - 1:x0 + 5]
+    assert (np.diff(row) >= 0).all()  # it darkens towards the shape
+
+
+def test_spread_grows_the_matte_solid_before_the_rest_of_size_blurs_it():
+    m, pad = matte(np.pad(np.ones((10, 10), np.float32), 1), size=8, spread=0.5)
+    inner = m[pad + 1:pad + 11, pad + 1:pad + 11]
+    # grown 4 px solid, blurred 4 px: the shape stays solid (its corners a little less: the growth is round)
+    assert inner[:, 4:6].min() == pytest.approx(1.0) and inner[4:6, :].min() == pytest.approx(1.0)
+    assert inner.min() > 0.95
+    centre = pad + 6
+    assert m[centre, pad + 1 - 8] > 0 and m[centre, pad + 1 - 9] == 0  # reaches size = 8 px past it
+    soft, _ = matte(np.pad(np.ones((10, 10), np.float32), 1), size=8, spread=0.0)
+    assert soft[pad + 1, pad + 1] < 0.5  # without spread the corner is soft
+
+
+def test_a_multiply_shadow_and_a_screen_glow_blend_with_what_is_below():
+    rng = np.random.default_rng(3)
+    bg = rng.integers(0, 256, (H, W, 4), dtype=np.uint8)
+    bg[..., 3] = 255
+    colour = (60, 120, 200)
+    doc, out = _render(_file(C.drop_shadow_desc(colour, mode=b"Mltp", opacity=100, angle=90, distance=6, size=0),
+                             background=bg))
+    band = bg[18:24, 10:20, :3].astype(float)
+    expected = band * np.array(colour) / 255
+    assert np.abs(out[18:24, 10:20] - expected).max() <= 1.5
+    assert doc.root.children[1].blend_mode is BlendMode.MULTIPLY
+
+    glow = (250, 240, 120)
+    doc, out = _render(_file(C.outer_glow_desc(glow, opacity=100, size=0, spread=0), background=bg))
+    assert doc.root.children[1].name == "sq (outer glow)" and doc.root.children[1].blend_mode is BlendMode.SCREEN
+    assert (out[:8] == bg[:8, :, :3]).all()  # a glow of size 0 lies under the layer only
+
+
+def test_an_outer_glow_reaches_its_size_all_round():
+    _, out = _render(_file(C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100, size=4)))
+    dark = out[..., 1] < 255
+    x0, y0, x1, y1 = SQUARE
+    ys, xs = np.nonzero(dark)
+    assert (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) == (x0 - 4, y0 - 4, x1 + 4, y1 + 4)
+
+
+def test_a_clipped_layers_shadow_is_clipped_with_it():
+    doc, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=180, distance=8, size=0), clipped_over=True))
+    shadow = doc.root.children[2]
+    assert shadow.name == "sq (drop shadow)" and shadow.clipped
+    assert (out[8:18, 24:28] == 255).all()  # the shadow moved right, past the base's edge: clipped away
+    assert (out[8:18, 20:24] == 0).all()
+
+
+def test_layers_clipped_to_a_layer_with_a_shadow_clip_to_its_content_only():
+    doc, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=5, size=0), clip_above=True))
+    assert [n.name for n in doc.root.children] == ["bg", "sq (drop shadow)", "sq", "clipped"]
+    assert (out[8:18, 10:20] == (0, 255, 0)).all()
+    assert (out[18:23, 10:20] == 0).all()  # the shadow is not a clip base: no green on it
+
+
+def test_the_warning_names_what_is_drawn_and_what_is_not():
+    doc, _ = _render(_file(C.drop_shadow_desc(), C.bevel_desc(), (b"SoFi", C.color_overlay_block(0, 255, 0)[b"SoFi"])))
+    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its colour overlay; its drop shadow "
+                            "drawn as a layer below it; not shown: bevel and emboss"]
+
+
+@pytest.mark.parametrize("value", [1e30, float("nan"), -5.0])
+def test_odd_sizes_and_distances_open_quickly(value):
+    data = _file(C.drop_shadow_desc(size=value, distance=value, spread=value, opacity=value, angle=value))
+    t = time.perf_counter()
+    doc, _ = _render(data)
+    assert time.perf_counter() - t < 5
+    assert all(isinstance(n, Layer) for n in doc.root.children)
