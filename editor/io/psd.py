@@ -25,6 +25,7 @@ from psd_tools.psd.layer_and_mask import LayerBlendingRanges
 from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 from editor.core.blendif import FULL
 from editor.core.paths import Anchor, VectorPath
+from editor.render import blendmath
 
 from . import psd_adjust, psd_effects
 from .errors import FileFormatError, Limits
@@ -365,9 +366,12 @@ class _PsdReader:
         if item.has_effects():
             kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
             drawn = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds & psd_effects.DRAWN_BY_PSD_TOOLS)
-            layers = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds & psd_effects.DRAWN_HERE)
+            inner = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & set(psd_effects.INNER))
+            layers = sorted(psd_effects.EFFECT_NAMES.get(k, k)
+                            for k in kinds & psd_effects.DRAWN_HERE - set(psd_effects.INNER))
             missing = sorted(psd_effects.EFFECT_NAMES.get(k, k)
                              for k in kinds - psd_effects.DRAWN_BY_PSD_TOOLS - psd_effects.DRAWN_HERE)
+            drawn += inner
             parts = [f"rasterised with its {', '.join(drawn)}" if drawn else "rasterised"]
             if layers:
                 parts.append(f"its {', '.join(layers)} drawn as a layer below it")
@@ -436,12 +440,71 @@ class _PsdReader:
         color, a = drawn
         if item.fill_opacity == 255:  # the same coverage is its outer effects' matte: not drawn twice
             self.last_drawn = (item, (vx0, vy0, vx1, vy1), a)
+        inner = psd_effects.inner_effects(item) if item.has_effects() else []
+        if inner:
+            rgba = self.with_inner_effects(item, name, self.float_rgba(color, a), inner, (vx0, vy0, vx1, vy1))
+            ys, xs = np.nonzero(rgba[..., 3])
+            if len(xs) == 0:
+                return Layer(name, np.zeros((1, 1, 4), np.uint8))
+            x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+            return Layer(name, np.ascontiguousarray(rgba[y0:y1, x0:x1]), offset=(int(x0) + vx0, int(y0) + vy0))
         ys, xs = np.nonzero(a > 0)
         if len(xs) == 0:
             return Layer(name, np.zeros((1, 1, 4), np.uint8))
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         rgba = self.float_rgba(color[y0:y1, x0:x1], a[y0:y1, x0:x1])
         return Layer(name, rgba, offset=(int(x0) + vx0, int(y0) + vy0))
+
+    def with_inner_effects(self, item, name: str, rgba: np.ndarray, effects, viewport) -> np.ndarray:
+        """`rgba` (the layer as psd-tools drew it over `viewport`, straight sRGB) with its inner
+        glows and inner shadows composited on, each in its colour, mode and opacity, inside the
+        layer's own shape (pixels and masks, before Fill and without its stroke)."""
+        shape = self.own_coverage(item, viewport)
+        out = rgba.astype(np.float32) / 255
+        cb, ab = out[..., :3], out[..., 3:]
+        for effect in effects:
+            label = psd_effects.EFFECT_NAMES[effect.kind]
+            try:
+                colour = np.asarray(self.color_of(effect.effect.descriptor)[:3], np.float32) / 255
+            except Exception:
+                self.warn(f"'{name}': its {label} has no solid colour and is not shown")
+                continue
+            mode = self.blend(_EffectBlend(effect.effect), f"{name} ({label})")
+            k = (psd_effects.inner_coverage(effect, shape) * effect.opacity)[..., None]
+            cs = np.broadcast_to(colour, cb.shape)
+            mixed = blendmath.blend(mode, cb, cs)
+            # the W3C source-over with blending, in straight colour (Compositing Level 1, 5.3)
+            ao = k + ab * (1 - k)
+            co = (1 - ab) * k * cs + ab * k * mixed + (1 - k) * ab * cb
+            cb = np.where(ao > 0, co / np.maximum(ao, 1e-12), cb)
+            ab = ao
+        out = np.concatenate([cb, ab], axis=2)
+        return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
+
+    def own_coverage(self, item, viewport) -> np.ndarray:
+        """The layer's own coverage over `viewport` ((h, w) float32): its pixels' alpha (all of the
+        canvas for a fill layer) times its masks, as Veil reads them; no effects, no Fill."""
+        vx0, vy0, vx1, vy1 = viewport
+        out = np.zeros((vy1 - vy0, vx1 - vx0), np.float32)
+        name = item.name.rstrip("\x00")
+        kept = len(self.paths), self.pixels  # read again here: its paths and pixels are counted once
+        if item.kind in _FILL_KINDS or (item.kind == "shape" and not item.has_pixels()):
+            node: Node = FillLayer(name, (0, 0, 0, 255))
+            self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height, vector=True)
+            alpha, (x, y) = np.ones((self.psd.height, self.psd.width), np.float32), (0, 0)
+        else:
+            node = self.pixel_layer(item, name)
+            alpha, (x, y) = node.pixels[..., 3].astype(np.float32) / 255, node.offset
+        del self.paths[kept[0]:]
+        self.pixels = kept[1]
+        if node.mask is not None and node.mask.enabled:
+            m = node.mask.data.astype(np.float32) / 255
+            alpha = alpha * (1 - node.mask.density * (1 - m))
+        h, w = alpha.shape
+        x0, y0, x1, y1 = max(x, vx0), max(y, vy0), min(x + w, vx1), min(y + h, vy1)
+        if x1 > x0 and y1 > y0:
+            out[y0 - vy0:y1 - vy0, x0 - vx0:x1 - vx0] = alpha[y0 - y:y1 - y, x0 - x:x1 - x]
+        return out
 
     def outer_effect_layers(self, item, name: str) -> list[Layer]:
         """Layers for the drop shadows and outer glows psd-tools does not draw (editor/io/psd_effects.py),

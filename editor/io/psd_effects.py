@@ -1,4 +1,5 @@
-"""Photoshop's outer layer effects that psd-tools does not draw: drop shadow and outer glow.
+"""Photoshop's layer effects that psd-tools does not draw: drop shadow, outer glow, inner
+shadow and inner glow.
 
 psd-tools (1.26) draws a layer's colour, gradient and pattern overlays and its stroke, and
 nothing else; a drop shadow, the most common effect in real files, was simply missing. Veil
@@ -20,6 +21,10 @@ Geometry, from Photoshop's Layer Style dialog and its descriptors (lfx2 'DrSh' /
   pixels;
 - "Layer Knocks Out Drop Shadow" (`layerConceals`) hides the shadow under the layer's own
   coverage.
+Inner shadow and inner glow are drawn into the layer's own pixels (`inner_coverage`), over
+its content and under nothing psd-tools draws but its stroke, as Photoshop stacks them below
+the stroke and above the overlays; they are not faded by Fill ("Blend Interior Effects as
+Group" off, Photoshop's default).
 Not modelled (named in the reader's warning instead): noise, contours other than Linear,
 gradient glows, the glow's Range and Jitter, Precise technique.
 """
@@ -41,8 +46,9 @@ EFFECT_NAMES = {
 }
 # What psd-tools' per-layer compositing draws (editor/io/psd.py rasterises through it).
 DRAWN_BY_PSD_TOOLS = frozenset({"coloroverlay", "gradientoverlay", "patternoverlay", "stroke"})
-# What this module draws.
-DRAWN_HERE = frozenset({"dropshadow", "outerglow"})
+# What this module draws: the outer two as layers below the layer, the inner two into its pixels.
+DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow"})
+INNER = ("innerglow", "innershadow")  # Photoshop stacks the inner shadow above the inner glow
 
 _MAX_SIZE = 250.0  # Photoshop's Size and Distance sliders stop here (px); a larger value is hostile
 
@@ -120,6 +126,79 @@ def _read(kind: str, e, scale: float) -> OuterEffect:
     return OuterEffect(kind, e, opacity, size, spread, int(dx), int(dy), knocks_out)
 
 
+@dataclass(frozen=True)
+class InnerEffect:
+    """One inner shadow or inner glow, read from its descriptor."""
+
+    kind: str  # "innershadow" or "innerglow"
+    effect: object
+    opacity: float
+    size: float
+    choke: float  # 0..1 of size
+    dx: int
+    dy: int
+    center: bool  # an inner glow from the centre (`glwS` 'SrcC') instead of the edge
+
+
+def inner_effects(item) -> list[InnerEffect]:
+    """The inner glows and inner shadows of a layer, lowest first."""
+    scale = min(max(_number(getattr(item.effects, "scale", 100.0), 100.0), 0.0), 1000.0) / 100.0
+    out: list[InnerEffect] = []
+    for kind in INNER:
+        for e in enabled_effects(item):
+            if effect_kind(e) != kind:
+                continue
+            try:
+                base = _read("dropshadow" if kind == "innershadow" else "outerglow", e, scale)
+                center = False
+                if kind == "innerglow":
+                    source = getattr(e, "glow_source", None)
+                    center = source is not None and "cent" in str(getattr(source, "name", source)).lower()
+            except Exception:  # an odd descriptor: that effect is left out
+                continue
+            out.append(InnerEffect(kind, e, base.opacity, base.size, base.spread, base.dx, base.dy, center))
+    return out
+
+
+def inner_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
+    """The effect's coverage over `alpha`'s frame ((h, w) float32), inside the layer's shape.
+
+    The edge of an inner shadow or glow is the matte of what lies outside the shape (all of
+    the canvas beyond the layer counts as outside), moved towards the light's far side for a
+    shadow, choked (grown into the shape) by choke × size and blurred by the rest; an inner glow
+    from the centre is the complement of that. Both are confined to the shape's coverage."""
+    h, w = alpha.shape
+    outside = 1.0 - np.clip(np.asarray(alpha, np.float32), 0.0, 1.0)
+    # the outside matte at p - (dx, dy): its shadow edge lands on the side away from the light
+    m = max(abs(effect.dx), abs(effect.dy))
+    big = np.pad(outside, m, constant_values=1.0)
+    moved = big[m - effect.dy:m - effect.dy + h, m - effect.dx:m - effect.dx + w]
+    edge, pad = matte_with_border(moved, effect.size, effect.choke)
+    edge = edge[pad:pad + h, pad:pad + w]
+    cov = 1.0 - edge if effect.center else edge
+    return np.clip(cov, 0.0, 1.0) * (1.0 - outside)
+
+
+def matte_with_border(alpha: np.ndarray, size: float, spread: float) -> tuple[np.ndarray, int]:
+    """`matte` of a coverage that continues as 1 past its frame (the outside of a layer)."""
+    total = int(round(size))
+    grow = int(round(size * spread))
+    blur = max(0, total - grow)
+    pad = grow + blur + 1
+    a = np.pad(np.asarray(alpha, np.float32), pad, constant_values=1.0)
+    return _grow_and_blur(a, grow, blur, cv2.BORDER_REPLICATE), pad
+
+
+def _grow_and_blur(a: np.ndarray, grow: int, blur: int, border: int) -> np.ndarray:
+    if grow > 0:
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+        a = cv2.dilate(a, disc, borderType=border)
+    for r in _box_radii(blur):
+        if r > 0:
+            a = cv2.blur(a, (2 * r + 1, 2 * r + 1), borderType=border)
+    return np.clip(a, 0.0, 1.0)
+
+
 def _box_radii(size: int) -> tuple[int, int, int]:
     """Three box radii adding up to `size`, as equal as whole pixels allow."""
     base, extra = divmod(size, 3)
@@ -135,13 +214,7 @@ def matte(alpha: np.ndarray, size: float, spread: float) -> tuple[np.ndarray, in
     blur = max(0, total - grow)
     pad = grow + blur + 1
     a = np.pad(np.asarray(alpha, np.float32), pad)
-    if grow > 0:
-        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
-        a = cv2.dilate(a, disc)
-    for r in _box_radii(blur):
-        if r > 0:
-            a = cv2.blur(a, (2 * r + 1, 2 * r + 1), borderType=cv2.BORDER_CONSTANT)
-    return np.clip(a, 0.0, 1.0), pad
+    return _grow_and_blur(a, grow, blur, cv2.BORDER_CONSTANT), pad
 
 
 def draw(effect: OuterEffect, alpha: np.ndarray, origin: tuple[int, int],

@@ -190,3 +190,52 @@ def test_odd_sizes_and_distances_open_quickly(value):
     doc, _ = _render(data)
     assert time.perf_counter() - t < 5
     assert all(isinstance(n, Layer) for n in doc.root.children)
+
+
+# --- inner shadow and inner glow, drawn into the layer's pixels ------------------------------
+
+def test_an_inner_shadow_darkens_the_edge_facing_the_light():
+    # angle 90: light from above, so the top edge's shadow falls 3 px into the shape
+    doc, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=3, size=0, key=b"IrSh")))
+    assert [n.name for n in doc.root.children] == ["bg", "sq"]
+    assert (out[8:11, 10:20] == 0).all()
+    assert (out[11:18, 10:20] == (255, 0, 0)).all()
+    assert (out[:8] == 255).all() and (out[18:] == 255).all()  # nothing outside the shape
+
+
+def test_an_inner_glow_from_the_edge_rings_the_shape_and_from_the_centre_fills_it():
+    ring = C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100, size=2, spread=100)
+    ring[1].classID = b"IrGl"
+    _, out = _render(_file((b"IrGl", ring[1])))
+    inside = np.zeros((H, W), bool)
+    inside[10:16, 12:18] = True
+    square = np.zeros((H, W), bool)
+    square[8:18, 10:20] = True
+    assert (out[square & ~inside] == 0).all() and (out[inside] == (255, 0, 0)).all()
+    assert (out[~square] == 255).all()
+
+    ring[1][b"glwS"] = C.Enumerated(typeID=b"IGSr", enum=b"SrcC")
+    _, out = _render(_file((b"IrGl", ring[1])))
+    assert (out[inside] == 0).all() and (out[square & ~inside] == (255, 0, 0)).all()
+
+
+def test_fill_does_not_fade_an_inner_shadow():
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=3, size=0, key=b"IrSh"), fill=0))
+    assert (out[8:11, 10:20] == 0).all() and (out[11:18, 10:20] == 255).all()
+
+
+def test_an_inner_shadow_blends_with_the_layer_in_its_mode_and_opacity():
+    colour = (40, 200, 120)
+    _, out = _render(_file(C.drop_shadow_desc(colour, mode=b"Mltp", opacity=50, angle=90, distance=3, size=0,
+                                              key=b"IrSh")))
+    expected = np.array([255, 0, 0]) * (0.5 + 0.5 * np.array(colour) / 255)
+    assert np.abs(out[8:11, 10:20] - expected).max() <= 1
+
+
+def test_a_blurred_inner_shadow_fades_into_the_shape():
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=2, size=4, key=b"IrSh")))
+    column = out[8:18, 15, 0]
+    # darkest at the top, fading in; the far edge gets only what the blur reaches past the distance
+    assert (np.diff(column[:6]) > 0).all() and column[0] < 128 and column[6] == 255
+    assert column[-1] > column[0] and column[-1] < 255
+    assert (out[:8] == 255).all()
