@@ -53,6 +53,8 @@ class Node:
         mask: Mask | None = None,
         blend_if: BlendIf | None = None,
         knockout: str = "none",
+        channels: str = "rgb",
+        clip_group_blend: bool = True,
     ) -> None:
         self.uid = next(_ids)
         self.name = name
@@ -74,10 +76,20 @@ class Node:
         if knockout not in KNOCKOUTS:
             raise ValueError(f"knockout must be one of {KNOCKOUTS}, not {knockout!r}")
         self.knockout = knockout
+        # Photoshop's Advanced Blending "Channels" (R, G, B): the colour channels the node blends
+        # into; the others keep what lies below (its coverage still adds), "" draws nothing.
+        if not set(channels) <= set("rgb"):
+            raise ValueError(f"channels must be letters of 'rgb', not {channels!r}")
+        self.channels = "".join(c for c in "rgb" if c in channels)
+        # Photoshop's "Blend Clipped Layers as Group", read on a clip base: when False the
+        # clipped layers blend straight onto what lies below, each in its own mode, within
+        # the base's shape (editor.render.compositor.Compositor.add_clip_run).
+        self.clip_group_blend = bool(clip_group_blend)
         self.parent: Group | None = None
 
     # Properties a SetProperties command may change; every one is plain data.
-    PROPERTIES = ("name", "opacity", "fill", "blend_mode", "visible", "locked", "clipped", "blend_if", "knockout")
+    PROPERTIES = ("name", "opacity", "fill", "blend_mode", "visible", "locked", "clipped", "blend_if", "knockout",
+                  "channels", "clip_group_blend")
 
     @property
     def offset(self) -> tuple[int, int]:
@@ -110,9 +122,15 @@ class Node:
         mask = self.mask
         if mask is not None:
             mask = mask.copy() if copy_arrays else replace(mask, generator=dict(mask.generator) if mask.generator else None)
-        common = dict(opacity=self.opacity, fill=self.fill, blend_mode=self.blend_mode, visible=self.visible, locked=self.locked,
-                      clipped=self.clipped, mask=mask, blend_if=self.blend_if, knockout=self.knockout)
+        common = dict(self.blending(), locked=self.locked, mask=mask)
         return self._clone(self.name if name is None else name, common, copy_arrays)
+
+    def blending(self) -> dict[str, Any]:
+        """How the node blends, as keyword arguments of any node kind's constructor (not its
+        mask or lock): what a stand-in for the node (a proxy, a baked copy, a clone) keeps."""
+        return dict(opacity=self.opacity, fill=self.fill, blend_mode=self.blend_mode, visible=self.visible,
+                    clipped=self.clipped, blend_if=self.blend_if, knockout=self.knockout, channels=self.channels,
+                    clip_group_blend=self.clip_group_blend)
 
     def own_arrays(self) -> None:
         """Give the node private copies of its content arrays (after a structure-only clone)."""

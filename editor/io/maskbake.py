@@ -81,9 +81,7 @@ def as_pixel_layer(node: Node, doc: Document) -> Layer:
     if raster is None:
         raise TypeError(f"{node!r} has no image of its own")
     pixels, offset = raster
-    return Layer(node.name, pixels, offset=offset, opacity=node.opacity, fill=node.fill, blend_mode=node.blend_mode,
-                 visible=node.visible, locked=node.locked, clipped=node.clipped, mask=node.mask, blend_if=node.blend_if,
-                 knockout=node.knockout)
+    return Layer(node.name, pixels, offset=offset, locked=node.locked, mask=node.mask, **node.blending())
 
 
 def apply_masks(group: Group, doc: Document) -> None:

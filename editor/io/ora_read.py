@@ -21,6 +21,7 @@ import numpy as np
 from defusedxml import DefusedXmlException
 
 from editor.core import BlendIf, BlendMode, Document, Group, Layer, Mask, Node, Rect
+from editor.core.layers import KNOCKOUTS
 
 from . import kinds
 from .archive import SafeArchive
@@ -133,6 +134,7 @@ class _Reader:
     def common(self, e: Element, node: Node, *, clip_op: bool = True) -> None:
         node.name = e.get("name", node.name)
         self.opacity_and_fill(e, node)
+        self.advanced_blending(e, node)
         node.visible = e.get("visibility", "visible") != "hidden"
         node.locked = e.get(veil("locked"), e.get("edit-locked", "false")) == "true"
         node.clipped = e.get(veil("clipped")) == "true" or (clip_op and e.get("composite-op") == "svg:src-atop")
@@ -237,6 +239,24 @@ class _Reader:
             return
         node.opacity = self.number(e, veil("opacity"), 1.0, 0.0, 1.0)
         node.fill = self.number(e, veil("fill-opacity"), 1.0, 0.0, 1.0)
+
+    def advanced_blending(self, e: Element, node: Node) -> None:
+        """Veil's Knockout, Channels and Blend Clipped Layers as Group; an unknown value is warned
+        about and left at Photoshop's default."""
+        knockout = e.get(veil("knockout"))
+        if knockout is not None:
+            if knockout in KNOCKOUTS:
+                node.knockout = knockout
+            else:
+                self.warn(f"'{node.name}': unknown knockout {knockout[:20]!r} ignored")
+        channels = e.get(veil("channels"))
+        if channels is not None:
+            if set(channels) <= set("rgb") and len(channels) <= 3:
+                node.channels = "".join(c for c in "rgb" if c in channels)
+            else:
+                self.warn(f"'{node.name}': unknown channels {channels[:20]!r} ignored")
+        if e.get(veil("clip-group-blend")) == "false":
+            node.clip_group_blend = False
 
     def opacity_of(self, e: Element) -> float:
         return self.number(e, "opacity", 1.0, 0.0, 1.0)
@@ -348,6 +368,7 @@ class _Reader:
             return []
         base = nodes[0]
         self.opacity_and_fill(e, base)
+        self.advanced_blending(e, base)
         base.visible = e.get("visibility", "visible") != "hidden"
         base.blend_mode = self.blend(e)
         base.clipped = e.get(veil("clipped")) == "true"

@@ -184,6 +184,13 @@ class _Writer:
         e.set("composite-op", op or ora_op(node.blend_mode))
         if blend:
             e.set(veil("blend"), node.blend_mode.value)
+        # Photoshop's Advanced Blending, Veil's own (other readers show none of it)
+        if node.knockout != "none":
+            e.set(veil("knockout"), node.knockout)
+        if node.channels != "rgb":
+            e.set(veil("channels"), node.channels)
+        if not node.clip_group_blend:
+            e.set(veil("clip-group-blend"), "false")
 
     def flags(self, e: ET.Element, node: Node) -> None:
         if node.clipped:

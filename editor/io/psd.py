@@ -330,12 +330,36 @@ class _PsdReader:
         node.blend_if = blend_if_from_psd(getattr(item._record, "blending_ranges", None))
         node.clipped = bool(item.clipping)
         node.knockout = _KNOCKOUTS.get(item.tagged_blocks.get_data(Tag.KNOCKOUT_SETTING, 0), "none")
+        self.advanced_blending(item, node, name)
         if isinstance(node, Group):
             node.isolated = item.blend_mode != PsdBlend.PASS_THROUGH
             if node.isolated:
                 node.blend_mode = self.blend(item, name)
         else:
             node.blend_mode = self.blend(item, name)
+
+    def advanced_blending(self, item, node: Node, name: str) -> None:
+        """Photoshop's Advanced Blending flags: Channels ('brst', the channel numbers left out)
+        and Blend Clipped Layers as Group ('clbl') are Veil's; the effect-only flags are named
+        when they change what the layer shows."""
+        blocks = item.tagged_blocks
+        left_out = blocks.get_data(Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING)
+        if left_out:
+            if self.psd.color_mode == ColorMode.RGB:
+                node.channels = "".join(c for i, c in enumerate("rgb") if i not in left_out)
+            elif self.psd.color_mode == ColorMode.GRAYSCALE:
+                node.channels = "" if 0 in left_out else "rgb"  # its one grey channel is all three of Veil's
+            else:
+                self.warn(f"'{name}': its blending is restricted to some {self.psd.color_mode.name} channels, "
+                          "which Veil does not show")
+        node.clip_group_blend = bool(blocks.get_data(Tag.BLEND_CLIPPING_ELEMENTS, 1))
+        if item.has_effects():
+            if blocks.get_data(Tag.BLEND_INTERIOR_ELEMENTS, 0):
+                self.warn(f"'{name}': Blend Interior Effects as Group is not shown")
+            if not blocks.get_data(Tag.TRANSPARENCY_SHAPES_LAYER, 1):
+                self.warn(f"'{name}': Transparency Shapes Layer off is not shown")
+            if blocks.get_data(Tag.LAYER_MASK_AS_GLOBAL_MASK, 0) or blocks.get_data(Tag.VECTOR_MASK_AS_GLOBAL_MASK, 0):
+                self.warn(f"'{name}': Layer/Vector Mask Hides Effects is not shown")
 
     def blend(self, item, name: str) -> BlendMode:
         mode = blend_from_psd(item.blend_mode)

@@ -29,7 +29,7 @@ from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ChannelID, Compression, Tag
 from psd_tools.psd.base import ByteElement
 from psd_tools.psd.bin_utils import write_padding
-from psd_tools.psd.tagged_blocks import TaggedBlock
+from psd_tools.psd.tagged_blocks import ChannelBlendingRestrictionsSetting, TaggedBlock
 
 from editor.core import Document, FillLayer, Group, Layer, Node
 from editor.core.blendif import active as blend_if_active
@@ -60,6 +60,19 @@ def _set_knockout(player, node: Node) -> None:
     if node.knockout != "none":
         player._record.tagged_blocks[Tag.KNOCKOUT_SETTING] = TaggedBlock(
             key=Tag.KNOCKOUT_SETTING, data=ByteElement(KNOCKOUT_BYTES[node.knockout]))
+
+
+def _set_advanced(player, node: Node) -> None:
+    """Knockout, Channels ('brst': the channel numbers left out) and Blend Clipped Layers as Group
+    ('clbl', written only when off: Photoshop's default is on)."""
+    _set_knockout(player, node)
+    blocks = player._record.tagged_blocks
+    if node.channels != "rgb":
+        blocks[Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING] = TaggedBlock(
+            key=Tag.CHANNEL_BLENDING_RESTRICTIONS_SETTING,
+            data=ChannelBlendingRestrictionsSetting([i for i, c in enumerate("rgb") if c not in node.channels]))
+    if not node.clip_group_blend:
+        blocks[Tag.BLEND_CLIPPING_ELEMENTS] = TaggedBlock(key=Tag.BLEND_CLIPPING_ELEMENTS, data=ByteElement(0))
 
 
 def _set_blend_if(player, node: Node) -> None:
@@ -97,7 +110,7 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
             _add_children(pgroup, node.children, doc, planes)
             _set_common(pgroup, node)
             _set_blend_if(pgroup, node)
-            _set_knockout(pgroup, node)
+            _set_advanced(pgroup, node)
             continue
         player = parent.create_pixel_layer(_stand_in("RGBA"), name="Layer", top=0, left=0, opacity=opacity,
                                            blend_mode=psd_blend(node.blend_mode))
@@ -126,7 +139,7 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
                 player.fill_opacity = round(node.fill * 255)
         _set_common(player, node)
         _set_blend_if(player, node)
-        _set_knockout(player, node)
+        _set_advanced(player, node)
 
 
 class _ChannelWriter:

@@ -67,8 +67,11 @@ class Compositor:
         i, n = 0, len(children)
         while i < n:
             node = children[i]
+            # (Nodes blending into every channel, nearly all, take no extra stack frames: a
+            # 100-deep group nesting must fit Python's recursion limit.)
             if node.clipped:  # clipped with no base below it: drawn as if unclipped
-                self._attenuated(target, attenuate, lambda node=node: self.add_node(target, node), node.visible)
+                self._attenuated(target, attenuate, lambda node=node: self.add_node(target, node)
+                                 if node.channels == "rgb" else self.add_restricted(target, node), node.visible)
                 i += 1
                 continue
             j = i + 1
@@ -76,12 +79,64 @@ class Compositor:
                 j += 1
             clipped = [c for c in children[i + 1 : j] if c.visible]
             if node.visible:
-                if clipped:
+                if clipped and not node.clip_group_blend and self.add_clip_run(target, node, clipped, attenuate):
+                    pass
+                elif clipped and node.channels == "rgb":
                     self._attenuated(target, attenuate, lambda node=node, clipped=clipped:
                                      kinds.of(node).add_as_clip_base(self, target, node, clipped))
+                elif clipped:
+                    self._attenuated(target, attenuate, lambda node=node, clipped=clipped: self._restricted(
+                        target, node, lambda: kinds.of(node).add_as_clip_base(self, target, node, clipped)))
                 else:
-                    self._attenuated(target, attenuate, lambda node=node: self.add_node(target, node))
+                    self._attenuated(target, attenuate, lambda node=node: self.add_node(target, node)
+                                     if node.channels == "rgb" else self.add_restricted(target, node))
             i = j
+
+    def add_restricted(self, target: Target, node: Node) -> None:
+        if node.channels == "rgb":
+            self.add_node(target, node)
+        else:
+            self._restricted(target, node, lambda: self.add_node(target, node))
+
+    def _restricted(self, target: Target, node: Node, draw) -> None:
+        """Run `draw` (which adds `node`, or its clip group, to `target`) within the node's
+        Channels (Photoshop's Advanced Blending R, G, B): an unticked colour channel keeps what
+        the target held, in premultiplied colour, while the coverage still adds (SethRobinson/
+        Patchy docs/blend-modes.md: "premultiplied keep, and the all-excluded skip")."""
+        if node.channels == "rgb":
+            draw()
+            return
+        if not node.channels:
+            return
+        before = target.buffer().copy()
+        draw()
+        after = target.buffer()
+        for c, letter in enumerate("rgb"):
+            if letter not in node.channels:
+                after[..., c] = before[..., c]
+
+    def add_clip_run(self, target: Target, base: Node, clipped: list[Node], attenuate: MaskInput | None) -> bool:
+        """A clip base with Photoshop's "Blend Clipped Layers as Group" off: the base draws as
+        any node, then each clipped node draws straight onto the target in its own mode (not
+        into a group that takes the base's mode), its coverage times the base's shape: alpha x
+        mask x opacity, before Fill, so a Fill 0 base hides only itself (the user technique the
+        option exists for). False when the base has no image of its own (an adjustment)."""
+        rect = target.rect
+        shape_op = self.node_op(base, rect, mode=BlendMode.NORMAL, fill=1.0, blend_if=False)
+        if shape_op is None:
+            return base.opacity <= 0  # opacity 0: nothing of the run shows; else the usual clip group
+        shape = Target(rect, self.backend)
+        shape.add(shape_op)
+        coverage = np.ascontiguousarray(shape.buffer()[..., 3])
+        self._attenuated(target, attenuate, lambda: self.add_restricted(target, base))
+        if attenuate is not None:
+            from .numpy_backend import mask_values
+
+            coverage = coverage * mask_values(attenuate, rect)
+        within = MaskInput(coverage.astype(np.float32), (rect.x, rect.y), effective=True)
+        for node in clipped:
+            self._attenuated(target, within, lambda node=node: self.add_restricted(target, node))
+        return True
 
     def _attenuated(self, target: Target, attenuate: MaskInput | None, draw, visible: bool = True) -> None:
         """Run `draw` (which adds one unit to `target`); with `attenuate`, mix the target back

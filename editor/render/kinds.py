@@ -68,7 +68,8 @@ class KindRender:
     def source_over(self, node: Node) -> bool:
         """True when the node draws as plain source-over of an image of its own, so a run of
         such nodes can be cached as one image (normal mode; no reading of the backdrop)."""
-        return node.blend_mode is BlendMode.NORMAL and node.knockout == "none"
+        return (node.blend_mode is BlendMode.NORMAL and node.knockout == "none" and node.channels == "rgb"
+                and node.clip_group_blend)
 
     def extent(self, node: Node, canvas: Rect) -> Rect:
         """Where the node can draw (the bounds of what merging it produces)."""

@@ -191,8 +191,7 @@ class PreviewRenderer:
         return Mask(data, mask.enabled, mask.density, mask.feather / (1 << k), mask.inverted)
 
     def _proxy(self, node: Node, k: int) -> Node | None:
-        common = dict(opacity=node.opacity, fill=node.fill, blend_mode=node.blend_mode, visible=node.visible,
-                      clipped=node.clipped, blend_if=node.blend_if, knockout=node.knockout)
+        common = node.blending()
         s = 1 << k
         if type(node) is Layer:
             def make() -> np.ndarray:

@@ -52,7 +52,8 @@ def this_layer_blend_ifs(draw):
 
 
 @st.composite
-def nodes(draw, rng: np.random.Generator, depth: int = 0, blend_if: bool = False, knockout: bool = False):
+def nodes(draw, rng: np.random.Generator, depth: int = 0, blend_if: bool = False, knockout: bool = False,
+          advanced: bool = False):
     kind = draw(st.sampled_from(["pixel", "pixel", "pixel", "fill", "group"] if depth < 2 else ["pixel", "fill"]))
     common = dict(
         opacity=draw(st.sampled_from([1.0, 1.0, 0.5, 0.0, 0.83])),
@@ -63,6 +64,9 @@ def nodes(draw, rng: np.random.Generator, depth: int = 0, blend_if: bool = False
     )
     if knockout:  # drawn only when asked, so the other strategies' examples stay as they were
         common["knockout"] = draw(st.sampled_from(["none", "none", "shallow", "deep"]))
+    if advanced:  # Advanced Blending's Channels and Blend Clipped Layers as Group, likewise only when asked
+        common["channels"] = draw(st.sampled_from(["rgb", "rgb", "rg", "b", "gb", ""]))
+        common["clip_group_blend"] = draw(st.booleans())
     node: Node
     if kind == "pixel":
         h, w = draw(st.integers(1, H + 3)), draw(st.integers(1, W + 3))
@@ -74,13 +78,13 @@ def nodes(draw, rng: np.random.Generator, depth: int = 0, blend_if: bool = False
         color = tuple(int(c) for c in rng.choice(np.array([0, 40, 128, 200, 255]), 4))
         node = FillLayer("f", color, mask=draw(masks(H, W, rng)), **common)
     else:
-        children = draw(st.lists(nodes(rng, depth + 1, blend_if, knockout), min_size=0, max_size=3))
+        children = draw(st.lists(nodes(rng, depth + 1, blend_if, knockout, advanced), min_size=0, max_size=3))
         node = Group("g", children, isolated=draw(st.booleans()), mask=draw(masks(H, W, rng)), **common)
     return node
 
 
 @st.composite
-def documents(draw, max_nodes: int = 4, blend_if: bool = False, knockout: bool = False):
+def documents(draw, max_nodes: int = 4, blend_if: bool = False, knockout: bool = False, advanced: bool = False):
     """Random documents; with `knockout`, nodes draw Photoshop's Knockout too, and the bottom
     layer is sometimes opaque (a Background for deep knockouts to reach)."""
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -89,7 +93,8 @@ def documents(draw, max_nodes: int = 4, blend_if: bool = False, knockout: bool =
         background = random_pixels(rng, H, W)
         background[..., 3] = 255
         doc.root.insert(0, Layer("Background", background))
-    for node in draw(st.lists(nodes(rng, blend_if=blend_if, knockout=knockout), min_size=1, max_size=max_nodes)):
+    for node in draw(st.lists(nodes(rng, blend_if=blend_if, knockout=knockout, advanced=advanced), min_size=1,
+                              max_size=max_nodes)):
         doc.root.insert(len(doc.root.children), node)
     if blend_if:  # a clip base's Blend If weighs the clip group's composite: not exact levels
         for group in [doc.root, *(n for n in doc.root.walk() if isinstance(n, Group))]:

@@ -39,6 +39,11 @@ Conventions it pins down (the same ones editor.render documents):
   shallow and deep; a pass-through group gives shallow its backdrop on entry and passes deep
   on; an isolated group's are transparency. A pass-through group knocks out as its isolated
   silhouette in normal mode. Clipped layers and clip bases do not knock out.
+- Advanced Blending (Photoshop's Blending Options): Channels keeps the unticked colour
+  channels of the buffer, premultiplied, while the node's coverage adds; none ticked: the
+  node draws nothing. A clip base with Blend Clipped Layers as Group off draws as any node,
+  then each clipped node draws onto the stack in its own mode with its change scaled by the
+  base's alpha x mask x opacity (not Fill).
 - Photoshop's own modes follow Adobe's definitions (see editor.core.blend); dissolve draws
   as normal with the alpha set to 1 where a hash of the pixel's document position (written
   again here, in plain Python integers) falls below it and to 0 elsewhere.
@@ -51,7 +56,7 @@ import math
 import cv2
 import numpy as np
 
-from editor.core import Document, FillLayer, Group, Layer, Node
+from editor.core import Adjustment, Document, FillLayer, Group, Layer, Node
 
 EDGE = 1e-5
 
@@ -460,7 +465,16 @@ def composite_children(children, backdrop, doc: Document, attenuate=None, floors
             if c.visible:
                 followers.append(c)
         if node.clipped or not followers:
-            buf = draw(node, buf, doc, floors=floors)
+            buf = restricted(node, buf, draw(node, buf, doc, floors=floors))
+            continue
+        if not node.clip_group_blend and not isinstance(node, Adjustment):
+            # Blend Clipped Layers as Group off: each clipped node over the stack in its own
+            # mode, its change scaled by the base's shape (alpha x mask x opacity, no Fill).
+            _, a = content(node, doc)
+            shape = (a * effective_mask(node, doc) * node.opacity)[..., None]
+            buf = restricted(node, buf, draw(node, buf, doc, floors=floors))
+            for c in followers:
+                buf = buf + shape * (restricted(c, buf, draw(c, buf, doc, floors=floors)) - buf)
             continue
         # Clip group: an isolated buffer holding the base, then the clipped layers atop.
         cs, a = content(node, doc)
@@ -469,8 +483,20 @@ def composite_children(children, backdrop, doc: Document, attenuate=None, floors
             group = draw(c, group, doc, atop=True)
         gc, ga = straight(group)
         weight = node.opacity * fill_of(node) * blend_if_weight(node, gc, straight(buf)[0])
-        buf = source_over(buf, gc, ga * weight, str(node.blend_mode))
+        buf = restricted(node, buf, source_over(buf, gc, ga * weight, str(node.blend_mode)))
     return buf
+
+
+def restricted(node: Node, before, after):
+    """Advanced Blending Channels: the unticked colour channels of `after` keep `before`'s
+    premultiplied values; with none ticked the node changes nothing."""
+    if not node.channels:
+        return before
+    out = after.copy()
+    for c, letter in enumerate("rgb"):
+        if letter not in node.channels:
+            out[..., c] = before[..., c]
+    return out
 
 
 def clip_units(children):

@@ -52,6 +52,14 @@ def test_random_documents_with_knockouts(backend: str, doc: Document) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@settings(max_examples=60, deadline=None)
+@given(doc=documents(advanced=True))
+def test_random_documents_with_channel_restrictions_and_clipped_layers_blended_apart(backend: str,
+                                                                                      doc: Document) -> None:
+    assert_matches_reference(doc, backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=25, deadline=None)
 @given(doc=documents(max_nodes=3), x=st.integers(-4, 11), y=st.integers(-4, 9), w=st.integers(1, 14), h=st.integers(1, 12))
 def test_rect_equals_crop_of_full_render(backend: str, doc: Document, x: int, y: int, w: int, h: int) -> None:
