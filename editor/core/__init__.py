@@ -20,10 +20,11 @@ from .history import TILE, Command, History, Macro, TileDelta, TileRecorder
 from .layers import Adjustment, FillLayer, Group, Layer, Node, clip_base
 from .mask import Mask
 from .selection import Selection
+from .tileblock import TileBlock
 
 __all__ = [
     "TILE", "Adjustment", "BlendIf", "BlendMode", "Change", "Command", "Document", "Emitter", "FillLayer", "Group", "History",
     "InsertNode", "Layer", "Macro", "Mask", "MoveNode", "Node", "PixelEdit", "Rect", "RemoveNode",
-    "ReplaceContent", "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileDelta", "TileRecorder",
+    "ReplaceContent", "ReplacePixels", "Selection", "SetMask", "SetProperties", "SetSelection", "TileBlock", "TileDelta", "TileRecorder",
     "clip_base",
 ]

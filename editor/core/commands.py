@@ -249,6 +249,9 @@ class PixelEdit(Command):
     def nbytes(self) -> int:
         return self.delta.nbytes()
 
+    def release(self) -> None:
+        self.delta.release()
+
 
 class SetSelection(Command):
     def __init__(self, selection: Selection | None, label: str = "Select") -> None:

@@ -5,7 +5,8 @@ array, finds its bounds, copies the whole rect for undo, then lays the colour ov
 that is four full-frame passes and a 96 MB copy before the screen can repaint. Here each row of
 the region is built from the runs where it is written (softened as `magic_wand` softens it, so
 the result is the same bit for bit), only the 64x64 tiles the region reaches are copied for undo
-(into one tile-major block, row by row just before the row is changed), and a fully covered
+(into one tile-major block, row by row just before the row is changed, kept for undo as
+a `TileBlock`: no per-tile objects), and a fully covered
 stretch is one store of the colour. A preview's reduced copy of the layer is brought up to date
 band by band as in `PaintTarget`'s one-colour fill.
 
@@ -17,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from editor.core import TILE, Rect
+from editor.core import TILE, Rect, TileBlock
+from editor.core.tileblock import new_block
 from editor.masks.selection.wand import WandRuns, region_row
 from editor.render.preview import held_reductions, keep_reductions
 
@@ -45,7 +47,8 @@ def fill_runs(target: PaintTarget, runs: WandRuns, rect: Rect, paint, *, opacity
     flat = np.flatnonzero(flags)
     slots = np.full(flags.shape, -1, np.int32)
     slots.flat[flat] = np.arange(flat.size, dtype=np.int32)
-    pool = np.empty((flat.size, TILE, TILE, 4), np.uint8)
+    # The undo block: often memory a dropped step handed back (no page faults), else fresh.
+    pool = new_block(flat.size, (TILE, TILE, 4))
     sel, use_sel = target.selection_data()
     c = tuple(paint)
     r, g, b = (int(v) for v in c[:3])
@@ -61,11 +64,7 @@ def fill_runs(target: PaintTarget, runs: WandRuns, rect: Rect, paint, *, opacity
                    r, g, b, src_alpha, _ROUND, target.alpha_locked,
                    _NO_REDUCED if red is None else red.reduced, 0 if red is None else red.scale,
                    0 if red is None else red.dx, 0 if red is None else red.dy)
-    originals = {}
-    tys, txs = np.unravel_index(flat, flags.shape)
-    for k, (ty, tx) in enumerate(zip(tys.tolist(), txs.tolist(), strict=True)):
-        originals[(ty, tx)] = pool[k, : min(TILE, h - ty * TILE), : min(TILE, w - tx * TILE)]
-    target.keep(originals)
+    target.keep(TileBlock(slots, pool, (h, w)))
     changed = target.changed(rect)
     keep_reductions(held)
     return changed

@@ -52,6 +52,7 @@ from editor.core import (
     Node,
     PixelEdit,
     Rect,
+    TileBlock,
     TileDelta,
     TileRecorder,
 )
@@ -142,6 +143,7 @@ class PaintTarget:
         self.finished = False
         self._snapshots: list[tuple[Rect, np.ndarray, np.ndarray | None]] = []  # (rect, copy, touched tiles)
         self._known: set[tuple[int, int]] = set()  # tiles whose original a writer kept itself (`keep`)
+        self._blocks: list[TileBlock] = []  # blocks of originals writers kept themselves (`keep`)
 
     @classmethod
     def current(cls, doc: Document) -> PaintTarget:
@@ -250,9 +252,14 @@ class PaintTarget:
             _touched_tiles(touched, rect.x - grown.x, rect.y - grown.y, flags)
         self._snapshots.append((grown, copy, flags))
         before = self.recorder.before
+        held = self.recorder.held
         for ty in range(y0 // TILE, -(-y1 // TILE)):
             for tx in range(x0 // TILE, -(-x1 // TILE)):
-                if (ty, tx) not in before:
+                if held is not None and held[ty, tx]:  # kept in a block: put its original in the copy
+                    ys, xs = ty * TILE - y0, tx * TILE - x0
+                    old = next(b[(ty, tx)] for b in self._blocks if (ty, tx) in b)
+                    copy[ys:ys + old.shape[0], xs:xs + old.shape[1]] = old
+                elif (ty, tx) not in before:
                     ys, xs = ty * TILE - y0, tx * TILE - x0
                     before[(ty, tx)] = copy[ys:ys + TILE, xs:xs + TILE]
                 else:  # written before the snapshot: the copy must hold the true original
@@ -261,13 +268,24 @@ class PaintTarget:
                     copy[ys:ys + old.shape[0], xs:xs + old.shape[1]] = old
         return grown, copy
 
-    def keep(self, originals: dict[tuple[int, int], np.ndarray]) -> None:
+    def keep(self, originals: dict[tuple[int, int], np.ndarray] | TileBlock) -> None:
         """Originals of 64x64 tiles (whole tiles, clipped to the array) a writer copied itself
         just before changing them (the bucket's one-pass write): kept for undo without comparing.
-        A tile already kept (touched or snapshotted earlier) keeps its earlier, true original."""
+        A tile already kept (touched or snapshotted earlier) keeps its earlier, true original.
+        A `TileBlock` (thousands of tiles in one array) is kept as it is, not tile by tile."""
         before = self.recorder.before
+        if isinstance(originals, TileBlock):
+            rows, cols = originals.slots.shape
+            earlier = np.zeros((rows, cols), np.bool_) if self.recorder.held is None else self.recorder.held.copy()
+            for ty, tx in before:
+                earlier[ty, tx] = True
+            originals.discard(earlier & originals.held())
+            self.recorder.held = earlier | originals.held()
+            self._blocks.append(originals)
+            return
+        held = self.recorder.held
         for key, tile in originals.items():
-            if key not in before:
+            if key not in before and not (held is not None and held[key]):
                 before[key] = tile
                 self._known.add(key)
 
@@ -312,7 +330,9 @@ class PaintTarget:
         if self.finished:
             return
         self.finished = True
-        rect = self._finish().write(self.array, "before", keep_after=False)
+        delta = self._finish()
+        rect = delta.write(self.array, "before", keep_after=False)
+        delta.release()  # never undone: its blocks may be reused
         if rect is not None:
             self.doc.notify(self.kind, self.node, self.to_doc(rect))
 
@@ -342,7 +362,9 @@ class PaintTarget:
                 before[key] = kept.pop(key)
         self._known = set()
         before.update(self.recorder.finish().before)  # tiles touched outside any snapshot
-        return TileDelta(before)
+        blocks, self._blocks = self._blocks, []
+        self.recorder.held = None
+        return TileDelta(before, blocks=blocks)
 
     # --- writing ---------------------------------------------------------------------
     def composite(self, rect: Rect, source, alpha: np.ndarray | None = None, *, opacity: float = 1.0,
