@@ -69,7 +69,7 @@ def merge_down(doc: Document, node: Node) -> Layer:
         if node.visible:
             kinds.of(node).add_clipped(compositor, target, node)
     else:
-        compositor.add_node(target, node)
+        compositor.add_restricted(target, node)  # its Channels too
     pixels = straight_rgba(target.buffer())
     cmds: list[Command] = []
     if below.mask is not None:

@@ -226,7 +226,7 @@ class Renderer:
         target = compositor.root_target(rect, self.doc.root.children)
         if plan.below:
             target.ops.extend(self.below.ops(compositor, plan.below, rect))
-        compositor.add_node(target, plan.active)
+        compositor.add_restricted(target, plan.active)  # its Channels too
         if plan.above:
             target.ops.extend(self.above.ops(compositor, plan.above, rect))
         runs = iter(self.runs)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from editor.core import Change, Document, Layer, Node, ops
 from editor.core.blend import MENU_GROUPS
 from editor.core.blendif import active as blend_if_active
+from editor.core.layers import KNOCKOUTS
 from editor.render import adjustments
 
 from .dialogs.adjustment_controls import AdjustmentControls
@@ -166,6 +167,35 @@ class PropertiesPanel(QScrollArea):
         self.fill_label = form.labelForField(self.fill)
         form.addRow("Mode", self.blend)
         form.addRow("", self.blend_if_button)
+        # Photoshop's Advanced Blending (Layer Style > Blending Options): Knockout, Channels,
+        # Blend Clipped Layers as Group; each change is one undo step.
+        self.knockout = QComboBox()
+        self.knockout.setObjectName("propertiesKnockout")
+        for value in KNOCKOUTS:
+            self.knockout.addItem(value.title(), value)
+        self.knockout.setToolTip("Knockout: within this layer's shape, show what lies below its group (Shallow) "
+                                 "or the Background (Deep) instead of the layers between")
+        self.knockout.activated.connect(self._knockout_chosen)
+        form.addRow("Knockout", self.knockout)
+        self.channel_boxes: dict[str, QCheckBox] = {}
+        channels = QHBoxLayout()
+        for letter in "rgb":
+            box = QCheckBox(letter.upper())
+            box.setObjectName(f"propertiesChannel{letter.upper()}")
+            box.setToolTip("Blend into this colour channel; unticked, the channel keeps what lies below")
+            box.toggled.connect(self._channels_toggled)
+            self.channel_boxes[letter] = box
+            channels.addWidget(box)
+        channels.addStretch(1)
+        form.addRow("Channels", channels)
+        self.clip_group_blend = QCheckBox("Blend clipped layers as group")
+        self.clip_group_blend.setObjectName("propertiesClipGroupBlend")
+        self.clip_group_blend.setToolTip("On a clipping base: its mode applies to the layers clipped to it; off, "
+                                         "each clipped layer blends in its own mode with what lies below")
+        self.clip_group_blend.toggled.connect(
+            lambda on: self._set_node(label="Blend clipped layers as group" if on else "Blend clipped layers apart",
+                                      clip_group_blend=on))
+        form.addRow("", self.clip_group_blend)
         layout.addWidget(self.layer_box)
 
         # --- the mask ------------------------------------------------------------------
@@ -275,6 +305,14 @@ class PropertiesPanel(QScrollArea):
         self.blend.blockSignals(False)
         self.blend_if_button.setText("Blending Options… (on)" if blend_if_active(node.blend_if)
                                      else "Blending Options…")
+        self.knockout.setCurrentIndex(self.knockout.findData(node.knockout))  # activated: user choices only
+        for letter, box in self.channel_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(letter in node.channels)
+            box.blockSignals(False)
+        self.clip_group_blend.blockSignals(True)
+        self.clip_group_blend.setChecked(node.clip_group_blend)
+        self.clip_group_blend.blockSignals(False)
         mask = node.mask
         self.mask_box.setVisible(mask is not None)
         self.no_mask.setVisible(mask is None)
@@ -321,6 +359,18 @@ class PropertiesPanel(QScrollArea):
         node = self.node()
         if node is not None and node.mask is not None and self.doc is not None:
             ops.set_mask_properties(self.doc, node, merge_key=merge_key, label=label, **values)
+
+    def _knockout_chosen(self, row: int) -> None:
+        value = self.knockout.itemData(row)
+        node = self.node()
+        if value is not None and node is not None and value != node.knockout:
+            self._set_node(label="Knockout", knockout=value)
+
+    def _channels_toggled(self) -> None:
+        channels = "".join(letter for letter, box in self.channel_boxes.items() if box.isChecked())
+        node = self.node()
+        if node is not None and channels != node.channels:
+            self._set_node(label="Blend channels", channels=channels)
 
     def _blend_chosen(self, row: int) -> None:
         mode = self.blend.itemData(row)

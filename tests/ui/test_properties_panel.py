@@ -363,3 +363,42 @@ def test_color_lookup_loads_a_cube_in_the_panel(make_window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: source.pixel(5, 5)[:3] == (10, 40, 220))
     window.undo()
     qtbot.waitUntil(lambda: source.pixel(5, 5)[:3] == (220, 40, 10))
+
+
+def test_advanced_blending_in_the_panel_one_undo_step_each(make_window, qtbot):
+    """Knockout, Channels and Blend Clipped Layers as Group, as in Photoshop's Blending Options."""
+    from PySide6.QtWidgets import QComboBox
+
+    doc = Document(40, 30)
+    doc.root.insert(0, Layer("Background", np.full((30, 40, 4), (10, 20, 30, 255), np.uint8)))
+    top = Layer("Top", np.full((30, 40, 4), (200, 100, 50, 255), np.uint8))
+    doc.root.insert(1, top)
+    doc.active = top
+    window = make_window(doc)
+    panel, source = window.properties_panel, window.canvas.source
+    assert [panel.knockout.itemText(i) for i in range(panel.knockout.count())] == ["None", "Shallow", "Deep"]
+    assert all(box.isChecked() for box in panel.channel_boxes.values()) and panel.clip_group_blend.isChecked()
+    steps = doc.history.index
+
+    qtbot.mouseClick(panel.channel_boxes["g"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.channel_boxes["b"], Qt.MouseButton.LeftButton)
+    assert top.channels == "r" and doc.history.labels()[-1] == "Blend channels"
+    qtbot.waitUntil(lambda: source.pixel(5, 5) == (200, 20, 30, 255))  # green and blue from below
+
+    combo: QComboBox = panel.knockout
+    combo.showPopup()
+    view = combo.view()
+    index = view.model().index(combo.findData("deep"), 0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    assert top.knockout == "deep" and doc.history.labels()[-1] == "Knockout"
+
+    qtbot.mouseClick(panel.clip_group_blend, Qt.MouseButton.LeftButton)
+    assert not top.clip_group_blend and doc.history.labels()[-1] == "Blend clipped layers apart"
+    assert doc.history.index == steps + 4
+
+    for _ in range(4):
+        window.undo()
+    qtbot.waitUntil(lambda: all(box.isChecked() for box in panel.channel_boxes.values())
+                    and panel.knockout.currentData() == "none" and panel.clip_group_blend.isChecked())
+    assert (top.channels, top.knockout, top.clip_group_blend) == ("rgb", "none", True)
+    qtbot.waitUntil(lambda: source.pixel(5, 5) == (200, 100, 50, 255))
