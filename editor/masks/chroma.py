@@ -162,26 +162,46 @@ def _ramp_row(words, y, sk, sa, sb, offset, scales, step, row):  # pragma: no co
         row[x] = min(max(offset - np.float32(k - o) * scale, np.float32(0.0)), np.float32(1.0))
 
 
+@njit(cache=True, fastmath=True)
+def _widen_row(source, factor, held):  # pragma: no cover - compiled
+    """`held` (uint8) = hold row `source` at `factor` times its width, its last value carried to the
+    end. Factor 2 (24 MP) is a plain shift: a division by a run-time factor per pixel cost more than
+    the whole key (40 ms CPU at 24 MP)."""
+    w, hw = held.shape[0], source.shape[0]
+    n = min(hw * factor, w)
+    if factor == 1:
+        for x in range(n):
+            held[x] = source[x]
+    elif factor == 2:
+        for x in range(n):
+            held[x] = source[x >> 1]
+    else:
+        for x in range(n):
+            held[x] = source[x // factor]
+    for x in range(n, w):
+        held[x] = source[hw - 1]
+
+
 @njit(parallel=True, cache=True, fastmath=True)
 def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out):  # pragma: no cover - compiled
     """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
     the key channel and the other two (one load per pixel instead of three). Rows go in
     blocks with a ring of three ramp rows, so the 3x3 mean costs no second pass. `hold` is the
     subject's core at 1/factor of the size (255 holds the pixel opaque; a (1, 1) zero: none),
-    widened to a float row once per hold row so the per-pixel loops stay vectorised."""
+    widened to a uint8 row once per hold row (`_widen_row`) so the per-pixel loops stay vectorised."""
     h, w = out.shape
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
     offset = np.float32(hi) * inv_ramp
     low, high = np.float32(9.0 * clean), np.float32(9.0 * (1.0 - clean))  # against 3x3 sums
     scales = _scale_rows(grid, step, w, inv_ramp)
-    hh, hw = hold.shape
+    hh = hold.shape[0]
     blocks = (h + KEY_BLOCK_ROWS - 1) // KEY_BLOCK_ROWS
     for bi in prange(blocks):
         first = bi * KEY_BLOCK_ROWS
         last = min(h, first + KEY_BLOCK_ROWS)
         rows = np.empty((3, w), np.float32)
         column = np.empty(w + 2, np.float32)
-        held = np.zeros(w, np.float32)
+        held = np.zeros(w, np.uint8)
         held_y = -1
         _ramp_row(words, max(first - 1, 0), sk, sa, sb, offset, scales, step, rows[0])
         _ramp_row(words, first, sk, sa, sb, offset, scales, step, rows[1])
@@ -191,14 +211,12 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out)
             _ramp_row(words, min(y + 1, h - 1), sk, sa, sb, offset, scales, step, below)
             hy = min(y // factor, hh - 1)
             if hy != held_y:
-                source = hold[hy]
-                for x in range(w):
-                    held[x] = np.float32(source[min(x // factor, hw - 1)]) * np.float32(1.0 / 255.0)
+                _widen_row(hold[hy], factor, held)
                 held_y = hy
             orow = out[y]
             if clean <= 0:
                 for x in range(w):
-                    orow[x] = np.uint8(max(here[x], held[x]) * np.float32(255.0) + np.float32(0.5))
+                    orow[x] = max(np.uint8(here[x] * np.float32(255.0) + np.float32(0.5)), held[x])
                 continue
             # Padded by one column each side so the 3x3 sum has no clamped index (it vectorises).
             for x in range(w):
@@ -210,7 +228,7 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out)
                 alpha = here[x]
                 alpha = np.float32(0.0) if total < low else alpha
                 alpha = np.float32(1.0) if total > high else alpha
-                orow[x] = np.uint8(max(alpha, held[x]) * np.float32(255.0) + np.float32(0.5))
+                orow[x] = max(np.uint8(alpha * np.float32(255.0) + np.float32(0.5)), held[x])
 
 
 @njit(parallel=True, cache=True)
