@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit, prange
 
 from .screen_plate import Plate
+from .words import as_words, channel_shift
 
 HOLD_OPENING = 15  # full-resolution px: wider than crossing 1-3 px strands with their antialiasing
 HALF_SIZE_ABOVE = 8_000_000  # pixels: above this the sure test runs at half size
@@ -58,66 +59,83 @@ def column_weights(w, step, gw):  # pragma: no cover - compiled
 
 
 @njit(cache=True, fastmath=True)
-def _plate_row(grid, y, step, starts, fxs, column, plate):  # pragma: no cover - compiled
-    """Row y of the plate, bilinear between cell centres: the two grid rows are blended once per
-    grid column (`column`), then each run of pixels between two columns blends those."""
+def _plate_rows(grid, step, w):  # pragma: no cover - compiled
+    """(gh, 3, w) float32: each grid row of the plate, bilinear in x, one plane per channel. A pixel
+    row blends two of these (the plate is bilinear between cell centres), three multiply-adds a
+    pixel in a loop that vectorises, instead of interpolating a plate row per pixel row."""
     gh, gw = grid.shape[:2]
-    gy = (y + 0.5) / step - 0.5
-    y0 = min(max(int(np.floor(gy)), 0), gh - 1)
-    y1 = min(y0 + 1, gh - 1)
-    fy = np.float32(min(max(gy - y0, 0.0), 1.0))
-    for gx in range(gw):
-        for c in range(3):
-            column[gx, c] = grid[y0, gx, c] + (grid[y1, gx, c] - grid[y0, gx, c]) * fy
-    for gx in range(gw):
-        nx = min(gx + 1, gw - 1)
-        for x in range(starts[gx], starts[gx + 1]):
-            f = fxs[x]
+    starts, fxs = column_weights(w, step, gw)
+    out = np.empty((gh, 3, w), np.float32)
+    for g in range(gh):
+        for gx in range(gw):
+            n = min(gx + 1, gw - 1)
             for c in range(3):
-                plate[x, c] = column[gx, c] + (column[nx, c] - column[gx, c]) * f
+                left, right = grid[g, gx, c], grid[g, n, c]
+                for x in range(starts[gx], starts[gx + 1]):
+                    out[g, c, x] = left + (right - left) * fxs[x]
+    return out
+
+
+PENDING = 1  # the sure kernel's mark for a pixel that awaits the ramp test
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def _sure_kernel(pixels, mean, ck, ca, cb, grid, step, floor, hi, lo, clean, far, reach, grain, sure):  # pragma: no cover - compiled
-    """255 where the 3x3 mean `mean` (RGBA uint8) is surely subject, 128 where it is far from the
+def _sure_kernel(own_words, mean_words, mean, ck, ca, cb, shifts, grid, step, floor, hi, lo, clean, far, reach, grain,
+                 sure):  # pragma: no cover - compiled
+    """255 where the 3x3 mean `mean` (RGBA uint8; `mean_words` its uint32 words, `own_words` the pixels') is surely subject, 128 where it is far from the
     screen but a blend, 0 near the screen. Surely subject: it lies more than `far` from
     the plate and is no blend ramping to the screen (over `reach` px either way, the channels
     spill leaves alone change along its own difference from the screen by no more than `grain`
     plus a twentieth of that difference), or the pixel itself keys within `clean` of opaque. `grid` is the
-    plate, RGB."""
+    plate, RGB.
+
+    Two passes a row: a branch-free one over every pixel (RGBA read as one uint32 word) sorts
+    opaque / near the screen / pending, then the branchy ramp test runs on the pending pixels
+    only (a few per cent of the frame: far from the screen yet not opaque on its own key).
+    `shifts` are the bit shifts of channels ck, ca, cb inside a word."""
     h, w = sure.shape
-    gw = grid.shape[1]
+    gh = grid.shape[0]
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
     offset = np.float32(hi) * inv_ramp
     high = np.float32(1.0 - clean)
     far2 = np.float32(far) ** 2
-    starts, fxs = column_weights(w, step, gw)
+    floor = np.float32(floor)
+    rows = _plate_rows(grid, step, w)
+    sk, sa, sb = shifts
     for y in prange(h):
-        gcol = np.empty((gw, 3), np.float32)
-        plate = np.empty((w, 3), np.float32)
-        _plate_row(grid, y, step, starts, fxs, gcol, plate)
-        up, down = max(y - reach, 0), min(y + reach, h - 1)
+        gy = (y + 0.5) / step - 0.5
+        y0 = min(max(int(np.floor(gy)), 0), gh - 1)
+        y1 = min(y0 + 1, gh - 1)
+        fy = np.float32(min(max(gy - y0, 0.0), 1.0))
+        k0, k1, p0, p1, q0, q1 = rows[y0, ck], rows[y1, ck], rows[y0, ca], rows[y1, ca], rows[y0, cb], rows[y1, cb]
+        prow, mrow, srow = own_words[y], mean_words[y], sure[y]
         for x in range(w):
-            bk, bp, bq = plate[x, ck], plate[x, ca], plate[x, cb]
+            bk = k0[x] + (k1[x] - k0[x]) * fy
+            bp = p0[x] + (p1[x] - p0[x]) * fy
+            bq = q0[x] + (q1[x] - q0[x]) * fy
             strength = max(bk - max(bp, bq), floor)
             # The pixel's own key (the ramp clamps it; a mean colour would not be clamped, and a
             # third of red beside a screen pixel would key as opaque).
-            own = np.float32(pixels[y, x, ck]) - max(np.float32(pixels[y, x, ca]), np.float32(pixels[y, x, cb]))
-            if offset - own * inv_ramp / strength > high:
-                sure[y, x] = 255
+            v = prow[x]
+            own = np.float32(np.int32((v >> sk) & 255) - max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255)))
+            m = mrow[x]
+            dk = np.float32((m >> sk) & 255) - bk
+            dp = np.float32((m >> sa) & 255) - bp
+            dq = np.float32((m >> sb) & 255) - bq
+            near = dk * dk + dp * dp + dq * dq <= far2
+            opaque = offset - own * inv_ramp / strength > high
+            srow[x] = np.uint8(255) if opaque else (np.uint8(0) if near else np.uint8(PENDING))
+        up, down = max(y - reach, 0), min(y + reach, h - 1)
+        for x in range(w):
+            if srow[x] != PENDING:
                 continue
-            k = np.float32(mean[y, x, ck])
-            p = np.float32(mean[y, x, ca])
-            q = np.float32(mean[y, x, cb])
-            dk, dp, dq = k - bk, p - bp, q - bq
-            if dk * dk + dp * dp + dq * dq <= far2:
-                sure[y, x] = 0
-                continue
+            cp, cq = np.float32(mean[y, x, ca]), np.float32(mean[y, x, cb])
+            dp = cp - (p0[x] + (p1[x] - p0[x]) * fy)
+            dq = cq - (q0[x] + (q1[x] - q0[x]) * fy)
             left, right = max(x - reach, 0), min(x + reach, w - 1)
             norm = np.sqrt(dp * dp + dq * dq) + np.float32(1e-3)
             up_, uq = dp / norm, dq / norm
             allowed = grain + np.float32(0.05) * norm
-            cp, cq = np.float32(mean[y, x, ca]), np.float32(mean[y, x, cb])
             ramp = False
             for d in range(2):
                 if d == 0:
@@ -133,7 +151,7 @@ def _sure_kernel(pixels, mean, ck, ca, cb, grid, step, floor, hi, lo, clean, far
                 across = abs((fp - bp_) * uq - (fq - bq_) * up_)
                 if ahead * behind > 0 and min(abs(ahead), abs(behind)) > 0.5 * allowed and across < abs(ahead + behind):
                     ramp = True
-            sure[y, x] = 128 if ramp else 255
+            srow[x] = 128 if ramp else 255
 
 
 def _close_coarse(held: np.ndarray, closing: int) -> np.ndarray:
@@ -172,8 +190,10 @@ def subject_core(pixels: np.ndarray, plate: Plate, channel: int, hi: float, lo: 
     floor = max(0.25 * float(np.median(strength)), 1.0)
     grain = 5.0 * plate.noise / (3.0 * factor)  # the 3x3 mean's noise, twice over two channels
     sure = np.empty(small.shape[:2], np.uint8)
-    _sure_kernel(small, mean, channel, a, b, np.ascontiguousarray(plate.grid), plate.step / factor, floor, hi, lo,
-                 clean, far_from_screen(plate.noise), max(1, RAMP_REACH // factor), grain, sure)
+    shifts = (channel_shift(channel), channel_shift(a), channel_shift(b))
+    _sure_kernel(as_words(small), as_words(mean), mean, channel, a, b, shifts, np.ascontiguousarray(plate.grid),
+                 plate.step / factor, floor, hi, lo, clean, far_from_screen(plate.noise), max(1, RAMP_REACH // factor),
+                 grain, sure)
     opening = max(3, (HOLD_OPENING // factor) | 1)
     held = cv2.morphologyEx((sure == 255).view(np.uint8), cv2.MORPH_OPEN,
                             cv2.getStructuringElement(cv2.MORPH_RECT, (opening, opening)))
