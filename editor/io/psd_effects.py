@@ -21,7 +21,7 @@ Geometry, from Photoshop's Layer Style dialog and its descriptors (lfx2 'DrSh' /
   pixels;
 - "Layer Knocks Out Drop Shadow" (`layerConceals`) hides the shadow under the layer's own
   coverage.
-Inner shadow and inner glow are drawn into the layer's own pixels (`inner_coverage`), over
+Inner shadow, inner glow and satin are drawn into the layer's own pixels (`inner_coverage`), over
 its content and under nothing psd-tools draws but its stroke, as Photoshop stacks them below
 the stroke and above the overlays; they are not faded by Fill ("Blend Interior Effects as
 Group" off, Photoshop's default).
@@ -47,8 +47,8 @@ EFFECT_NAMES = {
 # What psd-tools' per-layer compositing draws (editor/io/psd.py rasterises through it).
 DRAWN_BY_PSD_TOOLS = frozenset({"coloroverlay", "gradientoverlay", "patternoverlay", "stroke"})
 # What this module draws: the outer two as layers below the layer, the inner two into its pixels.
-DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow"})
-INNER = ("innerglow", "innershadow")  # Photoshop stacks the inner shadow above the inner glow
+DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow", "satin"})
+INNER = ("satin", "innerglow", "innershadow")  # Photoshop's stacking, lowest first
 
 _MAX_SIZE = 250.0  # Photoshop's Size and Distance sliders stop here (px); a larger value is hostile
 
@@ -149,6 +149,9 @@ def inner_effects(item) -> list[InnerEffect]:
             if effect_kind(e) != kind:
                 continue
             try:
+                if kind == "satin":
+                    out.append(_read_satin(e, scale))
+                    continue
                 base = _read("dropshadow" if kind == "innershadow" else "outerglow", e, scale)
                 center = False
                 if kind == "innerglow":
@@ -160,6 +163,42 @@ def inner_effects(item) -> list[InnerEffect]:
     return out
 
 
+def _read_satin(e, scale: float) -> InnerEffect:
+    """Satin ('ChFX'): its offset is (round(d cos θ), round(−d sin θ)) with d at least 1
+    (Patchy's Photoshop 2026 probes); `center` carries its Invert."""
+    distance = max(1.0, pixels(getattr(e, "distance", 0.0)) * scale)
+    angle = math.radians(_number(getattr(e, "angle", 0.0)))
+    size = pixels(getattr(e, "size", 0.0)) * scale
+    opacity = min(max(_number(getattr(e, "opacity", 100.0), 100.0), 0.0), 100.0) / 100.0
+    return InnerEffect("satin", e, opacity, size, 0.0, int(round(distance * math.cos(angle))),
+                       int(round(-distance * math.sin(angle))), bool(getattr(e, "inverted", False)))
+
+
+def satin_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
+    """Satin over `alpha`'s frame: |tent-blurred (A(p + v) − A(p − v))|, inverted when asked,
+    confined to the shape (SethRobinson/Patchy docs/ps-compat.md "Satin rendering", COM-probed:
+    the tent (N − |k|)/N² for |k| < N, N = max(2, size), no blur at size 0; Linear contour)."""
+    a = np.clip(np.asarray(alpha, np.float32), 0.0, 1.0)
+    h, w = a.shape
+    m = max(abs(effect.dx), abs(effect.dy))
+    n = int(round(effect.size))
+    big = np.pad(a, m + max(n, 2))
+    o = m + max(n, 2)
+
+    def at(dx: int, dy: int) -> np.ndarray:  # A(p + (dx, dy)) over the padded frame's middle
+        return big[o - m + dy:o - m + dy + h + 2 * m, o - m + dx:o - m + dx + w + 2 * m]
+
+    diff = at(effect.dx, effect.dy) - at(-effect.dx, -effect.dy)
+    if n > 0:
+        big_n = max(2, n)
+        k = np.array([(big_n - abs(i)) / big_n ** 2 for i in range(-big_n + 1, big_n)], np.float32)
+        diff = cv2.sepFilter2D(diff, -1, k, k, borderType=cv2.BORDER_CONSTANT)
+    q = np.abs(diff)[m:m + h, m:m + w]
+    if effect.center:
+        q = 1.0 - np.clip(q, 0.0, 1.0)
+    return np.clip(q, 0.0, 1.0) * a
+
+
 def inner_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
     """The effect's coverage over `alpha`'s frame ((h, w) float32), inside the layer's shape.
 
@@ -167,6 +206,8 @@ def inner_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
     the canvas beyond the layer counts as outside), moved towards the light's far side for a
     shadow, choked (grown into the shape) by choke × size and blurred by the rest; an inner glow
     from the centre is the complement of that. Both are confined to the shape's coverage."""
+    if effect.kind == "satin":
+        return satin_coverage(effect, alpha)
     h, w = alpha.shape
     outside = 1.0 - np.clip(np.asarray(alpha, np.float32), 0.0, 1.0)
     # the outside matte at p - (dx, dy): its shadow edge lands on the side away from the light

@@ -138,6 +138,24 @@ def outer_glow_desc(rgb=(255, 255, 190), *, mode: bytes = b"Scrn", opacity: floa
     return b"OrGl", d
 
 
+def satin_desc(rgb=(0, 0, 0), *, mode: bytes = b"Nrml", opacity: float = 100.0, angle: float = 0.0,
+               distance: float = 2.0, size: float = 0.0, invert: bool = False) -> tuple[bytes, Descriptor]:
+    """A Satin ('ChFX') with the fields Photoshop writes (Linear contour left out: the default)."""
+    d = Descriptor(classID=b"ChFX")
+    d[b"enab"] = Bool(True)
+    d[b"present"] = Bool(True)
+    d[b"showInDialog"] = Bool(True)
+    d[b"Md  "] = Enumerated(typeID=b"BlnM", enum=mode)
+    d[b"Clr "] = rgb_desc(*rgb)
+    d[b"AntA"] = Bool(False)
+    d[b"Invr"] = Bool(invert)
+    d[b"Opct"] = UnitFloat(unit=Unit.Percent, value=opacity)
+    d[b"lagl"] = UnitFloat(unit=Unit.Angle, value=angle)
+    d[b"Dstn"] = UnitFloat(unit=Unit.Pixels, value=distance)
+    d[b"blur"] = UnitFloat(unit=Unit.Pixels, value=size)
+    return b"ChFX", d
+
+
 def bevel_desc() -> tuple[bytes, Descriptor]:
     """A Bevel and Emboss ('ebbl'), enabled: an effect neither psd-tools nor Veil draws."""
     d = Descriptor(classID=b"ebbl")

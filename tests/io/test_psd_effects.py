@@ -239,3 +239,20 @@ def test_a_blurred_inner_shadow_fades_into_the_shape():
     assert (np.diff(column[:6]) > 0).all() and column[0] < 128 and column[6] == 255
     assert column[-1] > column[0] and column[-1] < 255
     assert (out[:8] == 255).all()
+
+
+def test_satin_darkens_where_the_shape_and_its_shifted_copies_differ():
+    """|A(p + v) - A(p - v)| with v = (2, 0) at angle 0: the 2 columns at each side of the square."""
+    _, out = _render(_file(C.satin_desc(distance=2, angle=0)))
+    assert (out[8:18, 10:12] == 0).all() and (out[8:18, 18:20] == 0).all()
+    assert (out[8:18, 12:18] == (255, 0, 0)).all() and (out[:8] == 255).all()
+    _, out = _render(_file(C.satin_desc(distance=2, angle=90, invert=True)))  # v = (0, -2), inverted
+    assert (out[8:10, 10:20] == (255, 0, 0)).all() and (out[16:18, 10:20] == (255, 0, 0)).all()
+    assert (out[10:16, 10:20] == 0).all()
+
+
+def test_a_blurred_satin_is_symmetric_and_stays_inside():
+    _, out = _render(_file(C.satin_desc(distance=3, angle=0, size=3, opacity=100)))
+    darkness = 255 - out[8:18, 10:20, 0].astype(int)  # the red square darkened by the black satin
+    assert (np.abs(darkness - darkness[:, ::-1]) <= 1).all() and darkness.max() > 100 and darkness.min() < 100
+    assert (out[:8] == 255).all() and (out[:, :10] == 255).all()
