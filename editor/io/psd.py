@@ -25,7 +25,7 @@ from psd_tools.psd.layer_and_mask import LayerBlendingRanges
 from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
 from editor.core.blendif import FULL
 from editor.core.paths import Anchor, VectorPath
-from editor.render import blendmath
+from editor.render import blendmath, render_float
 
 from . import psd_adjust, psd_effects
 from .errors import FileFormatError, Limits
@@ -291,6 +291,8 @@ class _PsdReader:
         below: list[Node] = []
         if kind in ("group", "artboard"):
             node: Node = self.group(item, name, depth)
+            if item.has_effects():
+                below = self.group_effect_layers(item, node, name)
         elif kind in ("pixel", "type", "shape", "smartobject", *_FILL_KINDS):
             node, baked_fill = self.content_layer(item, name, kind)
             if item.has_effects():
@@ -308,7 +310,7 @@ class _PsdReader:
         for effect_layer in below:  # shown, hidden and clipped with the layer; its opacity fades them
             effect_layer.visible = node.visible
             effect_layer.clipped = node.clipped
-            effect_layer.opacity *= node.opacity
+            effect_layer.opacity *= item.opacity / 255  # the layer's opacity, never its Fill
         return [*below, node]
 
     def common(self, item, node: Node, name: str, baked_fill: bool) -> None:
@@ -383,8 +385,27 @@ class _PsdReader:
             else:
                 group.mask = Mask(frame)
         if item.has_effects():
-            self.warn(f"'{name}': layer effects on a group are not shown")
+            kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
+            outer = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & {"dropshadow", "outerglow"})
+            missing = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds - {"dropshadow", "outerglow"})
+            parts = [f"its {', '.join(outer)} drawn as a layer below it"] if outer else []
+            if missing:
+                parts.append(f"not shown: {', '.join(missing)}")
+            self.warn(f"'{name}': group with layer effects: {'; '.join(parts)}")
         return group
+
+    def group_effect_layers(self, item, group: Group, name: str) -> list[Layer]:
+        """A group's drop shadows and outer glows, cast by its content as Veil composites it
+        alone (its mask in it, at full opacity, in normal mode)."""
+        if not psd_effects.outer_effects(item):
+            return []
+        alone = group.clone(copy_arrays=False)
+        alone.opacity, alone.blend_mode, alone.isolated, alone.visible, alone.clipped = 1.0, BlendMode.NORMAL, True, True, False
+        alone.knockout, alone.channels, alone.blend_if = "none", "rgb", None
+        doc = Document(self.psd.width, self.psd.height)
+        doc.root.insert(0, alone)
+        alpha = np.ascontiguousarray(render_float(doc)[..., 3])
+        return self.effect_layers_from(item, name, alpha, (0, 0))
 
     def content_layer(self, item, name: str, kind: str) -> tuple[Node, bool]:
         if item.has_effects():
@@ -533,8 +554,7 @@ class _PsdReader:
     def outer_effect_layers(self, item, name: str) -> list[Layer]:
         """Layers for the drop shadows and outer glows psd-tools does not draw (editor/io/psd_effects.py),
         bottom first, each in its own colour and blend mode, its opacity the effect's."""
-        effects = psd_effects.outer_effects(item)
-        if not effects:
+        if not psd_effects.outer_effects(item):
             return []
         if self.last_drawn is not None and self.last_drawn[0] is item:
             _, (vx0, vy0, vx1, vy1), alpha = self.last_drawn
@@ -548,15 +568,19 @@ class _PsdReader:
                 return []
             alpha = drawn[1]
         self.last_drawn = None
+        return self.effect_layers_from(item, name, alpha, (vx0, vy0))
+
+    def effect_layers_from(self, item, name: str, alpha: np.ndarray, origin: tuple[int, int]) -> list[Layer]:
+        """The outer effects' layers for a layer or group whose coverage `alpha` sits at `origin`."""
         layers = []
-        for effect in effects:
+        for effect in psd_effects.outer_effects(item):
             label = psd_effects.EFFECT_NAMES[effect.kind]
             try:
                 rgb = self.color_of(effect.effect.descriptor)
             except Exception:  # a gradient glow, or an odd colour: said so, not drawn
                 self.warn(f"'{name}': its {label} has no solid colour and is not shown")
                 continue
-            got = psd_effects.draw(effect, alpha, (vx0, vy0), (self.psd.width, self.psd.height))
+            got = psd_effects.draw(effect, alpha, origin, (self.psd.width, self.psd.height))
             if got is None:
                 continue
             coverage, (x, y) = got
