@@ -408,6 +408,7 @@ def warm_up() -> None:
 
     adjustments.warm_up()
     if "numba" in backends.available():  # without numba the warp runs its loops as Python: nothing to compile
-        from . import warp_kernels
+        from . import separable, warp_kernels
 
         warp_kernels.warm_up()
+        separable.warm_up()

@@ -7,6 +7,10 @@ An array placed at `offset` has its pixel (i, j) centred at
 destination frame (a document `Rect`) by inverse mapping every destination pixel
 centre, so a matrix is applied exactly where the layer's pixels sit.
 
+Affine warps (every Free Transform commit but perspective and distort) resample separably,
+in two 1-D passes with the kernel widened on a shrink: the lead's decision for issue #13, with
+its reasons, in separable.py. Perspective and nearest keep OpenCV's 2-D warp.
+
 RGBA is straight alpha: it is premultiplied around the warp and divided back
 afterwards, so the transparent pixels' colour does not leak into the edge (no
 dark fringe). A mask is warped by the same code path as the alpha channel, so a
@@ -26,6 +30,7 @@ import numpy as np
 
 from editor.core import Rect
 
+from . import separable
 from . import warp_kernels as kernels
 
 # Interpolation names used across Veil's geometry operations.
@@ -163,7 +168,7 @@ def warp(
     crop=False with its layer's pixels, so both are read through the same windows and a mask
     equal to the alpha channel stays equal to it bit for bit.
 
-    Speed: tiles run on a thread pool; an opaque source warps as bytes (it is its own
+    Speed: an affine matrix takes the two-pass path (separable.py). Otherwise: tiles run on a thread pool; an opaque source warps as bytes (it is its own
     premultiplied form); alpha and masks warp as bytes too (OpenCV's fixed-point path), and
     only the colour of a translucent source goes through float: premultiplied into a buffer
     each thread keeps, resampled and divided back by Veil's vectorised kernel (warp_kernels).
@@ -202,6 +207,11 @@ def warp(
         if progress is not None:
             progress(1.0)
         return out
+    area = reach.translated(-dst.x, -dst.y)
+    if is_affine(m) and flag != cv2.INTER_NEAREST and kernels.COMPILED:
+        # Affine: two 1-D passes, the kernel widened on a shrink (separable.py: the decision and why).
+        _warp_separable(array, m, area, out, interpolation, 0 if rgba else border, progress)
+        return out
     size = _reduced_size(mat, src, flag)
     alpha: np.ndarray | None = None  # the alpha bytes of a reduced RGBA source, its colour premultiplied float
     if size != (src.w, src.h):
@@ -216,7 +226,6 @@ def warp(
     opaque = rgba and alpha is None and bool((array[..., 3] == 255).all())
     # Square tiles: a rotated tile reads a window at most twice its area (a strip's is many times
     # it), so the float copy made of each window stays small and is not made over and over.
-    area = reach.translated(-dst.x, -dst.y)
     tiles = [Rect.from_bounds(x, y, min(area.right, x + _TILE), min(area.bottom, y + _TILE))
              for y in range(area.y, area.bottom, _TILE) for x in range(area.x, area.right, _TILE)]
 
@@ -258,6 +267,47 @@ def warp(
         if progress is not None:
             progress(done / len(tiles))
     return out
+
+
+_SEP_TILE = (256, 1024)  # separable tiles: tall, so pass 1 computes few rows more than the tile has (measured)
+
+
+def _int_scratch(name: str, size: int) -> np.ndarray:
+    """A 1-D int32 buffer of this thread's, kept between tiles and calls (fresh ones page-fault)."""
+    buf = getattr(_local, name, None)
+    if buf is None or buf.size < size:
+        buf = np.empty(size, np.int32)
+        setattr(_local, name, buf)
+    return buf
+
+
+def _warp_separable(array: np.ndarray, m: np.ndarray, area: Rect, out: np.ndarray, interpolation: str,
+                    border: int, progress) -> None:
+    """`out[area]` = `array` warped by the affine array matrix m in two 1-D passes, tile by tile."""
+    if abs(m[0, 1]) > abs(m[1, 1]):
+        # Past 45 degrees: an exact quarter turn first (lossless), so the vertical pass's scale stays
+        # large and the intermediate never degenerates. np.rot90's (u', v') = (v, w - 1 - u).
+        w = array.shape[1]
+        array = cv2.rotate(np.ascontiguousarray(array), cv2.ROTATE_90_COUNTERCLOCKWISE)
+        m = np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], np.float64) @ m
+    shrink_x, shrink_y = separable.shrinks(m)
+    t1, first1 = separable.axis_table(interpolation, shrink_x)
+    t2, first2 = separable.axis_table(interpolation, shrink_y)
+    tw, th = _SEP_TILE
+    channels = 4 if array.ndim == 3 else 1
+    line_size, inter_size = separable.scratch_sizes(array.shape[1], t1.shape[1], tw, th, m, t2.shape[1], channels)
+    tiles = [Rect.from_bounds(x, y, min(area.right, x + tw), min(area.bottom, y + th))
+             for y in range(area.y, area.bottom, th) for x in range(area.x, area.right, tw)]
+
+    def run(tile: Rect) -> None:
+        separable.affine_tile(array, border, m, tile.x, tile.y, out[tile.slices()], t1, first1, t2, first2,
+                              _int_scratch("line", line_size), _int_scratch("inter", inter_size))
+
+    done = 0
+    for _ in _executor().map(run, tiles):
+        done += 1
+        if progress is not None:
+            progress(done / len(tiles))
 
 
 SHRINK_FIRST = 2 / 3  # a shrink past this along a source axis is area-averaged before the warp

@@ -209,17 +209,23 @@ def _cubic(t: np.ndarray) -> np.ndarray:
                     np.where(t < 2, ((a * t - 5 * a) * t + 8 * a) * t - 4 * a, 0.0))
 
 
+def kernel_weights(interpolation: str, d: np.ndarray) -> np.ndarray:
+    """The interpolation's kernel (OpenCV's definitions) at distances `d` (pixels), not normalised."""
+    if interpolation == "bilinear":
+        return np.clip(1 - np.abs(d), 0, None)
+    if interpolation == "bicubic":
+        return _cubic(d)
+    if interpolation == "lanczos":
+        return np.sinc(d) * np.sinc(d / _LANCZOS_A) * (np.abs(d) < _LANCZOS_A)
+    raise ValueError(f"no kernel for {interpolation!r}")
+
+
 def weight_table(interpolation: str) -> tuple[np.ndarray, int]:
     """(table, first): table[k, t] weighs tap `first + t` from floor(position) at fraction k / TABLE_STEPS."""
     taps, first = TAPS[interpolation], {"bilinear": 0, "bicubic": -1, "lanczos": -3}[interpolation]
     f = np.arange(TABLE_STEPS, dtype=np.float64)[:, None] / TABLE_STEPS
     d = f - (first + np.arange(taps))[None, :]  # distance from each tap to the sample
-    if interpolation == "bilinear":
-        w = np.clip(1 - np.abs(d), 0, None)
-    elif interpolation == "bicubic":
-        w = _cubic(d)
-    else:
-        w = np.sinc(d) * np.sinc(d / _LANCZOS_A) * (np.abs(d) < _LANCZOS_A)
+    w = kernel_weights(interpolation, d)
     w[np.abs(w) < 1e-12] = 0  # whole pixels: exactly one tap, weight exactly 1
     w /= w.sum(axis=1, keepdims=True)
     return np.ascontiguousarray(w, dtype=np.float32), first
