@@ -195,13 +195,35 @@ def subject_core(pixels: np.ndarray, plate: Plate, channel: int, hi: float, lo: 
                  plate.step / factor, floor, hi, lo, clean, far_from_screen(plate.noise), max(1, RAMP_REACH // factor),
                  grain, sure)
     opening = max(3, (HOLD_OPENING // factor) | 1)
-    held = cv2.morphologyEx((sure == 255).view(np.uint8), cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (opening, opening)))
+    closing = max(3, (max(HOLD_CLOSING, min(h, w) // SEAM_FRACTION) // factor) | 1)
+    return _hold_in_box(sure, opening, closing), factor
+
+
+def _hold_in_box(sure: np.ndarray, opening: int, closing: int) -> np.ndarray:
+    """`_held_core` of the sure test's marks, run on the sure region's bounding box only, widened
+    past every reach (opening, closing, erosion) so the result is bit for bit the whole frame's;
+    the box's origin stays even so the coarse closing's 2x2 cells fall where the whole frame's do.
+    The subject is often a fraction of the frame, and the morphology cost a third of the key."""
+    core = (sure == 255).view(np.uint8)
+    hold = np.zeros_like(sure)
+    x, y, bw, bh = cv2.boundingRect(core)
+    if bw == 0:
+        return hold
+    margin = 2 * (closing + opening) + 8
+    y0, x0 = max(y - margin, 0) & ~1, max(x - margin, 0) & ~1
+    y1, x1 = min(y + bh + margin, sure.shape[0]), min(x + bw + margin, sure.shape[1])
+    hold[y0:y1, x0:x1] = _held_core(core[y0:y1, x0:x1], sure[y0:y1, x0:x1], opening, closing)
+    return hold
+
+
+def _held_core(core: np.ndarray, sure: np.ndarray, opening: int, closing: int) -> np.ndarray:
+    """The held core (255 held) from the sure test's marks: the sure region (`core`, 0/1) opened, its
+    seams closed over pixels far from the screen."""
+    held = cv2.morphologyEx(core, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (opening, opening)))
     # The seam between two of the subject's colours can look like a blend (olive between yellow
     # and the screen); closing the opened core bridges such seams, but only over pixels whose whole
-    # neighbourhood is far from the screen: a notch of screen in the outline stays open. Strands are already gone from the
-    # opened core, so the closing cannot join them into a blob.
-    closing = max(3, (max(HOLD_CLOSING, min(h, w) // SEAM_FRACTION) // factor) | 1)
+    # neighbourhood is far from the screen: a notch of screen in the outline stays open. Strands are
+    # already gone from the opened core, so the closing cannot join them into a blob.
     closed = _close_coarse(held, closing)
     held |= closed & cv2.erode((sure >= 128).view(np.uint8), np.ones((3, 3), np.uint8))
-    return held * np.uint8(255), factor
+    return held * np.uint8(255)

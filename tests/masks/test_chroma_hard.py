@@ -58,3 +58,43 @@ def test_the_coarse_closing_bridges_a_seam_and_stays_inside_the_fine_one():
     assert closed[60:340, 70:530].all()  # and the pinholes filled
     assert not (closed & ~fine.astype(bool)).any()  # never beyond what the exact closing holds
     assert not closed[:40].any() and not closed[:, 550:].any()
+
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_hold_on_the_sure_regions_box_is_the_whole_frames(seed):
+    """The hold's morphology runs on the box around the sure region only: bit for bit what it gives
+    on the whole frame, for regions at odd offsets, touching the frame's edges or not, seams and
+    far-from-screen blends (128) included."""
+    from editor.masks.key_core import _held_core, _hold_in_box
+
+    rng = np.random.default_rng(seed)
+    h, w = (int(v) for v in rng.integers(300, 700, 2))
+    sure = np.zeros((h, w), np.uint8)
+    for _ in range(int(rng.integers(1, 4))):
+        y, x = int(rng.integers(-40, h)), int(rng.integers(-40, w))
+        ry, rx = (int(v) for v in rng.integers(20, 120, 2))
+        cv2.ellipse(sure, (x, y), (rx, ry), float(rng.integers(0, 180)), 0, 360, 255, -1)
+        cv2.line(sure, (x - rx, y), (x + rx, y), 128, int(rng.integers(1, 12)))  # a seam that reads as a blend
+    sure[(rng.random(sure.shape) < 0.03) & (sure == 255)] = 0  # pinholes
+    sure[(rng.random(sure.shape) < 0.01) & (sure == 0)] = 128  # far-from-screen noise on the screen
+    for opening, closing in ((7, 21), (15, 31), (3, 9)):
+        whole = _held_core((sure == 255).view(np.uint8), sure, opening, closing)
+        assert np.array_equal(_hold_in_box(sure, opening, closing), whole)
+    assert not _hold_in_box(np.zeros((50, 60), np.uint8), 7, 21).any()
+
+
+def test_the_hold_on_a_scenes_marks_is_the_whole_frames():
+    from editor.masks import key_core
+    from editor.masks.screen_plate import screen_plate
+
+    s = keying_scene(600, 900, 2, "green")
+    whole_frame = key_core._hold_in_box
+    key_core._hold_in_box = lambda sure, o, c: key_core._held_core((sure == 255).view(np.uint8), sure, o, c)
+    try:
+        plate = screen_plate(s.image, 1)
+        whole, _ = key_core.subject_core(s.image, plate, 1, 1.0, 0.0, 0.1)
+    finally:
+        key_core._hold_in_box = whole_frame
+    boxed, _ = key_core.subject_core(s.image, plate, 1, 1.0, 0.0, 0.1)
+    assert whole.any() and np.array_equal(boxed, whole)
