@@ -223,7 +223,9 @@ def _bucket_kernel(whole, pool, slots, gy0, gy1, rx, ry, rw, rh, ox, oy, starts,
     nwords = (rw + 7) // 8
     tx0, ty0 = rx + ox, ry + oy
     bx0, bx1 = (rx + dx) // step, (rx + rw - 1 + dx) // step + 1
-    nblock = np.float32(step * step)
+    # A block's coverage total in whole numbers (coverage bytes, or their products with the
+    # selection's): exactly 0 where untouched, exactly `full` where covered at 255 throughout.
+    full = np.uint64(step * step) * (np.uint64(255 * 255) if use_sel else np.uint64(255))
     for chunk in prange(chunks):
         above = np.empty(rw + 2, np.uint8)
         here = np.empty(rw + 2, np.uint8)
@@ -231,12 +233,12 @@ def _bucket_kernel(whole, pool, slots, gy0, gy1, rx, ry, rw, rh, ox, oy, starts,
         column = np.empty(rw + 2, np.uint16)
         covbuf = np.zeros(nwords * 8, np.uint8)
         words = covbuf.view(np.uint64)
-        colsum = np.zeros(rw, np.float32)
+        colsum = np.zeros(rw, np.uint32)
         last = -2
         for by in range(by0 + chunk * per_chunk, min(by1, by0 + (chunk + 1) * per_chunk)):
             y0, y1 = max(0, by * step - sdy - ry), min(rh, (by + 1) * step - sdy - ry)
             if s > 1:
-                colsum[:] = 0.0
+                colsum[:] = 0
             for y in range(y0, y1):
                 ay = ry + y
                 dr = ay + oy  # the region's (document) row
@@ -260,10 +262,12 @@ def _bucket_kernel(whole, pool, slots, gy0, gy1, rx, ry, rw, rh, ox, oy, starts,
                 selrow = sel[srow, scol:scol + rw]  # unused without a selection
                 _write_row(whole[ay, rx:rx + rw], covbuf, words, rw, selrow, use_sel, r, g, b, src_alpha,
                            thr[(y + ty0) & 7], tx0, keep_alpha)
-                if s > 1:
+                if s > 1 and use_sel:  # two branch-free loops: they vectorise
                     for c in range(rw):
-                        v = np.float32(covbuf[c]) * np.float32(1.0 / 255.0)
-                        colsum[c] += v * (np.float32(selrow[c]) * np.float32(1.0 / 255.0)) if use_sel else v
+                        colsum[c] += np.uint32(covbuf[c]) * np.uint32(selrow[c])
+                elif s > 1:
+                    for c in range(rw):
+                        colsum[c] += np.uint32(covbuf[c])
             if s <= 1:
                 continue
             # As `_colour_over_kernel`: a block the colour covered fully is the colour, one it did not
@@ -274,12 +278,12 @@ def _bucket_kernel(whole, pool, slots, gy0, gy1, rx, ry, rw, rh, ox, oy, starts,
                 if not (whole_band and x0 >= 0 and x0 + s <= rw and bx * s - dx + s <= ww):
                     _reduce_block_row(whole, red, by, bx, bx + 1, s, dx, dy)
                     continue
-                total = np.float32(0.0)
+                total = np.uint64(0)
                 for x in range(x0, x0 + s):
-                    total += colsum[x]
-                if total <= 0.0 or src_alpha <= 0.0:
+                    total += np.uint64(colsum[x])
+                if total == 0 or src_alpha <= 0.0:
                     continue
-                if src_alpha >= 1.0 and total >= nblock - np.float32(1e-3) and not keep_alpha:
+                if src_alpha >= 1.0 and total == full and not keep_alpha:
                     red[by, bx, 0], red[by, bx, 1], red[by, bx, 2], red[by, bx, 3] = (np.uint8(r), np.uint8(g),
                                                                                      np.uint8(b), 255)
                     continue

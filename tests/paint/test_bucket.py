@@ -143,3 +143,45 @@ def test_clicks_that_reuse_the_blocks_of_dropped_steps_still_undo_bit_for_bit(mo
             pass
         np.testing.assert_array_equal(layer.pixels, states[0])
     tileblock.clear_pool()
+
+
+@pytest.mark.parametrize("selection", ["none", "soft", "hard"])
+def test_the_one_pass_bucket_keeps_the_previews_reduced_layer_up_to_date_under_a_selection(monkeypatch, selection):
+    """The held 1/4 reduction the one-pass write updates block by block (a block covered at 255
+    throughout is the colour, an untouched one keeps its average, the rest are averaged again)
+    agrees with a fresh preview's, with no selection, a soft one and a hard one, opaque and
+    translucent, and the preview reduces nothing again."""
+    import editor.render.preview as preview_module
+    from editor.render.preview import PreviewRenderer, held_reductions
+    from tests.render.test_preview import _count_reductions
+
+    rng = np.random.default_rng(7)
+    for paint in ((250, 0, 0), (0, 90, 250, 140)):
+        doc = Document(403, 301)
+        pixels = rng.integers(0, 3, (301, 403, 4), dtype=np.uint8) + np.array([40, 90, 150, 252], np.uint8)
+        cv2.circle(pixels, (200, 150), 90, (220, 30, 30, 255), -1)
+        layer = Layer("photo", pixels)
+        doc.root.insert(0, layer)
+        doc.set_active(layer)
+        if selection == "soft":
+            doc.selection = Selection(rng.integers(0, 256, (301, 403)).astype(np.uint8))
+        elif selection == "hard":
+            sel = np.zeros((301, 403), np.uint8)
+            sel[37:260, 61:390] = 255
+            doc.selection = Selection(sel)
+        preview = PreviewRenderer(doc)
+        preview.render(2)
+        reductions, real = _count_reductions(monkeypatch)
+        assert bucket_fill(doc, 5, 5, paint, tolerance=8, antialias=True) is not None
+        got = preview.render(2)
+        assert reductions == [], "the layer was reduced again"
+        monkeypatch.setattr(preview_module, "_reduce", real)
+        fresh = PreviewRenderer(doc)
+        # The composite's rounding: a soft selection's mixed pixels reach 2 levels (as before the one-pass write).
+        assert np.abs(got.astype(int) - fresh.render(2).astype(int)).max() <= 2
+        ours = next(h.reduced for h in held_reductions(doc, layer) if h.renderer is preview)
+        theirs = next(h.reduced for h in held_reductions(doc, layer) if h.renderer is fresh)
+        # The reduced layer itself: within the 4x reducer's rounding (half up here, half to even there).
+        assert np.abs(ours.astype(int) - theirs.astype(int)).max() <= 1
+        fresh.close()
+        preview.close()
