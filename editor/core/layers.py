@@ -218,6 +218,34 @@ class FillLayer(Node):
         return FillLayer(name, self.color, **common)
 
 
+class GradientFillLayer(Node):
+    """A gradient covering the whole canvas, kept live (Photoshop's gradient fill layer).
+
+    `gradient` holds its settings as plain JSON data: "stops" (a list of {"position" 0..1,
+    "color" [r, g, b], "opacity" 0..1}), "style" (linear, radial, angle, reflected, diamond),
+    "angle" (degrees, counter-clockwise on screen), "scale" (percent), "reverse", "dither",
+    "offset" ([x, y], percent of the box), "align" (true: laid over "box", [x, y, w, h], the
+    layer's bounds; false or no box: over the canvas). What they mean and their defaults live
+    with the drawing code in `editor.paint.gradient_fill`. Never changed in place: a command
+    replaces the whole dict. Its mask, when it has one, is document-sized at the origin.
+    """
+
+    kind = "gradient-fill"
+    PROPERTIES = Node.PROPERTIES + ("gradient",)
+
+    def __init__(self, name: str, gradient: dict[str, Any] | None = None, **kw) -> None:
+        super().__init__(name, **kw)
+        self.gradient: dict[str, Any] = _plain(gradient or {})
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key == "gradient":
+            value = _plain(value)
+        super().__setattr__(key, value)
+
+    def _clone(self, name: str, common: dict, copy_arrays: bool) -> Node:
+        return GradientFillLayer(name, self.gradient, **common)
+
+
 def _plain(value: Any) -> Any:
     """`value` as plain JSON data (lists for tuples, floats/ints/bools/strings), copied."""
     return json.loads(json.dumps(value))

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from editor.core import Adjustment, Document, FillLayer, Layer, Node, Rect
+from editor.core import Adjustment, Document, FillLayer, GradientFillLayer, Layer, Node, Rect
 
 
 class FileKind:
@@ -88,6 +88,32 @@ class FillFile(FileKind):
         return FillLayer("Fill", parse_colour(attrs["fill"]))
 
 
+class GradientFillFile(FileKind):
+    """A gradient fill layer: its settings (JSON) in Veil's namespace, its pixels over the canvas
+    for other readers; Veil reads the live layer back."""
+
+    def describe(self, node, out):
+        from editor.paint.gradient_fill import normalised
+
+        out["gradient"] = normalised(node.gradient)
+
+    def raster(self, node, canvas):
+        from editor.paint.gradient_fill import fill_pixels
+
+        return fill_pixels(node.gradient, canvas, canvas), (0, 0)
+
+    def ora_attributes(self, node):
+        return {"gradient": json.dumps(node.gradient, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}
+
+    def ora_node(self, pixels, offset, attrs, canvas):
+        from editor.paint.gradient_fill import normalised
+
+        settings = json.loads(attrs.get("gradient", "{}"))
+        if not isinstance(settings, dict):
+            raise ValueError("gradient fill settings must be a JSON object")
+        return GradientFillLayer("Gradient Fill", normalised(settings))
+
+
 class GroupFile(FileKind):
     def describe(self, node, out):
         out["isolated"] = node.isolated
@@ -143,5 +169,6 @@ def kind(name: str) -> FileKind:
 
 register("pixel", PixelFile())
 register("fill", FillFile())
+register("gradient-fill", GradientFillFile())
 register("group", GroupFile())
 register("adjustment", AdjustmentFile())

@@ -99,6 +99,20 @@ class FillRender(KindRender):
                   mask=mask_input(node, region, comp.canvas), atop=atop)
 
 
+class GradientFillRender(KindRender):
+    has_fill = True
+
+    def op(self, comp, node, rect, mode, opacity, atop):
+        from editor.paint.gradient_fill import fill_pixels  # paint imports render: bound late
+
+        region = rect.intersect(comp.canvas)
+        if region.empty:
+            return None
+        pixels = fill_pixels(node.gradient, region, comp.canvas)
+        return Op(Source.PIXELS, region, mode, opacity, pixels, (region.x, region.y),
+                  mask=mask_input(node, region, comp.canvas), atop=atop)
+
+
 class GroupRender(KindRender):
     def op(self, comp, node, rect, mode, opacity, atop):
         inner = comp.target(rect)
@@ -257,5 +271,6 @@ def need_of(nodes, rect: Rect) -> Rect:
 
 register("pixel", PixelRender())
 register("fill", FillRender())
+register("gradient-fill", GradientFillRender())
 register("group", GroupRender())
 register("adjustment", AdjustmentRender())

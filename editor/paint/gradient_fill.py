@@ -1,0 +1,99 @@
+"""A gradient fill layer's settings and drawing: Photoshop's geometry over the gradient kernels.
+
+Settings (`GradientFillLayer.gradient`, plain JSON; `normalised` fills in the defaults):
+
+- stops: [{"position": 0..1, "color": [r, g, b], "opacity": 0..1}, ...] (`Gradient.from_dict`);
+- style: linear, radial, angle, reflected or diamond; angle: degrees, counter-clockwise on
+  screen; scale: percent; reverse; dither; offset: [x, y] percent of the box;
+- align: true lays the gradient over "box" ([x, y, w, h], the layer's bounds), false (or no
+  box) over the canvas.
+
+Geometry (Photoshop's, as psd-tools' `composite.paint.draw_gradient_fill` draws it): the
+gradient line goes through the box centre (moved by the offset) along the angle; its length is
+scale x (w (90 - r) + h r) / 90 with r = angle mod 90. Linear runs the whole line, start to
+end; radial, reflected, angle and diamond start at the centre and reach the end of the line's
+half. The pixels come from `gradient_source_kernel`, the gradient tool's kernel, through the
+same 4096-entry table.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from editor.core import Rect
+
+from .gradient import _SHAPE_CODE, SHAPES, Gradient, Stop, gradient_source_kernel
+from .target import BAYER8
+
+DEFAULTS: dict[str, Any] = {
+    "stops": [{"position": 0.0, "color": [0, 0, 0], "opacity": 1.0},
+              {"position": 1.0, "color": [255, 255, 255], "opacity": 1.0}],
+    "style": "linear", "angle": 90.0, "scale": 100.0, "reverse": False, "dither": True,
+    "offset": [0.0, 0.0], "align": True, "box": None,
+}
+
+
+def normalised(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings with defaults filled in and values checked (a ValueError names a bad one)."""
+    out = {**DEFAULTS, **settings}
+    if out["style"] not in SHAPES:
+        raise ValueError(f"unknown gradient style {out['style']!r}; expected one of {', '.join(SHAPES)}")
+    out["stops"] = [s.to_dict() for s in gradient_of(out).stops]
+    out["angle"], out["scale"] = float(out["angle"]), float(out["scale"])
+    out["offset"] = [float(v) for v in out["offset"]][:2]
+    if out["box"] is not None:
+        out["box"] = [int(v) for v in out["box"]][:4]
+    return out
+
+
+def gradient_of(settings: dict[str, Any]) -> Gradient:
+    """The stops as a `Gradient` (foreground/background resolved to black/white: a fill layer's
+    colours are fixed when it is made)."""
+    stops = settings.get("stops") or DEFAULTS["stops"]
+    return Gradient("Gradient Fill", tuple(Stop.from_dict(s) for s in stops)).resolved((0, 0, 0), (255, 255, 255))
+
+
+def box_of(settings: dict[str, Any], canvas: Rect) -> Rect:
+    """The rect the gradient is laid over."""
+    box = settings.get("box")
+    if settings.get("align", True) and box is not None and box[2] > 0 and box[3] > 0:
+        return Rect(*box)
+    return canvas
+
+
+def line_of(settings: dict[str, Any], canvas: Rect) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(start, end) of the drag the gradient tool would make for these settings, in document coordinates."""
+    box = box_of(settings, canvas)
+    angle = float(settings.get("angle", DEFAULTS["angle"]))
+    scale = float(settings.get("scale", DEFAULTS["scale"])) / 100.0
+    ox, oy = settings.get("offset", DEFAULTS["offset"])
+    r = angle % 90.0
+    length = max(1e-6, scale * (box.w * (90.0 - r) + box.h * r) / 90.0)
+    cx, cy = box.x + box.w / 2 + box.w * float(ox) / 100.0, box.y + box.h / 2 + box.h * float(oy) / 100.0
+    theta = math.radians(angle)
+    ux, uy = math.cos(theta), -math.sin(theta)  # y points down: counter-clockwise on screen
+    half = length / 2
+    if settings.get("style", "linear") == "linear":
+        return (cx - ux * half, cy - uy * half), (cx + ux * half, cy + uy * half)
+    return (cx, cy), (cx + ux * half, cy + uy * half)
+
+
+def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
+    """(h, w, 4) uint8 straight RGBA of the gradient over a document rect."""
+    gradient = gradient_of(settings)
+    if settings.get("reverse", False):
+        gradient = gradient.reversed()
+    (sx, sy), (ex, ey) = line_of(settings, canvas)
+    out = np.empty((rect.h, rect.w, 4), np.float32)
+    gradient_source_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")],
+                           float(sx), float(sy), float(ex - sx), float(ey - sy), gradient.lut())
+    if settings.get("dither", True):  # an ordered dither tied to document positions: no seams between tiles
+        ys = (rect.y + np.arange(rect.h)) & 7
+        xs = (rect.x + np.arange(rect.w)) & 7
+        out += BAYER8[ys[:, None], xs[None, :]][..., None]
+    else:
+        out += 0.5
+    return np.clip(out, 0, 255).astype(np.uint8)
