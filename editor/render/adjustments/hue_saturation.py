@@ -118,7 +118,9 @@ def _range_lightness(v, mn, mx, light):
     """A colour range's lightness, light in -1..1: each channel toward the pixel's smallest
     (darker) or largest (lighter), so the range's pure colours reach black or white and its
     greyish ones barely move (Photoshop's, done in HSV; psd-tools found it so)."""
-    return v + light * (v - mn) if light < 0 else v + light * (mx - v)
+    # Written as mixes so that light = +-1 lands exactly on mx or mn: a rounding residue of
+    # chroma there would be blown up by a master saturation of +100.
+    return v * (ONE + light) - light * mn if light < 0 else v * (ONE - light) + light * mx
 
 
 @njit(inline="always", fastmath=True)
