@@ -27,7 +27,7 @@ from .commands import (
 from .document import Document
 from .geometry import Rect
 from .history import Command, Macro, TileRecorder
-from .layers import Adjustment, FillLayer, Group, Layer, Node
+from .layers import Adjustment, FillLayer, GradientFillLayer, Group, Layer, Node
 from .mask import Mask
 from .paths import VectorPath
 
@@ -85,13 +85,52 @@ def new_fill_layer(doc: Document, color: tuple[int, int, int, int], name: str | 
     """A solid-colour layer above the active one. With a selection active it takes the selection
     as its mask and the selection is dropped, as Photoshop's new fill layer does: one undo step."""
     fill = FillLayer(name or _unique_name(doc, "Colour fill"), color)
-    if doc.selection is None:
-        add_node(doc, fill, label="New fill layer")
-        return fill
-    fill.mask = Mask(selection_in(doc, mask_extent(doc, fill)))
-    parent, index = place_new(doc, fill)
-    doc.execute(Macro("New fill layer", [InsertNode(parent, index, fill), SetSelection(None)]))
+    doc.execute(new_fill_command(doc, fill))
     return fill
+
+
+def new_gradient_fill_layer(doc: Document, settings: dict[str, Any] | None = None,
+                            name: str | None = None) -> GradientFillLayer:
+    """A gradient fill layer above the active one (settings as `editor.paint.gradient_fill`
+    reads them), one undo step; with a selection active it takes the selection as its mask,
+    as a colour fill does, and its gradient is laid over the selection's bounds."""
+    fill = gradient_fill_for(doc, settings, name)
+    doc.execute(new_fill_command(doc, fill, "New gradient fill layer"))
+    return fill
+
+
+def gradient_fill_for(doc: Document, settings: dict[str, Any] | None = None,
+                      name: str | None = None) -> GradientFillLayer:
+    """The gradient fill layer `new_gradient_fill_layer` would add, not yet added (a dialog
+    previews it through `new_fill_command`). Without a box of its own, "align with layer"
+    lays the gradient over the selection's bounds, which become the layer's visible shape."""
+    settings = dict(settings or {})
+    bounds = doc.selection.bounds() if doc.selection is not None else None
+    if settings.get("box") is None and bounds is not None:
+        settings["box"] = [bounds.x, bounds.y, bounds.w, bounds.h]
+    return GradientFillLayer(name or _unique_name(doc, "Gradient fill"), settings)
+
+
+def new_fill_command(doc: Document, fill: Node, label: str = "New fill layer") -> Command:
+    """The one step that adds a fill layer of any kind above the active layer, not executed:
+    with a selection active the fill takes it as its mask and the selection is dropped
+    (Photoshop's new fill layer). A dialog can apply it with `redo`, preview its settings,
+    and record it on OK or `undo` it on Cancel, leaving the history as it was."""
+    parent, index = place_new(doc, fill)
+    if doc.selection is None:
+        return InsertNode(parent, index, fill, label)
+    fill.mask = Mask(selection_in(doc, mask_extent(doc, fill)))
+    return Macro(label, [InsertNode(parent, index, fill), SetSelection(None)])
+
+
+def set_gradient_fill(doc: Document, node: GradientFillLayer, settings: dict[str, Any], *,
+                      label: str | None = None) -> None:
+    """Replace a gradient fill layer's settings, one undo step (none when they are the same)."""
+    if not isinstance(node, GradientFillLayer):
+        raise ValueError(f"{node.name} is not a gradient fill layer")
+    new = GradientFillLayer("", settings).gradient  # as the node will hold it (plain JSON data)
+    if new != node.gradient:
+        doc.execute(SetProperties(node, {"gradient": new}, label=label or f"Gradient fill of “{node.name}”"))
 
 
 def new_adjustment_layer(doc: Document, adjustment: str, params: dict[str, Any] | None = None, *,

@@ -81,6 +81,17 @@ def line_of(settings: dict[str, Any], canvas: Rect) -> tuple[tuple[float, float]
     return (cx, cy), (cx + ux * half, cy + uy * half)
 
 
+def scaled(settings: dict[str, Any], factor: float) -> dict[str, Any]:
+    """The settings for the canvas scaled by `factor` (a thumbnail, a preview level): everything
+    but the box is relative to the box or the canvas."""
+    box = settings.get("box")
+    if box is None:
+        return settings
+    x, y, w, h = (float(v) * factor for v in box)
+    x0, y0 = math.floor(x), math.floor(y)
+    return {**settings, "box": [x0, y0, max(1, math.ceil(x + w) - x0), max(1, math.ceil(y + h) - y0)]}
+
+
 def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
     """(h, w, 4) uint8 straight RGBA of the gradient over a document rect."""
     gradient = gradient_of(settings)

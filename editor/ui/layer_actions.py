@@ -50,7 +50,10 @@ class LayerActions(QObject):
         a("new_group", "New Group", "folder-plus-outline", None, lambda doc, n: ops.new_group(doc), needs_node=False)
         a("group", "Group Layer", "folder-move-outline", "Ctrl+G", lambda doc, n: ops.group_together(doc, self.selected()), multi=True)
         a("ungroup", "Ungroup", "folder-remove-outline", "Ctrl+Shift+G", lambda doc, n: ops.ungroup(doc, n), when=lambda n: isinstance(n, Group))
-        a("new_fill", "New Fill Layer…", "format-color-fill", None, self._new_fill, needs_node=False)
+        # Layer > New Fill Layer > Solid Colour… / Gradient… ("new_fill" keeps its id: the panel's button)
+        a("new_fill", "Solid Colour…", "format-color-fill", None, self._new_fill, needs_node=False)
+        a("new_gradient_fill", "Gradient…", "gradient-horizontal", None, lambda doc, n: self.new_gradient_fill(),
+          needs_node=False)
         from editor.render import adjustments
 
         for spec in adjustments.SPECS.values():
@@ -136,6 +139,12 @@ class LayerActions(QObject):
         color = color_dialog.ask_colour(self.window, self.window.foreground, "Fill layer colour", alpha=True)
         if color is not None:
             ops.new_fill_layer(doc, (color.red(), color.green(), color.blue(), color.alpha()))
+
+    def new_gradient_fill(self):
+        """Layer > New Fill Layer > Gradient…: the Gradient Fill dialog over a new layer, shown live."""
+        from .dialogs.gradient_fill_dialog import open_gradient_fill
+
+        return open_gradient_fill(self.window)
 
     def _new_adjustment(self, doc, name: str) -> None:
         """Layer > New Adjustment Layer > (one): the layer above the active one (its mask from the
@@ -230,6 +239,14 @@ class LayerActions(QObject):
         self.actions["mask_enable"].setText("Disable Mask" if enabled or not (node and node.mask) else "Enable Mask")
 
     # --- menus --------------------------------------------------------------------
+    def fill_menu(self, parent=None) -> QMenu:
+        """Layer > New Fill Layer: Solid Colour…, Gradient… (Photoshop's)."""
+        menu = QMenu("New Fill Layer", parent)
+        menu.setIcon(icon("format-color-fill"))
+        menu.addAction(self.actions["new_fill"])
+        menu.addAction(self.actions["new_gradient_fill"])
+        return menu
+
     def add_mask_menu(self, parent: QMenu | None = None) -> QMenu:
         menu = QMenu("Add Layer Mask", parent)
         menu.setIcon(icon("layers-outline"))
@@ -238,10 +255,12 @@ class LayerActions(QObject):
         return menu
 
     def fill_layer_menu(self, menu: QMenu) -> None:
-        for key in ("new_layer", "new_group", "new_fill", "adjust_menus", "adjust_settings", None, "duplicate", "delete", None, "group", "ungroup",
+        for key in ("new_layer", "new_group", "fill_menu", "adjust_menus", "adjust_settings", None, "duplicate", "delete", None, "group", "ungroup",
                     "raise", "lower", None, "merge_down", "flatten", None, "clip", "lock"):
             if key is None:
                 menu.addSeparator()
+            elif key == "fill_menu":
+                menu.addMenu(self.fill_menu(menu))
             elif key == "adjust_menus":
                 menu.addMenu(self.adjustment_menu(menu))
                 menu.addMenu(self.adjustment_menu(menu, "filter"))

@@ -116,6 +116,11 @@ class LayersPanel(QWidget):
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
                 button.setToolTip("Add layer mask (reveal all); arrow for more")
                 button.setIcon(icon("layers-outline"))
+            if key == "new_fill":  # a solid colour on a click, every fill kind on its arrow
+                button.setMenu(actions.fill_menu(button))
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+                button.setToolTip("New fill layer (solid colour); arrow for a gradient")
+                button.setObjectName("newFillButton")
             if key == "adjust_curves":  # Photoshop's half-filled circle: every adjustment and filter in its menu
                 menu = actions.adjustment_menu(button)
                 menu.addSeparator()

@@ -8,8 +8,8 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from editor.core import Change, Document
-from editor.core.layers import FillLayer, Group, Layer, Node
+from editor.core import Change, Document, Rect
+from editor.core.layers import FillLayer, GradientFillLayer, Group, Layer, Node
 
 THUMB_SIZE = 40
 REFRESH_MS = 250
@@ -53,6 +53,15 @@ def _fill_thumbnail(doc: Document, node: FillLayer, xs: np.ndarray, ys: np.ndarr
     return _rgba_image(out)
 
 
+def _gradient_fill_thumbnail(doc: Document, node: GradientFillLayer, xs: np.ndarray, ys: np.ndarray) -> QImage:
+    """The gradient drawn at the thumbnail's own size (its settings scaled, not the canvas sampled)."""
+    from editor.paint.gradient_fill import fill_pixels, scaled
+
+    factor = len(xs) / max(1, doc.width)
+    small = Rect(0, 0, len(xs), len(ys))
+    return _rgba_image(fill_pixels(scaled(node.gradient, factor), small, small))
+
+
 def _swatch(w: int, h: int) -> np.ndarray:
     """A test card: hues across, dark to light down, as straight RGBA bytes."""
     hue = np.linspace(0, 6, w, endpoint=False)[None, :]
@@ -85,6 +94,7 @@ def _adjustment_thumbnail(doc: Document, node: Node, xs: np.ndarray, ys: np.ndar
 KIND_THUMBNAILS: dict[str, Callable[[Document, Node, np.ndarray, np.ndarray], QImage | None]] = {
     "pixel": _pixel_thumbnail,  # type: ignore[dict-item]
     "fill": _fill_thumbnail,  # type: ignore[dict-item]
+    "gradient-fill": _gradient_fill_thumbnail,  # type: ignore[dict-item]
     "adjustment": _adjustment_thumbnail,
 }
 
@@ -139,7 +149,7 @@ class ThumbnailCache(QObject):
         node = change.node
         if node is None or change.kind not in ("pixels", "mask", "property", "structure"):
             return
-        if change.kind == "property" and not (change.name and ({"x", "y", "color", "params"} & set(change.name.split(",")))):
+        if change.kind == "property" and not (change.name and ({"x", "y", "color", "params", "gradient"} & set(change.name.split(",")))):
             return
         for n in [node, *(node.walk() if isinstance(node, Group) else [])]:
             self._stale[n.uid] = n

@@ -175,6 +175,119 @@ class StopBar(QWidget):
         self.edited.emit(new)
 
 
+class StopEditor(QWidget):
+    """The stop bar and the selected stop's colour, opacity and location: the Gradient Editor's
+    right side, and the Gradient Fill dialog's gradient. `edited(gradient)` on every change."""
+
+    edited = Signal(object)
+
+    def __init__(self, fg=(0, 0, 0), bg=(255, 255, 255), parent: QWidget | None = None, *,
+                 dynamic: bool = True) -> None:
+        """`dynamic`: a stop may be the foreground or background colour (resolved when
+        painting); a fill layer's colours are fixed when it is made, so its editor offers
+        plain colours only."""
+        super().__init__(parent)
+        self.fg, self.bg = tuple(fg), tuple(bg)
+        self._updating = False
+        self.bar = StopBar(self.fg, self.bg)
+        self.bar.selected.connect(self._show_stop)
+        self.bar.edited.connect(self.edited)
+        self.kind = QComboBox()
+        self.kind.setObjectName("stop_kind")
+        self.kind.addItem("Colour", "colour")
+        if dynamic:
+            self.kind.addItem("Foreground", FOREGROUND)
+            self.kind.addItem("Background", BACKGROUND)
+        self.kind.setVisible(dynamic)
+        self.kind.currentIndexChanged.connect(self._stop_changed)
+        self.colour = QPushButton()
+        self.colour.setObjectName("stop_colour")
+        self.colour.setFixedWidth(64)
+        self.colour.setToolTip("The selected stop's colour")
+        self.colour.clicked.connect(self._pick_colour)
+        colour_row = QHBoxLayout()
+        colour_row.addWidget(self.kind)
+        colour_row.addWidget(self.colour)
+        colour_row.addStretch(1)
+        self.opacity = QSpinBox()
+        self.opacity.setObjectName("stop_opacity")
+        self.opacity.setRange(0, 100)
+        self.opacity.setSuffix(" %")
+        self.opacity.valueChanged.connect(self._stop_changed)
+        self.location = QSpinBox()
+        self.location.setObjectName("stop_location")
+        self.location.setRange(0, 100)
+        self.location.setSuffix(" %")
+        self.location.valueChanged.connect(self._location_changed)
+        self.remove = QPushButton("Delete Stop")
+        self.remove.clicked.connect(self.bar.delete_current)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow(self.bar)
+        self.form.addRow("Colour", colour_row)
+        self.form.addRow("Opacity", self.opacity)
+        self.form.addRow("Location", self.location)
+        self.form.addRow(self.remove)
+
+    @property
+    def gradient(self) -> Gradient:
+        return self.bar.gradient
+
+    def set_gradient(self, gradient: Gradient) -> None:
+        self.bar.set_gradient(gradient, 0)
+        self._show_stop(0)
+
+    def _show_stop(self, index: int) -> None:
+        stops = self.bar.gradient.stops
+        s = stops[min(index, len(stops) - 1)]
+        self._updating = True
+        self.kind.setCurrentIndex(max(0, self.kind.findData(s.color if isinstance(s.color, str) else "colour")))
+        self._paint_swatch(s.resolved(self.fg, self.bg).color)
+        self.colour.setEnabled(not isinstance(s.color, str))
+        self.opacity.setValue(round(s.opacity * 100))
+        self.location.setValue(round(s.position * 100))
+        self._updating = False
+
+    def _paint_swatch(self, rgb) -> None:
+        pix = QPixmap(48, 16)
+        pix.fill(QColor(*rgb))
+        self.colour.setIcon(QIcon(pix))
+        self.colour.setIconSize(pix.size())
+
+    def _current_stop(self) -> Stop:
+        return self.bar.gradient.stops[self.bar.current]
+
+    def _set_stop(self, stop: Stop) -> None:
+        stops = list(self.bar.gradient.stops)
+        stops[self.bar.current] = stop
+        g = replace(self.bar.gradient, stops=tuple(stops))
+        self.bar.set_gradient(g, next(i for i, s in enumerate(g.stops) if s is stop))
+        self._show_stop(self.bar.current)
+        self.edited.emit(g)
+
+    def _stop_changed(self) -> None:
+        if self._updating:
+            return
+        s = self._current_stop()
+        kind = self.kind.currentData()
+        colour = kind if kind != "colour" else (s.resolved(self.fg, self.bg).color)
+        self._set_stop(replace(s, color=colour, opacity=self.opacity.value() / 100.0))
+
+    def _location_changed(self, value: int) -> None:
+        if not self._updating:
+            self.bar.move_stop(self.bar.current, value / 100.0)
+
+    def set_stop_colour(self, rgb) -> None:
+        """The selected stop takes this colour (the colour button's dialog calls it)."""
+        self._set_stop(replace(self._current_stop(), color=tuple(int(c) for c in rgb)))
+
+    def _pick_colour(self) -> None:
+        s = self._current_stop().resolved(self.fg, self.bg)
+        colour = QColorDialog.getColor(QColor(*s.color), self, "Stop colour")
+        if colour.isValid():
+            self.set_stop_colour((colour.red(), colour.green(), colour.blue()))
+
+
 class GradientEditor(QDialog):
     """Edit a copy of the preset list; `gradients()` and `current_index()` after it is accepted."""
 
@@ -209,44 +322,14 @@ class GradientEditor(QDialog):
         self.name = QLineEdit()
         self.name.setObjectName("gradient_name")
         self.name.textEdited.connect(self._renamed)
-        self.bar = StopBar(self.fg, self.bg)
-        self.bar.selected.connect(self._show_stop)
-        self.bar.edited.connect(self._edited)
-        self.kind = QComboBox()
-        self.kind.setObjectName("stop_kind")
-        self.kind.addItem("Colour", "colour")
-        self.kind.addItem("Foreground", FOREGROUND)
-        self.kind.addItem("Background", BACKGROUND)
-        self.kind.currentIndexChanged.connect(self._stop_changed)
-        self.colour = QPushButton()
-        self.colour.setObjectName("stop_colour")
-        self.colour.setFixedWidth(64)
-        self.colour.clicked.connect(self._pick_colour)
-        colour_row = QHBoxLayout()
-        colour_row.addWidget(self.kind)
-        colour_row.addWidget(self.colour)
-        colour_row.addStretch(1)
-        self.opacity = QSpinBox()
-        self.opacity.setObjectName("stop_opacity")
-        self.opacity.setRange(0, 100)
-        self.opacity.setSuffix(" %")
-        self.opacity.valueChanged.connect(self._stop_changed)
-        self.location = QSpinBox()
-        self.location.setObjectName("stop_location")
-        self.location.setRange(0, 100)
-        self.location.setSuffix(" %")
-        self.location.valueChanged.connect(self._location_changed)
-        remove = QPushButton("Delete Stop")
-        remove.clicked.connect(self.bar.delete_current)
-        form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow(self.bar)
-        form.addRow("Colour", colour_row)
-        form.addRow("Opacity", self.opacity)
-        form.addRow("Location", self.location)
-        form.addRow(remove)
-        right = QWidget()
-        right.setLayout(form)
+        self.stops = StopEditor(self.fg, self.bg)
+        self.stops.edited.connect(self._replace)
+        # The stop editor's parts, by the names the editor has always had (tests, screenshots).
+        self.bar, self.kind, self.opacity, self.location = (self.stops.bar, self.stops.kind, self.stops.opacity,
+                                                            self.stops.location)
+        self.set_stop_colour = self.stops.set_stop_colour
+        self.stops.form.insertRow(0, "Name", self.name)
+        right = self.stops
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -286,12 +369,11 @@ class GradientEditor(QDialog):
     def _show_preset(self, row: int) -> None:
         if row < 0:
             return
-        self.bar.set_gradient(self._items[row], 0)
+        self.stops.set_gradient(self._items[row])
         self._updating = True
         self.name.setText(self._items[row].name)
         self._updating = False
         self.delete_preset.setEnabled(len(self._items) > 1)
-        self._show_stop(0)
 
     def _replace(self, g: Gradient) -> None:
         row = self.current_index()
@@ -317,58 +399,6 @@ class GradientEditor(QDialog):
 
     def _renamed(self, text: str) -> None:
         if not self._updating:
-            self._replace(replace(self.gradient, name=text or "Gradient"))
-
-    # --- the selected stop -------------------------------------------------------------
-    def _show_stop(self, index: int) -> None:
-        stops = self.bar.gradient.stops
-        s = stops[min(index, len(stops) - 1)]
-        self._updating = True
-        self.kind.setCurrentIndex(self.kind.findData(s.color if isinstance(s.color, str) else "colour"))
-        self._paint_swatch(s.resolved(self.fg, self.bg).color)
-        self.colour.setEnabled(not isinstance(s.color, str))
-        self.opacity.setValue(round(s.opacity * 100))
-        self.location.setValue(round(s.position * 100))
-        self._updating = False
-
-    def _paint_swatch(self, rgb) -> None:
-        pix = QPixmap(48, 16)
-        pix.fill(QColor(*rgb))
-        self.colour.setIcon(QIcon(pix))
-        self.colour.setIconSize(pix.size())
-
-    def _edited(self, g: Gradient) -> None:
-        self._replace(g)
-
-    def _current_stop(self) -> Stop:
-        return self.bar.gradient.stops[self.bar.current]
-
-    def _set_stop(self, stop: Stop) -> None:
-        stops = list(self.bar.gradient.stops)
-        stops[self.bar.current] = stop
-        g = replace(self.bar.gradient, stops=tuple(stops))
-        self.bar.set_gradient(g, next(i for i, s in enumerate(g.stops) if s is stop))
-        self._replace(g)
-        self._show_stop(self.bar.current)
-
-    def _stop_changed(self) -> None:
-        if self._updating:
-            return
-        s = self._current_stop()
-        kind = self.kind.currentData()
-        colour = kind if kind != "colour" else (s.resolved(self.fg, self.bg).color)
-        self._set_stop(replace(s, color=colour, opacity=self.opacity.value() / 100.0))
-
-    def _location_changed(self, value: int) -> None:
-        if not self._updating:
-            self.bar.move_stop(self.bar.current, value / 100.0)
-
-    def set_stop_colour(self, rgb) -> None:
-        """The selected stop takes this colour (the colour button's dialog calls it)."""
-        self._set_stop(replace(self._current_stop(), color=tuple(int(c) for c in rgb)))
-
-    def _pick_colour(self) -> None:
-        s = self._current_stop().resolved(self.fg, self.bg)
-        colour = QColorDialog.getColor(QColor(*s.color), self, "Stop colour")
-        if colour.isValid():
-            self.set_stop_colour((colour.red(), colour.green(), colour.blue()))
+            g = replace(self.gradient, name=text or "Gradient")
+            self._replace(g)
+            self.stops.bar.gradient = g  # keep the bar's copy named too (its next edit carries the name)

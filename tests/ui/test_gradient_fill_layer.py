@@ -1,0 +1,198 @@
+"""Gradient fill layers through the real window: Layer > New Fill Layer > Gradient… opens the
+Gradient Fill dialog over a new layer shown live on the canvas; OK is one undo step, Cancel
+leaves the document and its history as they were; a selection becomes the layer's mask; the
+layer stays live through an ORA save and reopen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu, QToolButton
+
+from editor.core import FillLayer, GradientFillLayer, Rect, Selection, ops
+from editor.core.commands import SetSelection
+from editor.paint.gradient_fill import fill_pixels, normalised
+from editor.render import render
+from editor.ui import color_dialog
+
+from .conftest import open_file, small_document
+
+RED_TO_BLUE = [{"position": 0.0, "color": [255, 0, 0], "opacity": 1.0},
+               {"position": 1.0, "color": [0, 0, 255], "opacity": 1.0}]
+
+
+def _menu_action(menu: QMenu, text: str):
+    for action in menu.actions():
+        if action.text().replace("&", "") == text:
+            return action
+    raise AssertionError(f"{text!r} not in {[a.text() for a in menu.actions()]}")
+
+
+def fill_submenu(window) -> QMenu:
+    layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
+    return _menu_action(layer_menu, "New Fill Layer").menu()
+
+
+def open_from_menu(window):
+    """Layer > New Fill Layer > Gradient…: the dialog (open, window-modal) and the layer it shows."""
+    _menu_action(fill_submenu(window), "Gradient…").trigger()
+    dialog = window.gradient_fill_dialog
+    assert dialog.isVisible() and isinstance(window.document.active, GradientFillLayer)
+    return dialog, window.document.active
+
+
+def shown(window, x: float, y: float) -> QColor:
+    canvas = window.canvas
+    pos = canvas.doc_to_widget(QPointF(x, y)).toPoint()
+    return canvas.grab().toImage().pixelColor(pos)
+
+
+def rgb(bgra: np.ndarray) -> np.ndarray:
+    return bgra[..., 2::-1].astype(np.int16)
+
+
+def set_red_to_blue(dialog) -> None:
+    """Stops through the stop editor: the two stops of the preset recoloured."""
+    stops = dialog.stops
+    stops.bar.current = 0
+    stops.set_stop_colour((255, 0, 0))
+    stops.bar.current = len(stops.gradient.stops) - 1
+    stops.set_stop_colour((0, 0, 255))
+
+
+def test_the_submenu_keeps_solid_colour_and_adds_gradient(make_window, monkeypatch):
+    window = make_window(small_document())
+    menu = fill_submenu(window)
+    assert [a.text() for a in menu.actions()] == ["Solid Colour…", "Gradient…"]
+    assert _menu_action(menu, "Solid Colour…") is window.layer_actions.actions["new_fill"]
+    monkeypatch.setattr(color_dialog, "ask_colour", lambda *a, **k: QColor(0, 128, 0))
+    button = window.layers_panel.findChild(QToolButton, "newFillButton")
+    button.click()  # the panel's button: still a solid colour at once
+    assert isinstance(window.document.active, FillLayer) and window.document.active.color == (0, 128, 0, 255)
+    assert [a.text() for a in button.menu().actions()] == ["Solid Colour…", "Gradient…"]
+
+
+def test_ok_makes_a_layer_rendering_its_settings_in_one_step(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    steps, labels = doc.history.index, doc.history.labels()
+    dialog, node = open_from_menu(window)
+    assert doc.history.labels() == labels  # nothing recorded while it is open
+    set_red_to_blue(dialog)
+    dialog.style.setCurrentIndex(dialog.style.findData("linear"))
+    dialog.angle.setValue(0.0)  # red on the left, blue on the right
+    qtbot.waitUntil(lambda: shown(window, 2, 40).red() > 200 and shown(window, 117, 40).blue() > 200, timeout=3000)
+    dialog.style.setCurrentIndex(dialog.style.findData("radial"))
+    dialog.scale.setValue(50)
+    dialog.reverse.setChecked(True)
+    dialog.offset_x.setValue(20.0)
+    # Live: the canvas shows the new settings before OK (reversed radial: blue in the middle, red out).
+    qtbot.waitUntil(lambda: shown(window, 84, 40).blue() > 200 and shown(window, 2, 2).red() > 200, timeout=3000)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    settings = normalised(node.gradient)
+    assert settings["style"] == "radial" and settings["scale"] == 50 and settings["reverse"]
+    assert settings["offset"] == [20.0, 0.0] and settings["stops"] == RED_TO_BLUE
+    # The layer renders its settings: on top, opaque, normal mode, the composite is its pixels.
+    expected = fill_pixels(node.gradient, doc.canvas, doc.canvas)
+    assert np.abs(rgb(render(doc)) - expected[..., :3].astype(np.int16)).max() <= 1
+    assert doc.history.index == steps + 1 and doc.history.labels() == [*labels, "New gradient fill layer"]
+    doc.undo()
+    assert node.parent is None and doc.history.index == steps
+    doc.redo()
+    assert node.parent is doc.root and normalised(node.gradient) == settings
+    assert np.abs(rgb(render(doc)) - expected[..., :3].astype(np.int16)).max() <= 1
+
+
+def test_cancel_leaves_the_document_and_its_history_as_they_were(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    ops.new_layer(doc, "Undone")
+    doc.undo()  # a redo step the dialog must not lose
+    assert doc.history.can_redo
+    before_render = render(doc)
+    before = (doc.history.index, list(doc.history.steps), list(doc.root.children), doc.active)
+    dialog, node = open_from_menu(window)
+    set_red_to_blue(dialog)
+    dialog.angle.setValue(0.0)
+    qtbot.waitUntil(lambda: shown(window, 2, 40).red() > 200, timeout=3000)  # the preview is up
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    assert (doc.history.index, list(doc.history.steps), list(doc.root.children), doc.active) == before
+    assert node.parent is None and doc.history.can_redo
+    assert np.array_equal(render(doc), before_render)
+    qtbot.waitUntil(lambda: shown(window, 2, 40).blue() > 150, timeout=3000)  # the blue backdrop again
+
+
+def test_made_with_a_selection_it_takes_the_selection_as_its_mask(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    data = np.zeros((80, 120), np.uint8)
+    data[20:50, 30:90] = 255
+    doc.execute(SetSelection(Selection(data)))
+    steps = doc.history.index
+    dialog, node = open_from_menu(window)
+    set_red_to_blue(dialog)
+    dialog.angle.setValue(0.0)
+    dialog.accept()
+    assert np.array_equal(node.mask.data, data) and doc.selection is None
+    # Aligned with the layer: the gradient runs across the selection's box, red at its left edge.
+    assert node.gradient["box"] == [30, 20, 60, 30] and node.gradient["align"]
+    out = rgb(render(doc))
+    assert out[35, 30, 0] > 245 and out[35, 89, 2] > 245 and tuple(out[5, 5]) == (20, 40, 200)
+    assert doc.history.index == steps + 1
+    doc.undo()
+    assert node.parent is None and np.array_equal(doc.selection.data, data)
+
+
+def test_the_dial_turns_the_way_the_gradient_turns(make_window, qtbot):
+    window = make_window(small_document())
+    dialog, node = open_from_menu(window)
+    set_red_to_blue(dialog)
+    dial = dialog.dial
+    centre = QPoint(dial.width() // 2, dial.height() // 2)
+    QTest.mouseClick(dial, Qt.MouseButton.LeftButton, pos=centre + QPoint(10, -10))  # up and right on screen
+    assert dialog.angle.value() == pytest.approx(45.0)
+    assert node.gradient["angle"] == pytest.approx(45.0)
+    tip = dial.tip()
+    assert tip.x() > centre.x() and tip.y() < centre.y()
+    # The last stop (blue) lies up and to the right on the canvas too.
+    doc = window.document
+    out = rgb(render(doc, Rect(0, 0, 120, 80)))
+    assert out[0, 119, 2] > 200 and out[79, 0, 0] > 200
+    dialog.angle.setValue(-90.0)
+    assert dial.tip().y() > centre.y()  # down, as blue now lies at the bottom
+    out = rgb(render(doc))
+    assert out[79, 60, 2] > 200 and out[0, 60, 0] > 200
+    dialog.reject()
+
+
+def test_an_ora_save_and_reopen_keeps_it_live(make_window, qtbot, tmp_path):
+    window = make_window(small_document())
+    dialog, node = open_from_menu(window)
+    set_red_to_blue(dialog)
+    dialog.style.setCurrentIndex(dialog.style.findData("diamond"))
+    dialog.dither.setChecked(False)
+    dialog.accept()
+    settings = normalised(node.gradient)
+    before = render(window.document)
+    path = tmp_path / "gradient.ora"
+    assert window.files.save_as(str(path))
+    assert open_file(qtbot, window, path)
+    again = window.document.root.children[-1]
+    assert isinstance(again, GradientFillLayer) and normalised(again.gradient) == settings
+    assert np.array_equal(render(window.document), before)
+
+
+def test_the_core_operation_needs_no_window():
+    doc = small_document()
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 0.0})
+    assert doc.history.labels() == ["New gradient fill layer"] and doc.active is node
+    expected = fill_pixels(node.gradient, doc.canvas, doc.canvas)
+    assert np.abs(rgb(render(doc)) - expected[..., :3].astype(np.int16)).max() <= 1
+    ops.set_gradient_fill(doc, node, {**node.gradient, "style": "angle"})
+    assert node.gradient["style"] == "angle" and len(doc.history.labels()) == 2
+    doc.undo()
+    assert node.gradient.get("style", "linear") == "linear"
