@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from editor.core import ops
-from editor.core.layers import Adjustment, FillLayer, Group, Layer, Node
+from editor.core.layers import Adjustment, FillLayer, GradientFillLayer, Group, Layer, Node
 
 from . import color_dialog
 from .icons import icon
@@ -61,6 +61,8 @@ class LayerActions(QObject):
               None, lambda doc, n, name=spec.name: self._new_adjustment(doc, name), needs_node=False)
         a("adjust_settings", "Adjustment Settings…", "tune-vertical", None, self.edit_adjustment,
           when=lambda n: isinstance(n, Adjustment))
+        a("content_options", "Layer Content Options…", "pencil-outline", None, lambda doc, n: self.edit_content(n),
+          when=lambda n: isinstance(n, FillLayer | GradientFillLayer | Adjustment))
         a("duplicate", "Duplicate Layer", "content-duplicate", None, self._duplicate, multi=True)  # Ctrl+J: clipboard.py
         a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_nodes(doc, self.selected()), multi=True)
         a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", self._merge, when=self._has_below, multi=True)
@@ -191,6 +193,18 @@ class LayerActions(QObject):
                 menu.addAction(self.actions[f"adjust_{spec.name}"])
         return menu
 
+    def edit_content(self, node) -> bool:
+        """Layer > Layer Content Options… and double-click on a fill layer (Photoshop's): a colour
+        fill's colour picker, a gradient fill's Gradient Fill dialog, an adjustment's settings."""
+        if isinstance(node, GradientFillLayer):
+            from .dialogs.gradient_fill_dialog import open_gradient_fill
+
+            return open_gradient_fill(self.window, node) is not None
+        if isinstance(node, Adjustment):
+            self.edit_adjustment(self.window.document, node)
+            return True
+        return self.change_fill_colour(node)
+
     def change_fill_colour(self, node) -> bool:
         """Double-click on a fill layer: pick its colour again (one undo step)."""
         if not isinstance(node, FillLayer):
@@ -255,7 +269,7 @@ class LayerActions(QObject):
         return menu
 
     def fill_layer_menu(self, menu: QMenu) -> None:
-        for key in ("new_layer", "new_group", "fill_menu", "adjust_menus", "adjust_settings", None, "duplicate", "delete", None, "group", "ungroup",
+        for key in ("new_layer", "new_group", "fill_menu", "adjust_menus", "adjust_settings", "content_options", None, "duplicate", "delete", None, "group", "ungroup",
                     "raise", "lower", None, "merge_down", "flatten", None, "clip", "lock"):
             if key is None:
                 menu.addSeparator()

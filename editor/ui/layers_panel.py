@@ -49,7 +49,7 @@ class LayersPanel(QWidget):
         self.view.context_menu_requested.connect(self._context_menu)
         self.view.selection_changed.connect(actions.update_state)
         self.view.delete_requested.connect(lambda: actions.actions["delete"].trigger())
-        self.view.fill_colour_requested.connect(actions.change_fill_colour)
+        self.view.fill_edit_requested.connect(actions.edit_content)
         self.view.settings_requested.connect(actions.show_adjustment_properties)
 
         self.blend = QComboBox()

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QTreeView,
 )
 
-from editor.core.layers import Adjustment, FillLayer, Group, Node
+from editor.core.layers import Adjustment, FillLayer, GradientFillLayer, Group, Node
 
 from .layer_delegate import LayerDelegate, hit_part, row_fill
 from .layers_model import EYE_COLUMN, LAYER_COLUMN, LayerTreeModel
@@ -58,7 +58,7 @@ class LayerTreeView(QTreeView):
     selection_changed = Signal()  # the set of selected layers changed
     delete_requested = Signal()  # the Delete key, with nothing selected on the canvas
     clear_requested = Signal()  # the Delete key while the canvas has a selection: clear it, never delete the layer
-    fill_colour_requested = Signal(object)  # double-click on a fill layer: change its colour
+    fill_edit_requested = Signal(object)  # double-click on a fill layer: its colour, or its gradient
     settings_requested = Signal(object)  # double-click on an adjustment's thumbnail: its Properties
 
     def __init__(self, model: LayerTreeModel, parent=None) -> None:
@@ -281,8 +281,8 @@ class LayerTreeView(QTreeView):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         node, part = self.part_at(event.position().toPoint())
-        if isinstance(node, FillLayer) and part in ("thumb", "row"):
-            self.fill_colour_requested.emit(node)  # as Photoshop: the fill's colour picker
+        if isinstance(node, FillLayer | GradientFillLayer) and part in ("thumb", "row"):
+            self.fill_edit_requested.emit(node)  # as Photoshop: the colour picker, the Gradient Fill dialog
             return
         if isinstance(node, Adjustment) and part == "thumb":
             self.settings_requested.emit(node)

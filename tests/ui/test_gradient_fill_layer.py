@@ -17,6 +17,7 @@ from editor.core.commands import SetSelection
 from editor.paint.gradient_fill import fill_pixels, normalised
 from editor.render import render
 from editor.ui import color_dialog
+from editor.ui.layer_delegate import row_layout
 
 from .conftest import open_file, small_document
 
@@ -196,3 +197,64 @@ def test_the_core_operation_needs_no_window():
     assert node.gradient["style"] == "angle" and len(doc.history.labels()) == 2
     doc.undo()
     assert node.gradient.get("style", "linear") == "linear"
+
+
+def double_click_thumbnail(window, qtbot, node) -> None:
+    view = window.layers_panel.view
+    qtbot.waitUntil(lambda: view.layer_model.index_of(node).isValid())
+    rect = view.visualRect(view.layer_model.index_of(node))
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      row_layout(rect, node)["thumb"].center())
+
+
+def test_double_click_reopens_the_dialog_on_its_settings_and_ok_is_one_step(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 0.0, "style": "reflected", "scale": 80.0})
+    original = dict(node.gradient)
+    steps = doc.history.index
+    double_click_thumbnail(window, qtbot, node)
+    dialog = window.gradient_fill_dialog
+    assert dialog.isVisible() and dialog.node is node
+    assert dialog.style.currentData() == "reflected" and dialog.scale.value() == 80 and dialog.angle.value() == 0.0
+    assert [s.to_dict() for s in dialog.stops.gradient.stops] == RED_TO_BLUE
+    dialog.style.setCurrentIndex(dialog.style.findData("diamond"))
+    dialog.angle.setValue(45.0)
+    assert node.gradient["style"] == "diamond" and doc.history.index == steps  # live, not yet a step
+    dialog.accept()
+    assert node.gradient["style"] == "diamond" and node.gradient["angle"] == 45.0
+    assert doc.history.index == steps + 1 and doc.history.labels()[-1] == f"Gradient fill of “{node.name}”"
+    expected = fill_pixels(node.gradient, doc.canvas, doc.canvas)
+    assert np.abs(rgb(render(doc)) - expected[..., :3].astype(np.int16)).max() <= 1
+    doc.undo()
+    assert node.gradient == original
+    doc.redo()
+    assert node.gradient["style"] == "diamond"
+
+
+def test_layer_content_options_opens_it_and_cancel_puts_the_settings_back(make_window, qtbot, monkeypatch):
+    window = make_window(small_document())
+    doc = window.document
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE})
+    original, steps = dict(node.gradient), doc.history.index
+    layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
+    window.layer_actions.update_state()
+    content = _menu_action(layer_menu, "Layer Content Options…")
+    assert content.isEnabled()
+    content.trigger()
+    dialog = window.gradient_fill_dialog
+    qtbot.waitUntil(lambda: shown(window, 60, 2).blue() > 200, timeout=3000)  # 90°: the last stop at the top
+    dialog.reverse.setChecked(True)
+    assert node.gradient["reverse"]
+    qtbot.waitUntil(lambda: shown(window, 60, 2).red() > 200, timeout=3000)  # reversed, live
+    dialog.reject()
+    assert node.gradient == original and doc.history.index == steps and len(doc.history.steps) == steps
+    # A colour fill's content options: its colour picker (one step).
+    fill = ops.new_fill_layer(doc, (255, 0, 0, 255))
+    monkeypatch.setattr(color_dialog, "ask_colour", lambda *a, **k: QColor(1, 2, 3))
+    window.layer_actions.update_state()
+    content.trigger()
+    assert fill.color == (1, 2, 3, 255)
+    ops.new_layer(doc)  # a pixel layer has no content options
+    window.layer_actions.update_state()
+    assert not content.isEnabled()

@@ -112,6 +112,7 @@ class GradientFillDialog(QDialog):
         super().__init__(parent)
         self.doc, self.node, self.adding = doc, node, adding
         self.fg, self.bg = tuple(fg), tuple(bg)
+        self.before = node.gradient  # put back as it was on Cancel (a copy: the node's dict is replaced, never changed)
         self.original = normalised(node.gradient)
         self.setWindowTitle("Gradient Fill" if adding is not None else f"Gradient Fill — {node.name}")
         self.setObjectName("gradientFillDialog")
@@ -284,7 +285,7 @@ class GradientFillDialog(QDialog):
             self._apply(final)
             self.doc.record(self.adding, mergeable=False)
         else:
-            self.node.gradient = self.original  # put back quietly: the step below shows the change
+            self.node.gradient = self.before  # put back quietly: the step below shows the change
             ops.set_gradient_fill(self.doc, self.node, final, label=f"Gradient fill of “{self.node.name}”")
         super().accept()
 
@@ -292,7 +293,7 @@ class GradientFillDialog(QDialog):
         if self.adding is not None:
             self.adding.undo(self.doc)
         else:
-            self._apply(self.original)
+            self._apply(self.before)
         super().reject()
 
 
