@@ -22,12 +22,24 @@ from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
 from psd_tools.psd.layer_and_mask import LayerBlendingRanges
 
-from editor.core import BlendIf, BlendMode, Document, FillLayer, Group, Layer, Mask, Node
+from editor.core import (
+    BlendIf,
+    BlendMode,
+    Document,
+    FillLayer,
+    GradientFillLayer,
+    Group,
+    Layer,
+    Mask,
+    Node,
+    Rect,
+)
 from editor.core.blendif import FULL
 from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
+from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_effects
+from . import psd_adjust, psd_effects, psd_gradient
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -232,7 +244,7 @@ class _EffectBlend:
 _KNOCKOUTS = {0: "none", 1: "shallow", 2: "deep"}
 KNOCKOUT_BYTES = {name: value for value, name in _KNOCKOUTS.items()}
 
-# Fill layers whose content is a descriptor; only the solid colour stays live in Veil.
+# Fill layers whose content is a descriptor; solid colours and gradients stay live in Veil.
 _FILL_KINDS = ("solidcolorfill", "gradientfill", "patternfill")
 
 
@@ -240,8 +252,9 @@ class _PsdReader:
     """Turns a psd-tools document into Veil nodes.
 
     Each psd-tools kind has a method: groups (`group`, artboards too), pixel layers
-    (`pixel_layer`), fill and shape layers (`fill_layer`), and whatever Veil keeps only as
-    pixels (`rasterised`: layer effects, gradient and pattern fills, stroked shapes; the drop
+    (`pixel_layer`), fill and shape layers (`fill_layer`), gradient fills (`gradient_fill_layer`,
+    editor/io/psd_gradient.py), and whatever Veil keeps only as pixels (`rasterised`: layer
+    effects, pattern fills, noise or unreadable gradients, stroked shapes; the drop
     shadows and outer glows psd-tools does not draw become layers below, `outer_effect_layers`),
     through psd-tools' own per-layer compositing. `common` applies what every node shares.
     """
@@ -318,12 +331,12 @@ class _PsdReader:
 
         Photoshop's fill opacity scales a layer's own pixels and not its effects; a layer with
         effects is rasterised with its fill opacity inside, so only its opacity stays live.
-        A pixel or fill layer keeps it as its Fill (which the compositor renders as Photoshop
-        does, a fade of the blend itself in the eight special-Fill modes); on other kinds it
-        multiplies the opacity."""
+        A kind whose renderer draws Fill (pixel, colour and gradient fill layers) keeps it as
+        its Fill (which the compositor renders as Photoshop does, a fade of the blend itself in
+        the eight special-Fill modes); on other kinds it multiplies the opacity."""
         opacity = item.opacity / 255.0
         fill = 1.0 if baked_fill else item.fill_opacity / 255.0
-        if isinstance(node, Layer | FillLayer):
+        if render_kinds.of(node).has_fill:
             node.fill = fill
         else:
             opacity *= fill
@@ -426,7 +439,12 @@ class _PsdReader:
             return self.rasterised(item, name), True
         if kind == "solidcolorfill" or (kind == "shape" and _solid_shape(item)):
             return self.fill_layer(item, name), False
-        if kind in ("gradientfill", "patternfill", "shape"):
+        if kind == "gradientfill":
+            gradient = self.gradient_fill_layer(item, name)
+            if gradient is not None:
+                return gradient, False
+            return self.rasterised(item, name), True
+        if kind in ("patternfill", "shape"):
             self.warn(f"'{name}': {_KIND_NAMES[kind]} rasterised")
             return self.rasterised(item, name), True
         if kind != "pixel":
@@ -449,6 +467,28 @@ class _PsdReader:
         """A solid-colour fill or shape layer: a live fill, its vector mask rasterised into its mask."""
         color = self.fill_color(item)
         layer = FillLayer(name, color)
+        self.apply_mask(item, layer, 0, 0, self.psd.width, self.psd.height, vector=True)
+        return layer
+
+    def gradient_fill_layer(self, item, name: str) -> GradientFillLayer | None:
+        """A gradient fill layer, live (editor/io/psd_gradient.py): its stops' colours converted
+        as the document's colours are, laid over the layer's box when aligned with it, its vector
+        mask rasterised into its mask. None (and a warning saying why) when its descriptor does
+        not read as a gradient Veil draws: the caller keeps it as pixels."""
+        from editor.paint.gradient_fill import normalised
+
+        x0, y0, x1, y1 = item.bbox
+        box = Rect(x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
+        try:
+            settings = psd_gradient.settings_from_descriptor(
+                item.tagged_blocks.get_data(Tag.GRADIENT_FILL_SETTING), box=box,
+                color=lambda stop: self.color_of(stop)[:3], warn=lambda text: self.warn(f"'{name}': {text}"))
+            settings = normalised(settings)
+        except Exception as e:  # a hostile or odd descriptor never stops the file opening
+            reason = str(e) if isinstance(e, psd_gradient.NotLive) else f"its settings cannot be read ({type(e).__name__})"
+            self.warn(f"'{name}': gradient fill layer rasterised: {reason}")
+            return None
+        layer = GradientFillLayer(name, settings)
         self.apply_mask(item, layer, 0, 0, self.psd.width, self.psd.height, vector=True)
         return layer
 

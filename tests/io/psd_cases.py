@@ -522,3 +522,165 @@ def knockout_shallow_half_fill_pass_through():
 @case
 def knockout_deep_fill_0_isolated():
     return _knockout_group(True, 2, 0)
+
+
+# --- gradient fill layers ('GdFl', Adobe's descriptor keys) --------------------------------
+# Big canvases: psd-tools lays a ramp from the first pixel's index to the last one's, Veil from
+# the box's edge through pixel centres; half a pixel over 400 is well inside 2/255.
+GW, GH = 420, 300
+
+
+def gradient_block(colours, *, opacities=None, style: bytes = b"Lnr ", angle: float = 90.0, scale: float = 100.0,
+                   reverse: bool = False, dither: bool = False, align: bool = True, offset=(0.0, 0.0),
+                   form: bytes = b"CstS", stop_kinds=None) -> DescriptorBlock:
+    """A gradient fill layer's descriptor as Photoshop writes it. `colours`: (location 0..4096,
+    (r, g, b), midpoint %) each; `opacities`: (location, opacity %, midpoint %) each, or None for
+    no 'Trns' list; `stop_kinds`: each colour stop's 'Clry' type (default user stops)."""
+    from psd_tools.psd.descriptor import Integer, List, String
+
+    grad = Descriptor(classID=b"Grdn")
+    grad[b"Nm  "] = String(value="Custom")
+    grad[b"GrdF"] = Enumerated(typeID=b"GrdF", enum=form)
+    grad[b"Intr"] = Double(4096.0)
+    stops = List()
+    for i, (location, rgb, mid) in enumerate(colours):
+        s = Descriptor(classID=b"Clrt")
+        s[b"Clr "] = rgb_desc(*rgb)
+        s[b"Type"] = Enumerated(typeID=b"Clry", enum=(stop_kinds or {}).get(i, b"UsrS"))
+        s[b"Lctn"], s[b"Mdpn"] = Integer(location), Integer(mid)
+        stops.append(s)
+    grad[b"Clrs"] = stops
+    if opacities is not None:
+        trns = List()
+        for location, opacity, mid in opacities:
+            t = Descriptor(classID=b"TrnS")
+            t[b"Opct"] = UnitFloat(unit=Unit.Percent, value=opacity)
+            t[b"Lctn"], t[b"Mdpn"] = Integer(location), Integer(mid)
+            trns.append(t)
+        grad[b"Trns"] = trns
+    d = DescriptorBlock(classID=b"null")
+    d[b"Grad"] = grad
+    d[b"Dthr"] = Bool(dither)
+    d[b"Rvrs"] = Bool(reverse)
+    d[b"Angl"] = UnitFloat(unit=Unit.Angle, value=angle)
+    d[b"Type"] = Enumerated(typeID=b"GrdT", enum=style)
+    d[b"Algn"] = Bool(align)
+    d[b"Scl "] = UnitFloat(unit=Unit.Percent, value=scale)
+    pnt = Descriptor(classID=b"Pnt ")
+    pnt[b"Hrzn"] = UnitFloat(unit=Unit.Percent, value=offset[0])
+    pnt[b"Vrtc"] = UnitFloat(unit=Unit.Percent, value=offset[1])
+    d[b"Ofst"] = pnt
+    return d
+
+
+RAMP3 = [(0, (230, 40, 20), 50), (1600, (40, 190, 90), 50), (4096, (30, 60, 220), 50)]
+OPAQUE = [(0, 100.0, 50), (4096, 100.0, 50)]
+
+# name: (gradient_block keyword arguments, vector-mask rectangle or None). Every one of them is
+# also a fidelity case; tests/io/test_psd_fidelity.py says which psd-tools draws differently.
+GRADIENTS: dict[str, tuple[dict, tuple[float, float, float, float] | None]] = {
+    "gradient_linear": (dict(colours=RAMP3, opacities=OPAQUE, angle=30.0), None),
+    "gradient_radial": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Rdl ", scale=90.0), None),
+    "gradient_angle": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Angl", angle=60.0), None),
+    "gradient_reflected": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Rflc", angle=135.0), None),
+    "gradient_diamond": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Dmnd", angle=20.0), None),
+    "gradient_transparency": (dict(colours=RAMP3, opacities=[(0, 100.0, 50), (1800, 55.0, 50), (3500, 90.0, 50)],
+                                   angle=-20.0, dither=True), None),
+    "gradient_midpoints": (dict(colours=[(0, (250, 250, 250), 25), (2600, (20, 20, 120), 70), (4096, (240, 200, 0), 50)],
+                                opacities=[(0, 100.0, 80), (4096, 30.0, 50)], angle=0.0), None),
+    "gradient_hard_edge": (dict(colours=[(0, (240, 240, 40), 50), (2048, (200, 30, 30), 50),
+                                         (2048, (20, 40, 200), 50), (4096, (40, 220, 240), 50)],
+                                opacities=OPAQUE, angle=0.0), None),
+    "gradient_reverse": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Rdl ", reverse=True), None),
+    "gradient_scale": (dict(colours=[(0, (60, 60, 60), 50), (4096, (230, 230, 200), 50)], opacities=OPAQUE,
+                            angle=0.0, scale=60.0), None),
+    "gradient_offset": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Rdl ", scale=80.0, offset=(20.0, -15.0)), None),
+    "gradient_aligned_with_shape": (dict(colours=RAMP3, opacities=OPAQUE, angle=45.0), (60.0, 40.0, 300.0, 220.0)),
+    "gradient_align_off": (dict(colours=RAMP3, opacities=OPAQUE, angle=45.0, align=False), (60.0, 40.0, 300.0, 220.0)),
+    "gradient_no_opacity_stops": (dict(colours=RAMP3, opacities=None, style=b"Rflc", angle=90.0), None),
+}
+
+
+def _gradient_doc():
+    psd = PSDImage.new("RGBA", (GW, GH))
+    psd.create_pixel_layer(_smooth_rgba(GW, GH, 3, opaque=True), name="Background")
+    return psd
+
+
+def _rect_knots_on(x0, y0, x1, y1, w, h) -> list:
+    return [V.ClosedKnotLinked(preceding=(y / h, x / w), anchor=(y / h, x / w), leaving=(y / h, x / w))
+            for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+
+
+def gradient_layer(parent, name: str, block: DescriptorBlock, rect=None):
+    """An empty layer record with the gradient block; with `rect`, a rectangular vector mask and
+    the record's bounds set to it, as Photoshop writes a gradient fill drawn as a shape."""
+    layer = _empty(parent, name)
+    _set(layer, Tag.GRADIENT_FILL_SETTING, block)
+    if rect is not None:
+        x0, y0, x1, y1 = rect
+        _set(layer, Tag.VECTOR_MASK_SETTING1, vector_mask_block(_rect_knots_on(x0, y0, x1, y1, GW, GH)))
+        record = layer._record
+        record.left, record.top, record.right, record.bottom = int(x0), int(y0), int(x1), int(y1)
+    return layer
+
+
+def _gradient_case(name: str) -> Callable[[], PSDImage]:
+    def build():
+        psd = _gradient_doc()
+        kwargs, rect = GRADIENTS[name]
+        gradient_layer(psd, "Gradient Fill 1", gradient_block(**kwargs), rect)
+        return psd
+    build.__name__ = name
+    return build
+
+
+for _name in GRADIENTS:
+    case(_gradient_case(_name))
+
+
+@case
+def gradient_masked_multiply_fill_clipped():
+    """A gradient fill with a pixel mask, Multiply, opacity and Fill, clipped to an opaque layer
+    below (a semi-transparent base is clip_onto_group's known difference)."""
+    psd = _gradient_doc()
+    psd.create_pixel_layer(_smooth_rgba(300, 200, 4, opaque=True), name="base", top=50, left=60)
+    layer = gradient_layer(psd, "Gradient Fill 1", gradient_block(colours=RAMP3, opacities=OPAQUE, angle=70.0))
+    m = np.zeros((GH, GW), np.uint8)
+    m[30:260, 40:380] = np.linspace(40, 255, 340)[None, :].astype(np.uint8)
+    layer.create_mask(Image.fromarray(m, "L"), top=0, left=0)
+    layer.blend_mode = B.MULTIPLY
+    layer.opacity = 210
+    layer.fill_opacity = 150
+    layer.clipping = True
+    return psd
+
+
+@case
+def gradient_noise():
+    """A noise gradient: not live in Veil, drawn by psd-tools into pixels."""
+    psd = _gradient_doc()
+    block = gradient_block(colours=RAMP3, form=b"ClNs")
+    grad = block[b"Grad"]
+    from psd_tools.psd.descriptor import Integer, List
+
+    grad[b"ShTr"], grad[b"VctC"] = Bool(False), Bool(False)
+    grad[b"ClrS"] = Enumerated(typeID=b"ClrS", enum=b"RGBC")
+    grad[b"RndS"], grad[b"Smth"] = Integer(3650322), Integer(2048)
+    lo, hi = List(), List()
+    lo.extend(Integer(v) for v in (0, 0, 0, 0))
+    hi.extend(Integer(v) for v in (0, 100, 100, 100))
+    grad[b"Mnm "], grad[b"Mxm "] = lo, hi
+    gradient_layer(psd, "Noise", block)
+    return psd
+
+
+def hostile_gradient(change: Callable[[DescriptorBlock], None]) -> bytes:
+    """A document whose gradient fill layer's descriptor `change` has spoilt."""
+    psd = _gradient_doc()
+    block = gradient_block(colours=RAMP3, opacities=OPAQUE)
+    change(block)
+    gradient_layer(psd, "Broken", block)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _save(psd)

@@ -24,6 +24,12 @@ DIFFERENT = {
     # psd-tools cannot composite Lab ("unsupported blending color space") and hands back the
     # raw Lab bytes as if RGB; Veil converts Lab to sRGB through LittleCMS (tested below).
     "lab_document",
+    # Gradient fills where psd-tools' draw_gradient_fill is not Photoshop's: it sweeps the angle
+    # style clockwise (Adobe's manual: counterclockwise, see editor/io/psd_gradient.py), ignores
+    # midpoints, 'Ofst' and 'Algn', and keeps only the last of two stops at one location (a hard
+    # edge). test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading compares these
+    # with psd-tools' drawing of the same gradient told what it leaves out.
+    "gradient_angle", "gradient_midpoints", "gradient_offset", "gradient_align_off", "gradient_hard_edge",
 }
 
 
@@ -200,3 +206,209 @@ def test_knockout_is_read_and_written_back():
     assert Tag.KNOCKOUT_SETTING not in by_name["mid"].tagged_blocks
     back = read_psd(out.getvalue(), "again.psd", DEFAULT_LIMITS)
     assert back.find_by_name("knockout").knockout == "shallow" and back.find_by_name("g").knockout == "deep"
+
+
+# --- gradient fill layers ------------------------------------------------------------------
+
+def _reference_block(name: str):
+    """The case's descriptor, told what psd-tools' draw_gradient_fill leaves out (what
+    editor/io/psd_gradient.py says Photoshop does), and the box psd-tools must lay it over."""
+    from psd_tools.psd.descriptor import Bool, Double
+
+    kwargs, rect = C.GRADIENTS[name]
+    block = C.gradient_block(**kwargs)
+    anchor = (0, 0, C.GW, C.GH) if rect is None else tuple(int(v) for v in rect)
+    if name == "gradient_angle":  # psd-tools sweeps clockwise: reversed, its sweep is Adobe's
+        block[b"Rvrs"] = Bool(not kwargs.get("reverse", False))
+    if name in ("gradient_offset", "gradient_align_off"):
+        if not kwargs.get("align", True):
+            anchor = (0, 0, C.GW, C.GH)
+        x0, y0, x1, y1 = anchor
+        dx, dy = (x1 - x0) * kwargs.get("offset", (0, 0))[0] / 100, (y1 - y0) * kwargs.get("offset", (0, 0))[1] / 100
+        anchor = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    for key, value_key in ((b"Clrs", b"Clr "), (b"Trns", b"Opct")):
+        stops = block[b"Grad"].get(key) or []
+        # a midpoint m between two stops: a stop at m holding the halfway value (Krita's reading)
+        for i in range(len(stops) - 2, -1, -1):
+            a, b = stops[i], stops[i + 1]
+            mid = int(a[b"Mdpn"])
+            if mid != 50:
+                extra = a.__class__(classID=a.classID)
+                for k, v in a.items():
+                    extra[k] = v
+                la, lb = int(a[b"Lctn"]), int(b[b"Lctn"])
+                extra[b"Lctn"] = Double(la + (lb - la) * mid / 100)
+                if value_key == b"Clr ":
+                    halves = [(float(a[b"Clr "][k]) + float(b[b"Clr "][k])) / 2 for k in (b"Rd  ", b"Grn ", b"Bl  ")]
+                    extra[b"Clr "] = C.rgb_desc(*halves)
+                else:
+                    extra[b"Opct"] = C.UnitFloat(unit=C.Unit.Percent,
+                                                 value=(float(a[b"Opct"].value) + float(b[b"Opct"].value)) / 2)
+                stops.insert(i + 1, extra)
+        for i in range(len(stops) - 1):  # two stops at one place: psd-tools keeps the last only
+            if float(stops[i][b"Lctn"]) == float(stops[i + 1][b"Lctn"]):
+                stops[i][b"Lctn"] = Double(float(stops[i][b"Lctn"]) - 0.1)
+    return block, anchor
+
+
+def _steep(rgba: np.ndarray, levels: int = 24) -> np.ndarray:
+    """Pixels beside a jump (a hard edge, the angle style's seam): where half a pixel of
+    placement is many levels, so a sub-pixel difference in geometry is not an error."""
+    import cv2
+
+    kernel = np.ones((5, 5), np.uint8)
+    span = np.zeros(rgba.shape[:2], np.int32)
+    for c in range(rgba.shape[2]):
+        plane = np.ascontiguousarray(rgba[..., c])
+        span = np.maximum(span, cv2.dilate(plane, kernel).astype(np.int32) - cv2.erode(plane, kernel))
+    return span > levels
+
+
+GRADIENT_NAMES = sorted(C.GRADIENTS)
+
+
+@pytest.mark.parametrize("name", GRADIENT_NAMES)
+def test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading(name):
+    from psd_tools.composite.paint import draw_gradient_fill
+    from psd_tools.constants import ColorMode
+
+    from editor.core import GradientFillLayer, Rect
+    from editor.paint.gradient_fill import fill_pixels
+
+    _, doc = _open(name)
+    layer = doc.find_by_name("Gradient Fill 1")
+    assert isinstance(layer, GradientFillLayer), doc.warnings
+    assert doc.warnings == []
+    block, anchor = _reference_block(name)
+    color, shape = draw_gradient_fill((0, 0, C.GW, C.GH), ColorMode.RGB, block, anchor)
+    alpha = np.ones((C.GH, C.GW), np.float64) if shape is None else shape[..., 0].astype(np.float64)
+    want = np.dstack([color * alpha[..., None], alpha]) * 255
+    canvas = Rect(0, 0, C.GW, C.GH)
+    # undithered: Veil's ordered dither moves each value by up to half a level on purpose
+    got = fill_pixels({**layer.gradient, "dither": False}, canvas, canvas).astype(np.float64)
+    got[..., :3] *= got[..., 3:] / 255
+    keep = ~_steep(np.clip(want + 0.5, 0, 255).astype(np.uint8))
+    assert keep.mean() > 0.97
+    err = np.abs(got - want)[keep]
+    assert err.max() <= 2.0, (name, err.max())
+    assert np.ptp(got[..., :3]) > 100
+
+
+def test_gradient_fill_settings_are_photoshops():
+    import math
+
+    from editor.core import GradientFillLayer
+
+    def layer(name):
+        _, doc = _open(name)
+        node = doc.find_by_name("Gradient Fill 1")
+        assert isinstance(node, GradientFillLayer)
+        return node.gradient
+
+    for name, (kwargs, rect) in C.GRADIENTS.items():
+        g = layer(name)
+        assert g["style"] == {b"Lnr ": "linear", b"Rdl ": "radial", b"Angl": "angle", b"Rflc": "reflected",
+                              b"Dmnd": "diamond"}[kwargs.get("style", b"Lnr ")], name
+        assert g["angle"] == kwargs.get("angle", 90.0) and g["scale"] == kwargs.get("scale", 100.0), name
+        assert g["reverse"] == kwargs.get("reverse", False) and g["dither"] == kwargs.get("dither", False), name
+        assert g["align"] == kwargs.get("align", True) and g["offset"] == list(kwargs.get("offset", (0.0, 0.0))), name
+        box = [0, 0, C.GW, C.GH] if rect is None else [int(rect[0]), int(rect[1]), int(rect[2] - rect[0]),
+                                                         int(rect[3] - rect[1])]
+        assert g["box"] == box, name
+
+    # colour and opacity stops merged at the union of their positions, each interpolated
+    g = layer("gradient_transparency")
+    assert [round(s["position"] * 4096) for s in g["stops"]] == [0, 1600, 1800, 3500, 4096]
+    assert g["stops"][1]["color"] == [40, 190, 90] and g["stops"][1]["opacity"] == pytest.approx(1 - 0.45 * 1600 / 1800)
+    at_1800 = [40 + (30 - 40) * 200 / 2496, 190 + (60 - 190) * 200 / 2496, 90 + (220 - 90) * 200 / 2496]
+    assert g["stops"][2]["color"] == [round(v) for v in at_1800] and g["stops"][2]["opacity"] == pytest.approx(0.55)
+    assert g["stops"][4]["opacity"] == pytest.approx(0.9)
+    # a midpoint is a stop there holding the halfway colour (or opacity)
+    g = layer("gradient_midpoints")
+    positions = [s["position"] for s in g["stops"]]
+    assert positions == pytest.approx([0, 650 / 4096, 2600 / 4096, 0.8, (2600 + 0.7 * 1496) / 4096, 1])
+    assert g["stops"][1]["color"] == [135, 135, 185]
+    assert g["stops"][3]["opacity"] == pytest.approx(0.65)
+    assert g["stops"][4]["color"] == [130, 110, 60]
+    # two stops at one place are a hard edge: both kept
+    g = layer("gradient_hard_edge")
+    assert [s["position"] for s in g["stops"]] == [0, 0.5, 0.5, 1]
+    assert [s["color"] for s in g["stops"]][1:3] == [[200, 30, 30], [20, 40, 200]]
+    assert all(math.isclose(s["opacity"], 1) for s in g["stops"])
+
+
+def test_gradient_fill_keeps_mask_mode_opacity_fill_and_clipping():
+    from editor.core import BlendMode, GradientFillLayer
+
+    _, doc = _open("gradient_masked_multiply_fill_clipped")
+    layer = doc.find_by_name("Gradient Fill 1")
+    assert isinstance(layer, GradientFillLayer)
+    assert layer.blend_mode is BlendMode.MULTIPLY and layer.clipped
+    assert layer.opacity == pytest.approx(210 / 255) and layer.fill == pytest.approx(150 / 255)
+    assert layer.mask is not None and layer.mask.shape == (C.GH, C.GW)
+    assert layer.mask.data[0, 0] == 0 and layer.mask.data[100, 379] == 255
+
+
+def test_noise_gradient_is_rasterised_and_named():
+    _, doc = _open("gradient_noise")
+    layer = doc.find_by_name("Noise")
+    assert isinstance(layer, Layer)
+    assert any("'Noise'" in w and "noise gradient" in w for w in doc.warnings)
+
+
+def test_foreground_and_background_stops_are_black_and_white_with_a_warning():
+    import io
+    import warnings as w
+
+    from editor.core import GradientFillLayer
+
+    psd = C._gradient_doc()
+    block = C.gradient_block(colours=RAMP_FG_BG, opacities=C.OPAQUE, stop_kinds={0: b"FrgC", 1: b"BckC"})
+    C.gradient_layer(psd, "Gradient Fill 1", block)
+    out = io.BytesIO()
+    with w.catch_warnings():
+        w.simplefilter("ignore")
+        psd.save(out)
+    doc = read_psd(out.getvalue(), "fgbg.psd", DEFAULT_LIMITS)
+    layer = doc.find_by_name("Gradient Fill 1")
+    assert isinstance(layer, GradientFillLayer)
+    assert [s["color"] for s in layer.gradient["stops"]] == [[0, 0, 0], [255, 255, 255], [30, 60, 220]]
+    assert any("foreground and background colour stops are shown as black and white" in m for m in doc.warnings)
+
+
+RAMP_FG_BG = [(0, (200, 100, 50), 50), (2000, (10, 20, 30), 50), (4096, (30, 60, 220), 50)]
+
+
+def _spoil(change):
+    return lambda block: change(block)
+
+
+HOSTILE = {
+    "no gradient": lambda b: b.__delitem__(b"Grad"),
+    "no style": lambda b: b.__delitem__(b"Type"),
+    "unknown style": lambda b: b.__setitem__(b"Type", C.Enumerated(typeID=b"GrdT", enum=b"ShpB")),
+    "no colour stops": lambda b: b[b"Grad"].__setitem__(b"Clrs", type(b[b"Grad"][b"Clrs"])()),
+    "no colour list": lambda b: b[b"Grad"].__delitem__(b"Clrs"),
+    "no opacity stops": lambda b: b[b"Grad"].__setitem__(b"Trns", type(b[b"Grad"][b"Trns"])()),
+    "location past 4096": lambda b: b[b"Grad"][b"Clrs"][1].__setitem__(b"Lctn", C.Double(9000.0)),
+    "negative location": lambda b: b[b"Grad"][b"Trns"][0].__setitem__(b"Lctn", C.Double(-5.0)),
+    "stop without location": lambda b: b[b"Grad"][b"Clrs"][0].__delitem__(b"Lctn"),
+    "stop without colour": lambda b: b[b"Grad"][b"Clrs"][0].__delitem__(b"Clr "),
+    "colour without components": lambda b: b[b"Grad"][b"Clrs"][0][b"Clr "].clear(),
+    "infinite angle": lambda b: b.__setitem__(b"Angl", C.UnitFloat(unit=C.Unit.Angle, value=float("inf"))),
+    "not-a-number scale": lambda b: b.__setitem__(b"Scl ", C.UnitFloat(unit=C.Unit.Percent, value=float("nan"))),
+    "zero scale": lambda b: b.__setitem__(b"Scl ", C.UnitFloat(unit=C.Unit.Percent, value=0.0)),
+    "offset without components": lambda b: b[b"Ofst"].clear(),
+    "midpoint past 100": lambda b: b[b"Grad"][b"Clrs"][0].__setitem__(b"Mdpn", C.Double(400.0)),
+    "gradient is not a descriptor": lambda b: b.__setitem__(b"Grad", C.Double(1.0)),
+}
+
+
+@pytest.mark.parametrize("what", sorted(HOSTILE))
+def test_malformed_gradient_fill_opens_rasterised_with_a_warning(what):
+    data = C.hostile_gradient(HOSTILE[what])
+    doc = read_psd(data, "broken.psd", DEFAULT_LIMITS)
+    layer = doc.find_by_name("Broken")
+    assert isinstance(layer, Layer), what
+    assert any(m.startswith("'Broken': gradient fill layer rasterised: ") for m in doc.warnings), (what, doc.warnings)
+    flatten_rgba(doc)  # and it renders
