@@ -1,4 +1,5 @@
-"""Photoshop's gradient fill layer ('GdFl' descriptor) as Veil's gradient fill settings, and back.
+"""Photoshop's gradient fill layer ('GdFl' descriptor) as Veil's gradient fill settings, and back
+(`descriptor_from_settings`, for the PSD writer).
 
 What a 'GdFl' descriptor holds (Adobe's Photoshop File Format Specification, as psd-tools
 parses it) and what becomes of it (`editor.paint.gradient_fill` says what the settings mean):
@@ -37,6 +38,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import Any
+
+from psd_tools.psd.descriptor import (
+    Bool,
+    Descriptor,
+    DescriptorBlock,
+    Double,
+    Enumerated,
+    Integer,
+    List,
+    String,
+    UnitFloat,
+)
+from psd_tools.terminology import Unit
 
 from editor.core import Rect
 
@@ -245,3 +259,75 @@ def settings_from_descriptor(descriptor: Any, *, box: Rect | None = None,
         "align": True if align is None else bool(align),
         "box": None if box is None else [box.x, box.y, box.w, box.h],
     }
+# --- writing -------------------------------------------------------------------------------
+
+def equivalent_over(settings: dict[str, Any], target: Rect, canvas: Rect) -> dict[str, Any]:
+    """The same gradient aligned with `target` (a PSD layer's record, which is what Photoshop
+    aligns with) when it is laid over another box: scale and offset changed so the line keeps
+    its centre and length (its length is scale x a weighted mean of the box's sides, its centre
+    the box's centre moved by offset % of the box). Unchanged when it already lies over `target`."""
+    from editor.paint.gradient_fill import box_of, normalised
+
+    s = normalised(settings)
+    box = box_of(s, canvas)
+    if box == target:
+        return {**s, "box": [target.x, target.y, target.w, target.h]} if s["align"] else s
+    r = s["angle"] % 90.0
+    extent = (box.w * (90.0 - r) + box.h * r) / 90.0
+    target_extent = (target.w * (90.0 - r) + target.h * r) / 90.0
+    ox, oy = s["offset"]
+    cx = box.x + box.w / 2 + box.w * ox / 100.0
+    cy = box.y + box.h / 2 + box.h * oy / 100.0
+    return {**s, "scale": s["scale"] * extent / target_extent,
+            "offset": [(cx - target.x - target.w / 2) / target.w * 100.0,
+                       (cy - target.y - target.h / 2) / target.h * 100.0],
+            "align": True, "box": [target.x, target.y, target.w, target.h]}
+
+
+def _unit(value: float, unit: Unit) -> UnitFloat:
+    return UnitFloat(unit=unit, value=float(value))
+
+
+def _rgb_desc(rgb: list[int]) -> Descriptor:
+    c = Descriptor(classID=b"RGBC")
+    c[b"Rd  "], c[b"Grn "], c[b"Bl  "] = (Double(float(v)) for v in rgb)
+    return c
+
+
+def descriptor_from_settings(settings: dict[str, Any], layer_box: Rect, canvas: Rect) -> DescriptorBlock:
+    """The 'GdFl' descriptor Photoshop reads for these settings, on a layer whose record covers
+    `layer_box` (what Photoshop's "align with layer" then means): Veil's stops as as many
+    colour and opacity stops at the same locations, midpoints 50 %."""
+    from editor.paint.gradient_fill import normalised
+
+    s = equivalent_over(normalised(settings), layer_box, canvas)
+    grad = Descriptor(classID=b"Grdn")
+    grad[b"Nm  "] = String(value="Custom")
+    grad[b"GrdF"] = Enumerated(typeID=b"GrdF", enum=b"CstS")
+    grad[b"Intr"] = Double(float(SPAN))
+    colours, opacities = List(), List()
+    for stop in s["stops"]:
+        location = Integer(int(round(min(1.0, max(0.0, stop["position"])) * SPAN)))
+        c = Descriptor(classID=b"Clrt")
+        c[b"Clr "] = _rgb_desc(stop["color"])
+        c[b"Type"] = Enumerated(typeID=b"Clry", enum=b"UsrS")
+        c[b"Lctn"], c[b"Mdpn"] = location, Integer(50)
+        colours.append(c)
+        o = Descriptor(classID=b"TrnS")
+        o[b"Opct"] = _unit(stop["opacity"] * 100.0, Unit.Percent)
+        o[b"Lctn"], o[b"Mdpn"] = Integer(location.value), Integer(50)
+        opacities.append(o)
+    grad[b"Clrs"], grad[b"Trns"] = colours, opacities
+    d = DescriptorBlock(classID=b"null")
+    d[b"Grad"] = grad
+    d[b"Dthr"] = Bool(bool(s["dither"]))
+    d[b"Rvrs"] = Bool(bool(s["reverse"]))
+    d[b"Angl"] = _unit(s["angle"], Unit.Angle)
+    d[b"Type"] = Enumerated(typeID=b"GrdT", enum=STYLE_CODES[s["style"]])
+    d[b"Algn"] = Bool(bool(s["align"]))
+    d[b"Scl "] = _unit(s["scale"], Unit.Percent)
+    offset = Descriptor(classID=b"Pnt ")
+    offset[b"Hrzn"] = _unit(s["offset"][0], Unit.Percent)
+    offset[b"Vrtc"] = _unit(s["offset"][1], Unit.Percent)
+    d[b"Ofst"] = offset
+    return d

@@ -31,10 +31,11 @@ from psd_tools.psd.base import ByteElement
 from psd_tools.psd.bin_utils import write_padding
 from psd_tools.psd.tagged_blocks import ChannelBlendingRestrictionsSetting, TaggedBlock
 
-from editor.core import Document, FillLayer, Group, Layer, Node
+from editor.core import Document, Group, Node, Rect
 from editor.core.blendif import active as blend_if_active
+from editor.render import kinds as render_kinds
 
-from . import kinds, packbits, psd_adjust
+from . import kinds, packbits, psd_adjust, psd_gradient
 from .maskbake import baked_copy, effective_mask
 from .ora_write import composite_rgba
 from .psd import KNOCKOUT_BYTES, blend_if_to_psd, psd_blend
@@ -127,6 +128,13 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
                 raise TypeError(f"{node!r} has no image of its own to write")  # baked_copy bakes such kinds
             pixels, (x, y) = raster
             _sized(player, node, x, y, (pixels.shape[1], pixels.shape[0]), (x, y))
+            if node.kind == "gradient-fill":
+                # Photoshop's gradient fill block beside its pixels: Photoshop and psd-tools read
+                # the live fill, GIMP (and any reader that ignores the block) the pixels
+                box = Rect(x, y, pixels.shape[1], pixels.shape[0])
+                block = psd_gradient.descriptor_from_settings(node.gradient, box, doc.canvas)
+                player._record.tagged_blocks[Tag.GRADIENT_FILL_SETTING] = TaggedBlock(
+                    key=Tag.GRADIENT_FILL_SETTING, data=block)
             del pixels  # a fill layer's raster is made again when written, not held meanwhile
 
             def make(node=node) -> tuple[np.ndarray, np.ndarray | None]:
@@ -135,7 +143,7 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
                 return made[0], _coverage(node)
 
             planes[id(player._record)] = make
-            if isinstance(node, Layer | FillLayer) and node.fill < 1:  # the kinds that render Fill
+            if render_kinds.of(node).has_fill and node.fill < 1:  # the kinds that render Fill
                 player.fill_opacity = round(node.fill * 255)
         _set_common(player, node)
         _set_blend_if(player, node)

@@ -8,6 +8,7 @@ import zipfile
 from xml.etree import ElementTree as ET
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from editor.core import BlendMode, Document, GradientFillLayer, Layer, Mask
@@ -45,3 +46,108 @@ def test_ora_round_trip_keeps_the_layer_live_and_others_see_its_pixels(tmp_path)
         png = np.asarray(Image.open(io.BytesIO(zf.read(srcs[0]))).convert("RGBA"))
     want = fill_pixels(SETTINGS, doc.canvas, doc.canvas)
     assert np.abs(png.astype(int) - want.astype(int))[want[..., 3] > 0].max() <= 1
+
+
+# --- PSD: written as Photoshop's gradient fill layer ('GdFl' block) with its pixels ----------
+
+PSD_STOPS = [{"position": 0.0, "color": [255, 0, 0], "opacity": 1.0},
+             {"position": 0.3, "color": [0, 200, 40], "opacity": 0.5},
+             {"position": 0.3, "color": [0, 0, 255], "opacity": 1.0},  # a hard edge
+             {"position": 1.0, "color": [20, 40, 255], "opacity": 0.2}]
+
+
+def _psd_round_trip(doc: Document):
+    import warnings
+
+    from psd_tools import PSDImage
+
+    from editor.io.errors import DEFAULT_LIMITS
+    from editor.io.psd import read_psd
+    from editor.io.psd_write import write_psd
+
+    out = io.BytesIO()
+    write_psd(doc, out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.open(io.BytesIO(out.getvalue()))
+    return psd, read_psd(out.getvalue(), "g.psd", DEFAULT_LIMITS)
+
+
+def _gradient_doc(settings: dict, w: int = 240, h: int = 160, **kw) -> Document:
+    doc = Document(w, h)
+    y, x = np.mgrid[0:h, 0:w]
+    bg = np.dstack([x * 255 // w, y * 255 // h, np.full_like(x, 128), np.full_like(x, 255)]).astype(np.uint8)
+    doc.root.insert(0, Layer("bg", bg))
+    doc.root.insert(1, GradientFillLayer("grad", settings, **kw))
+    return doc
+
+
+def _same_settings(a: dict, b: dict) -> None:
+    """Equal within what the descriptor keeps: stop locations in 4096ths, numbers as doubles."""
+    from editor.paint.gradient_fill import normalised
+
+    a, b = normalised(a), normalised(b)
+    assert [s["color"] for s in a["stops"]] == [s["color"] for s in b["stops"]]
+    for sa, sb in zip(a["stops"], b["stops"], strict=True):
+        assert abs(sa["position"] - sb["position"]) <= 0.5 / 4096 and abs(sa["opacity"] - sb["opacity"]) < 1e-9
+    for key in ("style", "reverse", "dither", "align"):
+        assert a[key] == b[key], key
+    for key in ("angle", "scale"):
+        assert abs(a[key] - b[key]) < 1e-9, key
+    assert np.allclose(a["offset"], b["offset"], atol=1e-9)
+
+
+@pytest.mark.parametrize("style", ["linear", "radial", "angle", "reflected", "diamond"])
+@pytest.mark.parametrize("align", [True, False])
+def test_psd_round_trip_keeps_the_gradient_fill_live(style, align):
+    settings = {"stops": PSD_STOPS, "style": style, "angle": 33.0, "scale": 80.0, "reverse": style == "radial",
+                "dither": style != "angle", "offset": [10.0, -5.0], "align": align}
+    mask = Mask(np.tile(np.linspace(0, 255, 240).astype(np.uint8), (160, 1)))
+    doc = _gradient_doc(settings, opacity=0.8, fill=0.6, blend_mode=BlendMode.MULTIPLY, mask=mask)
+    psd, back = _psd_round_trip(doc)
+    (item,) = [layer for layer in psd if layer.name == "grad"]
+    assert item.kind == "gradientfill" and item.fill_opacity == round(0.6 * 255)
+    assert back.warnings == []
+    node = back.find_by_name("grad")
+    assert isinstance(node, GradientFillLayer)
+    _same_settings(settings, node.gradient)
+    assert node.blend_mode is BlendMode.MULTIPLY and abs(node.fill - 0.6) < 1 / 255 and abs(node.opacity - 0.8) < 1 / 255
+    assert np.array_equal(node.mask.data, mask.data)
+    assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1
+    # what a reader that ignores the block (GIMP) shows: the layer's own pixels over the canvas
+    stored = np.asarray(item.topil().convert("RGBA"))
+    want = fill_pixels(settings, doc.canvas, doc.canvas)
+    assert stored.shape == want.shape and np.abs(stored.astype(int) - want.astype(int)).max() <= 1
+
+
+def test_psd_writes_a_box_aligned_gradient_as_the_same_gradient_over_its_record():
+    """Veil's box (a shape's bounds, say) is not the layer record Photoshop aligns with: the
+    gradient is written aligned with the record, scale and offset changed so it draws the same."""
+    settings = {"stops": PSD_STOPS, "style": "diamond", "angle": 20.0, "scale": 70.0, "dither": False,
+                "offset": [5.0, -10.0], "align": True, "box": [30, 20, 120, 90]}
+    doc = _gradient_doc(settings)
+    psd, back = _psd_round_trip(doc)
+    node = back.find_by_name("grad")
+    assert isinstance(node, GradientFillLayer) and node.gradient["box"] == [0, 0, 240, 160]
+    assert node.gradient["scale"] != 70.0
+    assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1
+
+
+def test_psd_gradient_block_is_what_psd_tools_draws():
+    """psd-tools draws the written block as Veil drew the layer (the styles it sweeps alike)."""
+    from psd_tools.composite.paint import draw_gradient_fill
+    from psd_tools.constants import ColorMode, Tag
+
+    settings = {"stops": [{"position": 0.0, "color": [220, 80, 40], "opacity": 1.0},
+                          {"position": 0.6, "color": [60, 170, 100], "opacity": 0.6},
+                          {"position": 1.0, "color": [60, 80, 200], "opacity": 0.9}],
+                "style": "radial", "angle": 0.0, "scale": 110.0, "dither": False, "align": True}
+    doc = _gradient_doc(settings, w=420, h=300)
+    psd, _ = _psd_round_trip(doc)
+    (item,) = [layer for layer in psd if layer.name == "grad"]
+    color, shape = draw_gradient_fill((0, 0, 420, 300), ColorMode.RGB,
+                                      item.tagged_blocks.get_data(Tag.GRADIENT_FILL_SETTING))
+    want = np.dstack([color * shape, shape]) * 255
+    got = fill_pixels(settings, doc.canvas, doc.canvas).astype(np.float64)
+    got[..., :3] *= got[..., 3:] / 255
+    assert np.abs(got - want).max() <= 2.0
