@@ -35,6 +35,7 @@ the reader keeps such a layer as pixels and says why.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -148,8 +149,8 @@ def _with_midpoints(stops: list[tuple[float, Any, float]]) -> list[tuple[float, 
 def _sides(stops: list[tuple[float, Any]], t: float) -> tuple[Any, Any]:
     """The value coming into position t and the value going out of it (they differ at a hard
     edge: two stops at t); outside the stops, the nearest end's value."""
-    first = next((i for i, s in enumerate(stops) if s[0] >= t), None)
-    if first is None:
+    first = bisect.bisect_left(stops, t, key=lambda s: s[0])
+    if first == len(stops):
         return stops[-1][1], stops[-1][1]
     if stops[first][0] > t:
         v = stops[0][1] if first == 0 else _between(stops, first, t)
