@@ -246,6 +246,12 @@ class GradientFillLayer(Node):
         return GradientFillLayer(name, self.gradient, **common)
 
 
+# The fill layer kinds: a colour or a gradient over the whole canvas, their mask document-sized at
+# the origin. `isinstance(node, FILL_LAYERS)` is the window's and the file formats' "a fill layer of
+# any kind" (content options, rasterize, merge down, mask generators).
+FILL_LAYERS: tuple[type[Node], ...] = (FillLayer, GradientFillLayer)
+
+
 def _plain(value: Any) -> Any:
     """`value` as plain JSON data (lists for tuples, floats/ints/bools/strings), copied."""
     return json.loads(json.dumps(value))

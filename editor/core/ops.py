@@ -27,7 +27,7 @@ from .commands import (
 from .document import Document
 from .geometry import Rect
 from .history import Command, Macro, TileRecorder
-from .layers import Adjustment, FillLayer, GradientFillLayer, Group, Layer, Node
+from .layers import FILL_LAYERS, Adjustment, FillLayer, GradientFillLayer, Group, Layer, Node
 from .mask import Mask
 from .paths import VectorPath
 
@@ -131,6 +131,25 @@ def set_gradient_fill(doc: Document, node: GradientFillLayer, settings: dict[str
     new = GradientFillLayer("", settings).gradient  # as the node will hold it (plain JSON data)
     if new != node.gradient:
         doc.execute(SetProperties(node, {"gradient": new}, label=label or f"Gradient fill of “{node.name}”"))
+
+
+def rasterize_fill(doc: Document, node: Node, pixels: np.ndarray) -> Layer:
+    """Layer > Rasterize Layer: a fill layer of any kind replaced, in its place, by a pixel layer
+    holding `pixels` (what it draws over the canvas, straight RGBA: `editor.io.kinds` raster), with
+    its name, blending, lock and mask (a fill's mask is canvas-sized at the origin, as the new
+    layer is); one undo step."""
+    if not isinstance(node, FILL_LAYERS):
+        raise ValueError(f"{node.name} is not a fill layer")
+    if pixels.shape != (doc.height, doc.width, 4):
+        raise ValueError("a rasterized fill covers the canvas")
+    parent = node.parent
+    if parent is None:
+        raise ValueError(f"{node.name} is not in the document")
+    mask = node.mask.copy() if node.mask is not None else None
+    layer = Layer(node.name, np.ascontiguousarray(pixels, np.uint8), locked=node.locked, mask=mask, **node.blending())
+    index = parent.children.index(node)
+    doc.execute(Macro(f"Rasterize {node.name}", [RemoveNode(node), InsertNode(parent, index, layer)]))
+    return layer
 
 
 def new_adjustment_layer(doc: Document, adjustment: str, params: dict[str, Any] | None = None, *,

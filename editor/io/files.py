@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from editor.core import Document, FillLayer, Group, Layer, Node
+from editor.core import FILL_LAYERS, Document, Group, Layer, Node
 
 from .atomic import atomic_write
 from .errors import DEFAULT_LIMITS, FileFormatError, Limits, OpenCancelled
@@ -205,7 +205,7 @@ def export_layer_png(layer: Node, path: str | Path) -> None:
     """One pixel layer's own pixels (not masked, no opacity) as an RGBA PNG."""
     _require(path, (".png",), "a layer export")
     if not isinstance(layer, Layer):
-        kind = "group" if isinstance(layer, Group) else "fill layer" if isinstance(layer, FillLayer) else "node"
+        kind = "group" if isinstance(layer, Group) else "fill layer" if isinstance(layer, FILL_LAYERS) else "node"
         raise ValueError(f"only pixel layers can be exported as PNG, not a {kind}")
     data = encode_png(layer.pixels)
     _write(path, lambda f: f.write(data))

@@ -28,8 +28,9 @@ from xml.etree import ElementTree as ET
 import cv2
 import numpy as np
 
-from editor.core import BlendMode, Document, FillLayer, Group, Layer, Node
+from editor.core import BlendMode, Document, Group, Node
 from editor.core.blendif import active as blend_if_active
+from editor.render.kinds import renders_fill
 
 from . import kinds
 from .blendnames import ora_op
@@ -175,7 +176,7 @@ class _Writer:
         # Other readers know no Fill: it multiplies the opacity they see (exact outside the
         # special-Fill modes, the nearest they can show in those); veil:fill-opacity and
         # veil:opacity keep both for Veil.
-        fill = node.fill if isinstance(node, Layer | FillLayer) else 1.0
+        fill = node.fill if renders_fill(node) else 1.0
         e.set("opacity", repr(node.opacity * fill))
         if fill < 1:
             e.set(veil("fill-opacity"), repr(fill))

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from editor.core import (
+    FILL_LAYERS,
     Document,
-    FillLayer,
     Group,
     InsertNode,
     Layer,
@@ -312,7 +312,7 @@ def mask_command(layer: Layer, data: np.ndarray, params: dict[str, Any], new_pix
 
 def maskable(node: Node | None) -> bool:
     """Whether a generator can make `node`'s mask: a pixel layer, a fill layer or a group."""
-    return isinstance(node, Layer | FillLayer | Group)
+    return isinstance(node, (Layer, *FILL_LAYERS, Group))
 
 
 def source_pixels(doc: Document, node: Node) -> np.ndarray:
@@ -321,7 +321,7 @@ def source_pixels(doc: Document, node: Node) -> np.ndarray:
     everything below it, as the mask will cut the fill or the group out of it."""
     if isinstance(node, Layer):
         return node.pixels
-    if not isinstance(node, FillLayer | Group):
+    if not isinstance(node, (*FILL_LAYERS, Group)):
         raise ValueError("mask generators need a pixel layer, a fill layer or a group")
     from editor.render import flatten_rgba
 

@@ -32,6 +32,7 @@ from editor.core import (
     Command,
     Document,
     FillLayer,
+    GradientFillLayer,
     InsertNode,
     Layer,
     Macro,
@@ -101,6 +102,10 @@ def _source_pixels(doc: Document, node: Node, rect: Rect, *, mask: bool) -> np.n
         return node.pixels[rect.translated(-node.x, -node.y).slices()].copy()
     if isinstance(node, FillLayer):
         return node.pixels_for(rect)
+    if isinstance(node, GradientFillLayer):
+        from editor.paint.gradient_fill import fill_pixels  # paint imports render: bound late
+
+        return fill_pixels(node.gradient, rect, doc.canvas)
     raise ClipboardError(f"“{node.name}” has no pixels to copy; use Copy Merged, or edit its mask.")
 
 

@@ -269,6 +269,12 @@ def need_of(nodes, rect: Rect) -> Rect:
     return rect
 
 
+def renders_fill(node: Node) -> bool:
+    """Whether the node's Fill (Photoshop's second opacity) applies to what it draws: pixel and
+    fill layers of every kind; on the others a file format folds it into the opacity."""
+    return of(node).has_fill
+
+
 register("pixel", PixelRender())
 register("fill", FillRender())
 register("gradient-fill", GradientFillRender())

@@ -22,7 +22,18 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from editor.core import Adjustment, Change, Document, FillLayer, Group, Layer, Mask, Node, Rect
+from editor.core import (
+    Adjustment,
+    Change,
+    Document,
+    FillLayer,
+    GradientFillLayer,
+    Group,
+    Layer,
+    Mask,
+    Node,
+    Rect,
+)
 
 from . import adjustments, backends
 from .compositor import Compositor
@@ -209,6 +220,11 @@ class PreviewRenderer:
             return proxy
         if type(node) is FillLayer:
             return FillLayer(node.name, node.color, mask=self._mask(node, node.mask, 0, 0, k), **common)
+        if type(node) is GradientFillLayer:  # its settings are relative to its box, which scales with the level
+            from editor.paint.gradient_fill import scaled  # paint imports render: bound late
+
+            return GradientFillLayer(node.name, scaled(node.gradient, 1 / s), mask=self._mask(node, node.mask, 0, 0, k),
+                                     **common)
         if type(node) is Adjustment:
             spec = adjustments.SPECS.get(node.adjustment)
             if spec is None:

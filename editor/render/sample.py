@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from editor.core import Document, FillLayer, Layer, Rect
+from editor.core import Document, FillLayer, GradientFillLayer, Layer, Rect
 
 from .compositor import render_float
 
@@ -21,7 +21,7 @@ def sample_colour(doc: Document, x: float, y: float, *, size: int = 1, merged: b
     """Straight RGBA at document point (x, y): the pixel under it (size 1) or the average of the
     size x size square centred on it, weighted by alpha so transparent pixels add no colour.
 
-    merged: the composite; else the active layer (a fill layer's colour, a group's composite
+    merged: the composite; else the active layer (a fill layer's colour or gradient, a group's composite
     would need Sample All Layers, so a group samples the composite). None outside the canvas.
     """
     cx, cy = int(np.floor(x)), int(np.floor(y))
@@ -30,10 +30,14 @@ def sample_colour(doc: Document, x: float, y: float, *, size: int = 1, merged: b
     r = max(0, int(size) // 2)
     rect = Rect(cx - r, cy - r, 2 * r + 1, 2 * r + 1).intersect(doc.canvas)
     node = doc.active
-    if merged or not isinstance(node, Layer | FillLayer):
+    if merged or not isinstance(node, Layer | FillLayer | GradientFillLayer):
         acc = render_float(doc, rect).astype(np.float64)
     elif isinstance(node, FillLayer):
         acc = _premultiplied(node.pixels_for(rect))
+    elif isinstance(node, GradientFillLayer):
+        from editor.paint.gradient_fill import fill_pixels  # paint imports render: bound late
+
+        acc = _premultiplied(fill_pixels(node.gradient, rect, doc.canvas))
     else:
         acc = np.zeros((rect.h, rect.w, 4), np.float64)
         inside = rect.intersect(node.bounds())

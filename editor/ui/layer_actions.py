@@ -15,7 +15,15 @@ from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from editor.core import ops
-from editor.core.layers import Adjustment, FillLayer, GradientFillLayer, Group, Layer, Node
+from editor.core.layers import (
+    FILL_LAYERS,
+    Adjustment,
+    FillLayer,
+    GradientFillLayer,
+    Group,
+    Layer,
+    Node,
+)
 
 from . import color_dialog
 from .icons import icon
@@ -66,6 +74,7 @@ class LayerActions(QObject):
         a("duplicate", "Duplicate Layer", "content-duplicate", None, self._duplicate, multi=True)  # Ctrl+J: clipboard.py
         a("delete", "Delete Layer", "delete-outline", None, lambda doc, n: ops.delete_nodes(doc, self.selected()), multi=True)
         a("merge_down", "Merge Down", "arrow-collapse-down", "Ctrl+E", self._merge, when=self._has_below, multi=True)
+        a("rasterize", "Rasterize Layer", "image-outline", None, self._rasterize, when=lambda n: isinstance(n, FILL_LAYERS))
         a("flatten", "Flatten Image", "layers-triple-outline", None, lambda doc, n: _render_ops().flatten(doc), needs_node=False)
         a("raise", "Bring Forward", "arrange-bring-forward", "Ctrl+]", lambda doc, n: ops.raise_nodes(doc, self.selected(), 1),
           multi=True)
@@ -148,6 +157,15 @@ class LayerActions(QObject):
 
         return open_gradient_fill(self.window)
 
+    def _rasterize(self, doc, node) -> None:
+        """Layer > Rasterize Layer: a fill layer becomes the pixels it draws (its mask kept)."""
+        from editor.io import kinds as file_kinds
+
+        raster = file_kinds.of(node).raster(node, doc.canvas)
+        if raster is None:
+            raise ValueError(f"{node.name} has no pixels of its own to keep")
+        ops.rasterize_fill(doc, node, raster[0])
+
     def _new_adjustment(self, doc, name: str) -> None:
         """Layer > New Adjustment Layer > (one): the layer above the active one (its mask from the
         selection when there is one), its controls in the Properties panel, as in Photoshop."""
@@ -227,7 +245,7 @@ class LayerActions(QObject):
     @staticmethod
     def _has_below(node: Node) -> bool:
         parent = node.parent
-        return parent is not None and parent.children.index(node) > 0 and not isinstance(node, FillLayer | Group)
+        return parent is not None and parent.children.index(node) > 0 and not isinstance(node, (*FILL_LAYERS, Group))
 
     def update_state(self) -> None:
         """Enable what applies to the selection (or the active layer alone); reflect its clip/lock/mask state."""
@@ -270,7 +288,7 @@ class LayerActions(QObject):
 
     def fill_layer_menu(self, menu: QMenu) -> None:
         for key in ("new_layer", "new_group", "fill_menu", "adjust_menus", "adjust_settings", "content_options", None, "duplicate", "delete", None, "group", "ungroup",
-                    "raise", "lower", None, "merge_down", "flatten", None, "clip", "lock"):
+                    "raise", "lower", None, "merge_down", "rasterize", "flatten", None, "clip", "lock"):
             if key is None:
                 menu.addSeparator()
             elif key == "fill_menu":

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from editor.core import BlendMode, Change, Document, ops
 from editor.core.blend import MENU_GROUPS
 from editor.core.layers import Node
+from editor.render.kinds import renders_fill
 
 from .icons import icon
 from .layers_model import LayerTreeModel
@@ -34,8 +35,8 @@ _edit_ids = itertools.count(1)
 
 
 def _has_fill(node: Node) -> bool:
-    """Whether the node renders a Fill (editor.render.kinds: pixel and fill layers)."""
-    return node.kind in ("pixel", "fill")
+    """Whether the node renders a Fill (editor.render.kinds: pixel and fill layers of every kind)."""
+    return renders_fill(node)
 
 
 class LayersPanel(QWidget):

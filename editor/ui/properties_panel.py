@@ -40,6 +40,7 @@ from editor.core.blend import MENU_GROUPS
 from editor.core.blendif import active as blend_if_active
 from editor.core.layers import KNOCKOUTS
 from editor.render import adjustments
+from editor.render.kinds import renders_fill
 
 from .dialogs.adjustment_controls import AdjustmentControls
 from .dialogs.blending_options import open_blending_options
@@ -47,6 +48,9 @@ from .dialogs.blending_options import open_blending_options
 _edit_ids = itertools.count(1)
 
 _CHANGES = ("active", "structure", "history", "property", "mask", "document")
+
+KIND_TITLES = {"pixel": "Pixel layer", "fill": "Colour fill layer", "gradient-fill": "Gradient fill layer",
+               "group": "Group", "adjustment": "Adjustment"}
 
 
 class ValueSlider(QWidget):
@@ -292,10 +296,10 @@ class PropertiesPanel(QScrollArea):
             self.no_mask.hide()
             self.settings_box.hide()
             return
-        kind = {"pixel": "Pixel layer", "fill": "Fill layer", "group": "Group"}.get(node.kind, node.kind.title())
+        kind = KIND_TITLES.get(node.kind, node.kind.replace("-", " ").capitalize())
         self.title.setText(f"{node.name}  ·  {kind}")
         self.opacity.set_value(round(node.opacity * 100))
-        has_fill = node.kind in ("pixel", "fill")  # the kinds that render a Fill
+        has_fill = renders_fill(node)
         self.fill.setVisible(has_fill)
         self.fill_label.setVisible(has_fill)
         if has_fill:

@@ -258,3 +258,83 @@ def test_layer_content_options_opens_it_and_cancel_puts_the_settings_back(make_w
     ops.new_layer(doc)  # a pixel layer has no content options
     window.layer_actions.update_state()
     assert not content.isEnabled()
+
+
+# --- a fill layer of any kind: the window's checks --------------------------------------
+
+def test_the_fill_slider_applies_to_a_gradient_fill(make_window, qtbot):
+    window = make_window(small_document())
+    doc, panel, props = window.document, window.layers_panel, window.properties_panel
+    below = rgb(render(doc)).astype(float)
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 0.0})
+    qtbot.waitUntil(lambda: "Gradient fill layer" in props.title.text())
+    assert props.fill.isVisible() and panel.fill_slider.isEnabled() and panel.fill_spin.isEnabled()
+    steps = doc.history.index
+    panel.fill_spin.setValue(40)
+    assert node.fill == 0.4 and doc.history.index == steps + 1
+    # Fill 40 % in normal mode: the gradient at 40 % over what lies below.
+    expected = fill_pixels(node.gradient, doc.canvas, doc.canvas)[..., :3] * 0.4 + below * 0.6
+    assert np.abs(rgb(render(doc)).astype(float) - expected).max() <= 1.5
+    window.layer_actions.update_state()
+    assert not window.layer_actions.actions["merge_down"].isEnabled()  # as for a colour fill
+
+
+def test_rasterize_layer_turns_a_gradient_fill_into_the_pixels_it_draws(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    data = np.zeros((80, 120), np.uint8)
+    data[10:70, 10:100] = 200
+    doc.execute(SetSelection(Selection(data)))
+    node = ops.new_gradient_fill_layer(doc, {"stops": [*RED_TO_BLUE[:1], {"position": 1.0, "color": [0, 0, 255], "opacity": 0.5}],
+                                             "style": "angle", "angle": 30.0})
+    ops.set_properties(doc, node, opacity=0.8, fill=0.9)
+    before, steps = render(doc), doc.history.index
+    rasterize = window.layer_actions.actions["rasterize"]
+    window.layer_actions.update_state()
+    assert rasterize.isEnabled()
+    layer_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Layer")
+    assert _menu_action(layer_menu, "Rasterize Layer") is rasterize
+    rasterize.trigger()
+    layer = doc.active
+    assert type(layer).__name__ == "Layer" and layer.name == node.name and node.parent is None
+    assert (layer.opacity, layer.fill) == (0.8, 0.9) and np.array_equal(layer.mask.data, data)
+    assert np.array_equal(layer.pixels, fill_pixels(node.gradient, doc.canvas, doc.canvas))
+    assert np.array_equal(render(doc), before) and doc.history.index == steps + 1
+    window.layer_actions.update_state()
+    assert not rasterize.isEnabled()  # a pixel layer is pixels already
+    doc.undo()
+    assert node.parent is doc.root and layer.parent is None and np.array_equal(render(doc), before)
+
+
+def test_a_gradient_fill_previews_at_reduced_levels_and_samples_and_copies_its_gradient():
+    from editor.masks.generators import maskable
+    from editor.render.clipboard import copy
+    from editor.render.preview import PreviewRenderer
+    from editor.render.sample import sample_colour
+
+    doc = small_document(256, 192)
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 0.0, "box": [64, 0, 128, 192]})
+    preview = PreviewRenderer(doc)
+    got = preview.render(2)
+    assert got is not None  # a proxy of its own: the drag previews at the screen's level
+    full = render(doc).astype(np.float32)
+    want = full.reshape(48, 4, 64, 4, 4).mean(axis=(1, 3))
+    assert np.percentile(np.abs(got.astype(np.float32) - want), 99) <= 12
+    preview.close()
+    assert sample_colour(doc, 130.5, 20.5, merged=False)[:3] == tuple(fill_pixels(node.gradient, Rect(130, 20, 1, 1),
+                                                                                doc.canvas)[0, 0, :3])
+    clip = copy(doc)
+    assert np.array_equal(clip.pixels, fill_pixels(node.gradient, doc.canvas, doc.canvas))
+    assert maskable(node)
+
+
+def test_an_ora_save_keeps_a_gradient_fills_fill(tmp_path):
+    from editor.io import open_document, save_document
+
+    doc = small_document()
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE})
+    ops.set_properties(doc, node, fill=0.5, opacity=0.8)
+    path = tmp_path / "fill.ora"
+    save_document(doc, path)
+    again = open_document(path).root.children[-1]
+    assert isinstance(again, GradientFillLayer) and (again.fill, again.opacity) == (0.5, 0.8)
