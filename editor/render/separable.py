@@ -32,6 +32,12 @@ that scale. A mask equal to its layer's alpha lands bit-equal to it, since both 
 integer path. Whole-pixel positions have exactly one tap of weight 1, so flips and 180-degree
 turns copy pixels exactly.
 
+Where all of a sample's taps in a pass carry one alpha (RGBA) or one value (a mask), the sum is
+known: that value times the weights' sum, 1 << WEIGHT_BITS, exactly. Pass 1 finds such samples from
+the runs of equal values along its row span, pass 2 from the runs down each intermediate column; an
+opaque area sums three lanes instead of four, a clear one none, a flat stretch of mask none. The
+results are bit-equal to summing every tap (tests/render/test_warp.py pokes one pixel to check).
+
 Work is per destination tile: pass 1 over the source rows the tile reads (into a buffer the
 calling thread keeps), then pass 2 straight into the tile. Kernels release the GIL; warp.py
 runs tiles on its thread pool.
@@ -103,11 +109,24 @@ def _rows_needed(m, tx0, ty0, tw, th, first2, n2):
     return int(math.floor(vmin)) + first2 - 1, int(math.floor(vmax)) + first2 + n2 + 2
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _span_runs(values, first, step, n, run):
+    """run[i] = the end (exclusive) of the run of equal values values[first + step * i] that i is in,
+    for i < n: a sample whose taps lie in one run sums to that value exactly, so it is not summed."""
+    if n <= 0:
+        return
+    run[n - 1] = n
+    for i in range(n - 2, -1, -1):
+        run[i] = run[i + 1] if values[first + step * i] == values[first + step * (i + 1)] else i + 1
+
+
 @njit(nogil=True, cache=True)
-def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, ib):  # pragma: no cover
+def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, ib, run):  # pragma: no cover
     """One source row's span [lo, hi) premultiplied into `line`, then resampled at the tile's columns
     into inter[base:]: at column x, u = alpha x + offset. Sums are int32 (cast back at each step, so
-    LLVM keeps 32-bit lanes; the bounds in the module docstring keep them from overflowing)."""
+    LLVM keeps 32-bit lanes; the bounds in the module docstring keep them from overflowing).
+    Where a sample's taps all have one alpha (`run`: opaque or clear areas), its alpha is that
+    alpha times the weights' sum, exactly, and is not summed; a clear sample is all zeros."""
     w = row.shape[0]
     n1 = t1.shape[1]
     for x in range(lo, hi):
@@ -117,6 +136,7 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         line[j + 1] = np.int32(row[x, 1]) * a
         line[j + 2] = np.int32(row[x, 2]) * a
         line[j + 3] = a * np.int32(255)
+    _span_runs(line, 3, 4, hi - lo, run)
     half = np.int32(1 << WEIGHT_BITS)
     for xx in range(tw):
         sx, k = _fixed(alpha * (tx0 + xx) + offset)
@@ -127,7 +147,21 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
                 inter[o + c] = ib
             continue
         a0 = a1 = a2 = a3 = half
-        if sx >= lo and sx + n1 <= hi:
+        if sx >= lo and sx + n1 <= hi and run[sx - lo] >= sx - lo + n1:
+            j = (sx - lo) * 4
+            a = line[j + 3]  # every tap's alpha
+            if a == 0:  # clear: so is the colour, premultiplied
+                for c in range(4):
+                    inter[o + c] = 0
+                continue
+            for i in range(n1):
+                kt = t1[k, i]
+                a0 = np.int32(a0 + np.int32(line[j] * kt))
+                a1 = np.int32(a1 + np.int32(line[j + 1] * kt))
+                a2 = np.int32(a2 + np.int32(line[j + 2] * kt))
+                j += 4
+            a3 = np.int32(a3 + np.int32(a * np.int32(_ONE)))
+        elif sx >= lo and sx + n1 <= hi:
             j = (sx - lo) * 4
             for i in range(n1):
                 kt = t1[k, i]
@@ -153,12 +187,14 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
 
 
 @njit(nogil=True, cache=True)
-def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, xb, ib):  # pragma: no cover
-    """`_pass1_rgba` for one channel (a mask, or the alpha alone): the same integer arithmetic."""
+def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, xb, ib, run):  # pragma: no cover
+    """`_pass1_rgba` for one channel (a mask, or the alpha alone): the same integer arithmetic, and
+    the same shortcut where all of a sample's taps have one value."""
     w = row.shape[0]
     n1 = t1.shape[1]
     for x in range(lo, hi):
         line[x - lo] = np.int32(row[x]) * np.int32(255)
+    _span_runs(line, 0, 1, hi - lo, run)
     half = np.int32(1 << WEIGHT_BITS)
     for xx in range(tw):
         sx, k = _fixed(alpha * (tx0 + xx) + offset)
@@ -167,7 +203,9 @@ def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
             inter[base + xx] = ib
             continue
         acc = half
-        if sx >= lo and sx + n1 <= hi:
+        if sx >= lo and sx + n1 <= hi and run[sx - lo] >= sx - lo + n1:
+            acc = np.int32(acc + np.int32(line[sx - lo] * np.int32(_ONE)))
+        elif sx >= lo and sx + n1 <= hi:
             j = sx - lo
             for i in range(n1):
                 acc = np.int32(acc + np.int32(line[j + i] * t1[k, i]))
@@ -182,13 +220,17 @@ def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
 
 
 @njit(nogil=True, cache=True)
-def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, inter):  # pragma: no cover - compiled
+def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, inter, run):  # pragma: no cover - compiled
     """One destination tile of the two-pass warp.
 
     src: (h, w, 4) straight RGBA or (h, w) bytes; border: the value outside the source (0 for RGBA);
     m: 3x3 destination array -> source array (affine, |m[1, 1]| well above 0); out: the tile,
     (th, tw, 4) or (th, tw) bytes, whose (0, 0) is destination pixel (tx0, ty0); t1, t2: the
-    passes' tables (axis_table); line, inter: int32 scratch of this thread's (scratch_sizes).
+    passes' tables (axis_table); line, inter, run: int32 scratch of this thread's (scratch_sizes).
+
+    Where all of a pixel's taps in a pass have one alpha (RGBA) or one value (a mask), that pass
+    does not sum what it knows: opaque, clear and flat areas cost less. The results are the sums'
+    exactly (the weights of each position sum to 1 << WEIGHT_BITS).
     """
     h, w = src.shape[0], src.shape[1]
     rgba = src.ndim == 3
@@ -218,9 +260,19 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
             for i in range(tw * ch):
                 inter[base + i] = ib
         elif rgba:
-            _pass1_rgba(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, ib)
+            _pass1_rgba(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, ib, run)
         else:
-            _pass1_gray(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, xb, ib)
+            _pass1_gray(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, xb, ib, run)
+
+    # Down each column of the intermediate, where its runs of one alpha (or value) end.
+    lane = 3 if rgba else 0
+    for xx in range(tw):
+        run[(rows - 1) * tw + xx] = rows
+    for rr in range(rows - 2, -1, -1):
+        here = rr * tw
+        for xx in range(tw):
+            same = inter[(here + xx) * ch + lane] == inter[(here + tw + xx) * ch + lane]
+            run[here + xx] = run[here + tw + xx] if same else rr + 1
 
     # Pass 2: each destination pixel from the intermediate rows around its v, in its column.
     full = np.int64(255) << (WEIGHT_BITS - 1)  # acc2 per level
@@ -242,8 +294,24 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
                 else:
                     out[ty, xx] = border
                 continue
-            j = ((sy - r0) * tw + xx) * ch
-            if rgba:
+            jr = sy - r0
+            j = (jr * tw + xx) * ch
+            flat = run[jr * tw + xx] >= jr + n2  # every tap has one alpha (or value): inter[j + lane]
+            if rgba and flat:
+                d = inter[j + 3]
+                if d == 0:  # clear
+                    for c in range(4):
+                        out[ty, xx, c] = 0
+                    continue
+                a0 = a1 = a2 = np.int32(0)
+                for i in range(n2):
+                    kt = t2[k, i]
+                    a0 = np.int32(a0 + np.int32(inter[j] * kt))
+                    a1 = np.int32(a1 + np.int32(inter[j + 1] * kt))
+                    a2 = np.int32(a2 + np.int32(inter[j + 2] * kt))
+                    j += step
+                a3 = np.int32(d * np.int32(_ONE))
+            elif rgba:
                 a0 = a1 = a2 = a3 = np.int32(0)
                 for i in range(n2):
                     kt = t2[k, i]
@@ -252,6 +320,7 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
                     a2 = np.int32(a2 + np.int32(inter[j + 2] * kt))
                     a3 = np.int32(a3 + np.int32(inter[j + 3] * kt))
                     j += step
+            if rgba:
                 ab = (np.int64(a3) + (full >> 1)) // full
                 if ab <= 0:
                     for c in range(4):
@@ -265,17 +334,22 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
                 out[ty, xx, 3] = np.uint8(min(np.int64(255), ab))
             else:
                 acc = np.int32(0)
-                for i in range(n2):
-                    acc = np.int32(acc + np.int32(inter[j] * t2[k, i]))
-                    j += step
+                if flat:
+                    acc = np.int32(inter[j] * np.int32(_ONE))
+                else:
+                    for i in range(n2):
+                        acc = np.int32(acc + np.int32(inter[j] * t2[k, i]))
+                        j += step
                 b = (np.int64(acc) + (full >> 1)) // full
                 out[ty, xx] = np.uint8(min(np.int64(255), max(np.int64(0), b)))
 
 
-def scratch_sizes(src_w: int, n1: int, tile_w: int, tile_h: int, m: np.ndarray, n2: int, channels: int) -> tuple[int, int]:
-    """Upper bounds of `line` and `inter` for tiles up to tile_w x tile_h under m."""
+def scratch_sizes(src_w: int, n1: int, tile_w: int, tile_h: int, m: np.ndarray, n2: int,
+                  channels: int) -> tuple[int, int, int]:
+    """Upper bounds of `line`, `inter` and `run` for tiles up to tile_w x tile_h under m."""
     span = abs(m[1, 0]) * tile_w + abs(m[1, 1]) * tile_h + n2 + 4
-    return (src_w + n1 + 4) * channels, int(math.ceil(span)) * tile_w * channels
+    rows = int(math.ceil(span))
+    return (src_w + n1 + 4) * channels, rows * tile_w * channels, max(src_w + n1 + 4, rows * tile_w)
 
 
 def warm_up() -> None:
@@ -285,8 +359,9 @@ def warm_up() -> None:
     t1, f1 = axis_table("bilinear", 1.0)
     line = np.zeros(64, np.int32)
     inter = np.zeros(1024, np.int32)
+    run = np.zeros(256, np.int32)
     for shape in ((4, 6, 4), (4, 6)):
         src = np.zeros(shape, np.uint8)
         for s in (src, src[:, 1:]):
             for out in (np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)[1:3, 1:4]):
-                affine_tile(s, 0, m, 0, 0, out, t1, f1, t1, f1, line, inter)
+                affine_tile(s, 0, m, 0, 0, out, t1, f1, t1, f1, line, inter, run)

@@ -295,13 +295,15 @@ def _warp_separable(array: np.ndarray, m: np.ndarray, area: Rect, out: np.ndarra
     t2, first2 = separable.axis_table(interpolation, shrink_y)
     tw, th = _SEP_TILE
     channels = 4 if array.ndim == 3 else 1
-    line_size, inter_size = separable.scratch_sizes(array.shape[1], t1.shape[1], tw, th, m, t2.shape[1], channels)
+    line_size, inter_size, run_size = separable.scratch_sizes(array.shape[1], t1.shape[1], tw, th, m, t2.shape[1],
+                                                              channels)
     tiles = [Rect.from_bounds(x, y, min(area.right, x + tw), min(area.bottom, y + th))
              for y in range(area.y, area.bottom, th) for x in range(area.x, area.right, tw)]
 
     def run(tile: Rect) -> None:
         separable.affine_tile(array, border, m, tile.x, tile.y, out[tile.slices()], t1, first1, t2, first2,
-                              _int_scratch("line", line_size), _int_scratch("inter", inter_size))
+                              _int_scratch("line", line_size), _int_scratch("inter", inter_size),
+                              _int_scratch("run", run_size))
 
     done = 0
     for _ in _executor().map(run, tiles):
