@@ -259,7 +259,7 @@ def chroma_key(pixels: np.ndarray, params: ChromaKeyParams, progress: Callable[[
     lo = max(hi - params.softness, 0.0)  # the ramp never reaches past pure foreground (strength 0)
     words = as_words(pixels)
     if params.hold_core:
-        hold, factor = subject_core(pixels, plate, channel, hi, lo, params.clean)
+        hold, factor = subject_core(pixels, plate, channel, hi, lo, params.clean, words)
     else:
         hold, factor = np.zeros((1, 1), np.uint8), 1
     out = np.empty(pixels.shape[:2], np.uint8)

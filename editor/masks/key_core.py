@@ -77,22 +77,154 @@ def _plate_rows(grid, step, w):  # pragma: no cover - compiled
 
 
 PENDING = 1  # the sure kernel's mark for a pixel that awaits the ramp test
+SURE_BLOCK_ROWS = 64  # rows (at the test's scale) per parallel work item of the sure test
+LANES = np.uint32(0x00FF00FF)  # bytes 0 and 2 of a word, each in a 16-bit lane
 
 
-@njit(parallel=True, cache=True, fastmath=True)
-def _sure_kernel(own_words, mean_words, mean, ck, ca, cb, shifts, grid, step, floor, hi, lo, clean, far, reach, grain,
+@njit(cache=True)
+def _mirror(i, n):  # pragma: no cover - compiled
+    """Index i of n under OpenCV's BORDER_REFLECT_101 (cv2.blur's border), for i within one of the ends."""
+    if n == 1:
+        return 0
+    if i < 0:
+        return -i
+    if i >= n:
+        return 2 * n - 2 - i
+    return i
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _shrunk_row(words, factor, y, row, even, odd):  # pragma: no cover - compiled
+    """Row y of the picture (uint32 RGBA words) at 1/factor (1 or 2) of its size into row[1 : w + 1],
+    mirrored one column past each end, and its sums over three columns into `even` (bytes 0 and 2)
+    and `odd` (bytes 1 and 3), two bytes at a time in 16-bit lanes. At half size each byte is its
+    2x2 block's rounded mean, (a + b + c + d + 2) >> 2, bit for bit cv2.resize's INTER_AREA at an
+    exact half."""
+    w = row.shape[0] - 2
+    eight, two = np.uint32(8), np.uint32(2)
+    if factor == 1:
+        src = words[y]
+        for x in range(w):
+            row[x + 1] = src[x]
+    else:
+        top, bottom = words[2 * y], words[2 * y + 1]
+        half = np.uint32(0x00020002)
+        for x in range(w):
+            a, b, c, d = top[2 * x], top[2 * x + 1], bottom[2 * x], bottom[2 * x + 1]
+            lo = (a & LANES) + (b & LANES) + (c & LANES) + (d & LANES) + half
+            hi = ((a >> eight) & LANES) + ((b >> eight) & LANES) + ((c >> eight) & LANES) + ((d >> eight) & LANES) + half
+            row[x + 1] = ((lo >> two) & LANES) | (((hi >> two) & LANES) << eight)
+    row[0] = row[_mirror(-1, w) + 1]
+    row[w + 1] = row[_mirror(w, w) + 1]
+    for x in range(w):
+        even[x] = (row[x] & LANES) + (row[x + 1] & LANES) + (row[x + 2] & LANES)
+        odd[x] = ((row[x] >> eight) & LANES) + ((row[x + 1] >> eight) & LANES) + ((row[x + 2] >> eight) & LANES)
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _mean_row(even, odd, above, here, below, shifts, out):  # pragma: no cover - compiled
+    """out (3, w) float32: the 3x3 mean, in the channels at `shifts`, of three shrunk rows (their
+    three-column sums `even` and `odd` at rows above, here, below), rounded as cv2.blur rounds a
+    uint8 box of nine, (sum + 4) // 9 (here as a multiply and shift, exact up to 9 * 255)."""
+    w = out.shape[1]
+    mask, four = np.uint32(0xFFFF), np.uint32(4)
+    e0, e1, e2, o0, o1, o2 = even[above], even[here], even[below], odd[above], odd[here], odd[below]
+    for c in range(3):
+        s = shifts[c]
+        bit = np.uint32(s & 16)
+        plane = out[c]
+        if (s >> 3) & 1:
+            for x in range(w):
+                lane = ((o0[x] + o1[x] + o2[x]) >> bit) & mask
+                plane[x] = np.float32(((lane + four) * np.uint32(7282)) >> np.uint32(16))
+        else:
+            for x in range(w):
+                lane = ((e0[x] + e1[x] + e2[x]) >> bit) & mask
+                plane[x] = np.float32(((lane + four) * np.uint32(7282)) >> np.uint32(16))
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _sure_row(y, own, means, rows, y0, y1, fy, shifts, floor, inv_ramp, offset, high, far2,
+              srow):  # pragma: no cover - compiled
+    """The sure test of row y (see _sure_kernel): `own` its shrunk words (padded), `means` the ring
+    of 3x3 mean rows (row r at r % len), `rows` the plate's grid rows blended at y0, y1 by fy."""
+    ring = means.shape[0]
+    w = srow.shape[0]
+    sk, sa, sb = shifts
+    k0, k1, p0, p1, q0, q1 = rows[y0, 0], rows[y1, 0], rows[y0, 1], rows[y1, 1], rows[y0, 2], rows[y1, 2]
+    mrow = means[y % ring]
+    for x in range(w):
+        bk = k0[x] + (k1[x] - k0[x]) * fy
+        bp = p0[x] + (p1[x] - p0[x]) * fy
+        bq = q0[x] + (q1[x] - q0[x]) * fy
+        strength = max(bk - max(bp, bq), floor)
+        # The pixel's own key (the ramp clamps it; a mean colour would not be clamped, and a
+        # third of red beside a screen pixel would key as opaque).
+        v = own[x + 1]
+        key = np.float32(np.int32((v >> sk) & 255) - max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255)))
+        dk = mrow[0, x] - bk
+        dp = mrow[1, x] - bp
+        dq = mrow[2, x] - bq
+        near = dk * dk + dp * dp + dq * dq <= far2
+        opaque = offset - key * inv_ramp / strength > high
+        srow[x] = np.uint8(255) if opaque else (np.uint8(0) if near else np.uint8(PENDING))
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _ramp_test_row(y, h, means, rows, y0, y1, fy, reach, grain, srow):  # pragma: no cover - compiled
+    """The branchy second pass of row y's sure test: each pending pixel becomes 128 if a blend
+    ramps through it to the screen, else 255. `means` is the ring of 3x3 mean rows (planes key,
+    other, other), holding rows y - reach .. y + reach."""
+    ring = means.shape[0]
+    w = srow.shape[0]
+    p0, p1, q0, q1 = rows[y0, 1], rows[y1, 1], rows[y0, 2], rows[y1, 2]
+    here = means[y % ring]
+    up, down = means[max(y - reach, 0) % ring], means[min(y + reach, h - 1) % ring]
+    for x in range(w):
+        if srow[x] != PENDING:
+            continue
+        cp, cq = here[1, x], here[2, x]
+        dp = cp - (p0[x] + (p1[x] - p0[x]) * fy)
+        dq = cq - (q0[x] + (q1[x] - q0[x]) * fy)
+        left, right = max(x - reach, 0), min(x + reach, w - 1)
+        norm = np.sqrt(dp * dp + dq * dq) + np.float32(1e-3)
+        up_, uq = dp / norm, dq / norm
+        allowed = grain + np.float32(0.05) * norm
+        ramp = False
+        for d in range(2):
+            if d == 0:
+                fp, fq = here[1, right], here[2, right]
+                bp_, bq_ = here[1, left], here[2, left]
+            else:
+                fp, fq = down[1, x], down[2, x]
+                bp_, bq_ = up[1, x], up[2, x]
+            # Both halves must climb the same way along the pixel's own difference from the
+            # screen: one flat side is the subject's inside next to its edge, not a blend.
+            ahead = (fp - cp) * up_ + (fq - cq) * uq
+            behind = (cp - bp_) * up_ + (cq - bq_) * uq
+            across = abs((fp - bp_) * uq - (fq - bq_) * up_)
+            if ahead * behind > 0 and min(abs(ahead), abs(behind)) > 0.5 * allowed and across < abs(ahead + behind):
+                ramp = True
+        srow[x] = 128 if ramp else 255
+
+
+@njit(parallel=True, cache=True, fastmath=True, error_model="numpy")
+def _sure_kernel(words, factor, ck, ca, cb, shifts, grid, step, floor, hi, lo, clean, far, reach, grain,
                  sure):  # pragma: no cover - compiled
-    """255 where the 3x3 mean `mean` (RGBA uint8; `mean_words` its uint32 words, `own_words` the pixels') is surely subject, 128 where it is far from the
-    screen but a blend, 0 near the screen. Surely subject: it lies more than `far` from
+    """255 where the picture's 3x3 mean at 1/factor of its size is surely subject, 128 where it is
+    far from the screen but a blend, 0 near the screen. Surely subject: it lies more than `far` from
     the plate and is no blend ramping to the screen (over `reach` px either way, the channels
     spill leaves alone change along its own difference from the screen by no more than `grain`
-    plus a twentieth of that difference), or the pixel itself keys within `clean` of opaque. `grid` is the
-    plate, RGB.
+    plus a twentieth of that difference), or the (shrunk) pixel itself keys within `clean` of
+    opaque. `words` are the picture's RGBA words, `shifts` the bit shifts of channels ck, ca, cb
+    inside one; `grid` is the plate, RGB.
 
-    Two passes a row: a branch-free one over every pixel (RGBA read as one uint32 word) sorts
-    opaque / near the screen / pending, then the branchy ramp test runs on the pending pixels
-    only (a few per cent of the frame: far from the screen yet not opaque on its own key).
-    `shifts` are the bit shifts of channels ck, ca, cb inside a word."""
+    Blocks of rows stream through two rings: shrunk rows (the 2x2 mean) and their 3x3 means, so
+    neither the half-size picture nor its mean is ever a frame in memory (at 24 MP those were two
+    passes over the frame that cost more than the test). Each row then takes two passes: a
+    branch-free one over every pixel sorts opaque / near the screen / pending, then the branchy
+    ramp test runs on the pending pixels only (a few per cent of the frame: far from the screen
+    yet not opaque on its own key)."""
     h, w = sure.shape
     gh = grid.shape[0]
     inv_ramp = np.float32(1.0 / max(hi - lo, 1e-6))
@@ -100,58 +232,38 @@ def _sure_kernel(own_words, mean_words, mean, ck, ca, cb, shifts, grid, step, fl
     high = np.float32(1.0 - clean)
     far2 = np.float32(far) ** 2
     floor = np.float32(floor)
-    rows = _plate_rows(grid, step, w)
-    sk, sa, sb = shifts
-    for y in prange(h):
-        gy = (y + 0.5) / step - 0.5
-        y0 = min(max(int(np.floor(gy)), 0), gh - 1)
-        y1 = min(y0 + 1, gh - 1)
-        fy = np.float32(min(max(gy - y0, 0.0), 1.0))
-        k0, k1, p0, p1, q0, q1 = rows[y0, ck], rows[y1, ck], rows[y0, ca], rows[y1, ca], rows[y0, cb], rows[y1, cb]
-        prow, mrow, srow = own_words[y], mean_words[y], sure[y]
-        for x in range(w):
-            bk = k0[x] + (k1[x] - k0[x]) * fy
-            bp = p0[x] + (p1[x] - p0[x]) * fy
-            bq = q0[x] + (q1[x] - q0[x]) * fy
-            strength = max(bk - max(bp, bq), floor)
-            # The pixel's own key (the ramp clamps it; a mean colour would not be clamped, and a
-            # third of red beside a screen pixel would key as opaque).
-            v = prow[x]
-            own = np.float32(np.int32((v >> sk) & 255) - max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255)))
-            m = mrow[x]
-            dk = np.float32((m >> sk) & 255) - bk
-            dp = np.float32((m >> sa) & 255) - bp
-            dq = np.float32((m >> sb) & 255) - bq
-            near = dk * dk + dp * dp + dq * dq <= far2
-            opaque = offset - own * inv_ramp / strength > high
-            srow[x] = np.uint8(255) if opaque else (np.uint8(0) if near else np.uint8(PENDING))
-        up, down = max(y - reach, 0), min(y + reach, h - 1)
-        for x in range(w):
-            if srow[x] != PENDING:
-                continue
-            cp, cq = np.float32(mean[y, x, ca]), np.float32(mean[y, x, cb])
-            dp = cp - (p0[x] + (p1[x] - p0[x]) * fy)
-            dq = cq - (q0[x] + (q1[x] - q0[x]) * fy)
-            left, right = max(x - reach, 0), min(x + reach, w - 1)
-            norm = np.sqrt(dp * dp + dq * dq) + np.float32(1e-3)
-            up_, uq = dp / norm, dq / norm
-            allowed = grain + np.float32(0.05) * norm
-            ramp = False
-            for d in range(2):
-                if d == 0:
-                    fp, fq = np.float32(mean[y, right, ca]), np.float32(mean[y, right, cb])
-                    bp_, bq_ = np.float32(mean[y, left, ca]), np.float32(mean[y, left, cb])
-                else:
-                    fp, fq = np.float32(mean[down, x, ca]), np.float32(mean[down, x, cb])
-                    bp_, bq_ = np.float32(mean[up, x, ca]), np.float32(mean[up, x, cb])
-                # Both halves must climb the same way along the pixel's own difference from the
-                # screen: one flat side is the subject's inside next to its edge, not a blend.
-                ahead = (fp - cp) * up_ + (fq - cq) * uq
-                behind = (cp - bp_) * up_ + (cq - bq_) * uq
-                across = abs((fp - bp_) * uq - (fq - bq_) * up_)
-                if ahead * behind > 0 and min(abs(ahead), abs(behind)) > 0.5 * allowed and across < abs(ahead + behind):
-                    ramp = True
-            srow[x] = 128 if ramp else 255
+    plate = _plate_rows(grid, step, w)
+    rows = np.empty((gh, 3, w), np.float32)  # the plate's planes in the order key, other, other
+    for c, channel in enumerate((ck, ca, cb)):
+        rows[:, c] = plate[:, channel]
+    nmean, nsmall = 2 * reach + 1, reach + 2
+    blocks = (h + SURE_BLOCK_ROWS - 1) // SURE_BLOCK_ROWS
+    for bi in prange(blocks):
+        first = bi * SURE_BLOCK_ROWS
+        last = min(h, first + SURE_BLOCK_ROWS)
+        small = np.empty((nsmall, w + 2), np.uint32)
+        even = np.empty((nsmall, w), np.uint32)
+        odd = np.empty((nsmall, w), np.uint32)
+        means = np.empty((nmean, 3, w), np.float32)
+        made = max(first - reach - 1, 0)  # the next shrunk row to make
+        y = first  # the next row to test
+        for r in range(max(first - reach, 0), min(last + reach, h)):
+            while made <= min(r + 1, h - 1):
+                slot = made % nsmall
+                _shrunk_row(words, factor, made, small[slot], even[slot], odd[slot])
+                made += 1
+            _mean_row(even, odd, _mirror(r - 1, h) % nsmall, r % nsmall, _mirror(r + 1, h) % nsmall, shifts,
+                      means[r % nmean])
+            ready = last - 1 if r == h - 1 else r - reach  # rows whose means up to `reach` below are made
+            while y <= ready:
+                gy = (y + 0.5) / step - 0.5
+                y0 = min(max(int(np.floor(gy)), 0), gh - 1)
+                y1 = min(y0 + 1, gh - 1)
+                fy = np.float32(min(max(gy - y0, 0.0), 1.0))
+                _sure_row(y, small[y % nsmall], means, rows, y0, y1, fy, shifts, floor, inv_ramp, offset, high, far2,
+                          sure[y])
+                _ramp_test_row(y, h, means, rows, y0, y1, fy, reach, grain, sure[y])
+                y += 1
 
 
 def _close_coarse(held: np.ndarray, closing: int) -> np.ndarray:
@@ -178,22 +290,27 @@ def core_factor(h: int, w: int) -> int:
 
 
 def subject_core(pixels: np.ndarray, plate: Plate, channel: int, hi: float, lo: float,
-                 clean: float) -> tuple[np.ndarray, int]:
-    """The held core (uint8, 255 held) at 1/factor of the pixels' size, and that factor."""
+                 clean: float, words: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """The held core (uint8, 255 held) at 1/factor of the pixels' size, and that factor. `words`
+    are the pixels' RGBA words (as_words) when the caller has them already."""
     h, w = pixels.shape[:2]
     factor = core_factor(h, w)
-    rgba = cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA) if pixels.shape[2] == 3 else pixels
-    small = rgba if factor == 1 else cv2.resize(rgba, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
-    mean = cv2.blur(small, (3, 3))
+    if words is None:
+        words = as_words(pixels)
+    shrink = factor
+    if factor == 2 and (h % 2 or w % 2):
+        # cv2's INTER_AREA is the plain 2x2 mean the kernel makes only at an exact half; at an odd
+        # size it weighs fractions of pixels, and the hold keeps following it there.
+        small = cv2.resize(words.view(np.uint8).reshape(h, w, 4), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        words, shrink = as_words(small), 1
     a, b = (c for c in range(3) if c != channel)
     strength = plate.grid[..., channel] - np.maximum(plate.grid[..., a], plate.grid[..., b])
     floor = max(0.25 * float(np.median(strength)), 1.0)
     grain = 5.0 * plate.noise / (3.0 * factor)  # the 3x3 mean's noise, twice over two channels
-    sure = np.empty(small.shape[:2], np.uint8)
+    sure = np.empty((h // factor, w // factor), np.uint8)
     shifts = (channel_shift(channel), channel_shift(a), channel_shift(b))
-    _sure_kernel(as_words(small), as_words(mean), mean, channel, a, b, shifts, np.ascontiguousarray(plate.grid),
-                 plate.step / factor, floor, hi, lo, clean, far_from_screen(plate.noise), max(1, RAMP_REACH // factor),
-                 grain, sure)
+    _sure_kernel(words, shrink, channel, a, b, shifts, np.ascontiguousarray(plate.grid), plate.step / factor, floor,
+                 hi, lo, clean, far_from_screen(plate.noise), max(1, RAMP_REACH // factor), grain, sure)
     opening = max(3, (HOLD_OPENING // factor) | 1)
     closing = max(3, (max(HOLD_CLOSING, min(h, w) // SEAM_FRACTION) // factor) | 1)
     return _hold_in_box(sure, opening, closing), factor

@@ -98,3 +98,32 @@ def test_the_hold_on_a_scenes_marks_is_the_whole_frames():
         key_core._hold_in_box = whole_frame
     boxed, _ = key_core.subject_core(s.image, plate, 1, 1.0, 0.0, 0.1)
     assert whole.any() and np.array_equal(boxed, whole)
+
+
+@pytest.mark.parametrize("factor", [1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_sure_tests_streamed_rows_are_opencvs_shrink_and_3x3_mean(factor, seed):
+    """The sure test shrinks and means the picture a row at a time in rings of its own (no frame-sized
+    copies): bit for bit cv2.resize (INTER_AREA at an exact half) and cv2.blur (3x3, mirrored border)
+    on noise, at odd sizes (the shrink drops an odd last row and column), in every channel order."""
+    from editor.masks.key_core import _mean_row, _shrunk_row
+    from editor.masks.words import as_words, channel_shift
+
+    rng = np.random.default_rng(seed)
+    h, w = (int(v) for v in rng.integers(2 * factor, 300, 2))
+    pixels = rng.integers(0, 256, (h, w, 4), np.uint8)
+    sh, sw = h // factor, w // factor
+    crop = np.ascontiguousarray(pixels[: sh * factor, : sw * factor])
+    small = crop if factor == 1 else cv2.resize(crop, (sw, sh), interpolation=cv2.INTER_AREA)
+    mean = cv2.blur(small, (3, 3))
+    rows, even, odd = np.empty((sh, sw + 2), np.uint32), np.empty((sh, sw), np.uint32), np.empty((sh, sw), np.uint32)
+    for y in range(sh):
+        _shrunk_row(as_words(pixels), factor, y, rows[y], even[y], odd[y])
+    assert np.array_equal(rows[:, 1:-1], as_words(small))
+    out = np.empty((3, sw), np.float32)
+    for channels in ((1, 0, 2), (2, 0, 1), (3, 2, 1)):
+        shifts = tuple(channel_shift(c) for c in channels)
+        for y in range(sh):
+            above, below = (cv2.borderInterpolate(y + d, sh, cv2.BORDER_REFLECT_101) for d in (-1, 1))
+            _mean_row(even, odd, above, y, below, shifts, out)
+            assert np.array_equal(out, mean[y][:, list(channels)].T.astype(np.float32))
