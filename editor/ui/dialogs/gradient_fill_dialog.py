@@ -50,7 +50,7 @@ class AngleDial(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._angle = 0.0
-        self.setFixedSize(40, 40)
+        self.setFixedSize(30, 30)  # about a field's height: the Angle row stays as tall as the others
         self.setToolTip("Drag to turn the gradient")
         self.setCursor(Qt.CursorShape.CrossCursor)
 
@@ -182,7 +182,11 @@ class GradientFillDialog(QDialog):
         for box in (self.reverse, self.dither, self.align):
             checks.addWidget(box)
         checks.addStretch(1)
+        # Number fields as wide as their numbers (stretched across the dialog they read as sliders).
+        for spin in (self.angle, self.scale, self.offset_x, self.offset_y, self.stops.opacity, self.stops.location):
+            spin.setMaximumWidth(110)
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow("Style", self.style)
         form.addRow("Angle", angle_row)
         form.addRow("Scale", self.scale)
