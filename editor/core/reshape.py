@@ -28,7 +28,7 @@ import numpy as np
 
 from .geometry import Rect
 from .history import Command
-from .layers import Layer
+from .layers import Layer, Node
 from .mask import Mask
 from .paths import Anchor, VectorPath
 
@@ -201,13 +201,15 @@ class Reshape(Command):
 
     `size`: the canvas (width, height) after the step. `edits`: the array edits, applied
     in order (undone in reverse). `offsets`: {layer: (x, y) after}. `paths`: {path: anchors
-    after}. The values before are read when the command is made, so make it on the document
-    as it is, then `doc.execute` it.
+    after}. `properties`: {node: {name: value after}} for settings in document coordinates (a
+    gradient fill's box and angle). The values before are read when the command is made, so
+    make it on the document as it is, then `doc.execute` it.
     """
 
     def __init__(self, doc: Document, label: str, size: tuple[int, int], edits: list[ArrayEdit],
                  offsets: dict[Layer, tuple[int, int]] | None = None,
-                 paths: dict[VectorPath, tuple[Anchor, ...]] | None = None) -> None:
+                 paths: dict[VectorPath, tuple[Anchor, ...]] | None = None,
+                 properties: dict[Node, dict[str, Any]] | None = None) -> None:
         self.label = label
         self.sizes = ((doc.width, doc.height), (int(size[0]), int(size[1])))
         if min(self.sizes[1]) < 1:
@@ -215,6 +217,8 @@ class Reshape(Command):
         self.edits = edits
         self.offsets = [(layer, layer.offset, (int(o[0]), int(o[1]))) for layer, o in (offsets or {}).items()]
         self.paths = [(path, path.anchors, tuple(anchors)) for path, anchors in (paths or {}).items()]
+        self.properties = [(node, {k: getattr(node, k) for k in values}, dict(values))
+                           for node, values in (properties or {}).items()]
 
     def _finish(self, doc: Document, which: int, old_canvas: Rect) -> None:
         doc.width, doc.height = self.sizes[which]
@@ -222,6 +226,9 @@ class Reshape(Command):
             layer.x, layer.y = xy[which]
         for path, *anchors in self.paths:
             path.anchors = anchors[which]
+        for node, *values in self.properties:
+            for key, value in values[which].items():
+                setattr(node, key, value)
         rect = old_canvas.union(doc.canvas)
         doc.notify("document", None, rect)
         doc.notify("selection", None, doc.canvas)

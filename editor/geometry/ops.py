@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
-from editor.core import Document, Layer, Rect
+from editor.core import Document, GradientFillLayer, Layer, Node, Rect
 from editor.core.document import MAX_CANVAS_SIDE
 from editor.core.paths import Anchor, VectorPath
 from editor.core.reshape import (
@@ -85,6 +86,17 @@ def _map_paths(doc: Document, f: Callable[[float, float], tuple[float, float]]) 
             for path in doc.paths}
 
 
+def _map_fills(doc: Document, f: Callable[[float, float], tuple[float, float]],
+               size: tuple[int, int]) -> dict[Node, dict[str, Any]]:
+    """The settings every gradient fill layer has after the point map `f` (its box and angle are
+    in document coordinates: they follow the image as paths do)."""
+    from editor.paint.gradient_fill import mapped
+
+    new_canvas = Rect(0, 0, int(size[0]), int(size[1]))
+    return {node: {"gradient": mapped(node.gradient, doc.canvas, f, new_canvas)}
+            for node in doc.nodes() if isinstance(node, GradientFillLayer)}
+
+
 def _check_size(w: int, h: int, what: str = "canvas") -> tuple[int, int]:
     if int(w) != w or int(h) != h:
         raise ValueError(f"the {what} size must be whole pixels, not {w}x{h}")
@@ -140,8 +152,11 @@ def _reframe_command(doc: Document, rect: Rect, label: str, *, delete_pixels: bo
             offsets[layer] = (layer.x - rect.x, layer.y - rect.y)
     for slot, pad in _canvas_arrays(doc):
         edits.append(ReframeEdit(slot, rect, pad))
-    paths = _map_paths(doc, lambda x, y: (x - rect.x, y - rect.y))
-    return Reshape(doc, label, (rect.w, rect.h), edits, offsets, paths)
+    def moved(x: float, y: float) -> tuple[float, float]:
+        return x - rect.x, y - rect.y
+
+    return Reshape(doc, label, (rect.w, rect.h), edits, offsets, _map_paths(doc, moved),
+                   _map_fills(doc, moved, (rect.w, rect.h)))
 
 
 def _strips_outside(rect: Rect, inner: Rect) -> list[Rect]:
@@ -329,8 +344,11 @@ def resize_image_command(doc: Document, width: int, height: int, resample: str =
         done += 1
         if progress is not None:
             progress(done / total)
-    paths = _map_paths(doc, lambda x, y: (x * sx, y * sy))
-    return Reshape(doc, "Image size", (width, height), edits, offsets, paths)
+    def scaled(x: float, y: float) -> tuple[float, float]:
+        return x * sx, y * sy
+
+    return Reshape(doc, "Image size", (width, height), edits, offsets, _map_paths(doc, scaled),
+                   _map_fills(doc, scaled, (width, height)))
 
 
 def resize_image(doc: Document, width: int, height: int, resample: str = "bicubic",
@@ -376,7 +394,7 @@ def _exact_command(doc: Document, label: str, f: Callable[[float, float], tuple[
         offsets[layer] = (r.x, r.y)
     for slot, _pad in _canvas_arrays(doc):
         edits.append(ExactEdit(slot, fwd, inv))
-    return Reshape(doc, label, size, edits, offsets, _map_paths(doc, f))
+    return Reshape(doc, label, size, edits, offsets, _map_paths(doc, f), _map_fills(doc, f, size))
 
 
 def rotate_canvas_command(doc: Document, angle: float, resample: str = "bicubic",
@@ -451,7 +469,7 @@ def _rotate_arbitrary(doc: Document, angle: float, resample: str, progress: Prog
         done += 1
         if progress is not None:
             progress(done / total)
-    return Reshape(doc, f"Rotate {angle:g}°", (nw, nh), edits, offsets, _map_paths(doc, f))
+    return Reshape(doc, f"Rotate {angle:g}°", (nw, nh), edits, offsets, _map_paths(doc, f), _map_fills(doc, f, (nw, nh)))
 
 
 def flip_canvas_command(doc: Document, direction: str) -> Reshape:

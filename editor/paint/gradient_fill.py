@@ -64,14 +64,19 @@ def box_of(settings: dict[str, Any], canvas: Rect) -> Rect:
     return canvas
 
 
+def _length(box: Rect, angle: float, scale: float) -> float:
+    """The gradient line's length in pixels (Photoshop's): scale % of (w (90 - r) + h r) / 90, r = angle mod 90."""
+    r = angle % 90.0
+    return scale / 100.0 * (box.w * (90.0 - r) + box.h * r) / 90.0
+
+
 def line_of(settings: dict[str, Any], canvas: Rect) -> tuple[tuple[float, float], tuple[float, float]]:
     """(start, end) of the drag the gradient tool would make for these settings, in document coordinates."""
     box = box_of(settings, canvas)
     angle = float(settings.get("angle", DEFAULTS["angle"]))
-    scale = float(settings.get("scale", DEFAULTS["scale"])) / 100.0
+    scale = float(settings.get("scale", DEFAULTS["scale"]))
     ox, oy = settings.get("offset", DEFAULTS["offset"])
-    r = angle % 90.0
-    length = max(1e-6, scale * (box.w * (90.0 - r) + box.h * r) / 90.0)
+    length = max(1e-6, _length(box, angle, scale))
     cx, cy = box.x + box.w / 2 + box.w * float(ox) / 100.0, box.y + box.h / 2 + box.h * float(oy) / 100.0
     theta = math.radians(angle)
     ux, uy = math.cos(theta), -math.sin(theta)  # y points down: counter-clockwise on screen
@@ -90,6 +95,39 @@ def scaled(settings: dict[str, Any], factor: float) -> dict[str, Any]:
     x, y, w, h = (float(v) * factor for v in box)
     x0, y0 = math.floor(x), math.floor(y)
     return {**settings, "box": [x0, y0, max(1, math.ceil(x + w) - x0), max(1, math.ceil(y + h) - y0)]}
+
+
+def mapped(settings: dict[str, Any], canvas: Rect, f, new_canvas: Rect) -> dict[str, Any]:
+    """The settings after a document geometry change whose point map is `f` (crop, canvas size,
+    image size, rotate, flip: `editor.geometry.ops`), so the gradient follows the image: the box
+    (document coordinates, as a path's points) becomes the bounds of its mapped corners, the
+    angle turns (and mirrors) as the direction it points along does, and the offset puts the
+    gradient's centre where `f` takes it. Its length in pixels goes as far as `f` stretches its
+    direction; the scale says so in the new box (Photoshop's length depends on the angle and the
+    box's sides, so a quarter turn changes the scale that gives the same length). An angle
+    sweep cannot mirror, nor a circle stretch: those stay as near as the settings can say.
+    Without a box the gradient stays over the canvas."""
+    box = box_of(settings, canvas)
+    ox, oy = settings.get("offset", DEFAULTS["offset"])
+    cx, cy = box.x + box.w / 2 + box.w * float(ox) / 100.0, box.y + box.h / 2 + box.h * float(oy) / 100.0
+    theta = math.radians(float(settings.get("angle", DEFAULTS["angle"])))
+    (ncx, ncy), (px, py) = f(cx, cy), f(cx + math.cos(theta), cy - math.sin(theta))
+    out = dict(settings)
+    out["angle"] = round(math.degrees(math.atan2(-(py - ncy), px - ncx)), 6) + 0.0  # (-180, 180], no -0.0
+    stored = settings.get("box")
+    if stored is not None:
+        x, y, w, h = stored
+        corners = [f(a, b) for a in (x, x + w) for b in (y, y + h)]
+        x0, y0 = math.floor(min(c[0] for c in corners) + 1e-6), math.floor(min(c[1] for c in corners) + 1e-6)
+        x1, y1 = math.ceil(max(c[0] for c in corners) - 1e-6), math.ceil(max(c[1] for c in corners) - 1e-6)
+        out["box"] = [x0, y0, max(1, x1 - x0), max(1, y1 - y0)]
+    new = box_of(out, new_canvas)
+    length = _length(box, float(settings.get("angle", DEFAULTS["angle"])), float(settings.get("scale", DEFAULTS["scale"])))
+    stretched = length * math.hypot(px - ncx, py - ncy)
+    out["scale"] = round(100.0 * stretched / _length(new, out["angle"], 100.0), 6)
+    out["offset"] = [round((ncx - new.x - new.w / 2) / new.w * 100.0, 6) + 0.0,
+                     round((ncy - new.y - new.h / 2) / new.h * 100.0, 6) + 0.0]
+    return out
 
 
 def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:

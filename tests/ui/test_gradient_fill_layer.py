@@ -338,3 +338,15 @@ def test_an_ora_save_keeps_a_gradient_fills_fill(tmp_path):
     save_document(doc, path)
     again = open_document(path).root.children[-1]
     assert isinstance(again, GradientFillLayer) and (again.fill, again.opacity) == (0.5, 0.8)
+
+
+def test_ok_keeps_settings_finer_than_the_fields_it_did_not_touch(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 33.333333, "scale": 93.75,
+                                             "offset": [1.23456, 0.0]})
+    dialog = window.layer_actions.edit_content(node) and window.gradient_fill_dialog
+    dialog.reverse.setChecked(True)
+    dialog.accept()
+    assert (node.gradient["angle"], node.gradient["scale"], node.gradient["offset"]) == (33.333333, 93.75, [1.23456, 0.0])
+    assert node.gradient["reverse"]

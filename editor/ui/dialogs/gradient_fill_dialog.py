@@ -117,6 +117,7 @@ class GradientFillDialog(QDialog):
         self.setWindowTitle("Gradient Fill" if adding is not None else f"Gradient Fill — {node.name}")
         self.setObjectName("gradientFillDialog")
         self._showing = False
+        self._shown: dict[QWidget, float] = {}
 
         self.presets = GradientPresets()
         self.preset = QComboBox()
@@ -216,17 +217,23 @@ class GradientFillDialog(QDialog):
     def settings(self) -> dict[str, Any]:
         """The settings the controls show, as the layer holds them."""
         stops = self.stops.gradient.resolved(self.fg, self.bg).stops
+        offset = self.original["offset"]
         return normalised({
             **self.original,
             "stops": [s.to_dict() for s in stops],
             "style": self.style.currentData(),
-            "angle": self.angle.value(),
-            "scale": float(self.scale.value()),
+            "angle": self._number(self.angle, self.original["angle"]),
+            "scale": self._number(self.scale, self.original["scale"]),
             "reverse": self.reverse.isChecked(),
             "dither": self.dither.isChecked(),
             "align": self.align.isChecked(),
-            "offset": [self.offset_x.value(), self.offset_y.value()],
+            "offset": [self._number(self.offset_x, offset[0]), self._number(self.offset_y, offset[1])],
         })
+
+    def _number(self, spin, original: float) -> float:
+        """The field's value; the layer's own while the field shows what it showed for it, so an
+        OK that did not touch it keeps a value finer than the field (a rotated canvas's scale)."""
+        return float(original) if spin.value() == self._shown.get(spin) else float(spin.value())
 
     def show_settings(self, settings: dict[str, Any]) -> None:
         """Put `settings` in the controls (no preview of its own)."""
@@ -244,6 +251,7 @@ class GradientFillDialog(QDialog):
         self.reverse.setChecked(bool(s["reverse"]))
         self.dither.setChecked(bool(s["dither"]))
         self.align.setChecked(bool(s["align"]))
+        self._shown = {spin: spin.value() for spin in (self.angle, self.scale, self.offset_x, self.offset_y)}
         self._showing = False
 
     def _preset_index(self, gradient: Gradient) -> int:
