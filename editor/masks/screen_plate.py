@@ -18,6 +18,7 @@ picture instead of one number.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -144,13 +145,16 @@ def _reaching_the_frame(known: np.ndarray) -> np.ndarray:
     subject (navy on a blue screen) is subject, not screen; a true gap is inpainted instead."""
     count, labels = cv2.connectedComponents(known.astype(np.uint8), connectivity=4)
     edge = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    keep = np.unique(edge[edge > 0])
-    reaching = np.isin(labels, keep)
+    keep = np.zeros(count, bool)  # a lookup by label: np.isin sorts the whole grid's labels
+    keep[edge[edge > 0]] = True
+    reaching = keep[labels]
     return reaching if reaching.sum() >= 0.25 * known.sum() else known
 
 
+@functools.lru_cache(maxsize=8)
 def _basis(shape: tuple[int, int], degree: int = 4) -> np.ndarray:
-    """Monomials x^i y^j, i + j <= degree, over the grid in [-1, 1] (gh, gw, terms) float64."""
+    """Monomials x^i y^j, i + j <= degree, over the grid in [-1, 1] (gh, gw, terms) float64, read-only
+    (kept per grid shape: building it cost a tenth of the plate)."""
     gh, gw = shape
     x = np.linspace(-1.0, 1.0, gw)[None, :] * np.ones((gh, 1))
     y = np.linspace(-1.0, 1.0, gh)[:, None] * np.ones((1, gw))
@@ -158,7 +162,9 @@ def _basis(shape: tuple[int, int], degree: int = 4) -> np.ndarray:
     for _ in range(degree):
         xp.append(xp[-1] * x)
         yp.append(yp[-1] * y)
-    return np.stack([xp[i] * yp[j] for i in range(degree + 1) for j in range(degree + 1 - i)], axis=-1)
+    basis = np.stack([xp[i] * yp[j] for i in range(degree + 1) for j in range(degree + 1 - i)], axis=-1)
+    basis.flags.writeable = False
+    return basis
 
 
 def _fit(basis: np.ndarray, known: np.ndarray, values: np.ndarray) -> np.ndarray:
