@@ -20,6 +20,7 @@ from psd_tools.composite.composite import Compositor
 from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
+from psd_tools.psd.descriptor import Descriptor
 from psd_tools.psd.layer_and_mask import LayerBlendingRanges
 
 from editor.core import (
@@ -39,7 +40,7 @@ from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
 from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_effects, psd_gradient
+from . import psd_adjust, psd_bevel, psd_effects, psd_gradient
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -230,6 +231,33 @@ class _OneLayerCompositor(Compositor):
         return (fill if self._fill else 1.0), 1.0
 
 
+def _number_or(value, default: float) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return default
+    return v if np.isfinite(v) else default
+
+
+def _composite_over(cb: np.ndarray, ab: np.ndarray, k: np.ndarray, colour: np.ndarray,
+                    mode: BlendMode) -> tuple[np.ndarray, np.ndarray]:
+    """`colour` at coverage `k` ((h, w)) over straight colour `cb` and alpha `ab` ((h, w, 1)) in
+    `mode`: the W3C source-over with blending, in straight colour (Compositing Level 1, 5.3)."""
+    k = k[..., None]
+    cs = np.broadcast_to(colour, cb.shape)
+    mixed = blendmath.blend(mode, cb, cs)
+    ao = k + ab * (1 - k)
+    co = (1 - ab) * k * cs + ab * k * mixed + (1 - k) * ab * cb
+    return np.where(ao > 0, co / np.maximum(ao, 1e-12), cb), ao
+
+
+class _Mode:
+    """A psd-tools blend mode where `_PsdReader.blend` reads a layer's."""
+
+    def __init__(self, mode) -> None:
+        self.blend_mode = mode
+
+
 class _EffectBlend:
     """An effect's blend mode and name where `_PsdReader.blend` reads a layer's."""
 
@@ -268,6 +296,8 @@ class _PsdReader:
         self.warnings: list[str] = []
         self.paths: list[VectorPath] = []
         self.last_drawn = None  # (item, viewport, coverage) of the last layer psd-tools drew at full fill
+        self.bevel_below: tuple[object, list[Layer]] | None = None  # (item, its outer bevel layers)
+        self.global_altitude = _number_or(psd.image_resources.get_data(Resource.GLOBAL_ALTITUDE, 30), 30.0)
         self.pixels = 0
         self.canvas = (0, 0, psd.width, psd.height)
         self.eight_bit_rgb = psd.color_mode == ColorMode.RGB and psd.depth == 8
@@ -424,9 +454,9 @@ class _PsdReader:
         if item.has_effects():
             kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
             drawn = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds & psd_effects.DRAWN_BY_PSD_TOOLS)
-            inner = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & set(psd_effects.INNER))
+            inner = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & psd_effects.DRAWN_INTO_LAYER)
             layers = sorted(psd_effects.EFFECT_NAMES.get(k, k)
-                            for k in kinds & psd_effects.DRAWN_HERE - set(psd_effects.INNER))
+                            for k in kinds & psd_effects.DRAWN_HERE - psd_effects.DRAWN_INTO_LAYER)
             missing = sorted(psd_effects.EFFECT_NAMES.get(k, k)
                              for k in kinds - psd_effects.DRAWN_BY_PSD_TOOLS - psd_effects.DRAWN_HERE)
             drawn += inner
@@ -526,8 +556,10 @@ class _PsdReader:
         if item.fill_opacity == 255:  # the same coverage is its outer effects' matte: not drawn twice
             self.last_drawn = (item, (vx0, vy0, vx1, vy1), a)
         inner = psd_effects.inner_effects(item) if item.has_effects() else []
-        if inner:
-            rgba = self.with_inner_effects(item, name, self.float_rgba(color, a), inner, (vx0, vy0, vx1, vy1))
+        bevels = self.bevels(item, name) if item.has_effects() else []
+        if inner or bevels:
+            rgba = self.with_inner_effects(item, name, self.float_rgba(color, a), inner, (vx0, vy0, vx1, vy1),
+                                           bevels, a)
             ys, xs = np.nonzero(rgba[..., 3])
             if len(xs) == 0:
                 return Layer(name, np.zeros((1, 1, 4), np.uint8))
@@ -540,10 +572,14 @@ class _PsdReader:
         rgba = self.float_rgba(color[y0:y1, x0:x1], a[y0:y1, x0:x1])
         return Layer(name, rgba, offset=(int(x0) + vx0, int(y0) + vy0))
 
-    def with_inner_effects(self, item, name: str, rgba: np.ndarray, effects, viewport) -> np.ndarray:
+    def with_inner_effects(self, item, name: str, rgba: np.ndarray, effects, viewport, bevels=(),
+                           drawn_alpha: np.ndarray | None = None) -> np.ndarray:
         """`rgba` (the layer as psd-tools drew it over `viewport`, straight sRGB) with its inner
         glows and inner shadows composited on, each in its colour, mode and opacity, inside the
-        layer's own shape (pixels and masks, before Fill and without its stroke)."""
+        layer's own shape (pixels and masks, before Fill and without its stroke); then its bevel's
+        highlight and shadow, on top of them all (Photoshop stacks Bevel and Emboss above the
+        other interior effects and over the stroke band). The parts of a bevel outside the layer
+        become layers below it (`self.bevel_below`, picked up by `outer_effect_layers`)."""
         shape = self.own_coverage(item, viewport)
         out = rgba.astype(np.float32) / 255
         cb, ab = out[..., :3], out[..., 3:]
@@ -555,16 +591,83 @@ class _PsdReader:
                 self.warn(f"'{name}': its {label} has no solid colour and is not shown")
                 continue
             mode = self.blend(_EffectBlend(effect.effect), f"{name} ({label})")
-            k = (psd_effects.inner_coverage(effect, shape) * effect.opacity)[..., None]
-            cs = np.broadcast_to(colour, cb.shape)
-            mixed = blendmath.blend(mode, cb, cs)
-            # the W3C source-over with blending, in straight colour (Compositing Level 1, 5.3)
-            ao = k + ab * (1 - k)
-            co = (1 - ab) * k * cs + ab * k * mixed + (1 - k) * ab * cb
-            cb = np.where(ao > 0, co / np.maximum(ao, 1e-12), cb)
-            ab = ao
+            k = psd_effects.inner_coverage(effect, shape) * effect.opacity
+            cb, ab = _composite_over(cb, ab, k, colour, mode)
+        below: list[Layer] = []
+        for bevel in bevels:
+            # Stroke Emboss bevels the layer with its stroke, as psd-tools drew them (approximate)
+            matte = drawn_alpha if bevel.style == "stroke" and drawn_alpha is not None else shape
+            parts = psd_bevel.shading(bevel, matte)
+            for which, inside, outside, opacity in (
+                    ("shadow", parts.shadow, parts.outer_shadow, bevel.shadow_opacity),
+                    ("highlight", parts.highlight, parts.outer_highlight, bevel.highlight_opacity)):
+                colour, mode = self.bevel_paint(bevel, which, name)
+                if colour is None or opacity <= 0:
+                    continue
+                if inside is not None:
+                    cb, ab = _composite_over(cb, ab, inside * opacity, colour, mode)
+                if outside is not None:
+                    layer = self.coverage_layer(f"{name} (bevel {which})", outside, viewport, colour, mode, opacity)
+                    if layer is not None:
+                        below.append(layer)
+        self.bevel_below = (item, below) if below else None
         out = np.concatenate([cb, ab], axis=2)
         return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
+
+    def bevels(self, item, name: str) -> list[psd_bevel.Bevel]:
+        """The layer's Bevel and Emboss as Veil draws it, with what is approximated said once."""
+        out = []
+        has_stroke = any(psd_effects.effect_kind(e) == "stroke" for e in psd_effects.enabled_effects(item))
+        for bevel in psd_bevel.read_bevels(item, self.global_altitude):
+            if bevel.style == "stroke" and not has_stroke:
+                self.warn(f"'{name}': its bevel and emboss is a Stroke Emboss without a stroke and is not shown")
+                continue
+            notes = list(bevel.notes)
+            if bevel.style == "stroke":
+                notes.append("its stroke emboss approximated as an inner bevel of the layer with its stroke")
+            if notes:
+                self.warn(f"'{name}': bevel and emboss: {'; '.join(notes)}")
+            out.append(bevel)
+        return out
+
+    def bevel_paint(self, bevel: psd_bevel.Bevel, which: str, name: str):
+        """The colour (0..1 RGB) and Veil blend mode of a bevel's highlight or shadow; Photoshop's
+        defaults (white Screen, black Multiply) where the descriptor says nothing."""
+        d = bevel.effect.descriptor
+        key_colour, key_mode = (b"hglC", b"hglM") if which == "highlight" else (b"sdwC", b"sdwM")
+        if d.get(key_colour) is None:
+            colour = np.full(3, 1.0 if which == "highlight" else 0.0, np.float32)
+        else:
+            try:
+                holder = Descriptor(classID=b"null")
+                holder[b"Clr "] = d.get(key_colour)
+                colour = np.asarray(self.color_of(holder)[:3], np.float32) / 255
+            except Exception:
+                self.warn(f"'{name}': its bevel {which} has no solid colour and is not shown")
+                return None, BlendMode.NORMAL
+        if d.get(key_mode) is None:
+            return colour, BlendMode.SCREEN if which == "highlight" else BlendMode.MULTIPLY
+        try:
+            mode = bevel.effect.highlight_mode if which == "highlight" else bevel.effect.shadow_mode
+        except Exception:
+            mode = PsdBlend.NORMAL
+        return colour, self.blend(_Mode(mode), f"{name} (bevel {which})")
+
+    def coverage_layer(self, name: str, coverage: np.ndarray, viewport, colour: np.ndarray, mode: BlendMode,
+                       opacity: float) -> Layer | None:
+        """A layer of `colour` whose alpha is `coverage` (over `viewport`), cropped to what it covers."""
+        cov = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
+        ys, xs = np.nonzero(cov)
+        if len(xs) == 0:
+            return None
+        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        self.count_pixels(int(x1 - x0), int(y1 - y0))
+        px = np.empty((y1 - y0, x1 - x0, 4), np.uint8)
+        px[..., :3] = np.clip(colour * 255 + 0.5, 0, 255).astype(np.uint8)
+        px[..., 3] = cov[y0:y1, x0:x1]
+        layer = Layer(name, px, offset=(int(x0) + viewport[0], int(y0) + viewport[1]), opacity=opacity)
+        layer.blend_mode = mode
+        return layer
 
     def own_coverage(self, item, viewport) -> np.ndarray:
         """The layer's own coverage over `viewport` ((h, w) float32): its pixels' alpha (all of the
@@ -593,22 +696,25 @@ class _PsdReader:
 
     def outer_effect_layers(self, item, name: str) -> list[Layer]:
         """Layers for the drop shadows and outer glows psd-tools does not draw (editor/io/psd_effects.py),
-        bottom first, each in its own colour and blend mode, its opacity the effect's."""
+        bottom first, each in its own colour and blend mode, its opacity the effect's; over them
+        the parts of its bevel that lie outside it (drawn by `with_inner_effects`)."""
+        bevel_below = self.bevel_below[1] if self.bevel_below is not None and self.bevel_below[0] is item else []
+        self.bevel_below = None
         if not psd_effects.outer_effects(item):
-            return []
+            return bevel_below
         if self.last_drawn is not None and self.last_drawn[0] is item:
             _, (vx0, vy0, vx1, vy1), alpha = self.last_drawn
         else:
             vx0, vy0, vx1, vy1 = self.effect_source_viewport(item)
             if vx1 <= vx0 or vy1 <= vy0:
-                return []
+                return bevel_below
             self.count_pixels(vx1 - vx0, vy1 - vy0)
             drawn = self.draw_alone(item, (vx0, vy0, vx1, vy1), fill=False)  # the matte ignores Fill
             if drawn is None:
-                return []
+                return bevel_below
             alpha = drawn[1]
         self.last_drawn = None
-        return self.effect_layers_from(item, name, alpha, (vx0, vy0))
+        return [*self.effect_layers_from(item, name, alpha, (vx0, vy0)), *bevel_below]
 
     def effect_layers_from(self, item, name: str, alpha: np.ndarray, origin: tuple[int, int]) -> list[Layer]:
         """The outer effects' layers for a layer or group whose coverage `alpha` sits at `origin`."""

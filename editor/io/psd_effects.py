@@ -1,5 +1,5 @@
 """Photoshop's layer effects that psd-tools does not draw: drop shadow, outer glow, inner
-shadow and inner glow.
+shadow, inner glow and satin (Bevel and Emboss: editor/io/psd_bevel.py).
 
 psd-tools (1.26) draws a layer's colour, gradient and pattern overlays and its stroke, and
 nothing else; a drop shadow, the most common effect in real files, was simply missing. Veil
@@ -24,7 +24,8 @@ Geometry, from Photoshop's Layer Style dialog and its descriptors (lfx2 'DrSh' /
 Inner shadow, inner glow and satin are drawn into the layer's own pixels (`inner_coverage`), over
 its content and under nothing psd-tools draws but its stroke, as Photoshop stacks them below
 the stroke and above the overlays; they are not faded by Fill ("Blend Interior Effects as
-Group" off, Photoshop's default).
+Group" off, Photoshop's default). Bevel and Emboss is drawn over them all (its outer part as
+layers below the layer, over its shadows and glows).
 Not modelled (named in the reader's warning instead): noise, contours other than Linear,
 gradient glows, the glow's Range and Jitter, Precise technique.
 """
@@ -46,9 +47,10 @@ EFFECT_NAMES = {
 }
 # What psd-tools' per-layer compositing draws (editor/io/psd.py rasterises through it).
 DRAWN_BY_PSD_TOOLS = frozenset({"coloroverlay", "gradientoverlay", "patternoverlay", "stroke"})
-# What this module draws: the outer two as layers below the layer, the inner two into its pixels.
-DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow", "satin"})
-INNER = ("satin", "innerglow", "innershadow")  # Photoshop's stacking, lowest first
+# What Veil draws: the outer two as layers below the layer, the others into its pixels.
+DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow", "satin", "bevelemboss"})
+INNER = ("satin", "innerglow", "innershadow")  # Photoshop's stacking, lowest first; the bevel above them
+DRAWN_INTO_LAYER = frozenset({*INNER, "bevelemboss"})
 
 _MAX_SIZE = 250.0  # Photoshop's Size and Distance sliders stop here (px); a larger value is hostile
 
@@ -190,13 +192,29 @@ def satin_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
 
     diff = at(effect.dx, effect.dy) - at(-effect.dx, -effect.dy)
     if n > 0:
-        big_n = max(2, n)
-        k = np.array([(big_n - abs(i)) / big_n ** 2 for i in range(-big_n + 1, big_n)], np.float32)
-        diff = cv2.sepFilter2D(diff, -1, k, k, borderType=cv2.BORDER_CONSTANT)
+        diff = tent_blur(diff, max(2, n), cv2.BORDER_CONSTANT)
     q = np.abs(diff)[m:m + h, m:m + w]
     if effect.center:
         q = 1.0 - np.clip(q, 0.0, 1.0)
     return np.clip(q, 0.0, 1.0) * a
+
+
+def tent_blur(a: np.ndarray, n: int, border: int) -> np.ndarray:
+    """`a` blurred by the separable tent (n - |k|) / n² for |k| < n (Photoshop's Satin and Bevel
+    kernel, Patchy's probes); n ≤ 1 leaves it as it is."""
+    a = np.asarray(a, np.float32)
+    if n <= 1:
+        return a
+    if n <= 16:
+        k = np.array([(n - abs(i)) / n ** 2 for i in range(-n + 1, n)], np.float32)
+        return cv2.sepFilter2D(a, -1, k, k, borderType=border)
+    # a wide tent is two boxes of width n (their anchors offset for an even n, so that the pair
+    # is centred): linear time at any size, where a direct 2n-tap kernel costs n per pixel
+    big = cv2.copyMakeBorder(a, n, n, n, n, border, value=0)
+    first, second = n // 2, n - 1 - n // 2
+    big = cv2.blur(big, (n, n), anchor=(first, first), borderType=cv2.BORDER_REPLICATE)
+    big = cv2.blur(big, (n, n), anchor=(second, second), borderType=cv2.BORDER_REPLICATE)
+    return np.ascontiguousarray(big[n:-n, n:-n])
 
 
 def inner_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:

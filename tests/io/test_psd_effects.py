@@ -179,8 +179,8 @@ def test_layers_clipped_to_a_layer_with_a_shadow_clip_to_its_content_only():
 
 def test_the_warning_names_what_is_drawn_and_what_is_not():
     doc, _ = _render(_file(C.drop_shadow_desc(), C.bevel_desc(), (b"SoFi", C.color_overlay_block(0, 255, 0)[b"SoFi"])))
-    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its colour overlay; its drop shadow "
-                            "drawn as a layer below it; not shown: bevel and emboss"]
+    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its colour overlay, bevel and emboss; "
+                            "its drop shadow drawn as a layer below it"]
 
 
 @pytest.mark.parametrize("value", [1e30, float("nan"), -5.0])
