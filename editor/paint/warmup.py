@@ -25,7 +25,9 @@ def warm_up() -> None:
 
     from .bucket import warm_up as warm_up_bucket
     from .gradient import warm_up as warm_up_gradient
+    from .gradient_fill import warm_up as warm_up_gradient_fill
 
     warm_up_gradient()
+    warm_up_gradient_fill()
     warm_up_bucket()
     reduce_blocks_2d(np.zeros((4, 4), np.uint8), np.zeros((2, 2), np.uint8), 0, 0, 2, 2, 2, 0, 0)  # a preview's mask

@@ -188,3 +188,35 @@ def bench_bucket_fill_24mp():
                   fill_and_undo_ms=round(statistics.median(parts["fill"][1:]), 1),
                   repaint_ms=round(statistics.median(parts["repaint"][1:]), 1),
                   within_budget=wall <= BUCKET_BUDGET_MS)
+
+
+def bench_gradient_fill_layer_24mp():
+    """A gradient fill layer's pixels over a 24 MP canvas (what every full render, the settle after
+    each Gradient Fill dialog change, and a save draw): the fused kernel; baseline: the two-step
+    form (the gradient tool's float kernel, then numpy's dither and bytes). Beside them, what a
+    dialog change costs on screen first: the preview renderer's level 2 (1500 x 1000)."""
+    from editor.core import Rect, ops
+    from editor.paint.gradient_fill import fill_pixels, fill_pixels_reference, normalised
+    from editor.paint.gradient_fill import warm_up as warm_up_fill
+    from editor.render.preview import PreviewRenderer
+
+    warm_up_fill()
+    settings = normalised({"style": "radial", "angle": 30.0, "scale": 120.0})
+    canvas = Rect(0, 0, W24, H24)
+    wall, cpu = _timed(lambda i: fill_pixels({**settings, "angle": 30.0 + i}, canvas, canvas))
+    base_wall, base_cpu = _timed(lambda i: fill_pixels_reference({**settings, "angle": 30.0 + i}, canvas, canvas), runs=3)
+    doc = Document(W24, H24)
+    doc.root.insert(0, Layer("Photo", np.full((H24, W24, 4), 128, np.uint8)))
+    doc.active = doc.root.children[0]
+    node = ops.new_gradient_fill_layer(doc, settings)
+    preview = PreviewRenderer(doc)
+    preview.render(2)
+
+    def change(i: int) -> None:
+        node.gradient = {**settings, "angle": 31.0 + i}  # as the dialog's step sets it
+        preview.render(2)
+
+    preview_wall, _ = _timed(change)
+    preview.close()
+    return record("gradient_fill_layer_24mp", wall, "same, float kernel then numpy dither", base_wall,
+                  cpu_ms=round(cpu, 1), baseline_cpu_ms=round(base_cpu, 1), preview_level2_ms=round(preview_wall, 1))

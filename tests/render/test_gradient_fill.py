@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.core import Document, GradientFillLayer, Mask, Rect
 from editor.core.commands import InsertNode, SetProperties
@@ -126,3 +128,16 @@ def test_tiles_agree_with_the_whole():
     whole = render(doc)
     part = render(doc, Rect(13, 7, 30, 20))
     assert np.array_equal(part, whole[7:27, 13:43])
+
+
+@settings(max_examples=40, deadline=None)
+@given(style=st.sampled_from(["linear", "radial", "angle", "reflected", "diamond"]), angle=st.floats(-180, 180),
+       scale=st.floats(10, 400), ox=st.floats(-60, 60), reverse=st.booleans(), dither=st.booleans(),
+       x=st.integers(-20, 80), y=st.integers(-20, 80), w=st.integers(1, 70), h=st.integers(1, 50))
+def test_the_fused_kernel_equals_the_two_step_form(style, angle, scale, ox, reverse, dither, x, y, w, h):
+    from editor.paint.gradient_fill import fill_pixels, fill_pixels_reference, normalised
+
+    s = normalised({"stops": [*STOPS[:1], {**STOPS[1], "opacity": 0.3}, STOPS[2]], "style": style, "angle": angle,
+                    "scale": scale, "offset": [ox, 5.0], "reverse": reverse, "dither": dither, "box": [7, 3, 50, 31]})
+    canvas, rect = Rect(0, 0, 97, 71), Rect(x, y, w, h)
+    assert np.array_equal(fill_pixels(s, rect, canvas), fill_pixels_reference(s, rect, canvas))
