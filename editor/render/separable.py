@@ -138,6 +138,11 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         line[j + 3] = a * np.int32(255)
     _span_runs(line, 3, 4, hi - lo, run)
     half = np.int32(1 << WEIGHT_BITS)
+    if run[0] >= hi - lo and line[3] == 0 and lo > 0 and hi < w:
+        # Clear over the whole span, away from the source's edges: so is every sample.
+        for i in range(tw * 4):
+            inter[base + i] = 0
+        return
     for xx in range(tw):
         sx, k = _fixed(alpha * (tx0 + xx) + offset)
         sx += first1
@@ -196,6 +201,12 @@ def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         line[x - lo] = np.int32(row[x]) * np.int32(255)
     _span_runs(line, 0, 1, hi - lo, run)
     half = np.int32(1 << WEIGHT_BITS)
+    if run[0] >= hi - lo and lo > 0 and hi < w:
+        # One value over the whole span, away from the source's edges: so is every sample.
+        flat = np.int32(half + np.int32(line[0] * np.int32(_ONE))) >> (WEIGHT_BITS + 1)
+        for xx in range(tw):
+            inter[base + xx] = flat
+        return
     for xx in range(tw):
         sx, k = _fixed(alpha * (tx0 + xx) + offset)
         sx += first1
@@ -278,6 +289,7 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
     full = np.int64(255) << (WEIGHT_BITS - 1)  # acc2 per level
     opaque = full * 255  # acc2 of alpha 255
     margin = abs(beta) * n2 + n1 + 2  # how far pass 1's taps reach from u, in source pixels
+    sc_opaque = 255.0 / float(opaque)
     step = tw * ch
     for ty in range(th):
         y = ty0 + ty
@@ -327,7 +339,7 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
                         out[ty, xx, c] = 0
                     continue
                 # Straight colour: divided by the alpha it was summed with (capped at opaque).
-                sc = 255.0 / min(float(a3), float(opaque))
+                sc = sc_opaque if a3 >= opaque else 255.0 / float(a3)
                 out[ty, xx, 0] = np.uint8(min(255.0, max(0.0, a0 * sc + 0.5)))
                 out[ty, xx, 1] = np.uint8(min(255.0, max(0.0, a1 * sc + 0.5)))
                 out[ty, xx, 2] = np.uint8(min(255.0, max(0.0, a2 * sc + 0.5)))
