@@ -242,13 +242,20 @@ def _number_or(value, default: float) -> float:
 def _composite_over(cb: np.ndarray, ab: np.ndarray, k: np.ndarray, colour: np.ndarray,
                     mode: BlendMode) -> tuple[np.ndarray, np.ndarray]:
     """`colour` at coverage `k` ((h, w)) over straight colour `cb` and alpha `ab` ((h, w, 1)) in
-    `mode`: the W3C source-over with blending, in straight colour (Compositing Level 1, 5.3)."""
-    k = k[..., None]
-    cs = np.broadcast_to(colour, cb.shape)
-    mixed = blendmath.blend(mode, cb, cs)
-    ao = k + ab * (1 - k)
-    co = (1 - ab) * k * cs + ab * k * mixed + (1 - k) * ab * cb
-    return np.where(ao > 0, co / np.maximum(ao, 1e-12), cb), ao
+    `mode`: the W3C source-over with blending, in straight colour (Compositing Level 1, 5.3).
+    Only the pixels the colour covers are worked (a bevel's or a glow's band is a thin ring)."""
+    where = k > 0
+    if not where.any():
+        return cb, ab
+    kk, b, a = k[where][:, None], cb[where], ab[where]
+    cs = np.broadcast_to(np.asarray(colour, cb.dtype), b.shape)
+    mixed = blendmath.blend(mode, b, cs)
+    ao = kk + a * (1 - kk)
+    co = (1 - a) * kk * cs + a * kk * mixed + (1 - kk) * a * b
+    cb, ab = cb.copy(), ab.copy()
+    cb[where] = np.where(ao > 0, co / np.maximum(ao, 1e-12), b)
+    ab[where] = ao
+    return cb, ab
 
 
 class _Mode:

@@ -200,6 +200,23 @@ def bevel_desc(*, style: bytes = b"InrB", technique: bytes = b"SfBL", depth: flo
     return b"ebbl", d
 
 
+def stroke_desc(rgb=(0, 0, 0), *, size: float = 3.0, position: bytes = b"OutF",
+                opacity: float = 100.0) -> tuple[bytes, Descriptor]:
+    """A solid-colour Stroke ('FrFX') with the keys Photoshop writes."""
+    d = Descriptor(classID=b"FrFX")
+    d[b"enab"] = Bool(True)
+    d[b"present"] = Bool(True)
+    d[b"showInDialog"] = Bool(True)
+    d[b"Styl"] = Enumerated(typeID=b"FStl", enum=position)
+    d[b"PntT"] = Enumerated(typeID=b"FrFl", enum=b"SClr")
+    d[b"Md  "] = Enumerated(typeID=b"BlnM", enum=b"Nrml")
+    d[b"Opct"] = UnitFloat(unit=Unit.Percent, value=opacity)
+    d[b"Sz  "] = UnitFloat(unit=Unit.Pixels, value=size)
+    d[b"Clr "] = rgb_desc(*rgb)
+    d[b"overprint"] = Bool(False)
+    return b"FrFX", d
+
+
 def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 

@@ -179,6 +179,17 @@ def test_a_stroke_emboss_without_a_stroke_is_left_out_and_said_so():
     assert "'sq': its bevel and emboss is a Stroke Emboss without a stroke and is not shown" in doc.warnings
 
 
+def test_a_stroke_emboss_bevels_the_layer_with_its_stroke():
+    stroke = C.stroke_desc((GREY, GREY, GREY), size=3)
+    _, stroked = _render(_file(stroke))
+    doc, out = _render(_file(stroke, C.bevel_desc(style=b"strokeEmboss", angle=90, size=3)))
+    light = out.mean(axis=2) - stroked.mean(axis=2)
+    assert light[Y0 - 3, MID_X] > 5 and light[Y1 + 2, MID_X] < -5  # the stroke's outer edge is bevelled
+    assert (light[Y0 + 4:Y1 - 4, X0 + 4:X1 - 4] == 0).all()
+    assert ("'sq': bevel and emboss: its stroke emboss approximated as an inner bevel of the layer with its stroke"
+            in doc.warnings)
+
+
 @pytest.mark.parametrize("value", [1e4, 1e30, float("nan"), -5.0])
 def test_hostile_values_are_clamped_with_a_warning(value):
     data = _file(C.bevel_desc(size=value, depth=value, soften=value, angle=value, altitude=value,
