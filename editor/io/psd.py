@@ -239,19 +239,31 @@ def _number_or(value, default: float) -> float:
     return v if np.isfinite(v) else default
 
 
-def _composite_over(cb: np.ndarray, ab: np.ndarray, k: np.ndarray, colour: np.ndarray,
-                    mode: BlendMode) -> tuple[np.ndarray, np.ndarray]:
-    """`colour` at coverage `k` ((h, w)) over straight colour `cb` and alpha `ab` ((h, w, 1)) in
-    `mode`: the W3C source-over with blending, in straight colour (Compositing Level 1, 5.3).
-    Only the pixels the colour covers are worked (a bevel's or a glow's band is a thin ring)."""
-    where = k > 0
+def _composite_inside(cb: np.ndarray, ab: np.ndarray, k: np.ndarray, shape: np.ndarray, colour: np.ndarray,
+                      mode: BlendMode) -> tuple[np.ndarray, np.ndarray]:
+    """An interior effect: `colour` at coverage `k` ((h, w), already weighted by the layer's shape
+    `shape`) over straight colour `cb` and alpha `ab` ((h, w, 1)) in `mode`, inside the shape.
+
+    The W3C source-over with blending (Compositing Level 1, 5.3) runs on the shape's interior,
+    where the layer's alpha is ab / shape and the effect's k / shape, and the result is scaled
+    back by the shape; what lies outside the shape (a stroke) is kept. So an opaque layer keeps
+    its alpha, anti-aliased edges too (Photoshop folds interior effects into the layer's colour),
+    and a Fill 0 layer shows the effect at its own coverage. Only the pixels the colour covers are
+    worked (a bevel's or a glow's band is a thin ring)."""
+    where = (k > 0) & (shape > 0)
     if not where.any():
         return cb, ab
-    kk, b, a = k[where][:, None], cb[where], ab[where]
+    s = shape[where][:, None]
+    kk = np.clip(k[where][:, None] / s, 0.0, 1.0)
+    b, a = cb[where], ab[where]
+    a_in = np.clip(a / s, 0.0, 1.0)
     cs = np.broadcast_to(np.asarray(colour, cb.dtype), b.shape)
     mixed = blendmath.blend(mode, b, cs)
-    ao = kk + a * (1 - kk)
-    co = (1 - a) * kk * cs + a * kk * mixed + (1 - kk) * a * b
+    ao_in = kk + a_in * (1 - kk)
+    co_in = (1 - a_in) * kk * cs + a_in * kk * mixed + (1 - kk) * a_in * b  # premultiplied, interior
+    outside = np.maximum(a - s * a_in, 0.0)  # the alpha the layer has beyond its shape (its stroke)
+    ao = outside + s * ao_in
+    co = outside * b + s * co_in
     cb, ab = cb.copy(), ab.copy()
     cb[where] = np.where(ao > 0, co / np.maximum(ao, 1e-12), b)
     ab[where] = ao
@@ -599,7 +611,7 @@ class _PsdReader:
                 continue
             mode = self.blend(_EffectBlend(effect.effect), f"{name} ({label})")
             k = psd_effects.inner_coverage(effect, shape) * effect.opacity
-            cb, ab = _composite_over(cb, ab, k, colour, mode)
+            cb, ab = _composite_inside(cb, ab, k, shape, colour, mode)
         below: list[Layer] = []
         for bevel in bevels:
             # Stroke Emboss bevels the layer with its stroke, as psd-tools drew them (approximate)
@@ -612,7 +624,7 @@ class _PsdReader:
                 if colour is None or opacity <= 0:
                     continue
                 if inside is not None:
-                    cb, ab = _composite_over(cb, ab, inside * opacity, colour, mode)
+                    cb, ab = _composite_inside(cb, ab, inside * opacity, matte, colour, mode)
                 if outside is not None:
                     layer = self.coverage_layer(f"{name} (bevel {which})", outside, viewport, colour, mode, opacity)
                     if layer is not None:

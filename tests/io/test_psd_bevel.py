@@ -127,6 +127,34 @@ def test_fill_zero_keeps_the_bevel_and_opacity_fades_it():
     assert abs(faded[Y0, MID_X] - full[Y0, MID_X] * 128 / 255) <= 1.5
 
 
+@pytest.mark.parametrize("effect", [C.bevel_desc(angle=90, size=4),
+                                    C.drop_shadow_desc(opacity=100, angle=90, distance=3, size=2, key=b"IrSh")])
+def test_interior_effects_keep_the_layers_alpha_on_its_anti_aliased_edge(effect):
+    """Photoshop folds interior effects into the layer's colour: an opaque layer's soft edge stays
+    as soft as it is, where a plain source-over of the effect would thicken it."""
+    px = np.full((Y1 - Y0, X1 - X0, 4), GREY, np.uint8)
+    px[..., 3] = 255
+    px[0, :, 3] = px[-1, :, 3] = px[:, 0, 3] = px[:, -1, 3] = 100
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        sq = psd.create_pixel_layer(Image.fromarray(px, "RGBA"), name="sq", top=Y0, left=X0)
+        C._set(sq, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, C.effects_block(effect))
+        buf = io.BytesIO()
+        psd.save(buf)
+    doc = read_psd(buf.getvalue(), "soft.psd", DEFAULT_LIMITS)
+    layer = doc.root.children[-1]
+    alpha = np.zeros((H, W), int)
+    x, y = layer.offset
+    h, w = layer.pixels.shape[:2]
+    alpha[y:y + h, x:x + w] = layer.pixels[..., 3]
+    expected = np.zeros((H, W), int)
+    expected[Y0:Y1, X0:X1] = px[..., 3]
+    assert np.abs(alpha - expected).max() <= 1
+    colour = layer.pixels[..., :3].astype(int)
+    assert colour[Y0 - y, MID_X - x].mean() != GREY  # the effect is there, on the soft edge too
+
+
 def test_an_outer_bevel_lies_outside_the_layer_as_layers_below_it():
     doc, out = _render(_file(C.bevel_desc(style=b"OtrB", angle=90, size=4)))
     assert [n.name for n in doc.root.children] == ["bg", "sq (bevel shadow)", "sq (bevel highlight)", "sq"]
