@@ -13,9 +13,13 @@ Geometry, from Photoshop's Layer Style dialog and its descriptors (lfx2 'DrSh' /
 - Spread (`Ckmt`, percent of Size) grows the matte solid by spread × size pixels, and the
   rest of Size blurs it (SethRobinson/Patchy docs/ps-compat.md, "Drop-shadow Spread",
   COM-probed against Photoshop 2026: geometric growth first, then the remaining blur);
-- the blur is three box passes whose radii add up to the blur size, so the shadow reaches
-  exactly Size pixels past the grown matte, as Photoshop's does (same source: Photoshop's
-  reach is about Size; a Gaussian would spread past it);
+- the rest of Size is the separable tent (N - |k|) / N² with N = max(2, round(size)) less the
+  spread's radius, Satin's kernel, not a box or a Gaussian (SethRobinson/Patchy
+  docs/layer-effects-render.md "Shadows and glows", byte-matched on Photoshop 2026 captures);
+  Size 0 is the hard matte;
+- a glow's Range (`Inpr`, 1..100 %; the dialog's default 50) is a gain min(1, blur × 100 / Range)
+  after the blur (same source), so a glow at the default Range is twice the plain blur; an
+  inner glow from the centre is the complement of that gained edge;
 - the shadow moves `Dstn` pixels away from the light: angle θ (`lagl`, or the document's
   global angle when `uglg`) gives (−d cos θ, d sin θ) in image coordinates, rounded to whole
   pixels;
@@ -27,7 +31,7 @@ the stroke and above the overlays; they are not faded by Fill ("Blend Interior E
 Group" off, Photoshop's default). Bevel and Emboss is drawn over them all (its outer part as
 layers below the layer, over its shadows and glows).
 Not modelled (named in the reader's warning instead): noise, contours other than Linear,
-gradient glows, the glow's Range and Jitter, Precise technique.
+gradient glows, the glow's Jitter, Precise technique (drawn as Softer).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class OuterEffect:
     dx: int
     dy: int
     knocks_out: bool
+    gain: float = 1.0  # a glow's Range as a gain on the blurred matte (100 / Range)
 
 
 def _number(value, default: float = 0.0) -> float:
@@ -125,7 +130,18 @@ def _read(kind: str, e, scale: float) -> OuterEffect:
         angle = math.radians(_number(getattr(e, "angle", 120.0), 120.0))
         dx, dy = round(-distance * math.cos(angle)), round(distance * math.sin(angle))
         knocks_out = bool(getattr(e, "layer_knocks_out", True))
-    return OuterEffect(kind, e, opacity, size, spread, int(dx), int(dy), knocks_out)
+    return OuterEffect(kind, e, opacity, size, spread, int(dx), int(dy), knocks_out,
+                       range_gain(e) if kind == "outerglow" else 1.0)
+
+
+def range_gain(e) -> float:
+    """A glow's Range as the gain on its blurred matte: 100 / Range. A descriptor without `Inpr`
+    renders at Range 100 (Patchy's probes), and Range never goes below the dialog's 1 %."""
+    descriptor = getattr(e, "descriptor", None)
+    if descriptor is None or b"Inpr" not in descriptor:
+        return 1.0
+    value = _number(getattr(e, "quality_range", 100.0), 100.0)
+    return 100.0 / min(max(value, 1.0), 100.0)
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,7 @@ class InnerEffect:
     dx: int
     dy: int
     center: bool  # an inner glow from the centre (`glwS` 'SrcC') instead of the edge
+    gain: float = 1.0  # an inner glow's Range as a gain on its edge (100 / Range)
 
 
 def inner_effects(item) -> list[InnerEffect]:
@@ -161,7 +178,8 @@ def inner_effects(item) -> list[InnerEffect]:
                     center = source is not None and "cent" in str(getattr(source, "name", source)).lower()
             except Exception:  # an odd descriptor: that effect is left out
                 continue
-            out.append(InnerEffect(kind, e, base.opacity, base.size, base.spread, base.dx, base.dy, center))
+            out.append(InnerEffect(kind, e, base.opacity, base.size, base.spread, base.dx, base.dy, center,
+                                   range_gain(e) if kind == "innerglow" else 1.0))
     return out
 
 
@@ -233,22 +251,29 @@ def inner_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
     big = np.pad(outside, m, constant_values=1.0)
     moved = big[m - effect.dy:m - effect.dy + h, m - effect.dx:m - effect.dx + w]
     edge, pad = matte_with_border(moved, effect.size, effect.choke)
-    edge = edge[pad:pad + h, pad:pad + w]
+    edge = np.minimum(edge[pad:pad + h, pad:pad + w] * np.float32(effect.gain), 1.0)
     cov = 1.0 - edge if effect.center else edge
     return np.clip(cov, 0.0, 1.0) * (1.0 - outside)
 
 
+def blur_taps(size: float, grow: int) -> int:
+    """The tent's N for an effect of `size` whose spread (or choke) grew the matte by `grow`:
+    max(2, round(size)) - grow, and none at Size 0 (Patchy's probes: Size 0 and Spread 100 are
+    hard bands; Sizes 1 and 2 still blur with N = 2)."""
+    total = int(round(size))
+    return 0 if total <= 0 else max(0, max(2, total) - grow)
+
+
 def matte_with_border(alpha: np.ndarray, size: float, spread: float) -> tuple[np.ndarray, int]:
     """`matte` of a coverage that continues as 1 past its frame (the outside of a layer)."""
-    total = int(round(size))
     grow = int(round(size * spread))
-    blur = max(0, total - grow)
-    pad = grow + blur + 1
+    n = blur_taps(size, grow)
+    pad = grow + n + 1
     a = np.pad(np.asarray(alpha, np.float32), pad, constant_values=1.0)
-    return _grow_and_blur(a, grow, blur, cv2.BORDER_REPLICATE), pad
+    return _grow_and_blur(a, grow, n, cv2.BORDER_REPLICATE), pad
 
 
-def _grow_and_blur(a: np.ndarray, grow: int, blur: int, border: int) -> np.ndarray:
+def _grow_and_blur(a: np.ndarray, grow: int, n: int, border: int) -> np.ndarray:
     if grow > 0:
         # grown by a disc of radius `grow`, with a one-pixel ramp beyond it (Patchy's chamfer
         # reading of Photoshop's spread), through a distance transform: linear time at any radius
@@ -256,28 +281,23 @@ def _grow_and_blur(a: np.ndarray, grow: int, blur: int, border: int) -> np.ndarr
         if inside.any():
             far = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
             a = np.maximum(a, np.clip(grow + 1 - far, 0.0, 1.0))
-    for r in _box_radii(blur):
-        if r > 0:
-            a = cv2.blur(a, (2 * r + 1, 2 * r + 1), borderType=border)
+    if n > 1:
+        a = tent_blur(a, n, border)
     return np.clip(a, 0.0, 1.0)
 
 
-def _box_radii(size: int) -> tuple[int, int, int]:
-    """Three box radii adding up to `size`, as equal as whole pixels allow."""
-    base, extra = divmod(size, 3)
-    return tuple(base + (1 if i < extra else 0) for i in range(3))  # type: ignore[return-value]
-
-
-def matte(alpha: np.ndarray, size: float, spread: float) -> tuple[np.ndarray, int]:
+def matte(alpha: np.ndarray, size: float, spread: float, gain: float = 1.0) -> tuple[np.ndarray, int]:
     """The effect's coverage from a layer's coverage `alpha` ((h, w) float32, 0..1): grown solid
-    by spread × size, then blurred by the rest of size. Returns the coverage over the input grown
-    by `pad` pixels on every side, and `pad`."""
-    total = int(round(size))
+    by spread × size, then tent-blurred by the rest of size, then times `gain` (a glow's Range),
+    at most 1. Returns the coverage over the input grown by `pad` pixels on every side, and `pad`."""
     grow = int(round(size * spread))
-    blur = max(0, total - grow)
-    pad = grow + blur + 1
+    n = blur_taps(size, grow)
+    pad = grow + n + 1
     a = np.pad(np.asarray(alpha, np.float32), pad)
-    return _grow_and_blur(a, grow, blur, cv2.BORDER_CONSTANT), pad
+    out = _grow_and_blur(a, grow, n, cv2.BORDER_CONSTANT)
+    if gain != 1.0:
+        out = np.minimum(out * np.float32(gain), 1.0)
+    return out, pad
 
 
 def draw(effect: OuterEffect, alpha: np.ndarray, origin: tuple[int, int],
@@ -285,7 +305,7 @@ def draw(effect: OuterEffect, alpha: np.ndarray, origin: tuple[int, int],
     """The effect's coverage ((h, w) uint8) and its canvas offset, cropped to the canvas and to
     what it covers, for a layer whose coverage `alpha` sits at `origin`; None when it covers
     nothing."""
-    m, pad = matte(alpha, effect.size, effect.spread)
+    m, pad = matte(alpha, effect.size, effect.spread, effect.gain)
     x0, y0 = origin[0] - pad + effect.dx, origin[1] - pad + effect.dy
     if effect.knocks_out:  # the layer's own coverage hides the shadow beneath it
         h, w = alpha.shape

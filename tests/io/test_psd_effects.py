@@ -1,8 +1,9 @@
 """Drop shadows and outer glows, which psd-tools does not draw, drawn by Veil as layers below
 the layer that casts them (editor/io/psd_effects.py). Files are written by psd-tools with the
 'lfx2' descriptors Photoshop writes (tests/io/psd_cases.py); the expected renders are worked
-by hand on a white or known background, or are properties of the geometry (a box blur keeps
-the matte's mass, reaches exactly Size pixels, is symmetric)."""
+by hand on a white or known background, or are properties of the geometry (the tent blur
+keeps the matte's mass, reaches Size - 1 pixels, is symmetric); the blur's profile and a glow's
+Range are SethRobinson/Patchy docs/layer-effects-render.md's ("Shadows and glows")."""
 
 from __future__ import annotations
 
@@ -117,21 +118,58 @@ def test_a_blurred_shadow_keeps_its_mass_reaches_its_size_and_is_symmetric():
     darkness = (255 - out[..., 0]) / 255.0
     x0, y0, x1, y1 = SQUARE
     assert darkness.sum() == pytest.approx((x1 - x0) * (y1 - y0), rel=0.02)  # a blur keeps the matte's mass
-    assert darkness[(y0 + y1) // 2, x0 - size] > 0 and darkness[(y0 + y1) // 2, x0 - size - 1] == 0
-    assert darkness[y1 + size - 1, (x0 + x1) // 2] > 0 and darkness[y1 + size, (x0 + x1) // 2] == 0
+    # the tent (N - |k|) / N² with N = Size reaches N - 1 pixels past the shape
+    assert darkness[(y0 + y1) // 2, x0 - size + 1] > 0 and darkness[(y0 + y1) // 2, x0 - size] == 0
+    assert darkness[y1 + size - 2, (x0 + x1) // 2] > 0 and darkness[y1 + size - 1, (x0 + x1) // 2] == 0
     assert np.abs(darkness[:, x0 - size:x1 + size] - darkness[:, x0 - size:x1 + size][:, ::-1]).max() <= 1 / 255
     row = darkness[(y0 + y1) // 2, x0 - size - 1:x0 + 5]
     assert (np.diff(row) >= 0).all()  # it darkens towards the shape
 
 
+def _tent_profile(n: int, inside: int, at: np.ndarray) -> np.ndarray:
+    """The tent (n - |k|) / n² summed over a run of `inside` ones starting at 0, at positions `at`."""
+    k = np.arange(-n + 1, n)
+    weights = (n - np.abs(k)) / n ** 2
+    return np.array([weights[(p - k >= 0) & (p - k < inside)].sum() for p in at])
+
+
+def _tent_square(n: int) -> np.ndarray:
+    """The square's coverage over the canvas blurred by the separable tent of `n` taps."""
+    x0, y0, x1, y1 = SQUARE
+    return np.outer(_tent_profile(n, y1 - y0, np.arange(H) - y0), _tent_profile(n, x1 - x0, np.arange(W) - x0))
+
+
+def test_a_drop_shadow_is_blurred_by_photoshops_tent_not_three_boxes():
+    # Size 6 at spread 0: the tent of N = 6 taps (Patchy's Photoshop 2026 captures), so the ramp
+    # outside the edge is (6 - j)(7 - j) / 72 along the middle row, times the vertical tent there
+    _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=0, size=6, knocks_out=False),
+                           fill=0))
+    expected = 255 - np.floor(_tent_square(6) * 255 + 0.5)
+    assert np.abs(out[..., 1] - expected).max() <= 1
+
+
+def test_a_glows_range_is_a_gain_on_its_blur():
+    # Range 50 (the dialog's default): twice the blurred matte, at most 1; Range 100: the blur itself
+    glow = C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100, size=4)
+    _, out = _render(_file(glow, fill=0))
+    expected = 255 - np.floor(np.minimum(2 * _tent_square(4), 1) * 255 + 0.5)
+    assert np.abs(out[..., 1] - expected).max() <= 1
+    glow[1][b"Inpr"] = C.UnitFloat(unit=C.Unit.Percent, value=100.0)
+    _, out = _render(_file(glow, fill=0))
+    assert np.abs(out[..., 1] - (255 - np.floor(_tent_square(4) * 255 + 0.5))).max() <= 1
+    del glow[1][b"Inpr"]  # a descriptor without a Range renders at 100
+    _, out = _render(_file(glow, fill=0))
+    assert np.abs(out[..., 1] - (255 - np.floor(_tent_square(4) * 255 + 0.5))).max() <= 1
+
+
 def test_spread_grows_the_matte_solid_before_the_rest_of_size_blurs_it():
     m, pad = matte(np.pad(np.ones((10, 10), np.float32), 1), size=8, spread=0.5)
     inner = m[pad + 1:pad + 11, pad + 1:pad + 11]
-    # grown 4 px solid, blurred 4 px: the shape stays solid (its corners a little less: the growth is round)
+    # grown 4 px solid, then the tent of the other 4: the shape stays solid (its corners a little less: the growth is round)
     assert inner[:, 4:6].min() == pytest.approx(1.0) and inner[4:6, :].min() == pytest.approx(1.0)
     assert inner.min() > 0.95
     centre = pad + 6
-    assert m[centre, pad + 1 - 8] > 0 and m[centre, pad + 1 - 9] == 0  # reaches size = 8 px past it
+    assert m[centre, pad + 1 - 7] > 0 and m[centre, pad + 1 - 8] == 0  # grown 4 solid, then the tent of N = 4 reaches 3 more
     soft, _ = matte(np.pad(np.ones((10, 10), np.float32), 1), size=8, spread=0.0)
     assert soft[pad + 1, pad + 1] < 0.5  # without spread the corner is soft
 
@@ -154,12 +192,12 @@ def test_a_multiply_shadow_and_a_screen_glow_blend_with_what_is_below():
     assert (out[:8] == bg[:8, :, :3]).all()  # a glow of size 0 lies under the layer only
 
 
-def test_an_outer_glow_reaches_its_size_all_round():
+def test_an_outer_glow_reaches_size_less_one_all_round():
     _, out = _render(_file(C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100, size=4)))
     dark = out[..., 1] < 255
     x0, y0, x1, y1 = SQUARE
     ys, xs = np.nonzero(dark)
-    assert (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) == (x0 - 4, y0 - 4, x1 + 4, y1 + 4)
+    assert (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) == (x0 - 3, y0 - 3, x1 + 3, y1 + 3)  # the tent's N - 1
 
 
 def test_a_clipped_layers_shadow_is_clipped_with_it():
@@ -217,6 +255,20 @@ def test_an_inner_glow_from_the_edge_rings_the_shape_and_from_the_centre_fills_i
     ring[1][b"glwS"] = C.Enumerated(typeID=b"IGSr", enum=b"SrcC")
     _, out = _render(_file((b"IrGl", ring[1])))
     assert (out[inside] == 0).all() and (out[square & ~inside] == (255, 0, 0)).all()
+
+
+def test_an_inner_glows_range_gains_its_edge_and_the_centre_is_the_complement():
+    # Range 50: the edge is twice the tent-blurred outside (1 - the blurred square), at most 1
+    glow = C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100, size=4)
+    glow[1].classID = b"IrGl"
+    square = np.zeros((H, W), bool)
+    square[8:18, 10:20] = True
+    edge = np.minimum(2 * (1 - _tent_square(4)), 1)
+    _, out = _render(_file((b"IrGl", glow[1])))
+    assert np.abs(out[..., 0][square] - np.floor(255 * (1 - edge) + 0.5)[square]).max() <= 1
+    glow[1][b"glwS"] = C.Enumerated(typeID=b"IGSr", enum=b"SrcC")
+    _, out = _render(_file((b"IrGl", glow[1])))
+    assert np.abs(out[..., 0][square] - np.floor(255 * edge + 0.5)[square]).max() <= 1
 
 
 def test_fill_does_not_fade_an_inner_shadow():
