@@ -449,8 +449,11 @@ class _PsdReader:
         if item.has_effects():
             kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
             outer = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & {"dropshadow", "outerglow"})
-            missing = sorted(psd_effects.EFFECT_NAMES.get(k, k) for k in kinds - {"dropshadow", "outerglow"})
+            missing = sorted(psd_effects.EFFECT_NAMES.get(k, k)
+                             for k in kinds - {"dropshadow", "outerglow", "bevelemboss"})
             parts = [f"its {', '.join(outer)} drawn as a layer below it"] if outer else []
+            if "bevelemboss" in kinds:
+                parts.append("its bevel and emboss drawn as layers over its content and below it")
             if missing:
                 parts.append(f"not shown: {', '.join(missing)}")
             self.warn(f"'{name}': group with layer effects: {'; '.join(parts)}")
@@ -458,8 +461,11 @@ class _PsdReader:
 
     def group_effect_layers(self, item, group: Group, name: str) -> list[Layer]:
         """A group's drop shadows and outer glows, cast by its content as Veil composites it
-        alone (its mask in it, at full opacity, in normal mode)."""
-        if not psd_effects.outer_effects(item):
+        alone (its mask in it, at full opacity, in normal mode), and the outer part of its bevel;
+        the inner part of its bevel goes into the group, over its content (`group_bevel`)."""
+        outer = psd_effects.outer_effects(item)
+        bevels = self.bevels(item, name, group=True)
+        if not outer and not bevels:
             return []
         alone = group.clone(copy_arrays=False)
         alone.opacity, alone.blend_mode, alone.isolated, alone.visible, alone.clipped = 1.0, BlendMode.NORMAL, True, True, False
@@ -467,7 +473,34 @@ class _PsdReader:
         doc = Document(self.psd.width, self.psd.height)
         doc.root.insert(0, alone)
         alpha = np.ascontiguousarray(render_float(doc)[..., 3])
-        return self.effect_layers_from(item, name, alpha, (0, 0))
+        below = self.effect_layers_from(item, name, alpha, (0, 0)) if outer else []
+        for bevel in bevels:
+            below.extend(self.group_bevel(bevel, group, name, alpha))
+        return below
+
+    def group_bevel(self, bevel: psd_bevel.Bevel, group: Group, name: str, alpha: np.ndarray) -> list[Layer]:
+        """A group's bevel from its content's coverage `alpha` (the canvas): its inner highlight and
+        shadow as layers on top of the group's children (approximate: they blend with the group's
+        content, thickening a soft edge a little), its outer ones returned, to go below the group."""
+        parts = psd_bevel.shading(bevel, alpha)
+        below = []
+        canvas = (0, 0, self.psd.width, self.psd.height)
+        for which, inside, outside, opacity in (
+                ("shadow", parts.shadow, parts.outer_shadow, bevel.shadow_opacity),
+                ("highlight", parts.highlight, parts.outer_highlight, bevel.highlight_opacity)):
+            colour, mode = self.bevel_paint(bevel, which, name)
+            if colour is None or opacity <= 0:
+                continue
+            for coverage, into in ((inside, group.children), (outside, below)):
+                layer = self.coverage_layer(f"{name} (bevel {which})", coverage, canvas, colour, mode, opacity) \
+                    if coverage is not None else None
+                if layer is None:
+                    continue
+                if into is group.children:
+                    group.insert(len(group.children), layer)
+                else:
+                    below.append(layer)
+        return below
 
     def content_layer(self, item, name: str, kind: str) -> tuple[Node, bool]:
         if item.has_effects():
@@ -633,11 +666,14 @@ class _PsdReader:
         out = np.concatenate([cb, ab], axis=2)
         return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
 
-    def bevels(self, item, name: str) -> list[psd_bevel.Bevel]:
+    def bevels(self, item, name: str, *, group: bool = False) -> list[psd_bevel.Bevel]:
         """The layer's Bevel and Emboss as Veil draws it, with what is approximated said once."""
         out = []
         has_stroke = any(psd_effects.effect_kind(e) == "stroke" for e in psd_effects.enabled_effects(item))
         for bevel in psd_bevel.read_bevels(item, self.global_altitude):
+            if bevel.style == "stroke" and group:  # Veil does not draw a group's stroke
+                self.warn(f"'{name}': its bevel and emboss is a Stroke Emboss, not shown on a group")
+                continue
             if bevel.style == "stroke" and not has_stroke:
                 self.warn(f"'{name}': its bevel and emboss is a Stroke Emboss without a stroke and is not shown")
                 continue

@@ -20,8 +20,10 @@ Photoshop 2026), written from those descriptions:
 - Inner Bevel shows the part inside the layer (weighted by its coverage), Outer Bevel the part
   outside (weighted by what the layer leaves uncovered), Emboss both, Pillow Emboss both with the
   inside lit the other way up (Depth at least 25 %, as Photoshop floors it there).
-Not modelled (named in the reader's warning): gloss contours and contours other than Linear,
-texture, Stroke Emboss (drawn as Inner Bevel on the layer when it has a stroke).
+A group's bevel is drawn from its content's coverage as layers over its children and below it
+(approximate: Photoshop shades the group's composite). Not modelled (named in the reader's
+warning): gloss contours and contours other than Linear, texture; Stroke Emboss is drawn as an
+inner bevel of the layer with its stroke when it has one (approximate), and not at all on a group.
 """
 
 from __future__ import annotations

@@ -218,6 +218,31 @@ def test_a_stroke_emboss_bevels_the_layer_with_its_stroke():
             in doc.warnings)
 
 
+def test_a_groups_bevel_is_drawn_from_its_whole_content_over_it_and_below_it():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        psd.create_pixel_layer(Image.new("RGBA", (W, H), (GREY, GREY, GREY, 255)), name="bg")
+        group = psd.create_group(name="g")
+        group.create_pixel_layer(Image.new("RGBA", (X1 - X0, MID_Y - Y0), (GREY, GREY, GREY, 255)), name="top",
+                                 top=Y0, left=X0)
+        group.create_pixel_layer(Image.new("RGBA", (X1 - X0, Y1 - MID_Y), (GREY, GREY, GREY, 255)), name="bottom",
+                                 top=MID_Y, left=X0)
+        C._set(group, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, C.effects_block(C.bevel_desc(style=b"Embs", angle=90,
+                                                                                        size=6)))
+        buf = io.BytesIO()
+        psd.save(buf)
+    doc, out = _render(buf.getvalue())
+    assert [n.name for n in doc.root.children] == ["bg", "g (bevel shadow)", "g (bevel highlight)", "g"]
+    assert [n.name for n in doc.root.children[-1].children] == ["top", "bottom", "g (bevel shadow)",
+                                                               "g (bevel highlight)"]
+    light = out.mean(axis=2) - GREY
+    assert light[Y0 - 1, MID_X] > 0 and light[Y0, MID_X] > 0 and light[Y1 - 1, MID_X] < 0 and light[Y1, MID_X] < 0
+    assert (light[MID_Y - 2:MID_Y + 2, X0 + 4:X1 - 4] == 0).all()  # no seam where its two children meet
+    assert doc.warnings == ["'g': group with layer effects: its bevel and emboss drawn as layers over its content "
+                            "and below it"]
+
+
 @pytest.mark.parametrize("value", [1e4, 1e30, float("nan"), -5.0])
 def test_hostile_values_are_clamped_with_a_warning(value):
     data = _file(C.bevel_desc(size=value, depth=value, soften=value, angle=value, altitude=value,

@@ -319,12 +319,12 @@ def test_a_groups_drop_shadow_is_cast_by_its_whole_content():
         group.create_pixel_layer(Image.new("RGBA", (6, 6), (255, 0, 0, 255)), name="a", top=4, left=4)
         group.create_pixel_layer(Image.new("RGBA", (6, 6), (0, 0, 255, 255)), name="b", top=4, left=20)
         C._set(group, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO,
-               C.effects_block(C.drop_shadow_desc(opacity=100, angle=90, distance=6, size=0), C.bevel_desc()))
+               C.effects_block(C.drop_shadow_desc(opacity=100, angle=90, distance=6, size=0), C.bevel_desc(depth=0)))
         buf = io.BytesIO()
         psd.save(buf)
     doc, out = _render(buf.getvalue())
     assert [n.name for n in doc.root.children] == ["bg", "g (drop shadow)", "g"]
     assert doc.warnings == ["'g': group with layer effects: its drop shadow drawn as a layer below it; "
-                            "not shown: bevel and emboss"]
+                            "its bevel and emboss drawn as layers over its content and below it"]
     assert (out[10:16, 4:10] == 0).all() and (out[10:16, 20:26] == 0).all()  # both children cast it
     assert (out[4:10, 4:10] == (255, 0, 0)).all() and (out[10:16, 10:20] == 255).all()
