@@ -350,3 +350,14 @@ def test_ok_keeps_settings_finer_than_the_fields_it_did_not_touch(make_window, q
     dialog.accept()
     assert (node.gradient["angle"], node.gradient["scale"], node.gradient["offset"]) == (33.333333, 93.75, [1.23456, 0.0])
     assert node.gradient["reverse"]
+
+
+def test_reset_alignment_puts_the_centre_back(make_window, qtbot):
+    window = make_window(small_document())
+    dialog, node = open_from_menu(window)
+    dialog.offset_x.setValue(30.0)
+    dialog.offset_y.setValue(-12.5)
+    assert node.gradient["offset"] == [30.0, -12.5]
+    dialog.reset_alignment.click()
+    assert (dialog.offset_x.value(), dialog.offset_y.value()) == (0.0, 0.0) and node.gradient["offset"] == [0.0, 0.0]
+    dialog.reject()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -167,9 +168,14 @@ class GradientFillDialog(QDialog):
             spin.setSuffix(" %")
         self.offset_x.setToolTip("Moves the gradient's centre right, in percent of the width")
         self.offset_y.setToolTip("Moves the gradient's centre down, in percent of the height")
+        self.reset_alignment = QPushButton("Reset Alignment")
+        self.reset_alignment.setObjectName("gradient_fill_reset_alignment")
+        self.reset_alignment.setToolTip("Put the gradient's centre back in the middle of the layer (offset 0, 0)")
+        self.reset_alignment.clicked.connect(self._reset_alignment)
         offset_row = QHBoxLayout()
         offset_row.addWidget(self.offset_x)
         offset_row.addWidget(self.offset_y)
+        offset_row.addWidget(self.reset_alignment)
         offset_row.addStretch(1)
         self.reverse = QCheckBox("Reverse")
         self.reverse.setObjectName("gradient_fill_reverse")
@@ -274,6 +280,16 @@ class GradientFillDialog(QDialog):
     def _stops_edited(self, _gradient: Gradient) -> None:
         if not self._showing:
             self.preset.setCurrentIndex(self._preset_index(self.stops.gradient))
+        self.changed()
+
+    def _reset_alignment(self) -> None:
+        """Photoshop's Reset Alignment: the offset back to 0, 0 (one preview, not two)."""
+        self._showing = True
+        self.offset_x.setValue(0.0)
+        self.offset_y.setValue(0.0)
+        for spin in (self.offset_x, self.offset_y):  # 0 means 0 now, not "as the layer had it"
+            self._shown.pop(spin, None)
+        self._showing = False
         self.changed()
 
     def _angle_edited(self, value: float) -> None:
