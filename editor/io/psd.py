@@ -230,6 +230,19 @@ class _OneLayerCompositor(Compositor):
             return fill, opacity
         return (fill if self._fill else 1.0), 1.0
 
+    def _add_overlay(self, layer, effect_name, canvas):
+        # psd-tools draws a layer's overlays colour, pattern, gradient; Photoshop stacks them
+        # pattern, gradient, then colour on top (SethRobinson/Patchy docs/layer-effects-render.md
+        # "Pattern Overlay", pinned by pairwise probes). The first call draws all three in that order.
+        if getattr(self, "_overlaid", None) is canvas:
+            return
+        self._overlaid = canvas
+        for name in _PHOTOSHOP_OVERLAY_ORDER:
+            super()._add_overlay(layer, name, canvas)
+
+
+_PHOTOSHOP_OVERLAY_ORDER = ("patternoverlay", "gradientoverlay", "coloroverlay")  # lowest first
+
 
 def _number_or(value, default: float) -> float:
     try:

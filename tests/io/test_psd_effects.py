@@ -215,6 +215,32 @@ def test_layers_clipped_to_a_layer_with_a_shadow_clip_to_its_content_only():
     assert (out[18:23, 10:20] == 0).all()  # the shadow is not a clip base: no green on it
 
 
+def _gradient_overlay(opacity: float = 100.0) -> tuple[bytes, object]:
+    """A Gradient Overlay ('GrFl'), blue to yellow across the layer, in normal mode."""
+    block = C.gradient_block([(0, (0, 0, 255), 50), (4096, (255, 255, 0), 50)], opacities=C.OPAQUE, angle=0.0)
+    d = C.Descriptor(classID=b"GrFl")
+    d[b"enab"], d[b"present"] = C.Bool(True), C.Bool(True)
+    for key, value in block.items():
+        d[key] = value
+    d[b"Md  "] = C.Enumerated(typeID=b"BlnM", enum=b"Nrml")
+    d[b"Opct"] = C.UnitFloat(unit=C.Unit.Percent, value=opacity)
+    return b"GrFl", d
+
+
+def test_a_colour_overlay_paints_over_a_gradient_overlay():
+    # Photoshop stacks pattern, gradient, then colour on top (Patchy's pairwise probes)
+    colour = C.color_overlay_block(0, 255, 0)[b"SoFi"]
+    _, out = _render(_file(_gradient_overlay(), (b"SoFi", colour)))
+    x0, y0, x1, y1 = SQUARE
+    assert (out[y0:y1, x0:x1] == (0, 255, 0)).all()
+    colour[b"Opct"] = C.UnitFloat(unit=C.Unit.Percent, value=50.0)
+    _, half = _render(_file(_gradient_overlay(), (b"SoFi", colour)))
+    _, gradient = _render(_file(_gradient_overlay()))
+    expected = 0.5 * gradient[y0:y1, x0:x1] + 0.5 * np.array([0, 255, 0])
+    assert np.abs(half[y0:y1, x0:x1] - expected).max() <= 1
+    assert np.ptp(gradient[y0:y1, x0:x1, 2]) > 100  # the gradient does run across the square
+
+
 def test_the_warning_names_what_is_drawn_and_what_is_not():
     doc, _ = _render(_file(C.drop_shadow_desc(), C.bevel_desc(), (b"SoFi", C.color_overlay_block(0, 255, 0)[b"SoFi"])))
     assert doc.warnings == ["'sq': layer with layer effects: rasterised with its colour overlay, bevel and emboss; "
