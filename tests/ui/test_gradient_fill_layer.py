@@ -361,3 +361,16 @@ def test_reset_alignment_puts_the_centre_back(make_window, qtbot):
     dialog.reset_alignment.click()
     assert (dialog.offset_x.value(), dialog.offset_y.value()) == (0.0, 0.0) and node.gradient["offset"] == [0.0, 0.0]
     dialog.reject()
+
+
+def test_ok_without_a_change_records_nothing(make_window, qtbot):
+    window = make_window(small_document())
+    doc = window.document
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE})  # partial settings: the rest are defaults
+    before, steps = dict(node.gradient), doc.history.index
+    window.layer_actions.edit_content(node)
+    dialog = window.gradient_fill_dialog
+    dialog.angle.setValue(10.0)
+    dialog.angle.setValue(90.0)  # and back
+    dialog.accept()
+    assert node.gradient == before and doc.history.index == steps == len(doc.history.steps)

@@ -314,7 +314,10 @@ class GradientFillDialog(QDialog):
             self.doc.record(self.adding, mergeable=False)
         else:
             self.node.gradient = self.before  # put back quietly: the step below shows the change
-            ops.set_gradient_fill(self.doc, self.node, final, label=f"Gradient fill of “{self.node.name}”")
+            if final != self.original:  # OK without a change records no step
+                ops.set_gradient_fill(self.doc, self.node, final, label=f"Gradient fill of “{self.node.name}”")
+            else:
+                self.doc.notify("property", self.node, self.doc.canvas, name="gradient")
         super().accept()
 
     def reject(self) -> None:
