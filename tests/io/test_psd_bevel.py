@@ -194,6 +194,28 @@ def test_the_global_light_sets_the_angle():
     assert light[MID_Y, X1 - 2] > 10 and light[MID_Y, X0 + 1] < -10
 
 
+def test_the_global_light_sets_the_altitude_too():
+    """With `uglg` the altitude is the document's global altitude (image resource 1049)."""
+    from psd_tools.constants import Resource
+    from psd_tools.psd.image_resources import ImageResource, Integer
+
+    def rendered(desc, altitude=None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            psd = PSDImage.open(io.BytesIO(_file(desc)))
+            if altitude is not None:
+                psd.image_resources[Resource.GLOBAL_ALTITUDE] = ImageResource(key=Resource.GLOBAL_ALTITUDE,
+                                                                              data=Integer(altitude))
+            buf = io.BytesIO()
+            psd.save(buf)
+        return _render(buf.getvalue())[1]
+
+    steep = rendered(C.bevel_desc(global_light=True, angle=90, altitude=10, size=4), altitude=70)
+    local = rendered(C.bevel_desc(angle=30, altitude=70, size=4))
+    low = rendered(C.bevel_desc(angle=30, altitude=30, size=4))
+    assert (steep == local).all() and (steep != low).any()
+
+
 def test_the_warning_names_the_bevel_as_drawn_and_a_curved_gloss_contour_as_linear():
     doc, _ = _render(_file(C.bevel_desc(gloss=[(0, 0), (128, 255), (255, 0)])))
     assert doc.warnings == ["'sq': layer with layer effects: rasterised with its bevel and emboss",
