@@ -89,13 +89,6 @@ def shrinks(m: np.ndarray) -> tuple[float, float]:
     return 1 / float(np.hypot(*forward[:, 0])), 1 / float(np.hypot(*forward[:, 1]))
 
 
-@njit(nogil=True, cache=True, inline="always")
-def _fixed(pos):
-    """A position in 1/STEPS pixel, rounded to nearest: (whole pixel, table row)."""
-    pf = int(math.floor(pos * STEPS + 0.5))
-    return pf >> FRAC_BITS, pf & (STEPS - 1)
-
-
 @njit(nogil=True, cache=True)
 def _rows_needed(m, tx0, ty0, tw, th, first2, n2):
     """The intermediate rows [r0, r1) a destination tile's pass 2 reads (one row of margin each side)."""
@@ -110,6 +103,15 @@ def _rows_needed(m, tx0, ty0, tw, th, first2, n2):
 
 
 @njit(nogil=True, cache=True, inline="always")
+def _positions(a, x0, b, n, out):
+    """out[i] = the position a (x0 + i) + b in 1/STEPS pixel, rounded to nearest (round half up),
+    always by these operations, so every path gets the same bits, for i < n: in a loop of its own, which vectorises; the
+    sample loops take whole pixel and table row from it."""
+    for i in range(n):
+        out[i] = int(math.floor((a * (x0 + i) + b) * STEPS + 0.5))
+
+
+@njit(nogil=True, cache=True, inline="always")
 def _span_runs(values, first, step, n, run):
     """run[i] = the end (exclusive) of the run of equal values values[first + step * i] that i is in,
     for i < n: a sample whose taps lie in one run sums to that value exactly, so it is not summed."""
@@ -121,7 +123,7 @@ def _span_runs(values, first, step, n, run):
 
 
 @njit(nogil=True, cache=True)
-def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, ib, run):  # pragma: no cover
+def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, ib, run, pos):  # pragma: no cover
     """One source row's span [lo, hi) premultiplied into `line`, then resampled at the tile's columns
     into inter[base:]: at column x, u = alpha x + offset. Sums are int32 (cast back at each step, so
     LLVM keeps 32-bit lanes; the bounds in the module docstring keep them from overflowing).
@@ -143,9 +145,9 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         for i in range(tw * 4):
             inter[base + i] = 0
         return
+    _positions(alpha, tx0, offset, tw, pos)
     for xx in range(tw):
-        sx, k = _fixed(alpha * (tx0 + xx) + offset)
-        sx += first1
+        sx, k = (pos[xx] >> FRAC_BITS) + first1, pos[xx] & (STEPS - 1)
         o = base + xx * 4
         if sx + n1 <= 0 or sx >= w:
             for c in range(4):
@@ -192,7 +194,7 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
 
 
 @njit(nogil=True, cache=True)
-def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, xb, ib, run):  # pragma: no cover
+def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, first1, xb, ib, run, pos):  # pragma: no cover
     """`_pass1_rgba` for one channel (a mask, or the alpha alone): the same integer arithmetic, and
     the same shortcut where all of a sample's taps have one value."""
     w = row.shape[0]
@@ -207,9 +209,9 @@ def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         for xx in range(tw):
             inter[base + xx] = flat
         return
+    _positions(alpha, tx0, offset, tw, pos)
     for xx in range(tw):
-        sx, k = _fixed(alpha * (tx0 + xx) + offset)
-        sx += first1
+        sx, k = (pos[xx] >> FRAC_BITS) + first1, pos[xx] & (STEPS - 1)
         if sx + n1 <= 0 or sx >= w:
             inter[base + xx] = ib
             continue
@@ -259,6 +261,9 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
     xb = np.int32(border) * np.int32(255)  # the border on the input scale
     ib = np.int32((xb * _ONE + (1 << WEIGHT_BITS)) >> (WEIGHT_BITS + 1))  # ... and on the intermediate's
 
+    pos = np.empty(tw, np.int64)  # a row's sample positions (`_positions`)
+    far = np.empty(tw, np.bool_)  # pass 2: pixels whose taps all read the border
+
     # Pass 1: each source row the tile reads, resampled at the tile's columns.
     for rr in range(rows):
         v = r0 + rr
@@ -271,9 +276,10 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
             for i in range(tw * ch):
                 inter[base + i] = ib
         elif rgba:
-            _pass1_rgba(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, ib, run)
+            _pass1_rgba(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, ib, run, pos)
         else:
-            _pass1_gray(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, xb, ib, run)
+            _pass1_gray(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, xb, ib, run,
+                        pos)
 
     # Down each column of the intermediate, where its runs of one alpha (or value) end.
     lane = 3 if rgba else 0
@@ -293,12 +299,15 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
     step = tw * ch
     for ty in range(th):
         y = ty0 + ty
-        for xx in range(tw):
+        for xx in range(tw):  # `_positions`' operations, in a loop that vectorises
             x = tx0 + xx
             u = p * x + q * y + r
-            sy, k = _fixed(s * x + t * y + w0)
-            sy += first2
-            if u + margin < 0 or u - margin > w or sy + n2 <= -1 or sy > h:
+            pos[xx] = int(math.floor((s * x + t * y + w0) * STEPS + 0.5))
+            sy = (pos[xx] >> FRAC_BITS) + first2
+            far[xx] = u + margin < 0 or u - margin > w or sy + n2 <= -1 or sy > h
+        for xx in range(tw):
+            sy, k = (pos[xx] >> FRAC_BITS) + first2, pos[xx] & (STEPS - 1)
+            if far[xx]:
                 # Every tap reads the border: so does the pixel (what the sum would give, exactly).
                 if rgba:
                     for c in range(4):
