@@ -172,7 +172,7 @@ def _sure_row(y, own, means, rows, y0, y1, fy, shifts, floor, inv_ramp, offset, 
 
 @njit(cache=True, fastmath=True, error_model="numpy")
 def _ramp_test_row(y, h, means, rows, y0, y1, fy, reach, grain, srow):  # pragma: no cover - compiled
-    """The branchy second pass of row y's sure test: each pending pixel becomes 128 if a blend
+    """The second pass of row y's sure test: each pending pixel becomes 128 if a blend
     ramps through it to the screen, else 255. `means` is the ring of 3x3 mean rows (planes key,
     other, other), holding rows y - reach .. y + reach."""
     ring = means.shape[0]
@@ -190,22 +190,21 @@ def _ramp_test_row(y, h, means, rows, y0, y1, fy, reach, grain, srow):  # pragma
         norm = np.sqrt(dp * dp + dq * dq) + np.float32(1e-3)
         up_, uq = dp / norm, dq / norm
         allowed = grain + np.float32(0.05) * norm
-        ramp = False
-        for d in range(2):
-            if d == 0:
-                fp, fq = here[1, right], here[2, right]
-                bp_, bq_ = here[1, left], here[2, left]
-            else:
-                fp, fq = down[1, x], down[2, x]
-                bp_, bq_ = up[1, x], up[2, x]
-            # Both halves must climb the same way along the pixel's own difference from the
-            # screen: one flat side is the subject's inside next to its edge, not a blend.
-            ahead = (fp - cp) * up_ + (fq - cq) * uq
-            behind = (cp - bp_) * up_ + (cq - bq_) * uq
-            across = abs((fp - bp_) * uq - (fq - bq_) * up_)
-            if ahead * behind > 0 and min(abs(ahead), abs(behind)) > 0.5 * allowed and across < abs(ahead + behind):
-                ramp = True
+        ramp = _climbs(cp, cq, here[1, right], here[2, right], here[1, left], here[2, left], up_, uq, allowed)
+        ramp |= _climbs(cp, cq, down[1, x], down[2, x], up[1, x], up[2, x], up_, uq, allowed)
         srow[x] = 128 if ramp else 255
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _climbs(cp, cq, fp, fq, bp, bq, up, uq, allowed):  # pragma: no cover - compiled
+    """Whether the means ahead (fp, fq) and behind (bp, bq) of a pixel (cp, cq) both climb the same way
+    along its own difference from the screen (unit up, uq): one flat side is the subject's inside
+    next to its edge, not a blend. Branch-free (`&`, not `and`): the tests are cheap, a mispredicted
+    branch per pending pixel is not."""
+    ahead = (fp - cp) * up + (fq - cq) * uq
+    behind = (cp - bp) * up + (cq - bq) * uq
+    across = abs((fp - bp) * uq - (fq - bq) * up)
+    return (ahead * behind > 0) & (min(abs(ahead), abs(behind)) > 0.5 * allowed) & (across < abs(ahead + behind))
 
 
 @njit(parallel=True, cache=True, fastmath=True, error_model="numpy")

@@ -127,3 +127,23 @@ def test_the_sure_tests_streamed_rows_are_opencvs_shrink_and_3x3_mean(factor, se
             above, below = (cv2.borderInterpolate(y + d, sh, cv2.BORDER_REFLECT_101) for d in (-1, 1))
             _mean_row(even, odd, above, y, below, shifts, out)
             assert np.array_equal(out, mean[y][:, list(channels)].T.astype(np.float32))
+
+
+def test_the_branch_free_ramp_test_is_the_short_circuit_one():
+    """_climbs evaluates all three conditions with `&`: the same verdict as the plain `and` chain, in
+    float32 as the kernel computes it, on random means around a pixel (flat sides and ties included)."""
+    from editor.masks.key_core import _climbs
+
+    rng = np.random.default_rng(7)
+    verdicts = []
+    for _ in range(3000):
+        cp, cq, fp, fq, bp, bq = (np.float32(v) for v in rng.integers(0, 6, 6) * rng.choice([1.0, 7.3]))
+        up, uq = (np.float32(v) for v in rng.normal(size=2))
+        allowed = float(rng.uniform(0, 4))
+        ahead = (fp - cp) * up + (fq - cq) * uq
+        behind = (cp - bp) * up + (cq - bq) * uq
+        across = abs((fp - bp) * uq - (fq - bq) * up)
+        plain = bool(ahead * behind > 0 and min(abs(ahead), abs(behind)) > 0.5 * allowed and across < abs(ahead + behind))
+        assert bool(_climbs(cp, cq, fp, fq, bp, bq, up, uq, allowed)) == plain
+        verdicts.append(plain)
+    assert 0.1 < np.mean(verdicts) < 0.9
