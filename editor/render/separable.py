@@ -144,7 +144,7 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         # Clear over the whole span, away from the source's edges: so is every sample.
         for i in range(tw * 4):
             inter[base + i] = 0
-        return
+        return True
     _positions(alpha, tx0, offset, tw, pos)
     for xx in range(tw):
         sx, k = (pos[xx] >> FRAC_BITS) + first1, pos[xx] & (STEPS - 1)
@@ -191,6 +191,7 @@ def _pass1_rgba(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
         inter[o + 1] = a1 >> (WEIGHT_BITS + 1)
         inter[o + 2] = a2 >> (WEIGHT_BITS + 1)
         inter[o + 3] = a3 >> (WEIGHT_BITS + 1)
+    return False
 
 
 @njit(nogil=True, cache=True)
@@ -199,16 +200,18 @@ def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
     the same shortcut where all of a sample's taps have one value."""
     w = row.shape[0]
     n1 = t1.shape[1]
+    one = True  # one value over the whole span (a loop that vectorises, unlike the runs')
     for x in range(lo, hi):
         line[x - lo] = np.int32(row[x]) * np.int32(255)
-    _span_runs(line, 0, 1, hi - lo, run)
+        one &= row[x] == row[lo]
     half = np.int32(1 << WEIGHT_BITS)
-    if run[0] >= hi - lo and lo > 0 and hi < w:
+    if one and lo > 0 and hi < w:
         # One value over the whole span, away from the source's edges: so is every sample.
         flat = np.int32(half + np.int32(line[0] * np.int32(_ONE))) >> (WEIGHT_BITS + 1)
         for xx in range(tw):
             inter[base + xx] = flat
-        return
+        return True
+    _span_runs(line, 0, 1, hi - lo, run)
     _positions(alpha, tx0, offset, tw, pos)
     for xx in range(tw):
         sx, k = (pos[xx] >> FRAC_BITS) + first1, pos[xx] & (STEPS - 1)
@@ -230,6 +233,7 @@ def _pass1_gray(row, lo, hi, line, inter, base, tw, tx0, alpha, offset, t1, firs
                 else:
                     acc = np.int32(acc + np.int32(xb * t1[k, i]))
         inter[base + xx] = acc >> (WEIGHT_BITS + 1)
+    return False
 
 
 @njit(nogil=True, cache=True)
@@ -265,6 +269,7 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
     far = np.empty(tw, np.bool_)  # pass 2: pixels whose taps all read the border
 
     # Pass 1: each source row the tile reads, resampled at the tile's columns.
+    uniform = True
     for rr in range(rows):
         v = r0 + rr
         base = rr * tw * ch
@@ -275,27 +280,40 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
         if v < 0 or v >= h or hi <= lo:
             for i in range(tw * ch):
                 inter[base + i] = ib
+            filled = True
         elif rgba:
-            _pass1_rgba(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, ib, run, pos)
+            filled = _pass1_rgba(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, ib,
+                                 run, pos)
         else:
-            _pass1_gray(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, xb, ib, run,
-                        pos)
+            filled = _pass1_gray(src[v], lo, hi, line, inter, base, tw, tx0, alpha, beta * v + gamma, t1, first1, xb,
+                                 ib, run, pos)
+        # Every row filled with one value (clear, for RGBA): so is every pixel off the border.
+        uniform = uniform and filled and (rr == 0 or inter[base] == inter[0])
 
+    if uniform and rgba:  # all clear
+        for ty in range(th):
+            for xx in range(tw):
+                for c in range(4):
+                    out[ty, xx, c] = 0
+        return
     # Down each column of the intermediate, where its runs of one alpha (or value) end.
     lane = 3 if rgba else 0
-    for xx in range(tw):
-        run[(rows - 1) * tw + xx] = rows
-    for rr in range(rows - 2, -1, -1):
-        here = rr * tw
+    if not uniform:  # (a uniform mask's pixels off the border are all one value: pass 2 knows it)
         for xx in range(tw):
-            same = inter[(here + xx) * ch + lane] == inter[(here + tw + xx) * ch + lane]
-            run[here + xx] = run[here + tw + xx] if same else rr + 1
+            run[(rows - 1) * tw + xx] = rows
+        for rr in range(rows - 2, -1, -1):
+            here = rr * tw
+            for xx in range(tw):
+                same = inter[(here + xx) * ch + lane] == inter[(here + tw + xx) * ch + lane]
+                run[here + xx] = run[here + tw + xx] if same else rr + 1
 
     # Pass 2: each destination pixel from the intermediate rows around its v, in its column.
     full = np.int64(255) << (WEIGHT_BITS - 1)  # acc2 per level
     opaque = full * 255  # acc2 of alpha 255
     margin = abs(beta) * n2 + n1 + 2  # how far pass 1's taps reach from u, in source pixels
     sc_opaque = 255.0 / float(opaque)
+    b = (np.int64(np.int32(inter[0] * np.int32(_ONE))) + (full >> 1)) // full  # a uniform mask's pixel
+    b_uniform = np.uint8(min(np.int64(255), max(np.int64(0), b)))
     step = tw * ch
     for ty in range(th):
         y = ty0 + ty
@@ -314,6 +332,9 @@ def affine_tile(src, border, m, tx0, ty0, out, t1, first1, t2, first2, line, int
                         out[ty, xx, c] = 0
                 else:
                     out[ty, xx] = border
+                continue
+            if uniform:
+                out[ty, xx] = b_uniform
                 continue
             jr = sy - r0
             j = (jr * tw + xx) * ch

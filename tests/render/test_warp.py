@@ -342,3 +342,28 @@ def test_where_all_taps_agree_the_warp_is_the_sum_bit_for_bit(name):
             near[max(0, int(cy) - 14):int(cy) + 15, max(0, int(cx) - 14):int(cx) + 15] = True
             assert np.array_equal(base[~near], other[~near])
             assert not np.array_equal(base[near], other[near])  # the poke is seen: the sums ran there
+
+
+def test_a_tile_inside_a_clear_layer_or_a_flat_mask_is_what_its_sums_give():
+    """A tile whose source window is all clear (RGBA) or all one mask value is filled without
+    pass 2's sums; poking one pixel inside makes that tile sum tap by tap: the two agree bit for
+    bit away from the pixel (the tiles are 256 x 1024: the layer is large, so that some read no edge)."""
+    h, w = 3000, 1400
+    src = Rect(0, 0, w, h)
+    matrix = rotation(11, w / 2, h / 2) @ scaling(0.9, 0.9, w / 2, h / 2)
+    dst = warped_extent(matrix, src)
+    inv = _array_matrix(matrix, src, dst)
+    y, x = 1500, 700
+    cx, cy = apply_points(np.linalg.inv(inv), np.array([[x, y]], np.float64))[0]
+    near = np.zeros((dst.h, dst.w), bool)
+    near[int(cy) - 14:int(cy) + 15, int(cx) - 14:int(cx) + 15] = True
+    for array, border, poke in ((np.zeros((h, w, 4), np.uint8), 0, (90, 60, 30, 200)),
+                                (np.full((h, w), 200, np.uint8), 255, 30)):
+        base = warp(array, matrix, src, dst, "lanczos", border=border, crop=False)
+        poked = array.copy()
+        poked[y, x] = poke
+        other = warp(poked, matrix, src, dst, "lanczos", border=border, crop=False)
+        assert np.array_equal(base[~near], other[~near])
+        assert not np.array_equal(base[near], other[near])
+        inside = base[int(cy) - 40:int(cy) + 40, int(cx) - 40:int(cx) + 40]
+        assert (inside == (0 if array.ndim == 3 else 200)).all()
