@@ -18,10 +18,28 @@ def _each(rgb, fn):
     return np.array([fn(*p) for p in rgb], np.float64).reshape(rgb.shape)
 
 
+def _levels_gamma(v, g):
+    """Photoshop's Levels gamma (SethRobinson/Patchy docs/high-bit-depth.md): v^(1/g), and for
+    g > 1 below t = 2^(-g - 1/(g-1)) the cubic through (0, 0) at slope 2^g meeting the power
+    at t in value and slope, solved here as a cubic a s^3 + b s^2 + c s on s = v / t."""
+    if g <= 1:
+        return v ** (1 / g)
+    t = 2.0 ** (-g - 1 / (g - 1))
+    if v >= t or t <= 0:
+        return v ** (1 / g)
+    c = 2.0 ** g * t  # d/ds at 0
+    value, slope = t ** (1 / g), (1 / g) * t ** (1 / g - 1) * t  # at s = 1
+    # a + b + c = value, 3a + 2b + c = slope
+    a = slope - c - 2 * (value - c)
+    b = value - c - a
+    s = v / t
+    return a * s ** 3 + b * s ** 2 + c * s
+
+
 def _levels_channel(x, ch):
     lo, hi = ch["in_black"] / 255, ch["in_white"] / 255
     v = min(1.0, max(0.0, (x - lo) / (hi - lo)))
-    v = v ** (1 / ch["gamma"])
+    v = _levels_gamma(v, ch["gamma"])
     return ch["out_black"] / 255 + v * (ch["out_white"] - ch["out_black"]) / 255
 
 

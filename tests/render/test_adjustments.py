@@ -65,6 +65,18 @@ def test_levels(params, seed):
     _check("levels", params, seed)
 
 
+def test_levels_gamma_above_one_has_photoshops_toe_near_black():
+    # SethRobinson/Patchy docs/high-bit-depth.md: below t = 2^(-g - 1/(g-1)) a cubic Hermite toe
+    # leaves black at slope 2^g and meets the power at t; at gamma 2, t = 1/8 (input 31.9)
+    flat = {"in_black": 0, "in_white": 255, "gamma": 1.0, "out_black": 0, "out_white": 255}
+    params = {"master": dict(flat, gamma=2.0), "red": flat, "green": flat, "blue": flat}
+    table = A.levels.lut(params)[0]
+    assert (table[0], table[1], table[4], table[8], table[16], table[24]) == (0, 4, 16, 30, 56, 76)  # power: 16, 32, 45, 64, 78
+    assert all(table[x] == round(255 * (x / 255) ** 0.5) for x in (32, 64, 200, 255))  # from t on, the power
+    params["master"]["gamma"] = 0.5  # below 1 the plain power
+    assert A.levels.lut(params)[0][16] == round(255 * (16 / 255) ** 2)
+
+
 points = st.lists(st.tuples(st.integers(0, 255), st.integers(0, 255)), min_size=2, max_size=6,
                   unique_by=lambda p: p[0]).map(sorted)
 
