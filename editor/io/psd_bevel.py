@@ -11,8 +11,7 @@ Photoshop 2026), written from those descriptions:
   sharp ridge); Chisel Soft rounds that ridge with a narrower tent (both approximate: Photoshop's
   chisel profiles, an exact distance field, are not measured here). N is Size for the inner and
   outer bevels, half of it for the embosses;
-- Soften blurs that field by another tent; a Linear Contour (the Contour box ticked) at Range r
-  steepens the slope by 100 / r;
+- Soften blurs that field by another tent;
 - the surface's slope is the field's central difference scaled by 0.5 × Depth × N, negated
   for Direction Down; its normal lit by the light from Angle (`lagl`, or the document's global
   angle with `uglg`) and Altitude (`Lald`, or the global altitude): L = normal · light;
@@ -23,7 +22,7 @@ Photoshop 2026), written from those descriptions:
   inside lit the other way up (Depth at least 25 %, as Photoshop floors it there).
 A group's bevel is drawn from its content's coverage as layers over its children and below it
 (approximate: Photoshop shades the group's composite). Not modelled (named in the reader's
-warning): gloss contours and contours other than Linear (drawn as Linear), texture; Stroke Emboss is drawn as an
+warning): gloss contours and contours other than Linear, texture; Stroke Emboss is drawn as an
 inner bevel of the layer with its stroke when it has one (approximate), and not at all on a group.
 """
 
@@ -59,7 +58,6 @@ class Bevel:
     highlight_opacity: float  # 0..1
     shadow_opacity: float  # 0..1
     notes: tuple[str, ...] = ()  # what is approximated, clamped or left out: for the warning
-    slope_gain: float = 1.0  # a Linear Contour's 100 / Range (the Contour box ticked), else 1
 
 
 @dataclass(frozen=True)
@@ -153,21 +151,12 @@ def _read(e, scale: float, global_altitude: float) -> Bevel:
     shadow = _clamped(d, b"sdwO", "shadow opacity", 75.0, 0.0, 100.0, " %", notes) / 100.0
     if not _linear_contour(d.get(b"TrnS")):
         notes.append("its gloss contour drawn as Linear")
-    gain = 1.0
-    if _flag(d, b"useShape"):
-        # the Contour box: a Linear contour at Range r steepens the slopes by 100 / r (Patchy's probes)
-        gain = 100.0 / _clamped(d, b"Inpr", "contour range", 50.0, 1.0, 100.0, " %", notes)
-        if not _linear_contour(d.get(b"MpgS")):
-            notes.append("its contour drawn as Linear")
-    if _flag(d, b"useTexture"):
+    if d.get(b"useShape") and bool(getattr(d.get(b"useShape"), "value", d.get(b"useShape"))) \
+            and not _linear_contour(d.get(b"MpgS")):
+        notes.append("its contour drawn as Linear")
+    if d.get(b"useTexture") and bool(getattr(d.get(b"useTexture"), "value", d.get(b"useTexture"))):
         notes.append("its texture not shown")
-    return Bevel(e, style, technique, depth, up, size, soften, angle, altitude, highlight, shadow, tuple(notes),
-                 gain)
-
-
-def _flag(desc, key: bytes) -> bool:
-    value = desc.get(key)
-    return bool(getattr(value, "value", value)) if value is not None else False
+    return Bevel(e, style, technique, depth, up, size, soften, angle, altitude, highlight, shadow, tuple(notes))
 
 
 def half_width(bevel: Bevel) -> int:
@@ -200,7 +189,7 @@ def height(bevel: Bevel, alpha: np.ndarray) -> np.ndarray:
 def _lighting(bevel: Bevel, h: np.ndarray, sign: float) -> tuple[np.ndarray, np.ndarray]:
     """(highlight, shadow) coverage of the surface `h` scaled by `sign` (-1: lit the other way up)."""
     depth = max(bevel.depth, 0.25) if bevel.style == "pillow" and bevel.depth > 0 else bevel.depth
-    s = 0.5 * depth * half_width(bevel) * bevel.slope_gain * (1.0 if bevel.up else -1.0) * sign
+    s = 0.5 * depth * half_width(bevel) * (1.0 if bevel.up else -1.0) * sign
     gy, gx = np.gradient(h) if min(h.shape) > 1 else (np.zeros_like(h), np.zeros_like(h))
     nx, ny = -s * gx, -s * gy
     norm = np.sqrt(nx * nx + ny * ny + 1.0)

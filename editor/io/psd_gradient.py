@@ -7,19 +7,25 @@ parses it) and what becomes of it (`editor.paint.gradient_fill` says what the se
 - 'Grad' (a 'Grdn' descriptor): 'GrdF' the form, custom stops ('CstS') or noise ('ClNs', not
   live here: `NotLive`); 'Clrs' the colour stops, each 'Lctn' 0..4096, 'Mdpn' its midpoint
   0..100, 'Type' user/foreground/background and its colour 'Clr '; 'Trns' the opacity stops,
-  'Lctn', 'Mdpn', 'Opct' percent. The two lists become one list of Veil stops at the union of
-  their positions, each list interpolated at the other's positions; two stops at one position
-  are a hard edge and both are kept. 'Intr' (smoothness) is ignored: the ramps are straight.
+  'Lctn', 'Mdpn', 'Opct' percent; 'Intr' the smoothness 0..4096 (Veil's "smoothness", percent;
+  outside 0..4096 clamped and said; absent, 0). The two lists become one list of Veil stops
+  (`editor.paint.photoshop_gradient.merged_stops`: at the union of their positions, each list
+  interpolated at the other's positions, two stops at one position a hard edge, both kept), and
+  are kept as they are beside it ("photoshop_stops"): Photoshop smooths each list on its own,
+  which one merged list cannot say, so the layer is drawn and written back from them until its
+  stops are edited.
 - 'Type' the style (Lnr, Rdl, Angl, Rflc, Dmnd), 'Angl' degrees, 'Scl ' percent, 'Rvrs',
   'Dthr', 'Algn' (align with layer: the layer's box, else the canvas) and 'Ofst' ('Hrzn',
   'Vrtc': percent of the box).
 
-Midpoints. A midpoint other than 50 % becomes an extra stop at that place holding the halfway
-colour (or opacity), so each half of the segment is a straight ramp: GIMP's "linear" segment
-(`gimp_gradient_calc_linear_factor`), which is how Krita reads Photoshop's midpoints
-(libs/psd/asl/kis_asl_xml_parser.cpp: a linear segment from stop i - 1 to stop i whose middle
-is stop i - 1's 'Mdpn'). Photoshop's own curve between a stop and its midpoint has not been
-measured; no source found says it is anything but these two ramps.
+Midpoints and smoothness are Photoshop's as SethRobinson/Patchy measured them against Photoshop
+2026 (docs/ps-compat.md, the GrFl paragraph; docs/gradients.md "Rendering"; its
+src/core/blend_math.cpp): a stop's 'Mdpn' belongs to the segment ending at that stop (the first
+stop's is unused) and remaps that segment piecewise-linearly around its 50 % value, so at 0 %
+smoothness a midpoint is exactly an extra stop holding the halfway value; the smoothness then
+bends each segment towards a Catmull-Rom cubic (`editor.paint.photoshop_gradient`). Krita's
+reader (libs/psd/asl/kis_asl_xml_parser.cpp) gives a segment the midpoint of the stop it starts
+from; Veil followed it until Patchy's probes said otherwise.
 
 The angle style's sweep. Adobe's manuals say "Angle gradient: shades in a counterclockwise
 sweep around the starting point" (Photoshop CS2 User Guide p. 493, the Gradient tool;
@@ -35,7 +41,6 @@ the reader keeps such a layer as pixels and says why.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -54,6 +59,9 @@ from psd_tools.psd.descriptor import (
 from psd_tools.terminology import Unit
 
 from editor.core import Rect
+from editor.paint.photoshop_gradient import merged_stops
+
+__all__ = ["NotLive", "descriptor_from_settings", "equivalent_over", "merged_stops", "settings_from_descriptor"]
 
 SPAN = 4096  # a stop's 'Lctn' runs 0..4096 along the gradient
 MAX_STOPS = 1024  # more stops than any editor makes: a hostile file, not a gradient
@@ -130,58 +138,15 @@ def _stops(items: Any, what: str, value_of: Callable[[Any], Any]) -> list[tuple[
     return out
 
 
-def _lerp(a: Any, b: Any, f: float) -> Any:
-    if isinstance(a, tuple):
-        return tuple(x + (y - x) * f for x, y in zip(a, b, strict=True))
-    return a + (b - a) * f
-
-
-def _with_midpoints(stops: list[tuple[float, Any, float]]) -> list[tuple[float, Any]]:
-    """The stops with an extra one at each midpoint other than 50 % (the halfway value there)."""
-    out = [(stops[0][0], stops[0][1])]
-    for (p0, v0, mid), (p1, v1, _) in zip(stops, stops[1:], strict=False):
-        if p1 > p0 and abs(mid - 0.5) > 1e-9:
-            out.append((p0 + (p1 - p0) * mid, _lerp(v0, v1, 0.5)))
-        out.append((p1, v1))
-    return out
-
-
-def _sides(stops: list[tuple[float, Any]], t: float) -> tuple[Any, Any]:
-    """The value coming into position t and the value going out of it (they differ at a hard
-    edge: two stops at t); outside the stops, the nearest end's value."""
-    first = bisect.bisect_left(stops, t, key=lambda s: s[0])
-    if first == len(stops):
-        return stops[-1][1], stops[-1][1]
-    if stops[first][0] > t:
-        v = stops[0][1] if first == 0 else _between(stops, first, t)
-        return v, v
-    return stops[first][1], _last_at(stops, first)
-
-
-def _last_at(stops: list[tuple[float, Any]], i: int) -> Any:
-    while i + 1 < len(stops) and stops[i + 1][0] == stops[i][0]:
-        i += 1
-    return stops[i][1]
-
-
-def _between(stops: list[tuple[float, Any]], i: int, t: float) -> Any:
-    """Interpolated between stops i - 1 and i (t strictly inside them)."""
-    (p0, v0), (p1, v1) = stops[i - 1], stops[i]
-    return _lerp(v0, v1, (t - p0) / (p1 - p0))
-
-
-def merged_stops(colours: list[tuple[float, Colour, float]],
-                 opacities: list[tuple[float, float, float]]) -> list[dict[str, Any]]:
-    """Veil's stops from Photoshop's colour and opacity stops ((position, value, midpoint) each)."""
-    c, o = _with_midpoints(colours), _with_midpoints(opacities)
-    out: list[dict[str, Any]] = []
-    for t in sorted({p for p, _ in c} | {p for p, _ in o}):
-        (c_in, c_out), (o_in, o_out) = _sides(c, t), _sides(o, t)
-        sides = [(c_in, o_in)] if (c_in, o_in) == (c_out, o_out) else [(c_in, o_in), (c_out, o_out)]
-        for colour, opacity in sides:
-            out.append({"position": t, "color": [int(round(min(255.0, max(0.0, v)))) for v in colour],
-                        "opacity": min(1.0, max(0.0, opacity))})
-    return out
+def _smoothness(grad: Any, warn: Callable[[str], None]) -> float:
+    """'Intr' as percent 0..100 (absent: 0, straight ramps); outside 0..4096 clamped, and said."""
+    value = _get(grad, b"Intr")
+    if value is None:
+        return 0.0
+    intr = _number(value, "smoothness")
+    if not 0 <= intr <= SPAN:
+        warn(f"its smoothness {intr:g} lies outside 0..{SPAN} and is read as {min(SPAN, max(0, intr)):g}")
+    return min(SPAN, max(0.0, intr)) / SPAN * 100.0
 
 
 def settings_from_descriptor(descriptor: Any, *, box: Rect | None = None,
@@ -251,6 +216,9 @@ def settings_from_descriptor(descriptor: Any, *, box: Rect | None = None,
     align = _get(descriptor, b"Algn")
     return {
         "stops": merged_stops(colours, opacities),
+        "smoothness": _smoothness(grad, warn),
+        "photoshop_stops": {"colors": [[p, list(c), m] for p, c, m in colours],
+                            "opacities": [[p, o, m] for p, o, m in opacities]},
         "style": STYLES[style_code],
         "angle": number(b"Angl", 90.0, "angle"),
         "scale": scale,
@@ -289,7 +257,15 @@ def _unit(value: float, unit: Unit) -> UnitFloat:
     return UnitFloat(unit=unit, value=float(value))
 
 
-def _rgb_desc(rgb: list[int]) -> Descriptor:
+def _location(position: float) -> Integer:
+    return Integer(int(round(min(1.0, max(0.0, position)) * SPAN)))
+
+
+def _midpoint(mid: float) -> Integer:
+    return Integer(int(round(min(1.0, max(0.0, mid)) * 100)))
+
+
+def _rgb_desc(rgb) -> Descriptor:
     c = Descriptor(classID=b"RGBC")
     c[b"Rd  "], c[b"Grn "], c[b"Bl  "] = (Double(float(v)) for v in rgb)
     return c
@@ -299,24 +275,28 @@ def descriptor_from_settings(settings: dict[str, Any], layer_box: Rect, canvas: 
     """The 'GdFl' descriptor Photoshop reads for these settings, on a layer whose record covers
     `layer_box` (what Photoshop's "align with layer" then means): Veil's stops as as many
     colour and opacity stops at the same locations, midpoints 50 %."""
-    from editor.paint.gradient_fill import normalised
+    from editor.paint.gradient_fill import normalised, photoshop_lists
+    from editor.paint.photoshop_gradient import lists_of
 
     s = equivalent_over(normalised(settings), layer_box, canvas)
     grad = Descriptor(classID=b"Grdn")
     grad[b"Nm  "] = String(value="Custom")
     grad[b"GrdF"] = Enumerated(typeID=b"GrdF", enum=b"CstS")
-    grad[b"Intr"] = Double(float(SPAN))
+    grad[b"Intr"] = Double(s.get("smoothness", 0.0) / 100.0 * SPAN)
+    # The file's own two lists while the stops are still theirs (Photoshop smooths each list
+    # on its own); else Veil's stops as as many colour and opacity stops, midpoints 50 %.
+    colour_list, opacity_list = photoshop_lists(s) or lists_of(s["stops"])
     colours, opacities = List(), List()
-    for stop in s["stops"]:
-        location = Integer(int(round(min(1.0, max(0.0, stop["position"])) * SPAN)))
+    for position, rgb, mid in colour_list:
         c = Descriptor(classID=b"Clrt")
-        c[b"Clr "] = _rgb_desc(stop["color"])
+        c[b"Clr "] = _rgb_desc(rgb)
         c[b"Type"] = Enumerated(typeID=b"Clry", enum=b"UsrS")
-        c[b"Lctn"], c[b"Mdpn"] = location, Integer(50)
+        c[b"Lctn"], c[b"Mdpn"] = _location(position), _midpoint(mid)
         colours.append(c)
+    for position, opacity, mid in opacity_list:
         o = Descriptor(classID=b"TrnS")
-        o[b"Opct"] = _unit(stop["opacity"] * 100.0, Unit.Percent)
-        o[b"Lctn"], o[b"Mdpn"] = Integer(location.value), Integer(50)
+        o[b"Opct"] = _unit(opacity * 100.0, Unit.Percent)
+        o[b"Lctn"], o[b"Mdpn"] = _location(position), _midpoint(mid)
         opacities.append(o)
     grad[b"Clrs"], grad[b"Trns"] = colours, opacities
     d = DescriptorBlock(classID=b"null")

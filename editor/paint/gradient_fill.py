@@ -6,7 +6,15 @@ Settings (`GradientFillLayer.gradient`, plain JSON; `normalised` fills in the de
 - style: linear, radial, angle, reflected or diamond; angle: degrees, counter-clockwise on
   screen; scale: percent; reverse; dither; offset: [x, y] percent of the box;
 - align: true lays the gradient over "box" ([x, y, w, h], the layer's bounds), false (or no
-  box) over the canvas.
+  box) over the canvas;
+- smoothness: percent 0..100, Photoshop's 'Intr' (`editor.paint.photoshop_gradient`): 0 (the
+  default, and what Veil makes) joins the stops by straight ramps, more bends every ramp,
+  opacity too, towards Photoshop's Classic cubic;
+- photoshop_stops: {"colors": [[position, [r, g, b], midpoint], ...], "opacities":
+  [[position, opacity, midpoint], ...]} (positions and midpoints 0..1), the PSD file's own two
+  lists, which the PSD reader keeps beside "stops" (their merge): Photoshop smooths each list
+  on its own, so the layer is drawn (and written back) from them for as long as "stops" is
+  still what they merge to; an edit of the stops leaves them unused.
 
 Geometry (Photoshop's, as psd-tools' `composite.paint.draw_gradient_fill` draws it): the
 gradient line goes through the box centre (moved by the offset) along the angle; its length is
@@ -18,6 +26,8 @@ turned into bytes in the same pass (`fill_kernel`; `fill_pixels_reference` is th
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from typing import Any
 
@@ -35,7 +45,10 @@ from .gradient import (
     _position,
     gradient_source_kernel,
 )
+from .photoshop_gradient import PsStop, classic_table, lists_of, merged_stops
 from .target import BAYER8
+
+MAX_STOPS = 1024  # per list: more than any editor makes
 
 _HALF = np.full((8, 8), 0.5, np.float32)  # plain rounding, as an 8 x 8 "dither"
 
@@ -57,7 +70,72 @@ def normalised(settings: dict[str, Any]) -> dict[str, Any]:
     out["offset"] = [float(v) for v in out["offset"]][:2]
     if out["box"] is not None:
         out["box"] = [int(v) for v in out["box"]][:4]
+    if "smoothness" in out:  # absent: 0, straight ramps (kept absent: Veil's own files stay as they were)
+        smoothness = float(out["smoothness"])
+        if not math.isfinite(smoothness):
+            raise ValueError("the gradient's smoothness is not a finite number")
+        out["smoothness"] = min(100.0, max(0.0, smoothness))
+    if out.get("photoshop_stops") is not None:
+        out["photoshop_stops"] = _checked_lists(out["photoshop_stops"])
     return out
+
+
+def _checked_lists(lists: Any) -> dict[str, list]:
+    """"photoshop_stops" as plain JSON with numbers in range (a ValueError says what is wrong)."""
+    try:
+        colours, opacities = lists["colors"], lists["opacities"]
+        if not colours or not opacities or len(colours) > MAX_STOPS or len(opacities) > MAX_STOPS:
+            raise ValueError
+        out = {"colors": [[_unit(p), [min(255.0, max(0.0, float(v))) for v in c][:3], _unit(m)] for p, c, m in colours],
+               "opacities": [[_unit(p), _unit(o), _unit(m)] for p, o, m in opacities]}
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("the gradient's photoshop_stops are not two lists of stops") from None
+    if any(len(c) != 3 or not all(math.isfinite(v) for v in c) for _, c, _ in out["colors"]):
+        raise ValueError("a colour in the gradient's photoshop_stops is not three numbers")
+    return out
+
+
+def _unit(value: Any) -> float:
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError
+    return min(1.0, max(0.0, v))
+
+
+def photoshop_lists(settings: dict[str, Any]) -> tuple[list[PsStop], list[PsStop]] | None:
+    """The PSD file's own colour and opacity lists, while "stops" is still their merge (None
+    once the stops have been edited, or when there are none)."""
+    lists = settings.get("photoshop_stops")
+    if not lists:
+        return None
+    lists = _checked_lists(lists)
+    colours = sorted(((p, tuple(c), m) for p, c, m in lists["colors"]), key=lambda s: s[0])
+    opacities = sorted(((p, o, m) for p, o, m in lists["opacities"]), key=lambda s: s[0])
+    as_veil = [Stop.from_dict(s).to_dict() for s in merged_stops(colours, opacities)]
+    ours = [Stop.from_dict(s).to_dict() for s in settings.get("stops") or DEFAULTS["stops"]]
+    return (colours, opacities) if as_veil == ours else None
+
+
+def table_of(settings: dict[str, Any]) -> np.ndarray:
+    """(4096, 4) float32 straight RGBA 0..255 the kernels read (t = k / 4095, reverse applied):
+    straight ramps between Veil's stops, or Photoshop's Classic interpolation of its two lists
+    when the settings ask for smoothness (`editor.paint.photoshop_gradient`)."""
+    smoothness = min(100.0, max(0.0, float(settings.get("smoothness", 0.0)))) / 100.0
+    if not smoothness > 0.0:  # NaN too: straight ramps, the table Veil has always drawn
+        gradient = gradient_of(settings)
+        return (gradient.reversed() if settings.get("reverse", False) else gradient).lut()
+    key = {k: settings.get(k) for k in ("stops", "photoshop_stops", "smoothness", "reverse")}
+    return _smooth_table(json.dumps(key, sort_keys=True, default=str))
+
+
+@functools.lru_cache(maxsize=32)
+def _smooth_table(key: str) -> np.ndarray:
+    """`table_of` for smoothness above 0, once per gradient (a render asks for it per tile)."""
+    settings = json.loads(key)
+    gradient = gradient_of(settings)
+    lists = photoshop_lists(settings) or lists_of([s.to_dict() for s in gradient.stops])
+    table = classic_table(*lists, float(settings["smoothness"]) / 100.0)
+    return np.ascontiguousarray(table[::-1]) if settings.get("reverse", False) else table
 
 
 def gradient_of(settings: dict[str, Any]) -> Gradient:
@@ -144,15 +222,12 @@ def mapped(settings: dict[str, Any], canvas: Rect, f, new_canvas: Rect) -> dict[
 def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
     """(h, w, 4) uint8 straight RGBA of the gradient over a document rect (one fused pass:
     `fill_pixels_reference` is the two-step numpy form it equals)."""
-    gradient = gradient_of(settings)
-    if settings.get("reverse", False):
-        gradient = gradient.reversed()
     (sx, sy), (ex, ey) = line_of(settings, canvas)
     out = np.empty((rect.h, rect.w, 4), np.uint8)
     # An ordered dither tied to document positions (no seams between tiles), or plain rounding.
     dither = BAYER8 if settings.get("dither", True) else _HALF
     fill_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")], float(sx), float(sy),
-                float(ex - sx), float(ey - sy), gradient.lut(), dither)
+                float(ex - sx), float(ey - sy), table_of(settings), dither)
     return out
 
 
@@ -163,13 +238,10 @@ def warm_up() -> None:
 
 def fill_pixels_reference(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
     """`fill_pixels` in two steps: the gradient tool's kernel into float32, then the dither in numpy."""
-    gradient = gradient_of(settings)
-    if settings.get("reverse", False):
-        gradient = gradient.reversed()
     (sx, sy), (ex, ey) = line_of(settings, canvas)
     out = np.empty((rect.h, rect.w, 4), np.float32)
     gradient_source_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")],
-                           float(sx), float(sy), float(ex - sx), float(ey - sy), gradient.lut())
+                           float(sx), float(sy), float(ex - sx), float(ey - sy), table_of(settings))
     if settings.get("dither", True):
         ys = (rect.y + np.arange(rect.h)) & 7
         xs = (rect.x + np.arange(rect.w)) & 7

@@ -160,12 +160,10 @@ def bevel_desc(*, style: bytes = b"InrB", technique: bytes = b"SfBL", depth: flo
                size: float = 3.0, soften: float = 0.0, angle: float = 120.0, altitude: float = 30.0,
                global_light: bool = False, highlight=(255, 255, 255), highlight_mode: bytes = b"Scrn",
                highlight_opacity: float = 75.0, shadow=(0, 0, 0), shadow_mode: bytes = b"Mltp",
-               shadow_opacity: float = 75.0, gloss: list | None = None,
-               contour_range: float | None = None) -> tuple[bytes, Descriptor]:
+               shadow_opacity: float = 75.0, gloss: list | None = None) -> tuple[bytes, Descriptor]:
     """A Bevel and Emboss ('ebbl') with the keys Photoshop writes, in its order (Adobe's
     descriptor keys; the defaults are the Layer Style dialog's, but a 3 px size). `gloss`: the
-    gloss contour's (input, output) points, 0..255 (None: Linear); `contour_range`: the Contour box
-    ticked, a Linear contour at that Range (%)."""
+    gloss contour's (input, output) points, 0..255 (None: Linear)."""
     from psd_tools.psd.descriptor import List, String
 
     d = Descriptor(classID=b"ebbl")
@@ -197,10 +195,7 @@ def bevel_desc(*, style: bytes = b"InrB", technique: bytes = b"SfBL", depth: flo
     d[b"TrnS"] = contour
     d[b"antialiasGloss"] = Bool(False)
     d[b"Sftn"] = UnitFloat(unit=Unit.Pixels, value=soften)
-    d[b"useShape"] = Bool(contour_range is not None)
-    if contour_range is not None:
-        d[b"MpgS"] = contour
-        d[b"Inpr"] = UnitFloat(unit=Unit.Percent, value=contour_range)
+    d[b"useShape"] = Bool(False)
     d[b"useTexture"] = Bool(False)
     return b"ebbl", d
 
@@ -588,16 +583,19 @@ GW, GH = 420, 300
 
 def gradient_block(colours, *, opacities=None, style: bytes = b"Lnr ", angle: float = 90.0, scale: float = 100.0,
                    reverse: bool = False, dither: bool = False, align: bool = True, offset=(0.0, 0.0),
-                   form: bytes = b"CstS", stop_kinds=None) -> DescriptorBlock:
+                   form: bytes = b"CstS", stop_kinds=None, smoothness: float | None = 0.0) -> DescriptorBlock:
     """A gradient fill layer's descriptor as Photoshop writes it. `colours`: (location 0..4096,
     (r, g, b), midpoint %) each; `opacities`: (location, opacity %, midpoint %) each, or None for
-    no 'Trns' list; `stop_kinds`: each colour stop's 'Clry' type (default user stops)."""
+    no 'Trns' list; `stop_kinds`: each colour stop's 'Clry' type (default user stops);
+    `smoothness`: 'Intr' 0..4096 (None: no key). Photoshop's own default is 4096; these cases
+    default to 0, the straight ramps psd-tools draws, so its drawing can judge them."""
     from psd_tools.psd.descriptor import Integer, List, String
 
     grad = Descriptor(classID=b"Grdn")
     grad[b"Nm  "] = String(value="Custom")
     grad[b"GrdF"] = Enumerated(typeID=b"GrdF", enum=form)
-    grad[b"Intr"] = Double(4096.0)
+    if smoothness is not None:
+        grad[b"Intr"] = Double(float(smoothness))
     stops = List()
     for i, (location, rgb, mid) in enumerate(colours):
         s = Descriptor(classID=b"Clrt")
@@ -642,8 +640,9 @@ GRADIENTS: dict[str, tuple[dict, tuple[float, float, float, float] | None]] = {
     "gradient_diamond": (dict(colours=RAMP3, opacities=OPAQUE, style=b"Dmnd", angle=20.0), None),
     "gradient_transparency": (dict(colours=RAMP3, opacities=[(0, 100.0, 50), (1800, 55.0, 50), (3500, 90.0, 50)],
                                    angle=-20.0, dither=True), None),
-    "gradient_midpoints": (dict(colours=[(0, (250, 250, 250), 25), (2600, (20, 20, 120), 70), (4096, (240, 200, 0), 50)],
-                                opacities=[(0, 100.0, 80), (4096, 30.0, 50)], angle=0.0), None),
+    # a midpoint is its segment's end stop's (the first stop's, 35 here, is unused)
+    "gradient_midpoints": (dict(colours=[(0, (250, 250, 250), 35), (2600, (20, 20, 120), 25), (4096, (240, 200, 0), 70)],
+                                opacities=[(0, 100.0, 50), (4096, 30.0, 80)], angle=0.0), None),
     "gradient_hard_edge": (dict(colours=[(0, (240, 240, 40), 50), (2048, (200, 30, 30), 50),
                                          (2048, (20, 40, 200), 50), (4096, (40, 220, 240), 50)],
                                 opacities=OPAQUE, angle=0.0), None),
@@ -654,6 +653,8 @@ GRADIENTS: dict[str, tuple[dict, tuple[float, float, float, float] | None]] = {
     "gradient_aligned_with_shape": (dict(colours=RAMP3, opacities=OPAQUE, angle=45.0), (60.0, 40.0, 300.0, 220.0)),
     "gradient_align_off": (dict(colours=RAMP3, opacities=OPAQUE, angle=45.0, align=False), (60.0, 40.0, 300.0, 220.0)),
     "gradient_no_opacity_stops": (dict(colours=RAMP3, opacities=None, style=b"Rflc", angle=90.0), None),
+    "gradient_smooth": (dict(colours=RAMP3, opacities=[(0, 100.0, 50), (2900, 40.0, 50), (4096, 80.0, 50)],
+                             angle=90.0, smoothness=4096.0), None),
 }
 
 

@@ -151,3 +151,32 @@ def test_psd_gradient_block_is_what_psd_tools_draws():
     got = fill_pixels(settings, doc.canvas, doc.canvas).astype(np.float64)
     got[..., :3] *= got[..., 3:] / 255
     assert np.abs(got - want).max() <= 2.0
+
+
+def test_smoothness_and_a_psds_own_lists_survive_ora_and_psd(tmp_path):
+    """Veil's own smoothness is written as 'Intr' and read back; an ORA keeps the PSD's lists."""
+    from psd_tools.constants import Tag
+
+    from editor.paint.photoshop_gradient import merged_stops
+
+    colours = [(0.0, (250.0, 250.0, 250.0), 0.5), (0.6, (20.0, 20.0, 120.0), 0.3), (1.0, (240.0, 200.0, 0.0), 0.5)]
+    opacities = [(0.0, 1.0, 0.5), (0.8, 0.2, 0.5), (1.0, 0.6, 0.5)]
+    settings = {"stops": merged_stops(colours, opacities), "style": "linear", "angle": 0.0, "dither": False,
+                "smoothness": 70.0,
+                "photoshop_stops": {"colors": [[p, list(c), m] for p, c, m in colours],
+                                    "opacities": [[p, o, m] for p, o, m in opacities]}}
+    doc = _gradient_doc(settings)
+    path = tmp_path / "s.ora"
+    save_document(doc, path)
+    back = open_document(path)
+    assert back.find_by_name("grad").gradient["smoothness"] == 70.0
+    assert back.find_by_name("grad").gradient["photoshop_stops"] == doc.find_by_name("grad").gradient["photoshop_stops"]
+    assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))
+    own = {**settings, "photoshop_stops": None, "stops": PSD_STOPS, "smoothness": 35.0}
+    doc = _gradient_doc(own)
+    psd, back = _psd_round_trip(doc)
+    (item,) = [layer for layer in psd if layer.name == "grad"]
+    block = item.tagged_blocks.get_data(Tag.GRADIENT_FILL_SETTING)
+    assert float(block[b"Grad"][b"Intr"]) == pytest.approx(0.35 * 4096)
+    assert back.find_by_name("grad").gradient["smoothness"] == pytest.approx(35.0)
+    assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1

@@ -105,13 +105,6 @@ def test_depth_zero_draws_nothing_and_more_depth_draws_more():
     assert deep[Y0 + 1, MID_X] > shallow[Y0 + 1, MID_X] > 0 and deep[Y1 - 2, MID_X] < shallow[Y1 - 2, MID_X] < 0
 
 
-def test_a_linear_contour_steepens_the_slope_by_100_over_its_range():
-    plain = _light(angle=90, size=5, depth=50)
-    assert (_light(angle=90, size=5, depth=50, contour_range=100) == plain).all()  # Range 100: no change
-    steep, deep = _light(angle=90, size=5, depth=50, contour_range=50), _light(angle=90, size=5, depth=100)
-    assert np.abs(steep - deep).max() <= 1  # Range 50 doubles the slope, as Depth 2x does
-
-
 def test_highlight_and_shadow_take_their_colour_mode_and_opacity():
     _, out = _render(_file(C.bevel_desc(angle=90, size=4, depth=500, highlight=(255, 0, 0), highlight_mode=b"Nrml",
                                         highlight_opacity=100, shadow=(0, 0, 255), shadow_mode=b"Nrml",

@@ -30,6 +30,10 @@ DIFFERENT = {
     # edge). test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading compares these
     # with psd-tools' drawing of the same gradient told what it leaves out.
     "gradient_angle", "gradient_midpoints", "gradient_offset", "gradient_align_off", "gradient_hard_edge",
+    # psd-tools draws straight ramps whatever the smoothness ('Intr'); Photoshop bends them
+    # (SethRobinson/Patchy docs/ps-compat.md: Classic cubic interpolation after the midpoint
+    # remap), as Veil does: tests/paint/test_photoshop_gradient.py.
+    "gradient_smooth",
 }
 
 
@@ -231,7 +235,7 @@ def _reference_block(name: str):
         # a midpoint m between two stops: a stop at m holding the halfway value (Krita's reading)
         for i in range(len(stops) - 2, -1, -1):
             a, b = stops[i], stops[i + 1]
-            mid = int(a[b"Mdpn"])
+            mid = int(b[b"Mdpn"])  # the segment's end stop's (Patchy docs/gradients.md)
             if mid != 50:
                 extra = a.__class__(classID=a.classID)
                 for k, v in a.items():
@@ -284,8 +288,9 @@ def test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading(name):
     alpha = np.ones((C.GH, C.GW), np.float64) if shape is None else shape[..., 0].astype(np.float64)
     want = np.dstack([color * alpha[..., None], alpha]) * 255
     canvas = Rect(0, 0, C.GW, C.GH)
-    # undithered: Veil's ordered dither moves each value by up to half a level on purpose
-    got = fill_pixels({**layer.gradient, "dither": False}, canvas, canvas).astype(np.float64)
+    # undithered (Veil's ordered dither moves each value by up to half a level on purpose), and
+    # straight ramps (psd-tools ignores the smoothness)
+    got = fill_pixels({**layer.gradient, "dither": False, "smoothness": 0.0}, canvas, canvas).astype(np.float64)
     got[..., :3] *= got[..., 3:] / 255
     keep = ~_steep(np.clip(want + 0.5, 0, 255).astype(np.uint8))
     assert keep.mean() > 0.97
@@ -401,6 +406,8 @@ HOSTILE = {
     "offset without components": lambda b: b[b"Ofst"].clear(),
     "midpoint past 100": lambda b: b[b"Grad"][b"Clrs"][0].__setitem__(b"Mdpn", C.Double(400.0)),
     "gradient is not a descriptor": lambda b: b.__setitem__(b"Grad", C.Double(1.0)),
+    "not-a-number smoothness": lambda b: b[b"Grad"].__setitem__(b"Intr", C.Double(float("nan"))),
+    "smoothness is text": lambda b: b[b"Grad"].__setitem__(b"Intr", C.Enumerated(typeID=b"x", enum=b"y")),
 }
 
 
@@ -412,3 +419,62 @@ def test_malformed_gradient_fill_opens_rasterised_with_a_warning(what):
     assert isinstance(layer, Layer), what
     assert any(m.startswith("'Broken': gradient fill layer rasterised: ") for m in doc.warnings), (what, doc.warnings)
     flatten_rgba(doc)  # and it renders
+
+
+def test_smoothness_is_read_and_the_files_own_lists_kept():
+    from editor.core import GradientFillLayer
+    from editor.paint.gradient_fill import table_of
+    from editor.paint.photoshop_gradient import classic_table
+
+    _, doc = _open("gradient_smooth")
+    layer = doc.find_by_name("Gradient Fill 1")
+    assert isinstance(layer, GradientFillLayer) and doc.warnings == []
+    g = layer.gradient
+    assert g["smoothness"] == 100.0
+    kwargs, _ = C.GRADIENTS["gradient_smooth"]
+    colours = [(p / 4096, tuple(float(v) for v in rgb), m / 100) for p, rgb, m in kwargs["colours"]]
+    opacities = [(p / 4096, o / 100, m / 100) for p, o, m in kwargs["opacities"]]
+    assert g["photoshop_stops"] == {"colors": [[p, list(c), m] for p, c, m in colours],
+                                    "opacities": [[p, o, m] for p, o, m in opacities]}
+    assert np.allclose(table_of(g), classic_table(colours, opacities, 1.0))
+
+
+def test_a_gradient_without_smoothness_key_draws_straight_ramps():
+    data = C.hostile_gradient(lambda b: b[b"Grad"].__delitem__(b"Intr"))
+    doc = read_psd(data, "plain.psd", DEFAULT_LIMITS)
+    assert doc.find_by_name("Broken").gradient["smoothness"] == 0.0 and doc.warnings == []
+
+
+@pytest.mark.parametrize("intr, percent", [(-300.0, 0.0), (5e6, 100.0)])
+def test_smoothness_outside_its_range_is_clamped_and_said(intr, percent):
+    from editor.core import GradientFillLayer
+
+    data = C.hostile_gradient(lambda b: b[b"Grad"].__setitem__(b"Intr", C.Double(intr)))
+    doc = read_psd(data, "odd.psd", DEFAULT_LIMITS)
+    layer = doc.find_by_name("Broken")
+    assert isinstance(layer, GradientFillLayer) and layer.gradient["smoothness"] == percent
+    assert any("'Broken'" in w and "smoothness" in w for w in doc.warnings), doc.warnings
+    flatten_rgba(doc)
+
+
+def test_psd_round_trip_keeps_the_smoothness_and_the_files_lists():
+    import io
+
+    from editor.io.psd_write import write_psd
+
+    for name in ("gradient_smooth", "gradient_midpoints"):
+        _, doc = _open(name)
+        layer = doc.find_by_name("Gradient Fill 1")
+        smooth = {**layer.gradient, "smoothness": 40.0}  # midpoints and smoothness together
+        layer.gradient = smooth
+        out = io.BytesIO()
+        write_psd(doc, out)
+        back = read_psd(out.getvalue(), "again.psd", DEFAULT_LIMITS)
+        again = back.find_by_name("Gradient Fill 1").gradient
+        assert again["smoothness"] == pytest.approx(40.0)
+        for key in ("colors", "opacities"):
+            a, b = smooth["photoshop_stops"][key], again["photoshop_stops"][key]
+            assert len(a) == len(b), name
+            for (pa, va, ma), (pb, vb, mb) in zip(a, b, strict=True):
+                assert abs(pa - pb) <= 0.5 / 4096 and ma == mb and np.allclose(va, vb), name
+        assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1, name

@@ -46,7 +46,8 @@ def test_merged_stops_show_each_list_as_it_is(lists):
 
 
 def test_a_midpoint_puts_the_halfway_value_there_and_keeps_both_halves_straight():
-    merged = merged_stops([(0.0, (0.0, 0.0, 0.0), 0.2), (1.0, (200.0, 100.0, 50.0), 0.5)],
+    # the midpoint is the segment's end stop's (Patchy docs/gradients.md "Stop editor widget")
+    merged = merged_stops([(0.0, (0.0, 0.0, 0.0), 0.7), (1.0, (200.0, 100.0, 50.0), 0.2)],
                           [(0.0, 1.0, 0.5), (1.0, 0.0, 0.5)])
     assert [s["position"] for s in merged] == [0.0, 0.2, 1.0]
     assert merged[1]["color"] == [100, 50, 25] and abs(merged[1]["opacity"] - 0.8) < 1e-9
