@@ -373,7 +373,8 @@ class _PsdReader:
             if item.has_effects():
                 below = self.outer_effect_layers(item, name)
         elif psd_adjust.is_adjustment(item):  # a live Veil adjustment (editor/io/psd_adjust.py)
-            adjustment = psd_adjust.read_adjustment(item, name, self.warn)
+            adjustment = psd_adjust.read_adjustment(item, name, self.warn,
+                                                    gray=self.psd.color_mode == ColorMode.GRAYSCALE)
             if adjustment is None:
                 return []
             node = adjustment

@@ -214,16 +214,29 @@ def is_adjustment(item) -> bool:
     return type(item).__name__ in READERS
 
 
-def read_adjustment(item, name: str, warn: Callable[[str], None]) -> Adjustment | None:
+def read_adjustment(item, name: str, warn: Callable[[str], None], *, gray: bool = False) -> Adjustment | None:
     """The live adjustment a Photoshop adjustment layer stands for; None (with a warning) when
-    its block is missing or cannot be read."""
+    its block is missing or cannot be read. `gray`: the layer is in a grayscale document."""
     adjustment, read = READERS[type(item).__name__]
     try:
         params = read(item)
     except (AttributeError, TypeError, ValueError, KeyError, IndexError, struct.error) as error:
         warn(f"'{name}': its {adjustment.replace('_', ' ')} settings could not be read ({error}); left out")
         return None
+    if gray and adjustment in ("levels", "curves"):
+        _gray_channel_to_all(params)
     return Adjustment(name, adjustment, params)
+
+
+def _gray_channel_to_all(params: dict[str, Any]) -> None:
+    """A grayscale document keeps its one channel's Levels record and curve in the slot RGB
+    calls red (index 1; the composite slot stays the identity: SethRobinson/Patchy
+    docs/adjustments-calibration.md, matched on Photoshop's renders of psd-tools' grayscale
+    fixtures). Veil shows the document as RGB, so that record applies to green and blue too;
+    on red alone it tinted the picture."""
+    gray = params.get("red")
+    if gray is not None:
+        params["green"] = params["blue"] = gray
 
 
 # --- writing ---------------------------------------------------------------------------------

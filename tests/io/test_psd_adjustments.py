@@ -101,3 +101,32 @@ def test_color_lookup_reads_its_device_link_and_is_baked_on_export():
     back = read_psd(buf.getvalue(), "again.psd", DEFAULT_LIMITS)
     assert not isinstance(back.root.children[1], Adjustment)  # baked
     assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc)).max() <= 1
+
+
+def test_a_grayscale_documents_levels_and_curves_apply_to_its_gray_not_to_red():
+    # Photoshop keeps a grayscale document's record in the slot RGB calls red (index 1), the
+    # composite at the identity (SethRobinson/Patchy docs/adjustments-calibration.md)
+    import io
+
+    from PIL import Image
+    from psd_tools import PSDImage
+    from psd_tools.psd.adjustments import Curves, LevelRecord, Levels
+    from psd_tools.psd.tagged_blocks import TaggedBlock
+
+    gray = (np.arange(12 * 20) % 256).astype(np.uint8).reshape(12, 20)
+    identity = LevelRecord(0, 255, 0, 255, 100)
+    blocks = [(Tag.LEVELS, Levels([identity, LevelRecord(0, 128, 0, 255, 100)] + [identity] * 27, version=2,
+                                  extra_version=None)),
+              (Tag.CURVES, Curves(is_map=False, version=1, count_map=1 << 1, data=[[(0, 0), (255, 255)]], extra=None))]
+    for tag, block in blocks:
+        psd = PSDImage.new("L", (20, 12))
+        psd.create_pixel_layer(Image.fromarray(gray, "L"), name="photo", top=0, left=0)
+        layer = psd.create_pixel_layer(Image.fromarray(np.zeros((1, 1), np.uint8), "L"), name="adj", top=0, left=0)
+        layer._record.tagged_blocks[tag] = TaggedBlock(key=tag, data=block)
+        buf = io.BytesIO()
+        psd.save(buf)
+        doc = read_psd(buf.getvalue(), "gray.psd", DEFAULT_LIMITS)
+        out = flatten_rgba(doc)[..., :3].astype(int)
+        assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()  # no tint
+        if tag == Tag.LEVELS:  # input white 128: doubled, clipped
+            assert np.abs(out[..., 0] - np.minimum(255, np.floor(gray.astype(int) * 255 / 128 + 0.5))).max() <= 1
