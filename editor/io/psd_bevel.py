@@ -11,10 +11,13 @@ Photoshop 2026), written from those descriptions:
   sharp ridge); Chisel Soft rounds that ridge with a narrower tent (both approximate: Photoshop's
   chisel profiles, an exact distance field, are not measured here). N is Size for the inner and
   outer bevels, half of it for the embosses;
-- Soften blurs that field by another tent;
+- Soften blurs that field by another tent; a Linear Contour (the Contour box ticked) at Range r
+  steepens the slope by 100 / r;
 - the surface's slope is the field's central difference scaled by 0.5 × Depth × N, negated
   for Direction Down; its normal lit by the light from Angle (`lagl`, or the document's global
   angle with `uglg`) and Altitude (`Lald`, or the global altitude): L = normal · light;
+- a Gloss Contour remaps L through its curve (Photoshop's natural spline, as in Curves), so the
+  flat top too may be washed with highlight or shadow;
 - where L is above the flat face's sin(altitude), the highlight covers (L - sin a) / (1 - sin a);
   below it, the shadow covers (sin a - L) / sin a; each in its own colour, mode and opacity;
 - Inner Bevel shows the part inside the layer (weighted by its coverage), Outer Bevel the part
@@ -22,7 +25,8 @@ Photoshop 2026), written from those descriptions:
   inside lit the other way up (Depth at least 25 %, as Photoshop floors it there).
 A group's bevel is drawn from its content's coverage as layers over its children and below it
 (approximate: Photoshop shades the group's composite). Not modelled (named in the reader's
-warning): gloss contours and contours other than Linear, texture; Stroke Emboss is drawn as an
+warning): contours other than Linear (drawn as Linear), texture, the gloss contour's corner
+points (drawn smooth) and its Anti-aliased box; Stroke Emboss is drawn as an
 inner bevel of the layer with its stroke when it has one (approximate), and not at all on a group.
 """
 
@@ -58,6 +62,8 @@ class Bevel:
     highlight_opacity: float  # 0..1
     shadow_opacity: float  # 0..1
     notes: tuple[str, ...] = ()  # what is approximated, clamped or left out: for the warning
+    slope_gain: float = 1.0  # a Linear Contour's 100 / Range (the Contour box ticked), else 1
+    gloss: tuple[tuple[float, float], ...] | None = None  # the Gloss Contour's points; None: Linear
 
 
 @dataclass(frozen=True)
@@ -100,19 +106,25 @@ def _clamped(desc, key: bytes, label: str, default: float, low: float, high: flo
     return value
 
 
-def _linear_contour(desc) -> bool:
-    """True for a missing contour or one whose points all lie on the diagonal (Linear)."""
-    if desc is None:
-        return True
-    try:
-        points = desc.get(b"Crv ")
-        if points is None:
-            return True
-        return all(abs(float(p.get(b"Hrzn").value if hasattr(p.get(b"Hrzn"), "value") else p.get(b"Hrzn"))
-                       - float(p.get(b"Vrtc").value if hasattr(p.get(b"Vrtc"), "value") else p.get(b"Vrtc")))
-                   < 0.5 for p in points)
-    except Exception:
-        return False
+def _value(x) -> float:
+    return float(getattr(x, "value", x))
+
+
+def contour_points(desc) -> tuple[tuple[float, float], ...] | None:
+    """A contour's ('ShpC') curve points (input, output), 0..255, sorted by input; None for a
+    missing contour or a Linear one (every point on the diagonal). Raises on a curve that does
+    not read as one."""
+    if desc is None or desc.get(b"Crv ") is None:
+        return None
+    points = sorted((_value(p.get(b"Hrzn")), _value(p.get(b"Vrtc"))) for p in desc.get(b"Crv "))
+    if len(points) < 2 or not all(math.isfinite(x) and math.isfinite(y) for x, y in points):
+        raise ValueError("not a curve")
+    points = [(min(max(x, 0.0), 255.0), min(max(y, 0.0), 255.0)) for x, y in points]
+    if (np.diff([x for x, _ in points]) < 1e-6).any():
+        raise ValueError("two points at one input")
+    if all(abs(x - y) < 0.5 for x, y in points):
+        return None
+    return tuple(points)
 
 
 def read_bevels(item, global_altitude: float = 30.0) -> list[Bevel]:
@@ -149,14 +161,33 @@ def _read(e, scale: float, global_altitude: float) -> Bevel:
         altitude = _clamped(d, b"Lald", "altitude", 30.0, 0.0, 90.0, "°", notes)
     highlight = _clamped(d, b"hglO", "highlight opacity", 75.0, 0.0, 100.0, " %", notes) / 100.0
     shadow = _clamped(d, b"sdwO", "shadow opacity", 75.0, 0.0, 100.0, " %", notes) / 100.0
-    if not _linear_contour(d.get(b"TrnS")):
-        notes.append("its gloss contour drawn as Linear")
-    if d.get(b"useShape") and bool(getattr(d.get(b"useShape"), "value", d.get(b"useShape"))) \
-            and not _linear_contour(d.get(b"MpgS")):
-        notes.append("its contour drawn as Linear")
-    if d.get(b"useTexture") and bool(getattr(d.get(b"useTexture"), "value", d.get(b"useTexture"))):
+    try:
+        gloss = contour_points(d.get(b"TrnS"))
+    except Exception:
+        gloss = None
+        notes.append("its gloss contour could not be read, drawn as Linear")
+    if gloss is not None and any(_flag(p, b"Cnty") is False and p.get(b"Cnty") is not None
+                                 for p in d.get(b"TrnS").get(b"Crv ")):
+        notes.append("its gloss contour's corner points drawn smooth")
+    gain = 1.0
+    if _flag(d, b"useShape"):
+        # the Contour box: a Linear contour at Range r steepens the slopes by 100 / r (Patchy's probes)
+        gain = 100.0 / _clamped(d, b"Inpr", "contour range", 50.0, 1.0, 100.0, " %", notes)
+        try:
+            curved = contour_points(d.get(b"MpgS")) is not None
+        except Exception:
+            curved = True
+        if curved:
+            notes.append("its contour drawn as Linear")
+    if _flag(d, b"useTexture"):
         notes.append("its texture not shown")
-    return Bevel(e, style, technique, depth, up, size, soften, angle, altitude, highlight, shadow, tuple(notes))
+    return Bevel(e, style, technique, depth, up, size, soften, angle, altitude, highlight, shadow, tuple(notes),
+                 gain, gloss)
+
+
+def _flag(desc, key: bytes) -> bool:
+    value = desc.get(key)
+    return bool(getattr(value, "value", value)) if value is not None else False
 
 
 def half_width(bevel: Bevel) -> int:
@@ -186,10 +217,12 @@ def height(bevel: Bevel, alpha: np.ndarray) -> np.ndarray:
     return h
 
 
-def _lighting(bevel: Bevel, h: np.ndarray, sign: float) -> tuple[np.ndarray, np.ndarray]:
-    """(highlight, shadow) coverage of the surface `h` scaled by `sign` (-1: lit the other way up)."""
+def _lighting(bevel: Bevel, h: np.ndarray, sign: float, wash: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(highlight, shadow) coverage of the surface `h` scaled by `sign` (-1: lit the other way up).
+    Without `wash`, a gloss contour moves the light by what it makes of the slope only, so that
+    flat ground stays as it is (around the layer)."""
     depth = max(bevel.depth, 0.25) if bevel.style == "pillow" and bevel.depth > 0 else bevel.depth
-    s = 0.5 * depth * half_width(bevel) * (1.0 if bevel.up else -1.0) * sign
+    s = 0.5 * depth * half_width(bevel) * bevel.slope_gain * (1.0 if bevel.up else -1.0) * sign
     gy, gx = np.gradient(h) if min(h.shape) > 1 else (np.zeros_like(h), np.zeros_like(h))
     nx, ny = -s * gx, -s * gy
     norm = np.sqrt(nx * nx + ny * ny + 1.0)
@@ -198,6 +231,13 @@ def _lighting(bevel: Bevel, h: np.ndarray, sign: float) -> tuple[np.ndarray, np.
     lx, ly, lz = math.cos(alt) * math.cos(theta), -math.cos(alt) * math.sin(theta), math.sin(alt)
     lit = (nx * lx + ny * ly + lz) / norm
     flat = lz
+    if bevel.gloss is not None:  # the Gloss Contour remaps the light, then the split runs as before
+        from editor.render.adjustments.curves import curve
+
+        points = [list(p) for p in bevel.gloss]
+        lit = (curve(points, np.clip(lit, 0.0, 1.0) * 255.0) / 255.0).astype(np.float32)
+        if not wash:
+            lit = lit - np.float32(curve(points, np.array([flat * 255.0]))[0] / 255.0 - flat)
     highlight = np.clip((lit - flat) / (1.0 - flat), 0.0, 1.0) if flat < 1.0 - 1e-6 else np.zeros_like(lit)
     shadow = np.clip((flat - lit) / flat, 0.0, 1.0) if flat > 1e-6 else np.zeros_like(lit)
     return highlight.astype(np.float32), shadow.astype(np.float32)
@@ -214,5 +254,9 @@ def shading(bevel: Bevel, alpha: np.ndarray) -> Shading:
     inner = bevel.style in ("inner", "emboss", "pillow", "stroke")
     outer = bevel.style in ("outer", "emboss", "pillow")
     in_hl, in_sh = _lighting(bevel, h, -1.0) if bevel.style == "pillow" else (highlight, shadow)
+    if outer and bevel.gloss is not None:
+        # the flat ground around the layer stays clean where a gloss contour washes the layer's
+        # flat top (Patchy's probes): outside, the contour moves only what the slope changes
+        highlight, shadow = _lighting(bevel, h, 1.0, wash=False)
     return Shading(in_hl * a if inner else None, in_sh * a if inner else None,
                    highlight * (1 - a) if outer else None, shadow * (1 - a) if outer else None)

@@ -160,10 +160,12 @@ def bevel_desc(*, style: bytes = b"InrB", technique: bytes = b"SfBL", depth: flo
                size: float = 3.0, soften: float = 0.0, angle: float = 120.0, altitude: float = 30.0,
                global_light: bool = False, highlight=(255, 255, 255), highlight_mode: bytes = b"Scrn",
                highlight_opacity: float = 75.0, shadow=(0, 0, 0), shadow_mode: bytes = b"Mltp",
-               shadow_opacity: float = 75.0, gloss: list | None = None) -> tuple[bytes, Descriptor]:
+               shadow_opacity: float = 75.0, gloss: list | None = None,
+               contour_range: float | None = None) -> tuple[bytes, Descriptor]:
     """A Bevel and Emboss ('ebbl') with the keys Photoshop writes, in its order (Adobe's
     descriptor keys; the defaults are the Layer Style dialog's, but a 3 px size). `gloss`: the
-    gloss contour's (input, output) points, 0..255 (None: Linear)."""
+    gloss contour's (input, output) points, 0..255 (None: Linear); `contour_range`: the Contour box
+    ticked, a Linear contour at that Range (%)."""
     from psd_tools.psd.descriptor import List, String
 
     d = Descriptor(classID=b"ebbl")
@@ -195,7 +197,10 @@ def bevel_desc(*, style: bytes = b"InrB", technique: bytes = b"SfBL", depth: flo
     d[b"TrnS"] = contour
     d[b"antialiasGloss"] = Bool(False)
     d[b"Sftn"] = UnitFloat(unit=Unit.Pixels, value=soften)
-    d[b"useShape"] = Bool(False)
+    d[b"useShape"] = Bool(contour_range is not None)
+    if contour_range is not None:
+        d[b"MpgS"] = contour
+        d[b"Inpr"] = UnitFloat(unit=Unit.Percent, value=contour_range)
     d[b"useTexture"] = Bool(False)
     return b"ebbl", d
 

@@ -105,6 +105,13 @@ def test_depth_zero_draws_nothing_and_more_depth_draws_more():
     assert deep[Y0 + 1, MID_X] > shallow[Y0 + 1, MID_X] > 0 and deep[Y1 - 2, MID_X] < shallow[Y1 - 2, MID_X] < 0
 
 
+def test_a_linear_contour_steepens_the_slope_by_100_over_its_range():
+    plain = _light(angle=90, size=5, depth=50)
+    assert (_light(angle=90, size=5, depth=50, contour_range=100) == plain).all()  # Range 100: no change
+    steep, deep = _light(angle=90, size=5, depth=50, contour_range=50), _light(angle=90, size=5, depth=100)
+    assert np.abs(steep - deep).max() <= 1  # Range 50 doubles the slope, as Depth 2x does
+
+
 def test_highlight_and_shadow_take_their_colour_mode_and_opacity():
     _, out = _render(_file(C.bevel_desc(angle=90, size=4, depth=500, highlight=(255, 0, 0), highlight_mode=b"Nrml",
                                         highlight_opacity=100, shadow=(0, 0, 255), shadow_mode=b"Nrml",
@@ -216,10 +223,35 @@ def test_the_global_light_sets_the_altitude_too():
     assert (steep == local).all() and (steep != low).any()
 
 
-def test_the_warning_names_the_bevel_as_drawn_and_a_curved_gloss_contour_as_linear():
-    doc, _ = _render(_file(C.bevel_desc(gloss=[(0, 0), (128, 255), (255, 0)])))
-    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its bevel and emboss",
-                            "'sq': bevel and emboss: its gloss contour drawn as Linear"]
+CONE = [(0, 0), (128, 255), (255, 0)]  # Photoshop's "Cone" gloss contour
+
+
+def test_a_gloss_contour_remaps_the_light_and_washes_the_flat_top():
+    """Cone maps the flat face's light sin 30° = 0.5 to 1: the flat top turns full highlight, and
+    the lit edge (light above 0.5) is turned back down."""
+    doc, out = _render(_file(C.bevel_desc(angle=90, size=4, gloss=CONE)))
+    light = out.mean(axis=2) - GREY
+    plain = _light(angle=90, size=4)
+    flat = light[Y0 + 6:Y1 - 6, X0 + 6:X1 - 6]
+    assert flat.min() > 50 and flat.max() - flat.min() <= 1  # 75 % white Screen over the whole top
+    assert (plain[Y0 + 6:Y1 - 6, X0 + 6:X1 - 6] == 0).all()
+    assert light[Y0, MID_X] < flat[0, 0]  # the brightest slope is past the cone's peak
+    assert (light[~INSIDE] == 0).all()
+    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its bevel and emboss"]
+
+
+def test_a_gloss_contour_leaves_the_flat_ground_around_an_outer_bevel_clean():
+    light = _light(style=b"OtrB", angle=90, size=4, gloss=CONE)
+    assert (light[:Y0 - 5] == 0).all() and (light[Y1 + 5:] == 0).all() and (light[:, :X0 - 5] == 0).all()
+    assert np.abs(light[Y0 - 4:Y0, X0 + 6:X1 - 6]).max() > 5  # the slope is shaded
+
+
+@pytest.mark.parametrize("points", [[(0, 0), (float("nan"), 3), (255, 255)], [(0, 0), (90, 10), (90, 200), (255, 0)],
+                                    [(5, 5)]])
+def test_an_unreadable_gloss_contour_is_drawn_as_linear_and_said_so(points):
+    doc, out = _render(_file(C.bevel_desc(angle=90, size=4, gloss=points)))
+    assert (out.mean(axis=2) - GREY == _light(angle=90, size=4)).all()
+    assert "'sq': bevel and emboss: its gloss contour could not be read, drawn as Linear" in doc.warnings
 
 
 def test_a_stroke_emboss_without_a_stroke_is_left_out_and_said_so():
