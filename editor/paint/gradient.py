@@ -38,6 +38,9 @@ from .target import _ROUND, BAYER8, PaintTarget
 
 SHAPES = ("linear", "radial", "reflected", "angle", "diamond")
 _SHAPE_CODE = {name: k for k, name in enumerate(SHAPES)}
+# The angle style swept clockwise on screen, as Photoshop draws a gradient fill layer's (its
+# centre pixel at a quarter turn); the kernels' code for it, not a shape of the gradient tool.
+ANGLE_CLOCKWISE = len(SHAPES)
 LUT_SIZE = 4096
 FOREGROUND, BACKGROUND = "foreground", "background"
 
@@ -197,8 +200,15 @@ def _position(kind, px, py, sx, sy, dx, dy, inv_len2, inv_len, base_angle):
             t = abs(along) + abs((ry * dx - rx * dy) * inv_len2)
     elif kind == 1:
         t = math.sqrt(rx * rx + ry * ry) * inv_len
-    else:
+    elif kind == 3:
         theta = math.atan2(-ry, rx) - base_angle
+        turn = 2.0 * math.pi
+        theta = theta - math.floor(theta / turn) * turn
+        t = theta / turn
+    else:  # ANGLE_CLOCKWISE: a gradient fill layer's angle style (editor/paint/gradient_fill.py)
+        if rx == 0.0 and ry == 0.0:
+            return 0.25  # Photoshop's centre pixel (SethRobinson/Patchy src/core/blend_math.cpp)
+        theta = base_angle - math.atan2(-ry, rx)
         turn = 2.0 * math.pi
         theta = theta - math.floor(theta / turn) * turn
         t = theta / turn

@@ -4,7 +4,7 @@ Settings (`GradientFillLayer.gradient`, plain JSON; `normalised` fills in the de
 
 - stops: [{"position": 0..1, "color": [r, g, b], "opacity": 0..1}, ...] (`Gradient.from_dict`);
 - style: linear, radial, angle, reflected or diamond; angle: degrees, counter-clockwise on
-  screen; scale: percent; reverse; dither; offset: [x, y] percent of the box;
+  screen (90 points up); scale: percent; reverse; dither; offset: [x, y] percent of the box;
 - align: true lays the gradient over "box" ([x, y, w, h], the layer's bounds), false (or no
   box) over the canvas;
 - smoothness: percent 0..100, Photoshop's 'Intr' (`editor.paint.photoshop_gradient`): 0 (the
@@ -20,8 +20,11 @@ Geometry (Photoshop's, as psd-tools' `composite.paint.draw_gradient_fill` draws 
 gradient line goes through the box centre (moved by the offset) along the angle; its length is
 scale x (w (90 - r) + h r) / 90 with r = angle mod 90. Linear runs the whole line, start to
 end; radial, reflected, angle and diamond start at the centre and reach the end of the line's
-half. The pixels come from the gradient tool's positions and 4096-entry table, dithered and
-turned into bytes in the same pass (`fill_kernel`; `fill_pixels_reference` is the two-step form).
+half. The angle style sweeps clockwise on screen from the angle's direction, its centre pixel a
+quarter of the way round: what Photoshop draws by SethRobinson/Patchy's Photoshop-calibrated
+`gradient_position` (src/core/blend_math.cpp: "increasing clockwise on screen"; the gradient
+tool's angle shape sweeps the other way, as Adobe's manual describes the tool). The pixels come
+from the gradient tool's positions and 4096-entry table, dithered and turned into bytes in the same pass (`fill_kernel`; `fill_pixels_reference` is the two-step form).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from editor.core import Rect
 
 from .gradient import (
     _SHAPE_CODE,
+    ANGLE_CLOCKWISE,
     SHAPES,
     Gradient,
     Stop,
@@ -50,7 +54,8 @@ from .target import BAYER8
 
 MAX_STOPS = 1024  # per list: more than any editor makes
 
-_HALF = np.full((8, 8), 0.5, np.float32)  # plain rounding, as an 8 x 8 "dither"
+_HALF = np.full((8, 8), 0.5, np.float32)
+_FILL_CODE = {**_SHAPE_CODE, "angle": ANGLE_CLOCKWISE}  # the kernels' shape code for each style  # plain rounding, as an 8 x 8 "dither"
 
 DEFAULTS: dict[str, Any] = {
     "stops": [{"position": 0.0, "color": [0, 0, 0], "opacity": 1.0},
@@ -226,7 +231,7 @@ def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarra
     out = np.empty((rect.h, rect.w, 4), np.uint8)
     # An ordered dither tied to document positions (no seams between tiles), or plain rounding.
     dither = BAYER8 if settings.get("dither", True) else _HALF
-    fill_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")], float(sx), float(sy),
+    fill_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], float(sx), float(sy),
                 float(ex - sx), float(ey - sy), table_of(settings), dither)
     return out
 
@@ -240,7 +245,7 @@ def fill_pixels_reference(settings: dict[str, Any], rect: Rect, canvas: Rect) ->
     """`fill_pixels` in two steps: the gradient tool's kernel into float32, then the dither in numpy."""
     (sx, sy), (ex, ey) = line_of(settings, canvas)
     out = np.empty((rect.h, rect.w, 4), np.float32)
-    gradient_source_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")],
+    gradient_source_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")],
                            float(sx), float(sy), float(ex - sx), float(ey - sy), table_of(settings))
     if settings.get("dither", True):
         ys = (rect.y + np.arange(rect.h)) & 7

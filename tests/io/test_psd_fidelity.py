@@ -24,12 +24,11 @@ DIFFERENT = {
     # psd-tools cannot composite Lab ("unsupported blending color space") and hands back the
     # raw Lab bytes as if RGB; Veil converts Lab to sRGB through LittleCMS (tested below).
     "lab_document",
-    # Gradient fills where psd-tools' draw_gradient_fill is not Photoshop's: it sweeps the angle
-    # style clockwise (Adobe's manual: counterclockwise, see editor/io/psd_gradient.py), ignores
+    # Gradient fills where psd-tools' draw_gradient_fill is not Photoshop's: it ignores
     # midpoints, 'Ofst' and 'Algn', and keeps only the last of two stops at one location (a hard
     # edge). test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading compares these
     # with psd-tools' drawing of the same gradient told what it leaves out.
-    "gradient_angle", "gradient_midpoints", "gradient_offset", "gradient_align_off", "gradient_hard_edge",
+    "gradient_midpoints", "gradient_offset", "gradient_align_off", "gradient_hard_edge",
     # psd-tools draws straight ramps whatever the smoothness ('Intr'); Photoshop bends them
     # (SethRobinson/Patchy docs/ps-compat.md: Classic cubic interpolation after the midpoint
     # remap), as Veil does: tests/paint/test_photoshop_gradient.py.
@@ -217,13 +216,11 @@ def test_knockout_is_read_and_written_back():
 def _reference_block(name: str):
     """The case's descriptor, told what psd-tools' draw_gradient_fill leaves out (what
     editor/io/psd_gradient.py says Photoshop does), and the box psd-tools must lay it over."""
-    from psd_tools.psd.descriptor import Bool, Double
+    from psd_tools.psd.descriptor import Double
 
     kwargs, rect = C.GRADIENTS[name]
     block = C.gradient_block(**kwargs)
     anchor = (0, 0, C.GW, C.GH) if rect is None else tuple(int(v) for v in rect)
-    if name == "gradient_angle":  # psd-tools sweeps clockwise: reversed, its sweep is Adobe's
-        block[b"Rvrs"] = Bool(not kwargs.get("reverse", False))
     if name in ("gradient_offset", "gradient_align_off"):
         if not kwargs.get("align", True):
             anchor = (0, 0, C.GW, C.GH)

@@ -41,8 +41,8 @@ def reference(settings: dict, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
         t = np.hypot(X, Y)
     elif style == "diamond":
         t = np.abs(along) + np.abs(across)
-    else:  # counter-clockwise on screen from the angle's direction
-        t = np.mod(np.degrees(np.arctan2(-Y, X)) - angle, 360) / 360
+    else:  # clockwise on screen from the angle's direction (Photoshop's, by Patchy's probes)
+        t = np.mod(angle - np.degrees(np.arctan2(-Y, X)), 360) / 360
     t = np.clip(t, 0, 1)
     if settings.get("reverse"):
         t = 1 - t
@@ -141,3 +141,19 @@ def test_the_fused_kernel_equals_the_two_step_form(style, angle, scale, ox, reve
                     "scale": scale, "offset": [ox, 5.0], "reverse": reverse, "dither": dither, "box": [7, 3, 50, 31]})
     canvas, rect = Rect(0, 0, 97, 71), Rect(x, y, w, h)
     assert np.array_equal(fill_pixels(s, rect, canvas), fill_pixels_reference(s, rect, canvas))
+
+
+def test_the_angle_style_sweeps_clockwise_and_its_centre_is_a_quarter_turn():
+    """Photoshop's angle fill (SethRobinson/Patchy's calibrated gradient_position): t grows
+    clockwise on screen from the angle's direction. On a 5 x 5 canvas at 0 degrees the pixel
+    below the centre is a quarter turn clockwise, the one above three quarters; the centre
+    pixel itself (its sample on the centre) is a quarter turn."""
+    from editor.paint.gradient_fill import fill_pixels
+
+    grey = [{"position": 0.0, "color": [0, 0, 0], "opacity": 1.0},
+            {"position": 1.0, "color": [255, 255, 255], "opacity": 1.0}]
+    box = Rect(0, 0, 5, 5)
+    g = fill_pixels({"stops": grey, "style": "angle", "angle": 0.0, "dither": False}, box, box)[..., 0].astype(int)
+    assert abs(g[3, 2] - 255 * 0.25) <= 1 and abs(g[1, 2] - 255 * 0.75) <= 1  # below, above
+    assert abs(g[2, 1] - 255 * 0.5) <= 1 and g[2, 3] <= 1  # left: half-way; right: the start
+    assert abs(g[2, 2] - 255 * 0.25) <= 1
