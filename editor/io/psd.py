@@ -203,6 +203,19 @@ def _mask_repeats_vector(item) -> bool:
         bool(np.array_equal(stored, shape))
 
 
+def _mask_hides_effects(item) -> bool:
+    """Photoshop's Layer Mask Hides Effects ('lmgm') on a layer Veil can show it for: an enabled
+    layer mask and no vector mask. Photoshop then strokes and shadows the layer's unmasked shape
+    and hides the effects' output by the mask (SethRobinson/Patchy docs/ps-compat.md, COM-probed);
+    off, the mask reshapes the effects' source instead, as psd-tools draws it."""
+    if not item.tagged_blocks.get_data(Tag.LAYER_MASK_AS_GLOBAL_MASK, 0):
+        return False
+    if not item.has_mask() or item.mask.disabled:
+        return False
+    vmask = item.vector_mask if item.has_vector_mask() else None
+    return vmask is None or vmask.disabled
+
+
 def _count_layers(psd: PSDImage) -> int:
     """Every layer and group, walked without recursion (psd-tools' descendants() nests a
     generator a level, which a deeply nested file turns into a RecursionError)."""
@@ -219,10 +232,16 @@ class _OneLayerCompositor(Compositor):
     """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live),
     and at full fill opacity too when not `fill` (the matte of its outer effects)."""
 
-    def __init__(self, target, *args, fill: bool = True, **kw) -> None:
+    def __init__(self, target, *args, fill: bool = True, unmasked: bool = False, **kw) -> None:
         super().__init__(*args, **kw)
         self._target = target
         self._fill = fill
+        self._unmasked = unmasked  # drawn without its layer mask (Layer Mask Hides Effects: Veil applies it after)
+
+    def _get_mask(self, layer, *args, **kw):
+        if self._unmasked and layer is self._target:
+            return 1.0
+        return super()._get_mask(layer, *args, **kw)
 
     def _get_const(self, layer):
         fill, opacity = super()._get_const(layer)
@@ -436,7 +455,9 @@ class _PsdReader:
                 self.warn(f"'{name}': Blend Interior Effects as Group is not shown")
             if not blocks.get_data(Tag.TRANSPARENCY_SHAPES_LAYER, 1):
                 self.warn(f"'{name}': Transparency Shapes Layer off is not shown")
-            if blocks.get_data(Tag.LAYER_MASK_AS_GLOBAL_MASK, 0) or blocks.get_data(Tag.VECTOR_MASK_AS_GLOBAL_MASK, 0):
+            if blocks.get_data(Tag.VECTOR_MASK_AS_GLOBAL_MASK, 0) or (
+                    blocks.get_data(Tag.LAYER_MASK_AS_GLOBAL_MASK, 0)
+                    and (isinstance(node, Group) or not _mask_hides_effects(item))):  # shown on layers only
                 self.warn(f"'{name}': Layer/Vector Mask Hides Effects is not shown")
 
     def blend(self, item, name: str) -> BlendMode:
@@ -590,12 +611,14 @@ class _PsdReader:
 
     def draw_alone(self, item, viewport: tuple[int, int, int, int], *, fill: bool = True):
         """psd-tools' drawing of the layer alone over `viewport` at full opacity (effects, masks
-        in it; its fill opacity too unless not `fill`): (colour, alpha), or None when it cannot."""
+        in it, but not a layer mask that hides effects, which Veil applies after; its fill opacity
+        too unless not `fill`): (colour, alpha), or None when it cannot."""
         vx0, vy0, vx1, vy1 = viewport
         w, h = vx1 - vx0, vy1 - vy0
         compositor = _OneLayerCompositor(item, viewport, np.zeros((h, w, get_color_channels(self.psd)), np.float32),
                                          np.zeros((h, w, 1), np.float32), layer_filter=lambda layer: layer is item,
-                                         widen=make_widen(self.psd), color_mode=self.psd.color_mode, fill=fill)
+                                         widen=make_widen(self.psd), color_mode=self.psd.color_mode, fill=fill,
+                                         unmasked=_mask_hides_effects(item))
         try:
             compositor.apply(item, clip_compositing=True)
             color, _shape, alpha = compositor.finish()
@@ -606,10 +629,23 @@ class _PsdReader:
         return color, alpha[..., 0]
 
     def rasterised(self, item, name: str) -> Layer:
-        """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to what it covers.
+        """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to
+        what it covers. With Layer Mask Hides Effects the layer mask is not in the drawing but a
+        live mask of the layer, hiding its effects with its content.
 
         It is drawn over the layer's box grown by how far its effects reach (size, distance),
         inside the canvas, so a small layer in a large document stays cheap."""
+        layer = self._rasterised(item, name)
+        if _mask_hides_effects(item):
+            self.hide_by_layer_mask(item, layer)
+        return layer
+
+    def hide_by_layer_mask(self, item, layer: Layer) -> None:
+        """Give `layer` (content or effect drawn from the unmasked layer) the item's layer mask."""
+        lw, lh = layer.size
+        self.apply_mask(item, layer, layer.x, layer.y, lw, lh)
+
+    def _rasterised(self, item, name: str) -> Layer:
         vx0, vy0, vx1, vy1 = self.raster_viewport(item)
         w, h = vx1 - vx0, vy1 - vy0
         if w <= 0 or h <= 0:
@@ -783,7 +819,11 @@ class _PsdReader:
                 return bevel_below
             alpha = drawn[1]
         self.last_drawn = None
-        return [*self.effect_layers_from(item, name, alpha, (vx0, vy0)), *bevel_below]
+        layers = self.effect_layers_from(item, name, alpha, (vx0, vy0))
+        if _mask_hides_effects(item):  # the matte was the unmasked layer; the mask hides the output
+            for layer in layers:
+                self.hide_by_layer_mask(item, layer)
+        return [*layers, *bevel_below]
 
     def effect_layers_from(self, item, name: str, alpha: np.ndarray, origin: tuple[int, int]) -> list[Layer]:
         """The outer effects' layers for a layer or group whose coverage `alpha` sits at `origin`."""

@@ -354,3 +354,46 @@ def test_a_groups_drop_shadow_is_cast_by_its_whole_content():
                             "its bevel and emboss drawn as layers over its content and below it"]
     assert (out[10:16, 4:10] == 0).all() and (out[10:16, 20:26] == 0).all()  # both children cast it
     assert (out[4:10, 4:10] == (255, 0, 0)).all() and (out[10:16, 10:20] == 255).all()
+
+
+def _half_masked(effect, hides_effects: bool) -> np.ndarray:
+    """A red 20 x 10 square at (10, 8) whose canvas-wide mask hides x >= 20, with `effect`."""
+    from psd_tools.psd.base import ByteElement
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        psd.create_pixel_layer(Image.new("RGBA", (W, H), (255, 255, 255, 255)), name="bg")
+        sq = psd.create_pixel_layer(Image.new("RGBA", (20, 10), (255, 0, 0, 255)), name="sq", top=8, left=10)
+        m = np.full((H, W), 255, np.uint8)
+        m[:, 20:] = 0
+        sq.create_mask(Image.fromarray(m, "L"), top=0, left=0)
+        C._set(sq, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, C.effects_block(effect))
+        if hides_effects:
+            C._set(sq, Tag.LAYER_MASK_AS_GLOBAL_MASK, ByteElement(1))
+        buf = io.BytesIO()
+        psd.save(buf)
+    doc, out = _render(buf.getvalue())
+    assert not any("Hides Effects" in w for w in doc.warnings)
+    return out
+
+
+def test_layer_mask_hides_effects_strokes_the_unmasked_shape_and_hides_the_output():
+    # SethRobinson/Patchy docs/ps-compat.md (COM-probed): by default the mask reshapes the stroke's
+    # contour (a band at x 20..22 on masked ground); with 'lmgm' the contour is the whole square and
+    # the mask hides what lands on it
+    stroke = C.stroke_desc((0, 0, 0), size=3)
+    off, on = _half_masked(stroke, False), _half_masked(stroke, True)
+    black, white, red = (0, 0, 0), (255, 255, 255), (255, 0, 0)
+    assert (off[12, 7:10] == black).all() and (off[12, 20:23] == black).all() and (off[12, 30:33] == white).all()
+    assert (on[12, 7:10] == black).all() and (on[12, 20:33] == white).all()
+    assert (on[12, 10:20] == red).all() and (on[5:8, 10:20] == black).all() and (on[5:8, 20:33] == white).all()
+
+
+def test_layer_mask_hides_a_drop_shadow_cast_by_the_unmasked_shape():
+    # angle 180: the shadow falls 6 px to the right. By default it is the masked half's shadow,
+    # showing at x 20..25; with 'lmgm' the whole square's, hidden there by the mask
+    shadow = C.drop_shadow_desc(opacity=100, angle=180, distance=6, size=0)
+    off, on = _half_masked(shadow, False), _half_masked(shadow, True)
+    assert (off[12, 20:26] == 0).all() and (off[12, 26:] == 255).all()
+    assert (on[12, 20:] == 255).all() and (on[12, 10:20] == (255, 0, 0)).all()
