@@ -136,10 +136,14 @@ def brightness_contrast(rgb, p):
     b, c = p["brightness"], p["contrast"]
     if p["legacy"]:
         b = min(100, max(-100, b))
-        k = 1 + c / 100 if c < 0 else 1 / max(1e-6, 1 - c / 100)
 
-        def ch(x):
-            return ((x * 255 + b - 127.5) * k + 127.5) / 255
+        def ch(x):  # Photoshop's hybrid order (SethRobinson/Patchy docs/adjustments-calibration.md)
+            v = round(x * 255)
+            if c == 100:
+                return 1.0 if v + b >= 127 else 0.0
+            if c > 0:
+                return ((v + b - 127.5) * 100 / (100 - c) + 127.5) / 255
+            return (math.floor((v - 127.5) * (100 + c) / 100 + 127.5 + 0.5) + b) / 255
     else:
         def ch(x):
             return _bc_current(x, b / 150, max(-50, c) / 100)

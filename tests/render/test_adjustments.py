@@ -112,6 +112,17 @@ def test_brightness_contrast(b, c, legacy, seed):
     _check("brightness_contrast", {"brightness": b, "contrast": c, "legacy": legacy}, seed)
 
 
+def test_legacy_brightness_contrast_in_photoshops_order():
+    # SethRobinson/Patchy docs/adjustments-calibration.md: negative contrast compresses, then adds
+    # the brightness; positive contrast takes it in its input; 100 thresholds v + b at 127
+    table = A.brightness_contrast.lut({"brightness": 50, "contrast": -50, "legacy": True})[0]
+    assert table[0] == 64 + 50 and table[255] == 191 + 50 and table[100] == round((100 - 127.5) / 2 + 127.5) + 50
+    table = A.brightness_contrast.lut({"brightness": 20, "contrast": 20, "legacy": True})[0]
+    assert table[100] == round((100 + 20 - 127.5) * 1.25 + 127.5)
+    table = A.brightness_contrast.lut({"brightness": 10, "contrast": 100, "legacy": True})[0]
+    assert table[116] == 0 and table[117] == 255
+
+
 settings3 = st.fixed_dictionaries({"hue": st.integers(-180, 180), "saturation": st.integers(-100, 100),
                                    "lightness": st.integers(-100, 100)})
 

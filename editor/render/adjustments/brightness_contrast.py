@@ -1,8 +1,11 @@
 """Brightness/Contrast, Photoshop's two forms (its PSD `brit` block and the "Use Legacy" box).
 
-Legacy (Photoshop before CS3): a straight shift and a straight slope about the midpoint,
-out = (x * 255 + brightness - 127.5) * k + 127.5 with k = 1 + contrast / 100 for negative
-contrast and 1 / (1 - contrast / 100) for positive (100 is a threshold at the mean), clipped.
+Legacy (Photoshop before CS3): a straight shift and a straight slope about the midpoint, in
+Photoshop's hybrid order (SethRobinson/Patchy docs/adjustments-calibration.md, nine ramp
+captures): positive contrast takes the brightness into its input, (v + b - 127.5) * 100 /
+(100 - c) + 127.5; negative contrast compresses first and adds the brightness to its output,
+round((v - 127.5) (100 + c) / 100 + 127.5) + b; contrast 100 is the threshold v + b >= 127;
+clipped.
 
 Current (CS3 and later): a tone curve that keeps black and white. Adobe has not published
 it; Veil uses the model psd-tools fitted to Photoshop's renders. Contrast c = contrast / 100
@@ -23,10 +26,14 @@ from .curves import curve
 
 def legacy(params: dict):
     b, c = params["brightness"], params["contrast"]
-    k = 1 + c / 100 if c < 0 else 1 / max(1e-6, 1 - c / 100)
 
     def fn(x: np.ndarray) -> np.ndarray:
-        return ((x * 255 + b - 127.5) * k + 127.5) / 255
+        v = x * 255
+        if c >= 100:
+            return np.where(v + b >= 127, 1.0, 0.0)
+        if c < 0:
+            return (np.floor((v - 127.5) * (100 + c) / 100 + 127.5 + 0.5) + b) / 255
+        return ((v + b - 127.5) * 100 / (100 - c) + 127.5) / 255
     return fn
 
 
