@@ -113,7 +113,7 @@ def invert(rgb, p):
 
 def posterize(rgb, p):
     n = p["levels"]  # Photoshop's equal bins of the 256 input values
-    return np.floor(np.round(rgb * 255) * n / 256) / (n - 1)
+    return np.floor(np.floor(np.round(rgb * 255) * n / 256) * 255 / (n - 1)) / 255  # the step truncated
 
 
 def threshold(rgb, p):

@@ -112,6 +112,12 @@ def test_brightness_contrast(b, c, legacy, seed):
     _check("brightness_contrast", {"brightness": b, "contrast": c, "legacy": legacy}, seed)
 
 
+def test_posterize_truncates_its_steps():
+    # SethRobinson/Patchy docs/adjustments-calibration.md: 3 levels give 0, 127, 255 (not 128)
+    assert sorted(set(A.posterize.lut({"levels": 3})[0].tolist())) == [0, 127, 255]
+    assert sorted(set(A.posterize.lut({"levels": 7})[0].tolist())) == [255 * k // 6 for k in range(7)]
+
+
 def test_legacy_brightness_contrast_in_photoshops_order():
     # SethRobinson/Patchy docs/adjustments-calibration.md: negative contrast compresses, then adds
     # the brightness; positive contrast takes it in its input; 100 thresholds v + b at 127
