@@ -168,6 +168,21 @@ def _solid_shape(item) -> bool:
     return stroke is None or not stroke.enabled
 
 
+def _mask_visible_bounds(item) -> Rect | None:
+    """What Photoshop aligns a fill layer's gradient with when it has no vector mask and its
+    user mask hides the canvas outside its rectangle (default colour 0): the bounds of what the
+    mask shows (`psd_gradient.visible_bounds`). None otherwise."""
+    if item.has_vector_mask() or not item.has_mask() or item.mask.background_color != 0:
+        return None
+    try:
+        im = item.mask.topil()
+    except Exception:
+        return None
+    if im is None:
+        return None
+    return psd_gradient.visible_bounds(np.asarray(im.convert("L")), item.mask.left, item.mask.top)
+
+
 def _vector_applies(item) -> bool:
     """Whether a layer's stored pixels still need its vector mask (psd-tools' reading of how
     Photoshop writes them: a layer with pixels and a vector mask has the vector mask rasterised
@@ -596,6 +611,7 @@ class _PsdReader:
 
         x0, y0, x1, y1 = item.bbox
         box = Rect(x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
+        box = _mask_visible_bounds(item) or box
         try:
             settings = psd_gradient.settings_from_descriptor(
                 item.tagged_blocks.get_data(Tag.GRADIENT_FILL_SETTING), box=box,

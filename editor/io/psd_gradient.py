@@ -15,8 +15,11 @@ parses it) and what becomes of it (`editor.paint.gradient_fill` says what the se
   which one merged list cannot say, so the layer is drawn and written back from them until its
   stops are edited.
 - 'Type' the style (Lnr, Rdl, Angl, Rflc, Dmnd), 'Angl' degrees, 'Scl ' percent, 'Rvrs',
-  'Dthr', 'Algn' (align with layer: the layer's box, else the canvas) and 'Ofst' ('Hrzn',
-  'Vrtc': percent of the box).
+  'Dthr', 'Algn' (align with layer: the layer's box, which for a layer with no vector mask is
+  what its mask shows, `visible_bounds`; else the canvas) and 'Ofst' ('Hrzn', 'Vrtc': percent
+  of the box). The layer is drawn in Photoshop's geometry ("photoshop_geometry": the centre
+  chord, corner sampling, whole-pixel ends: `editor.paint.gradient_fill.line_of`), and a Veil
+  gradient is written as the same line in it (`equivalent_over`).
 
 Midpoints and smoothness are Photoshop's as SethRobinson/Patchy measured them against Photoshop
 2026 (docs/ps-compat.md, the GrFl paragraph; docs/gradients.md "Rendering"; its
@@ -230,30 +233,55 @@ def settings_from_descriptor(descriptor: Any, *, box: Rect | None = None,
         "offset": [ox, oy],
         "align": True if align is None else bool(align),
         "box": None if box is None else [box.x, box.y, box.w, box.h],
+        "photoshop_geometry": True,  # drawn as Photoshop draws it (`editor.paint.gradient_fill.line_of`)
     }
+
+
+def visible_bounds(mask: Any, x: int, y: int) -> Rect | None:
+    """The bounds of a layer mask's samples above 0 (the mask's top-left at (x, y)): what
+    Photoshop aligns a gradient fill with when the layer has no vector mask and its mask hides
+    the canvas around it (SethRobinson/Patchy docs/gradients.md "Gradient fill layer geometry",
+    `fill_layer_mask_bounds`: psd-tools' gradient-fill.psd ramps over the mask's rows, not the
+    canvas). None when it shows nothing."""
+    import numpy as np
+
+    shown = np.asarray(mask) > 0
+    rows, cols = np.flatnonzero(shown.any(axis=1)), np.flatnonzero(shown.any(axis=0))
+    if rows.size == 0:
+        return None
+    return Rect(x + int(cols[0]), y + int(rows[0]), int(cols[-1] - cols[0]) + 1, int(rows[-1] - rows[0]) + 1)
+
+
 # --- writing -------------------------------------------------------------------------------
 
 def equivalent_over(settings: dict[str, Any], target: Rect, canvas: Rect) -> dict[str, Any]:
-    """The same gradient aligned with `target` (a PSD layer's record, which is what Photoshop
-    aligns with) when it is laid over another box: scale and offset changed so the line keeps
-    its centre and length (its length is scale x a weighted mean of the box's sides, its centre
-    the box's centre moved by offset % of the box). Unchanged when it already lies over `target`."""
-    from editor.paint.gradient_fill import box_of, normalised
+    """The same gradient as Photoshop will draw it aligned with `target` (a PSD layer's record,
+    which is what Photoshop aligns with), in Photoshop's geometry ("photoshop_geometry":
+    `editor.paint.gradient_fill.line_of`): scale and offset changed so the line keeps its centre
+    and length (Photoshop's length is scale x the target's centre chord). A gradient in Veil's
+    own geometry also moves its centre half a pixel up and left when Photoshop samples its style
+    at pixel corners, where Veil sampled centres. Unchanged when it is in Photoshop's geometry
+    over `target` already (a PSD's own layer)."""
+    from editor.paint.gradient_fill import _CORNER_SAMPLED, _length, box_of, normalised
 
     s = normalised(settings)
     box = box_of(s, canvas)
-    if box == target:
+    if not s["align"]:  # Photoshop lays it over the canvas too, whatever the layer's bounds
+        target = canvas
+    photoshop = bool(s.get("photoshop_geometry", False))
+    if box == target and photoshop:
         return {**s, "box": [target.x, target.y, target.w, target.h]} if s["align"] else s
-    r = s["angle"] % 90.0
-    extent = (box.w * (90.0 - r) + box.h * r) / 90.0
-    target_extent = (target.w * (90.0 - r) + target.h * r) / 90.0
+    length = _length(box, s["angle"], s["scale"], chord=photoshop)
     ox, oy = s["offset"]
     cx = box.x + box.w / 2 + box.w * ox / 100.0
     cy = box.y + box.h / 2 + box.h * oy / 100.0
-    return {**s, "scale": s["scale"] * extent / target_extent,
+    if not photoshop and s["style"] in _CORNER_SAMPLED:
+        cx, cy = cx - 0.5, cy - 0.5
+    return {**s, "scale": 100.0 * length / _length(target, s["angle"], 100.0, chord=True),
             "offset": [(cx - target.x - target.w / 2) / target.w * 100.0,
                        (cy - target.y - target.h / 2) / target.h * 100.0],
-            "align": True, "box": [target.x, target.y, target.w, target.h]}
+            "align": s["align"], "box": [target.x, target.y, target.w, target.h],
+            "photoshop_geometry": True}
 
 
 def _unit(value: float, unit: Unit) -> UnitFloat:

@@ -132,6 +132,9 @@ def _add_children(parent, children: list[Node], doc: Document, planes: dict[int,
                 # Photoshop's gradient fill block beside its pixels: Photoshop and psd-tools read
                 # the live fill, GIMP (and any reader that ignores the block) the pixels
                 box = Rect(x, y, pixels.shape[1], pixels.shape[0])
+                coverage = _coverage(node)  # Photoshop aligns with what the mask shows, if it hides some
+                if coverage is not None:
+                    box = psd_gradient.visible_bounds(coverage, x, y) or box
                 block = psd_gradient.descriptor_from_settings(node.gradient, box, doc.canvas)
                 player._record.tagged_blocks[Tag.GRADIENT_FILL_SETTING] = TaggedBlock(
                     key=Tag.GRADIENT_FILL_SETTING, data=block)

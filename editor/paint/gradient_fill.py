@@ -14,7 +14,10 @@ Settings (`GradientFillLayer.gradient`, plain JSON; `normalised` fills in the de
   [[position, opacity, midpoint], ...]} (positions and midpoints 0..1), the PSD file's own two
   lists, which the PSD reader keeps beside "stops" (their merge): Photoshop smooths each list
   on its own, so the layer is drawn (and written back) from them for as long as "stops" is
-  still what they merge to; an edit of the stops leaves them unused.
+  still what they merge to; an edit of the stops leaves them unused;
+- photoshop_geometry: true (set by the PSD reader) draws Photoshop's geometry where Veil's
+  own differs (`line_of`, `_kernel_line`): the centre chord for the length, top-left-corner
+  sampling and whole-pixel ends. Absent (Veil's own fills): psd-tools' geometry below.
 
 Geometry (Photoshop's, as psd-tools' `composite.paint.draw_gradient_fill` draws it): the
 gradient line goes through the box centre (moved by the offset) along the angle; its length is
@@ -158,26 +161,64 @@ def box_of(settings: dict[str, Any], canvas: Rect) -> Rect:
     return canvas
 
 
-def _length(box: Rect, angle: float, scale: float) -> float:
-    """The gradient line's length in pixels (Photoshop's): scale % of (w (90 - r) + h r) / 90, r = angle mod 90."""
+def _length(box: Rect, angle: float, scale: float, chord: bool = False) -> float:
+    """The gradient line's length in pixels: scale % of (w (90 - r) + h r) / 90, r = angle mod 90
+    (psd-tools' reading), or with `chord` of the chord through the box's centre along the angle,
+    min(w / |cos|, h / |sin|) (Photoshop's, by SethRobinson/Patchy's probes: docs/vector-tools.md
+    "GdFl gradient fill geometry"); the two agree at 0 and 90 degrees."""
+    if chord:
+        c, s = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+        across = min(box.w / c if c > 1e-6 else math.inf, box.h / s if s > 1e-6 else math.inf)
+        return scale / 100.0 * max(1.0, across)
     r = angle % 90.0
     return scale / 100.0 * (box.w * (90.0 - r) + box.h * r) / 90.0
 
 
+def _whole(v: float) -> float:
+    """v truncated to a whole pixel (a value within rounding error of one is that one)."""
+    r = round(v)
+    return float(r) if abs(v - r) < 1e-6 else float(math.trunc(v))
+
+
+_CORNER_SAMPLED = ("linear", "reflected", "radial")
+
+
 def line_of(settings: dict[str, Any], canvas: Rect) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(start, end) of the drag the gradient tool would make for these settings, in document coordinates."""
+    """(start, end) of the drag the gradient tool would make for these settings, in document coordinates.
+
+    With "photoshop_geometry" (set by the PSD reader) the line is Photoshop's: its length the
+    box's centre chord and, at 100 % scale with no offset, a linear line's ends (a reflected or
+    radial one's centre and far end) truncated to whole pixels (Patchy docs/gradients.md
+    "Gradient fill layer geometry": so a 30 degree reflected fill on a 4 x 4 canvas runs at 45)."""
     box = box_of(settings, canvas)
     angle = float(settings.get("angle", DEFAULTS["angle"]))
     scale = float(settings.get("scale", DEFAULTS["scale"]))
     ox, oy = settings.get("offset", DEFAULTS["offset"])
-    length = max(1e-6, _length(box, angle, scale))
+    photoshop = bool(settings.get("photoshop_geometry", False))
+    style = settings.get("style", "linear")
+    length = max(1e-6, _length(box, angle, scale, chord=photoshop))
     cx, cy = box.x + box.w / 2 + box.w * float(ox) / 100.0, box.y + box.h / 2 + box.h * float(oy) / 100.0
     theta = math.radians(angle)
     ux, uy = math.cos(theta), -math.sin(theta)  # y points down: counter-clockwise on screen
     half = length / 2
-    if settings.get("style", "linear") == "linear":
-        return (cx - ux * half, cy - uy * half), (cx + ux * half, cy + uy * half)
-    return (cx, cy), (cx + ux * half, cy + uy * half)
+    if style == "linear":
+        start, end = (cx - ux * half, cy - uy * half), (cx + ux * half, cy + uy * half)
+    else:
+        start, end = (cx, cy), (cx + ux * half, cy + uy * half)
+    if photoshop and style in _CORNER_SAMPLED and scale == 100.0 and float(ox) == 0.0 and float(oy) == 0.0:
+        start, end = (_whole(start[0]), _whole(start[1])), (_whole(end[0]), _whole(end[1]))
+    return start, end
+
+
+def _kernel_line(settings: dict[str, Any], canvas: Rect) -> tuple[float, float, float, float]:
+    """(sx, sy, dx, dy) for the kernels, which sample each pixel at its centre: with
+    "photoshop_geometry" a linear, reflected or radial fill samples at the pixel's top-left
+    corner instead (Patchy's probes: on a 4 x 4 canvas that half pixel is an eighth of the
+    ramp), which is the line moved half a pixel right and down."""
+    (sx, sy), (ex, ey) = line_of(settings, canvas)
+    if settings.get("photoshop_geometry", False) and settings.get("style", "linear") in _CORNER_SAMPLED:
+        sx, sy, ex, ey = sx + 0.5, sy + 0.5, ex + 0.5, ey + 0.5
+    return float(sx), float(sy), float(ex - sx), float(ey - sy)
 
 
 def scaled(settings: dict[str, Any], factor: float) -> dict[str, Any]:
@@ -216,9 +257,11 @@ def mapped(settings: dict[str, Any], canvas: Rect, f, new_canvas: Rect) -> dict[
         x1, y1 = math.ceil(max(c[0] for c in corners) - 1e-6), math.ceil(max(c[1] for c in corners) - 1e-6)
         out["box"] = [x0, y0, max(1, x1 - x0), max(1, y1 - y0)]
     new = box_of(out, new_canvas)
-    length = _length(box, float(settings.get("angle", DEFAULTS["angle"])), float(settings.get("scale", DEFAULTS["scale"])))
+    chord = bool(settings.get("photoshop_geometry", False))
+    length = _length(box, float(settings.get("angle", DEFAULTS["angle"])), float(settings.get("scale", DEFAULTS["scale"])),
+                     chord)
     stretched = length * math.hypot(px - ncx, py - ncy)
-    out["scale"] = round(100.0 * stretched / _length(new, out["angle"], 100.0), 6)
+    out["scale"] = round(100.0 * stretched / _length(new, out["angle"], 100.0, chord), 6)
     out["offset"] = [round((ncx - new.x - new.w / 2) / new.w * 100.0, 6) + 0.0,
                      round((ncy - new.y - new.h / 2) / new.h * 100.0, 6) + 0.0]
     return out
@@ -227,12 +270,12 @@ def mapped(settings: dict[str, Any], canvas: Rect, f, new_canvas: Rect) -> dict[
 def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
     """(h, w, 4) uint8 straight RGBA of the gradient over a document rect (one fused pass:
     `fill_pixels_reference` is the two-step numpy form it equals)."""
-    (sx, sy), (ex, ey) = line_of(settings, canvas)
+    sx, sy, dx, dy = _kernel_line(settings, canvas)
     out = np.empty((rect.h, rect.w, 4), np.uint8)
     # An ordered dither tied to document positions (no seams between tiles), or plain rounding.
     dither = BAYER8 if settings.get("dither", True) else _HALF
-    fill_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], float(sx), float(sy),
-                float(ex - sx), float(ey - sy), table_of(settings), dither)
+    fill_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], sx, sy, dx, dy,
+                table_of(settings), dither)
     return out
 
 
@@ -243,10 +286,10 @@ def warm_up() -> None:
 
 def fill_pixels_reference(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
     """`fill_pixels` in two steps: the gradient tool's kernel into float32, then the dither in numpy."""
-    (sx, sy), (ex, ey) = line_of(settings, canvas)
+    sx, sy, dx, dy = _kernel_line(settings, canvas)
     out = np.empty((rect.h, rect.w, 4), np.float32)
-    gradient_source_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")],
-                           float(sx), float(sy), float(ex - sx), float(ey - sy), table_of(settings))
+    gradient_source_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], sx, sy, dx, dy,
+                           table_of(settings))
     if settings.get("dither", True):
         ys = (rect.y + np.arange(rect.h)) & 7
         xs = (rect.x + np.arange(rect.w)) & 7

@@ -33,6 +33,15 @@ DIFFERENT = {
     # (SethRobinson/Patchy docs/ps-compat.md: Classic cubic interpolation after the midpoint
     # remap), as Veil does: tests/paint/test_photoshop_gradient.py.
     "gradient_smooth",
+    # And every gradient fill's geometry: Veil draws a PSD's as Photoshop does by Patchy's probes
+    # (docs/gradients.md "Gradient fill layer geometry", docs/vector-tools.md): the line's length
+    # is the box's centre chord (psd-tools: a weighted mean of the sides, the width at 90
+    # degrees), linear, reflected and radial fills sample pixel corners, and at 100 % with no
+    # offset their ends are whole pixels; a fill layer with no vector mask aligns with its
+    # mask's visible bounds. tests/render/test_gradient_fill.py works these through;
+    # test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading checks the rest of
+    # the reading against psd-tools in psd-tools' geometry.
+    *C.GRADIENTS, "gradient_masked_multiply_fill_clipped",
 }
 
 
@@ -285,9 +294,10 @@ def test_gradient_fill_draws_as_psd_tools_would_with_photoshops_reading(name):
     alpha = np.ones((C.GH, C.GW), np.float64) if shape is None else shape[..., 0].astype(np.float64)
     want = np.dstack([color * alpha[..., None], alpha]) * 255
     canvas = Rect(0, 0, C.GW, C.GH)
-    # undithered (Veil's ordered dither moves each value by up to half a level on purpose), and
-    # straight ramps (psd-tools ignores the smoothness)
-    got = fill_pixels({**layer.gradient, "dither": False, "smoothness": 0.0}, canvas, canvas).astype(np.float64)
+    # undithered (Veil's ordered dither moves each value by up to half a level on purpose),
+    # straight ramps (psd-tools ignores the smoothness), in psd-tools' geometry
+    got = fill_pixels({**layer.gradient, "dither": False, "smoothness": 0.0, "photoshop_geometry": False},
+                      canvas, canvas).astype(np.float64)
     got[..., :3] *= got[..., 3:] / 255
     keep = ~_steep(np.clip(want + 0.5, 0, 255).astype(np.uint8))
     assert keep.mean() > 0.97
@@ -475,3 +485,12 @@ def test_psd_round_trip_keeps_the_smoothness_and_the_files_lists():
             for (pa, va, ma), (pb, vb, mb) in zip(a, b, strict=True):
                 assert abs(pa - pb) <= 0.5 / 4096 and ma == mb and np.allclose(va, vb), name
         assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1, name
+
+
+def test_a_fill_without_a_vector_mask_aligns_with_its_masks_visible_bounds():
+    """Photoshop's layer bounds for a fill layer are its mask's visible samples when the mask
+    hides the canvas around it (Patchy docs/gradients.md, `fill_layer_mask_bounds`)."""
+    _, doc = _open("gradient_masked_multiply_fill_clipped")  # its mask shows [30:260, 40:380]
+    assert doc.find_by_name("Gradient Fill 1").gradient["box"] == [40, 30, 340, 230]
+    _, doc = _open("gradient_aligned_with_shape")  # a vector mask: the record's bounds
+    assert doc.find_by_name("Gradient Fill 1").gradient["box"] == [60, 40, 240, 180]

@@ -157,3 +157,77 @@ def test_the_angle_style_sweeps_clockwise_and_its_centre_is_a_quarter_turn():
     assert abs(g[3, 2] - 255 * 0.25) <= 1 and abs(g[1, 2] - 255 * 0.75) <= 1  # below, above
     assert abs(g[2, 1] - 255 * 0.5) <= 1 and g[2, 3] <= 1  # left: half-way; right: the start
     assert abs(g[2, 2] - 255 * 0.25) <= 1
+
+
+# --- Photoshop's geometry ("photoshop_geometry", set by the PSD reader) ------------------------
+# Numbers worked from SethRobinson/Patchy docs/gradients.md "Gradient fill layer geometry" and
+# docs/vector-tools.md "GdFl gradient fill geometry".
+
+BW = [{"position": 0.0, "color": [0, 0, 0], "opacity": 1.0},
+      {"position": 1.0, "color": [255, 255, 255], "opacity": 1.0}]
+
+
+def _grey(settings: dict, w: int, h: int) -> np.ndarray:
+    from editor.paint.gradient_fill import fill_pixels
+
+    box = Rect(0, 0, w, h)
+    return fill_pixels({"stops": BW, "dither": False, **settings}, box, box)[..., 0].astype(float)
+
+
+def test_a_4x4_linear_fill_samples_pixel_corners():
+    # 90 degrees: the line runs from the bottom edge (y = 4) to the top (y = 0); row y samples
+    # at y, so t = (4 - y) / 4: 1, 3/4, 1/2, 1/4 (pixel centres would give 7/8 .. 1/8)
+    ps = _grey({"style": "linear", "angle": 90.0, "photoshop_geometry": True}, 4, 4)
+    assert np.abs(ps[:, 1] - 255 * np.array([1.0, 0.75, 0.5, 0.25])).max() <= 1.0
+    veil = _grey({"style": "linear", "angle": 90.0}, 4, 4)
+    assert np.abs(veil[:, 1] - 255 * np.array([0.875, 0.625, 0.375, 0.125])).max() <= 1.0
+
+
+def test_at_full_scale_the_ends_are_whole_pixels_so_the_angle_follows_them():
+    from editor.paint.gradient_fill import line_of
+
+    s = {"stops": BW, "style": "reflected", "angle": 30.0, "photoshop_geometry": True}
+    # 4 x 4: centre (2, 2), chord 4 / cos 30, far end (4, 0.845) -> (4, 0): 45 degrees
+    assert line_of(s, Rect(0, 0, 4, 4)) == ((2.0, 2.0), (4.0, 0.0))
+    # 8 x 8 -> (8, 1): 36.87 degrees; 16 x 16 -> (16, 3): 32.0 degrees
+    for n, end, degrees in ((8, (8.0, 1.0), 36.87), (16, (16.0, 3.0), 32.0)):
+        (cx, cy), far = line_of(s, Rect(0, 0, n, n))
+        assert far == end and math.degrees(math.atan2(cy - far[1], far[0] - cx)) == pytest.approx(degrees, abs=0.01)
+    # the pixel (3, 0) samples (3, 0): |(1, -2) . (2, -2)| / 8 = 3/4
+    assert _grey({**s}, 4, 4)[0, 3] == pytest.approx(255 * 0.75, abs=1.0)
+    # 8 x 8, pixel (6, 2): |(2, -2) . (4, -3)| / 25 = 0.56 (the continuous line gives 0.59)
+    assert _grey({**s}, 8, 8)[2, 6] == pytest.approx(255 * 0.56, abs=1.0)
+
+
+def test_scaled_or_offset_fills_keep_their_continuous_ends():
+    from editor.paint.gradient_fill import line_of
+
+    s = {"stops": BW, "style": "reflected", "angle": 30.0, "photoshop_geometry": True}
+    half = 4 / math.cos(math.radians(30)) / 2
+    for change in ({"scale": 99.0}, {"offset": [10.0, 0.0]}):
+        (cx, cy), (ex, ey) = line_of({**s, **change}, Rect(0, 0, 4, 4))
+        assert math.hypot(ex - cx, ey - cy) == pytest.approx(half * change.get("scale", 100.0) / 100)
+    (_, _), (ex, ey) = line_of({**s, "style": "diamond"}, Rect(0, 0, 4, 4))  # not modelled for diamond
+    assert (ex, ey) == pytest.approx((2 + half * math.cos(math.radians(30)), 2 - half * math.sin(math.radians(30))))
+
+
+def test_the_length_is_the_boxs_centre_chord():
+    from editor.paint.gradient_fill import line_of
+
+    box = Rect(0, 0, 100, 50)
+    s = {"stops": BW, "style": "linear", "angle": 45.0, "scale": 80.0}
+    # chord: min(100 / cos 45, 50 / sin 45) = 70.71; psd-tools' mean (100 45 + 50 45) / 90 = 75
+    (sx, sy), (ex, ey) = line_of({**s, "photoshop_geometry": True}, box)
+    assert math.hypot(ex - sx, ey - sy) == pytest.approx(0.8 * 50 * math.sqrt(2))
+    (sx, sy), (ex, ey) = line_of(s, box)
+    assert math.hypot(ex - sx, ey - sy) == pytest.approx(0.8 * 75)
+    # at 90 degrees the chord is the height (psd-tools' mean takes the width there)
+    (sx, sy), (ex, ey) = line_of({**s, "angle": 90.0, "photoshop_geometry": True}, box)
+    assert math.hypot(ex - sx, ey - sy) == pytest.approx(0.8 * 50)
+
+
+def test_angle_and_diamond_fills_keep_centre_sampling():
+    a = {"style": "diamond", "angle": 0.0, "scale": 50.0}
+    assert np.array_equal(_grey({**a, "photoshop_geometry": True}, 9, 9), _grey(a, 9, 9))
+    a = {"style": "angle", "angle": 10.0}
+    assert np.array_equal(_grey({**a, "photoshop_geometry": True}, 9, 9), _grey(a, 9, 9))
