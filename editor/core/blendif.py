@@ -4,13 +4,16 @@ A layer's coverage is weighted per pixel by ranges over its own colour ("This La
 over the composite beneath it ("Underlying Layer"), on Gray and on each of Red, Green and
 Blue. Every range has four handle values on the 0..255 scale, black lo <= black hi <= white lo
 <= white hi: values below black lo or above white hi hide the pixel, values between the split
-black handles (or the split white handles) fade it linearly, values between black hi and white
-lo show it. Photoshop applies every channel's ranges at once (the dialog's channel menu only
+black handles (or the split white handles) fade it linearly with Photoshop's inclusive steps
+(level v keeps (v - black lo + 1) / (black hi - black lo + 1), and mirrored on the white side),
+values between black hi and white lo show it. Where the composite beneath is transparent the
+Underlying ranges pass: their weight is (1 - alpha) + alpha x gate. Photoshop applies every channel's ranges at once (the dialog's channel menu only
 chooses which one is edited), so the weight is the product of all eight ramps.
 
-Gray is luminosity with Photoshop's weights 0.3 R + 0.59 G + 0.11 B (the same Lum the
-non-separable blend modes use). Values are taken as 8-bit levels (rounded to the nearest
-level), as Photoshop compares them, so a handle at 10 hides level 9 and keeps level 10.
+Gray is Photoshop's Composite Gray, (299 R + 590 G + 111 B) / 1000 rounded to a level. Values
+are taken as 8-bit levels (rounded to the nearest level), as Photoshop compares them, so a
+handle at 10 hides level 9 and keeps level 10. (All three rules: SethRobinson/Patchy
+docs/layer-effects-render.md "Blend If rendering", calibrated on Photoshop 2026 renders.)
 
 The settings are an immutable value, so SetProperties can keep the old and new ones for undo.
 """
@@ -24,7 +27,7 @@ import numpy as np
 
 CHANNELS = ("gray", "red", "green", "blue")
 FULL: tuple[int, int, int, int] = (0, 0, 255, 255)
-GRAY_WEIGHTS = (0.3, 0.59, 0.11)
+GRAY_WEIGHTS = (0.299, 0.590, 0.111)
 
 Range = tuple[int, int, int, int]
 

@@ -279,32 +279,37 @@ def _level(x):
 
 @njit(inline="always", fastmath=True)
 def _ramp(fp, base, v):
-    """The weight of level v under the Blend If range at fp[base:base + 4]."""
+    """The weight of level v under the Blend If range at fp[base:base + 4] (Photoshop's
+    inclusive feather, numpy_backend._ramp)."""
     b0, b1, w0, w1 = fp[base], fp[base + 1], fp[base + 2], fp[base + 3]
     if v < b0 or v > w1:
         return ZERO
     if v < b1:
-        return (v - b0) / (b1 - b0)
+        return (v - b0 + ONE) / (b1 - b0 + ONE)
     if v > w0:
-        return (w1 - v) / (w1 - w0)
+        return (w1 - v + ONE) / (w1 - w0 + ONE)
     return ONE
 
 
 @njit(fastmath=True)
-def _blend_if_weight(fp, s0, s1, s2, b0, b1, b2):
-    """The Blend If weight of straight source colour (s) over straight backdrop colour (b)."""
+def _blend_if_weight(fp, s0, s1, s2, b0, b1, b2, ab):
+    """The Blend If weight of straight source colour (s) over straight backdrop colour (b) of
+    alpha ab: transparency beneath passes the Underlying gate (numpy_backend.blend_if_straight)."""
     weight = ONE
     for which in range(2):
         if which == 0:
             r, g, b = _level(s0), _level(s1), _level(s2)
         else:
             r, g, b = _level(b0), _level(b1), _level(b2)
-        gray = (30 * r + 59 * g + 11 * b + 50) // 100
+        gray = (299 * r + 590 * g + 111 * b + 500) // 1000
         base = BI + which * 16
-        weight *= _ramp(fp, base, np.float32(gray))
-        weight *= _ramp(fp, base + 4, np.float32(r))
-        weight *= _ramp(fp, base + 8, np.float32(g))
-        weight *= _ramp(fp, base + 12, np.float32(b))
+        gate = _ramp(fp, base, np.float32(gray))
+        gate *= _ramp(fp, base + 4, np.float32(r))
+        gate *= _ramp(fp, base + 8, np.float32(g))
+        gate *= _ramp(fp, base + 12, np.float32(b))
+        if which == 1:
+            gate = (ONE - ab) + ab * gate
+        weight *= gate
     return weight
 
 
@@ -570,7 +575,7 @@ def _generic_row(acc, r, ip, fp, src_u8, src_f32, mask_u8, mask_f32):
         else:
             b0 = b1 = b2 = ZERO
         if blend_if:
-            a *= _blend_if_weight(fp, s0, s1, s2, b0, b1, b2)
+            a *= _blend_if_weight(fp, s0, s1, s2, b0, b1, b2, ab)
         if mode == DISSOLVE:
             a = ONE if dissolve_noise(ip[DX] + c, ip[DY] + r) < a else ZERO
         if fill < 1:

@@ -27,37 +27,48 @@ def mask_values(mask: MaskInput, region: Rect) -> np.ndarray:
 
 def blend_if_levels(straight: np.ndarray) -> np.ndarray:
     """(..., 4) int32 8-bit levels of gray, red, green, blue of straight RGB (0..1) colour:
-    each channel rounded to its level, gray = round(0.3 R + 0.59 G + 0.11 B) in integers."""
+    each channel rounded to its level, gray = (299 R + 590 G + 111 B) / 1000 rounded, in
+    integers (Photoshop's Composite Gray, SethRobinson/Patchy docs/layer-effects-render.md)."""
     rgb = np.floor(np.clip(straight[..., :3], 0, 1) * np.float32(255) + np.float32(0.5)).astype(np.int32)
-    gray = (30 * rgb[..., 0] + 59 * rgb[..., 1] + 11 * rgb[..., 2] + 50) // 100
+    gray = (299 * rgb[..., 0] + 590 * rgb[..., 1] + 111 * rgb[..., 2] + 500) // 1000
     return np.concatenate([gray[..., None], rgb], axis=-1)
 
 
 def _ramp(levels: np.ndarray, b0: float, b1: float, w0: float, w1: float) -> np.ndarray:
+    """Photoshop's inclusive feather: level v between split black handles keeps
+    (v - b0 + 1) / (b1 - b0 + 1), between split white handles (w1 - v + 1) / (w1 - w0 + 1)."""
     v = levels.astype(np.float32)
     weight = np.ones(v.shape, np.float32)
     if b1 > b0:
-        weight = np.where(v < b1, (v - b0) / np.float32(b1 - b0), weight)
+        weight = np.where(v < b1, (v - b0 + 1) / np.float32(b1 - b0 + 1), weight)
     if w1 > w0:
-        weight = np.where(v > w0, (w1 - v) / np.float32(w1 - w0), weight)
+        weight = np.where(v > w0, (w1 - v + 1) / np.float32(w1 - w0 + 1), weight)
     return np.where((v < b0) | (v > w1), np.float32(0), weight)
 
 
-def blend_if_straight(table: np.ndarray, this: np.ndarray, underlying: np.ndarray) -> np.ndarray:
-    """The Blend If weight (float32 0..1) of straight colours `this` (the layer) over `underlying`."""
+def blend_if_straight(table: np.ndarray, this: np.ndarray, underlying: np.ndarray,
+                      under_alpha: np.ndarray | None = None) -> np.ndarray:
+    """The Blend If weight (float32 0..1) of straight colours `this` (the layer) over `underlying`
+    (whose alpha is `under_alpha`, opaque when None). Transparency beneath always passes: the
+    Underlying gate weighs (1 - alpha) + alpha x gate (Patchy's Photoshop 2026 probes)."""
     weight = np.ones(this.shape[:-1], np.float32)
     for which, colour in enumerate((this, underlying)):
         levels = blend_if_levels(colour)
+        gate = np.ones(this.shape[:-1], np.float32)
         for ch in range(4):
             b0, b1, w0, w1 = (float(v) for v in table[which, ch])
             if (b0, b1, w0, w1) != (0, 0, 255, 255):
-                weight *= _ramp(levels[..., ch], b0, b1, w0, w1)
+                gate *= _ramp(levels[..., ch], b0, b1, w0, w1)
+        if which == 1 and under_alpha is not None:
+            gate = (1 - under_alpha) + under_alpha * gate
+        weight *= gate
     return weight
 
 
 def blend_if_weight(table: np.ndarray, this: np.ndarray, underlying: np.ndarray) -> np.ndarray:
     """blend_if_straight of two float premultiplied RGBA buffers."""
-    return blend_if_straight(table, unpremultiply(this)[0], unpremultiply(underlying)[0])
+    colour, alpha = unpremultiply(underlying)
+    return blend_if_straight(table, unpremultiply(this)[0], colour, alpha)
 
 
 def unpremultiply(premultiplied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +119,7 @@ def apply_op(acc: np.ndarray, rect: Rect, op: Op) -> None:
         alpha = alpha * mask_values(op.mask, region)
     cb, ab = unpremultiply(dst)
     if op.blend_if is not None:
-        alpha = alpha * blend_if_straight(op.blend_if, cs, cb)
+        alpha = alpha * blend_if_straight(op.blend_if, cs, cb, ab)
     if op.mode is BlendMode.DISSOLVE:
         ys, xs = np.ogrid[region.y:region.bottom, region.x:region.right]
         alpha = (dissolve_noise(xs.astype(np.int64), ys.astype(np.int64)) < alpha).astype(np.float32)

@@ -11,7 +11,9 @@
   cover their layer's frame, so the layer is re-framed onto the union of both
   extents (transparent pixels, the mask's edge value around), losing nothing;
 - a group transforms as a whole: every layer inside it, fill layers' and its own
-  (document-sized) masks, all with the same matrix.
+  (document-sized) masks, all with the same matrix;
+- a gradient fill layer's gradient is its content: its box and angle move with the
+  pixels (`editor.paint.gradient_fill.mapped`), its mask as any fill layer's.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from editor.core import Document, Group, Layer, Node, Rect
-from editor.core.commands import ReplaceContent, SetSelection
-from editor.core.history import Macro
+from editor.core import Document, GradientFillLayer, Group, Layer, Node, Rect
+from editor.core.commands import ReplaceContent, SetProperties, SetSelection
+from editor.core.history import Command, Macro
 from editor.core.paths import Anchor, EditPath
 from editor.core.selection import Selection
 
@@ -58,8 +60,21 @@ def _members(nodes: list[Node]) -> list[Node]:
 
 
 def transformable(node: Node) -> bool:
-    return isinstance(node, Layer) or (node.mask is not None) or (
-        isinstance(node, Group) and any(isinstance(n, Layer) or n.mask is not None for n in node.walk()))
+    return isinstance(node, Layer | GradientFillLayer) or (node.mask is not None) or (
+        isinstance(node, Group) and any(isinstance(n, Layer | GradientFillLayer) or n.mask is not None
+                                        for n in node.walk()))
+
+
+def _gradient_change(doc: Document, node: GradientFillLayer, matrix: np.ndarray) -> SetProperties:
+    """A gradient fill's gradient is its content: it moves as a layer's pixels do (its box and
+    angle are in document coordinates, mapped through the matrix as Image > Rotate maps them)."""
+    from editor.paint.gradient_fill import mapped  # paint imports render: bound late
+
+    def f(x: float, y: float) -> tuple[float, float]:
+        px, py = apply_points(matrix, np.array([[x, y]]))[0]
+        return float(px), float(py)
+
+    return SetProperties(node, {"gradient": mapped(node.gradient, doc.canvas, f, doc.canvas)})
 
 
 def target_bounds(doc: Document, nodes: list[Node], part: str = "pixels") -> Rect | None:
@@ -73,6 +88,10 @@ def target_bounds(doc: Document, nodes: list[Node], part: str = "pixels") -> Rec
                 r = _mask_content_rect(node) or r
         elif node.mask is not None and part == "mask":
             r = doc.canvas
+        elif isinstance(node, GradientFillLayer) and part == "pixels":  # the box its gradient is laid over
+            from editor.paint.gradient_fill import box_of  # paint imports render: bound late
+
+            r = box_of(node.gradient, doc.canvas)
         if r is not None and not r.empty:
             rect = r if rect is None else rect.union(r)
     return rect
@@ -126,8 +145,9 @@ def _canvas_mask_change(doc: Document, node: Node, matrix: np.ndarray, interpola
 
 def transform_command(doc: Document, nodes: list[Node], matrix: np.ndarray, interpolation: str = DEFAULT_INTERPOLATION,
                       *, part: str | None = None, progress: Callable[[float], None] | None = None,
-                      label: str = "Free Transform") -> ReplaceContent | None:
+                      label: str = "Free Transform") -> Command | None:
     """The command transforming `nodes` (layers and groups) by a document matrix; None when nothing moves.
+    A gradient fill layer's gradient moves with the pixels (`part` "pixels"), its mask as any mask.
 
     part: "pixels" or "mask" for layers whose mask is unlinked (default: the mask when
     the document is editing a mask). Reads the document, changes nothing: safe in a worker
@@ -149,13 +169,17 @@ def transform_command(doc: Document, nodes: list[Node], matrix: np.ndarray, inte
             jobs.append(lambda p, node=node: _layer_change(node, matrix, interpolation, part, p))
         elif node.mask is not None and (node.mask.linked or part == "mask"):
             jobs.append(lambda p, node=node: _canvas_mask_change(doc, node, matrix, interpolation, p))
-    if not jobs:
+    gradients = [_gradient_change(doc, n, matrix) for n in members if isinstance(n, GradientFillLayer) and part == "pixels"]
+    if not jobs and not gradients:
         return None
     changes: list[Change] = []
     for i, job in enumerate(jobs):
         report = (lambda f, i=i: progress((i + f) / len(jobs))) if progress is not None else (lambda f: None)
         changes.append(job(report))
-    return ReplaceContent(changes, label)
+    content = ReplaceContent(changes, label) if changes else None
+    if not gradients:
+        return content
+    return Macro(label, ([content] if content is not None else []) + gradients)
 
 
 def transform_nodes(doc: Document, nodes: list[Node], matrix: np.ndarray, interpolation: str = DEFAULT_INTERPOLATION,

@@ -310,33 +310,39 @@ def fill_of(node: Node) -> float:
 
 
 def levels(c):
-    """(..., 4) 8-bit levels of gray, R, G, B of straight colour c."""
+    """(..., 4) 8-bit levels of gray, R, G, B of straight colour c (Photoshop's Composite Gray)."""
     rgb = np.floor(np.clip(c, 0, 1) * 255 + 0.5)
-    gray = np.floor((30 * rgb[..., 0] + 59 * rgb[..., 1] + 11 * rgb[..., 2] + 50) / 100)
+    gray = np.floor((299 * rgb[..., 0] + 590 * rgb[..., 1] + 111 * rgb[..., 2] + 500) / 1000)
     return np.concatenate([gray[..., None], rgb], axis=-1)
 
 
 def ramp_weight(v, b0, b1, w0, w1):
+    """Photoshop's inclusive feather (SethRobinson/Patchy docs/layer-effects-render.md)."""
     out = np.ones(v.shape)
     for i, x in np.ndenumerate(v):
         if x < b0 or x > w1:
             out[i] = 0.0
         elif x < b1:
-            out[i] = (x - b0) / (b1 - b0)
+            out[i] = (x - b0 + 1) / (b1 - b0 + 1)
         elif x > w0:
-            out[i] = (w1 - x) / (w1 - w0)
+            out[i] = (w1 - x + 1) / (w1 - w0 + 1)
     return out
 
 
-def blend_if_weight(node: Node, this, underlying):
-    """1 where the node has no Blend If; else the product of its eight ramps."""
+def blend_if_weight(node: Node, this, underlying, under_alpha=None):
+    """1 where the node has no Blend If; else the product of its eight ramps, the Underlying
+    four weighing (1 - alpha) + alpha x gate where the backdrop has alpha `under_alpha`."""
     weight = np.ones(this.shape[:-1])
     if node.blend_if is None:
         return weight
-    for ranges, colour in ((node.blend_if.this, this), (node.blend_if.underlying, underlying)):
+    for which, (ranges, colour) in enumerate(((node.blend_if.this, this), (node.blend_if.underlying, underlying))):
         lv = levels(colour)
+        gate = np.ones(this.shape[:-1])
         for ch, r in enumerate(ranges):
-            weight = weight * ramp_weight(lv[..., ch], *r)
+            gate = gate * ramp_weight(lv[..., ch], *r)
+        if which == 1 and under_alpha is not None:
+            gate = (1 - under_alpha) + under_alpha * gate
+        weight = weight * gate
     return weight
 
 
@@ -393,7 +399,7 @@ def draw(node: Node, backdrop, doc: Document, *, atop=False, floors=(None, None)
         t = node.opacity
         return backdrop * (1 - t) + result * t
     cs, a = content(node, doc)
-    a = a * node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(backdrop)[0])
+    a = a * node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, *straight(backdrop))
     mode, fill = "normal" if pass_through and not atop else str(node.blend_mode), fill_of(node)
     if fill <= 0:
         return backdrop
@@ -415,7 +421,7 @@ def knocked_out(node: Node, below, doc: Document, floors):
     shape = dissolved(alpha * node.opacity * effective_mask(node, doc), mode)[..., None]
     if isinstance(node, Group) and not node.isolated:  # its children's silhouette, as one source
         cs, a = content(node, doc)
-        weight = node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, straight(floor)[0])
+        weight = node.opacity * effective_mask(node, doc) * blend_if_weight(node, cs, *straight(floor))
         painted = source_over(floor, cs, a * weight, "normal")
     else:
         painted = draw(node, floor, doc, knockout=False)
@@ -482,7 +488,7 @@ def composite_children(children, backdrop, doc: Document, attenuate=None, floors
         for c in followers:
             group = draw(c, group, doc, atop=True)
         gc, ga = straight(group)
-        weight = node.opacity * fill_of(node) * blend_if_weight(node, gc, straight(buf)[0])
+        weight = node.opacity * fill_of(node) * blend_if_weight(node, gc, *straight(buf))
         buf = restricted(node, buf, source_over(buf, gc, ga * weight, str(node.blend_mode)))
     return buf
 

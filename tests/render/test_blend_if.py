@@ -69,8 +69,50 @@ def test_split_handles_ramp_linearly() -> None:
     for backend in BACKENDS:
         alpha = render_float(doc, backend=backend)[..., 3]
         levels = (np.arange(1024) % 256).reshape(16, 64)
-        expected = np.clip((200 - levels) / 100, 0, 1)
+        # Photoshop's inclusive feather: level v in (100, 200] keeps (201 - v) / 101
+        expected = np.where(levels <= 100, 1.0, np.clip((201 - levels) / 101, 0, 1))
         assert np.abs(alpha - expected).max() < 1e-5, backend
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_split_black_handles_keep_photoshops_inclusive_steps(backend: str) -> None:
+    # SethRobinson/Patchy docs/layer-effects-render.md: level v in [a, b) keeps (v - a + 1) / (b - a + 1)
+    doc = Document(64, 16)
+    doc.root.insert(0, Layer("top", ramp_image(), blend_if=BlendIf(this=((20, 40, 255, 255), FULL, FULL, FULL))))
+    alpha = render_float(doc, backend=backend)[..., 3]
+    levels = (np.arange(1024) % 256).reshape(16, 64)
+    expected = np.where(levels < 20, 0.0, np.where(levels < 40, (levels - 19) / 21, 1.0))
+    assert np.abs(alpha - expected).max() < 1e-5
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_composite_gray_uses_photoshops_299_590_111(backend: str) -> None:
+    # pure red is gray (299 x 255 + 500) // 1000 = 76, not 77 (the 30/59/11 rounding): a hard cut at 77 hides it
+    px = np.zeros((4, 4, 4), np.uint8)
+    px[..., 0], px[..., 3] = 255, 255
+    doc = Document(4, 4)
+    doc.root.insert(0, Layer("red", px, blend_if=BlendIf(this=((77, 77, 255, 255), FULL, FULL, FULL))))
+    assert (render_float(doc, backend=backend)[..., 3] == 0).all()
+    doc.root.children[0].blend_if = BlendIf(this=((76, 76, 255, 255), FULL, FULL, FULL))
+    assert (render_float(doc, backend=backend)[..., 3] == 1).all()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_transparency_beneath_passes_the_underlying_ranges(backend: str) -> None:
+    # Underlying weight (1 - alpha) + alpha x gate: a black backdrop at alpha 0 passes, at 1/2 passes half
+    doc = Document(8, 4)
+    below = np.zeros((4, 8, 4), np.uint8)
+    below[:, 4:, 3] = 128  # black: its gate under a black cut at 50 is 0
+    doc.root.insert(0, Layer("below", below))
+    top = np.full((4, 8, 4), 255, np.uint8)
+    doc.root.insert(1, Layer("top", top, blend_if=BlendIf(underlying=((50, 50, 255, 255), FULL, FULL, FULL))))
+    out = render_float(doc, backend=backend)
+    assert np.abs(out[:, :4] - 1).max() < 1e-5  # over transparency: the white layer as it is
+    # over half-alpha black: the layer at weight 1/2 over it
+    a = 128 / 255
+    w = (1 - a)
+    assert np.abs(out[:, 4:, 3] - (w + a * (1 - w))).max() < 1e-4
+    assert np.abs(out[:, 4:, 0] - w).max() < 1e-4
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

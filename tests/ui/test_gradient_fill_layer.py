@@ -374,3 +374,28 @@ def test_ok_without_a_change_records_nothing(make_window, qtbot):
     dialog.angle.setValue(90.0)  # and back
     dialog.accept()
     assert node.gradient == before and doc.history.index == steps == len(doc.history.steps)
+
+
+def test_free_transform_moves_a_gradient_fill_with_its_mask(make_window, qtbot):
+    from tests.ui.conftest import activate, mouse_drag
+
+    doc = small_document()
+    data = np.zeros((80, 120), np.uint8)
+    data[10:40, 15:60] = 255
+    doc.execute(SetSelection(Selection(data)))
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 0.0, "dither": False})
+    window = make_window(doc)
+    activate(qtbot, window)
+    window.canvas.setFocus()
+    window.actions["free_transform"].trigger()
+    tool = window.transform.tool
+    assert tool.active
+    canvas = window.canvas
+    mouse_drag(canvas, canvas.doc_to_widget(QPointF(30, 20)).toPoint(), canvas.doc_to_widget(QPointF(50, 35)).toPoint())
+    QTest.keyClick(canvas, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not tool.active, timeout=10000)
+    box = node.gradient["box"]
+    assert abs(box[0] - 35) <= 1 and abs(box[1] - 25) <= 1 and box[2:] == [45, 30]
+    assert node.mask.data[30, 40] == 255 and node.mask.data[12, 17] == 0  # the mask went with it
+    out = rgb(render(doc))
+    assert out[40, box[0] + 1, 0] > 240 and out[40, box[0] + 43, 2] > 240  # red at its left edge, blue at its right
