@@ -113,9 +113,12 @@ def outer_effects(item) -> list[OuterEffect]:
             if effect_kind(e) != kind:
                 continue
             try:
-                out.append(_read(kind, e, scale))
+                effect = _read(kind, e, scale)
             except Exception:  # an odd descriptor: that effect is left out, the file still opens
                 continue
+            if kind == "outerglow" and round(effect.size) <= 0:  # Photoshop draws no glow of Size 0
+                continue
+            out.append(effect)
     return out
 
 

@@ -187,9 +187,20 @@ def test_a_multiply_shadow_and_a_screen_glow_blend_with_what_is_below():
     assert doc.root.children[1].blend_mode is BlendMode.MULTIPLY
 
     glow = (250, 240, 120)
-    doc, out = _render(_file(C.outer_glow_desc(glow, opacity=100, size=0, spread=0), background=bg))
+    doc, out = _render(_file(C.outer_glow_desc(glow, opacity=100, size=2, spread=0), background=bg))
     assert doc.root.children[1].name == "sq (outer glow)" and doc.root.children[1].blend_mode is BlendMode.SCREEN
-    assert (out[:8] == bg[:8, :, :3]).all()  # a glow of size 0 lies under the layer only
+    # one row above the square: the tent of N = 2 gives 1/4, Range 50 doubles it
+    b, g = bg[7, 12:18, :3].astype(float) / 255, np.array(glow) / 255
+    expected = 255 * (b + 0.5 * ((b + g - b * g) - b))
+    assert np.abs(out[7, 12:18] - expected).max() <= 1.5
+    assert (out[:6] == bg[:6, :, :3]).all()  # and it reaches no further
+
+
+def test_an_outer_glow_of_size_0_draws_nothing_even_at_full_spread():
+    # Patchy's Photoshop 2026 probes (docs/layer-effects-render.md, "Size 0"): a drop shadow of
+    # size 0 is a hard band, an outer glow nothing, here under a half-transparent layer
+    doc, _ = _render(_file(C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100, size=0, spread=100), fill=128))
+    assert [n.name for n in doc.root.children] == ["bg", "sq"]
 
 
 def test_an_outer_glow_reaches_size_less_one_all_round():
