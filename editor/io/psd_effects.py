@@ -276,14 +276,41 @@ def matte_with_border(alpha: np.ndarray, size: float, spread: float) -> tuple[np
     return _grow_and_blur(a, grow, n, cv2.BORDER_REPLICATE), pad
 
 
+GRAY_GROW_MAX = 8  # up to this radius spread grows the matte as a grayscale dilation
+
+
+def _grow(a: np.ndarray, grow: int, border: int) -> np.ndarray:
+    """`a` grown by a disc of radius `grow` with a one-pixel ramp beyond it: the kernel
+    w(o) = clamp(grow + 1 - |o|). Up to GRAY_GROW_MAX it is a grayscale dilation, max over o of
+    a(p - o) w(o), so antialiased and faint parts of the matte grow at their own alpha (Photoshop's
+    spread, SethRobinson/Patchy docs/layer-effects-render.md "Shadows and glows"); beyond, the matte
+    is binarised at 1/2 and grown through a distance transform (linear time at any radius), which
+    on a hard matte is the same."""
+    if grow <= GRAY_GROW_MAX:
+        r = grow + 1
+        offsets = [(dy, dx) for dy in range(-r, r + 1) for dx in range(-r, r + 1) if dx * dx + dy * dy < r * r]
+        core = np.array([[1 if dx * dx + dy * dy <= grow * grow else 0 for dx in range(-grow, grow + 1)]
+                         for dy in range(-grow, grow + 1)], np.uint8)
+        out = cv2.dilate(a, core, borderType=cv2.BORDER_CONSTANT if border == cv2.BORDER_CONSTANT else border,
+                         borderValue=0)
+        big = cv2.copyMakeBorder(a, r, r, r, r, border, value=0)
+        h, w = a.shape
+        for dy, dx in offsets:
+            weight = grow + 1 - float(np.hypot(dx, dy))
+            if weight >= 1.0 or weight <= 0.0:
+                continue  # the core's (done by the dilation) or beyond the ramp
+            np.maximum(out, big[r - dy:r - dy + h, r - dx:r - dx + w] * np.float32(weight), out=out)
+        return out
+    inside = a >= 0.5
+    if not inside.any():
+        return a
+    far = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    return np.maximum(a, np.clip(grow + 1 - far, 0.0, 1.0))
+
+
 def _grow_and_blur(a: np.ndarray, grow: int, n: int, border: int) -> np.ndarray:
     if grow > 0:
-        # grown by a disc of radius `grow`, with a one-pixel ramp beyond it (Patchy's chamfer
-        # reading of Photoshop's spread), through a distance transform: linear time at any radius
-        inside = a >= 0.5
-        if inside.any():
-            far = cv2.distanceTransform((~inside).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-            a = np.maximum(a, np.clip(grow + 1 - far, 0.0, 1.0))
+        a = _grow(np.ascontiguousarray(a, np.float32), grow, border)
     if n > 1:
         a = tent_blur(a, n, border)
     return np.clip(a, 0.0, 1.0)

@@ -11,6 +11,7 @@ import io
 import time
 import warnings
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -172,6 +173,23 @@ def test_spread_grows_the_matte_solid_before_the_rest_of_size_blurs_it():
     assert m[centre, pad + 1 - 7] > 0 and m[centre, pad + 1 - 8] == 0  # grown 4 solid, then the tent of N = 4 reaches 3 more
     soft, _ = matte(np.pad(np.ones((10, 10), np.float32), 1), size=8, spread=0.0)
     assert soft[pad + 1, pad + 1] < 0.5  # without spread the corner is soft
+
+
+def test_spread_grows_faint_antialiased_parts_at_their_own_alpha():
+    # a grayscale dilation (Patchy: alpha x disc up to radius 8): a hairline of alpha 0.4 grows
+    # into a band of 0.4, 4 px each side, where binarising the matte at 1/2 dropped it
+    a = np.zeros((20, 21), np.float32)
+    a[5:15, 10] = 0.4
+    m, pad = matte(a, size=4, spread=1.0)
+    row = m[pad + 10, pad:pad + 21]
+    assert np.allclose(row[6:15], 0.4) and np.allclose(row[:5], 0) and np.allclose(row[16:], 0)
+    hard = np.zeros((20, 21), np.float32)
+    hard[5:15, 8:13] = 1.0
+    grown, pad = matte(hard, size=4, spread=1.0)
+    padded = np.pad(hard, pad)
+    far = cv2.distanceTransform((padded < 0.5).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    expected = np.maximum(padded, np.clip(5 - far, 0, 1))
+    assert np.abs(grown - expected).max() < 0.02  # a hard matte grows as before: solid 4 px, then the ramp
 
 
 def test_a_multiply_shadow_and_a_screen_glow_blend_with_what_is_below():
