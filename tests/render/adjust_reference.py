@@ -192,8 +192,8 @@ def gradient_map(rgb, p):
         if t >= stops[-1][0]:  # the last stop holds from its position on, even where stops coincide
             return [c / 255 for c in stops[-1][1:4]]
         for s0, s1 in zip(stops, stops[1:], strict=False):
-            if s0[0] <= t <= s1[0]:
-                f = 0 if s1[0] == s0[0] else (t - s0[0]) / (s1[0] - s0[0])
+            if s0[0] <= t < s1[0]:  # on a hard edge (two stops at t) the later stop holds, as at the last
+                f = (t - s0[0]) / (s1[0] - s0[0])
                 return [(a + (b_ - a) * f) / 255 for a, b_ in zip(s0[1:4], s1[1:4], strict=True)]
         return [c / 255 for c in stops[-1][1:4]]
 
