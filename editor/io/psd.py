@@ -535,22 +535,25 @@ class _PsdReader:
         parts = psd_bevel.shading(bevel, alpha)
         below = []
         canvas = (0, 0, self.psd.width, self.psd.height)
+        for which, inside, outside, opacity, colour, mode in self.bevel_passes(bevel, parts, name):
+            for coverage, above in ((inside, True), (outside, False)):
+                layer = None if coverage is None else \
+                    self.coverage_layer(f"{name} (bevel {which})", coverage, canvas, colour, mode, opacity)
+                if layer is not None and above:
+                    group.insert(len(group.children), layer)
+                elif layer is not None:
+                    below.append(layer)
+        return below
+
+    def bevel_passes(self, bevel: psd_bevel.Bevel, parts, name: str):
+        """(which, inside, outside, opacity, colour, mode) for a bevel's shadow, then its highlight,
+        each skipped when it has no colour or no opacity."""
         for which, inside, outside, opacity in (
                 ("shadow", parts.shadow, parts.outer_shadow, bevel.shadow_opacity),
                 ("highlight", parts.highlight, parts.outer_highlight, bevel.highlight_opacity)):
             colour, mode = self.bevel_paint(bevel, which, name)
-            if colour is None or opacity <= 0:
-                continue
-            for coverage, into in ((inside, group.children), (outside, below)):
-                layer = self.coverage_layer(f"{name} (bevel {which})", coverage, canvas, colour, mode, opacity) \
-                    if coverage is not None else None
-                if layer is None:
-                    continue
-                if into is group.children:
-                    group.insert(len(group.children), layer)
-                else:
-                    below.append(layer)
-        return below
+            if colour is not None and opacity > 0:
+                yield which, inside, outside, opacity, colour, mode
 
     def content_layer(self, item, name: str, kind: str) -> tuple[Node, bool]:
         if item.has_effects():
@@ -716,12 +719,7 @@ class _PsdReader:
             # Stroke Emboss bevels the layer with its stroke, as psd-tools drew them (approximate)
             matte = drawn_alpha if bevel.style == "stroke" and drawn_alpha is not None else shape
             parts = psd_bevel.shading(bevel, matte)
-            for which, inside, outside, opacity in (
-                    ("shadow", parts.shadow, parts.outer_shadow, bevel.shadow_opacity),
-                    ("highlight", parts.highlight, parts.outer_highlight, bevel.highlight_opacity)):
-                colour, mode = self.bevel_paint(bevel, which, name)
-                if colour is None or opacity <= 0:
-                    continue
+            for which, inside, outside, opacity, colour, mode in self.bevel_passes(bevel, parts, name):
                 if inside is not None:
                     cb, ab = _composite_inside(cb, ab, inside * opacity, matte, colour, mode)
                 if outside is not None:
