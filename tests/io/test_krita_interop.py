@@ -23,12 +23,14 @@ from PIL import Image
 
 from editor.core import BlendMode, Document, Layer, Mask
 from editor.io import open_document, save_document
+from editor.io.blendnames import FALLBACK
 from editor.render import flatten_rgba
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "samples" / "sample.ora"
 
 
-def krita_render(src: Path, out: Path) -> np.ndarray:
+def krita_export(src: Path, out: Path) -> None:
+    """Krita's command-line export of `src` to `out` (the format by its extension)."""
     krita, xvfb = shutil.which("krita"), shutil.which("xvfb-run")
     if krita is None:
         pytest.skip("Krita is not installed (apt-get install krita)")
@@ -39,6 +41,10 @@ def krita_render(src: Path, out: Path) -> np.ndarray:
                        check=True, timeout=900, capture_output=True)
     except subprocess.TimeoutExpired:
         pytest.skip("Krita's export did not finish in 15 minutes")
+
+
+def krita_render(src: Path, out: Path) -> np.ndarray:
+    krita_export(src, out)
     return np.asarray(Image.open(out).convert("RGBA")).astype(int)
 
 
@@ -89,3 +95,64 @@ def test_krita_blends_over_a_soft_masked_clip_base_as_veil_does(tmp_path):
     base.mask = Mask((np.mgrid[0:h, 0:w][1] * 255 // (w - 1)).astype(np.uint8))  # 0 to 255 across
     doc.find_by_name("light").blend_mode = BlendMode.COLOR_DODGE
     _assert_krita_agrees(doc, tmp_path)
+
+
+# Krita 5.1 reads every OpenRaster op Veil writes for the W3C modes but svg:exclusion (its own
+# writer says krita:exclusion, and it shows svg:exclusion as Normal); MyPaint and GEGL read
+# svg:exclusion, so Veil keeps it. Photoshop's own modes reach Krita as their svg: fallback.
+KRITA_READS = [m for m in BlendMode if m not in FALLBACK and m not in (BlendMode.NORMAL, BlendMode.EXCLUSION)]
+CELL = 40
+
+
+def every_mode_document(modes: list[BlendMode]) -> Document:
+    """One cell per mode: a half-transparent patterned layer in that mode over a patterned background."""
+    cols = 4
+    rows = -(-len(modes) // cols)
+    w, h = cols * CELL, rows * CELL
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    bg = np.empty((h, w, 4), np.uint8)
+    bg[..., 0], bg[..., 1] = (x % CELL) / CELL * 255, (y % CELL) / CELL * 255
+    bg[..., 2], bg[..., 3] = 128 + 100 * np.sin(x / 5), 255
+    doc = Document(w, h)
+    doc.root.insert(0, Layer("bg", bg))
+    yy, xx = np.mgrid[0:CELL, 0:CELL].astype(np.float32)
+    top = np.empty((CELL, CELL, 4), np.uint8)
+    top[..., 0], top[..., 1] = 255 - yy / CELL * 255, 128 + 120 * np.cos(xx / 4)
+    top[..., 2], top[..., 3] = xx / CELL * 255, 80 + yy / CELL * 175
+    for i, mode in enumerate(modes):
+        r, c = divmod(i, cols)
+        doc.root.insert(len(doc.root.children), Layer(mode.value, top.copy(), blend_mode=mode,
+                                                      offset=(c * CELL, r * CELL)))
+    return doc
+
+
+def _cells_off(a: np.ndarray, b: np.ndarray, modes: list[BlendMode]) -> dict[str, float]:
+    """Per mode, the share of its cell's pixels more than 4/255 apart, where above 1 %."""
+    out = {}
+    for i, mode in enumerate(modes):
+        r, c = divmod(i, 4)
+        cell = (slice(r * CELL, (r + 1) * CELL), slice(c * CELL, (c + 1) * CELL))
+        share = float((np.abs(a[cell] - b[cell]).max(axis=2) > 4).mean())
+        if share > 0.01:
+            out[mode.value] = share
+    return out
+
+
+@pytest.mark.slow
+def test_krita_renders_every_mode_veil_writes_to_openraster_as_veil_does(tmp_path):
+    doc = every_mode_document(KRITA_READS)
+    save_document(doc, tmp_path / "modes.ora")
+    theirs = krita_render(tmp_path / "modes.ora", tmp_path / "krita.png")
+    assert _cells_off(theirs, flatten_rgba(doc).astype(int), KRITA_READS) == {}
+
+
+@pytest.mark.slow
+def test_veil_opens_a_psd_krita_wrote_as_krita_renders_it(tmp_path):
+    """Krita converts Veil's every-mode project to PSD; Veil opening that PSD must show what Krita
+    shows. Krita 5.1 writes its Addition layer as Normal in PSD, so Add is left out."""
+    modes = [m for m in KRITA_READS if m is not BlendMode.ADD]
+    save_document(every_mode_document(modes), tmp_path / "modes.ora")
+    theirs = krita_render(tmp_path / "modes.ora", tmp_path / "krita.png")
+    krita_export(tmp_path / "modes.ora", tmp_path / "krita.psd")
+    ours = flatten_rgba(open_document(tmp_path / "krita.psd")).astype(int)
+    assert _cells_off(theirs, ours, modes) == {}
