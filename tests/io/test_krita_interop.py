@@ -156,3 +156,13 @@ def test_veil_opens_a_psd_krita_wrote_as_krita_renders_it(tmp_path):
     krita_export(tmp_path / "modes.ora", tmp_path / "krita.psd")
     ours = flatten_rgba(open_document(tmp_path / "krita.psd")).astype(int)
     assert _cells_off(theirs, ours, modes) == {}
+
+
+@pytest.mark.slow
+def test_veil_opens_a_kra_krita_wrote_as_krita_renders_it(tmp_path):
+    """The same project saved by Krita in its own format, read by Veil's .kra reader."""
+    save_document(every_mode_document(KRITA_READS), tmp_path / "modes.ora")
+    theirs = krita_render(tmp_path / "modes.ora", tmp_path / "krita.png")
+    krita_export(tmp_path / "modes.ora", tmp_path / "krita.kra")
+    ours = flatten_rgba(open_document(tmp_path / "krita.kra")).astype(int)
+    assert _cells_off(theirs, ours, KRITA_READS) == {}
