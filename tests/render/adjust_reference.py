@@ -146,39 +146,45 @@ def brightness_contrast(rgb, p):
             return (math.floor((v - 127.5) * (100 + c) / 100 + 127.5 + 0.5) + b) / 255
     else:
         def ch(x):
-            return _bc_current(x, b / 150, max(-50, c) / 100)
+            return _bc_contrast(_bc_brightness(x, b), max(-50, c))
     return np.clip(_each(rgb, lambda *v: [ch(x) for x in v]), 0, 1)
 
 
-def _contrast_s(t, c):
-    """The natural cubic spline through (0, 0), (63, 63 - 25c), (191, 191 + 25c), (255, 255),
-    its two inner second derivatives solved directly; t and the result on 0..1."""
-    xs = np.array([0, 63, 191, 255], float)
-    ys = np.array([0, 63 - 25 * c, 191 + 25 * c, 255], float)
-    h = np.diff(xs)
-    rhs = 6 * np.diff(np.diff(ys) / h)
-    m1, m2 = np.linalg.solve([[2 * (h[0] + h[1]), h[1]], [h[1], 2 * (h[1] + h[2])]], rhs)
-    m = [0.0, m1, m2, 0.0]
-    x = t * 255
-    i = min(2, int(np.searchsorted(xs, x, side="right") - 1))
-    u = (x - xs[i]) / h[i]
-    y = (1 - u) * ys[i] + u * ys[i + 1] + h[i] ** 2 / 6 * (((1 - u) ** 3 - (1 - u)) * m[i] + (u ** 3 - u) * m[i + 1])
-    return min(255.0, max(0.0, y)) / 255
+def _bc_gain(u, b):
+    """Current Brightness 0 < b <= 100 (SethRobinson/Patchy docs/adjustments-calibration.md):
+    sigma u up to 1/2, then the cubic a s^3 + b s^2 + c s + 1/2 on s = (u - knee) / (1 - knee)
+    with the slopes sigma and tau at its ends and the value 1 at s = 1, capped at 1."""
+    sigma = 2 ** (b / 110)
+    tau = max(0.1, 1 / (1 + 12 * (sigma - 1)))
+    knee = 0.5 / sigma
+    if u <= knee:
+        return sigma * u
+    span = 1 - knee
+    c1, c2 = sigma * span, tau * span  # d/ds at s = 0 and s = 1
+    # a + b2 + c1 = 1/2 (rise), 3a + 2 b2 + c1 = c2
+    a = c2 + c1 - 1
+    b2 = 0.5 - c1 - a
+    s = (u - knee) / span
+    return min(1.0, a * s ** 3 + b2 * s ** 2 + c1 * s + 0.5)
 
 
-def _bc_current(x, b, c):
-    """psd-tools' fitted model of Photoshop's current Brightness/Contrast: the contrast S-curve's
-    point at t moved along the diagonal by s(t); the output is the moved curve's height where its
-    x (t - s(t), increasing) equals the input, found by bisection."""
-    def s(t):
-        h = 0.5 * (abs(b) * (1.65 * t ** 0.35 - t ** 10) + (1 - abs(b)) * (1.96 * t ** 0.4 + t ** 4) + t ** 1.25)
-        return b * t * (1 - t) * h
-    lo, hi = 0.0, 1.0
+def _bc_brightness(u, b):
+    if b == 0:
+        return u
+    if b > 0:
+        return _bc_gain(u, b) if b <= 100 else _bc_brightness(_bc_gain(u, 100), b - 100)
+    lo, hi = 0.0, 1.0  # the inverse of the brightening by -b
     for _ in range(60):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if mid - s(mid) < x else (lo, mid)
-    t = (lo + hi) / 2
-    return _contrast_s(t, c) + s(t)
+        lo, hi = (mid, hi) if _bc_brightness(mid, -b) < u else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _bc_contrast(u, c):
+    beta = 1 - 0.0076 * c
+    if u > 0.5:
+        return 1 - _bc_contrast(1 - u, c)
+    return (2 - 2 * beta) * u * u + beta * u
 
 
 def gradient_map(rgb, p):

@@ -147,6 +147,20 @@ def test_legacy_brightness_contrast_in_photoshops_order():
     assert table[116] == 0 and table[117] == 255
 
 
+def test_current_brightness_contrast_as_photoshop():
+    # SethRobinson/Patchy docs/adjustments-calibration.md "Modern Brightness/Contrast": brightness is
+    # the gain 2^(b/110) up to output 1/2 (50 at +55 gives 50 sqrt(2) = 70.7), a negative one its
+    # inverse; contrast 100 is 1.52 u^2 + 0.24 u below 1/2 (64 gives 39.8), mirrored above
+    def table(b, c):
+        return A.brightness_contrast.lut({"brightness": b, "contrast": c, "legacy": False})[0]
+    assert table(55, 0)[50] == 71 and table(-55, 0)[71] == 50
+    assert table(0, 100)[64] == 40 and table(0, 100)[191] == 215
+    assert table(0, 0).tolist() == list(range(256))
+    assert table(100, 0)[255] == 255 and table(100, 0)[64] == round(64 * 2 ** (100 / 110))
+    # above 100 the curve is f_(b - 100) after f_100: 20 goes to 20 * 2^(150/110) = 51.4
+    assert table(150, 0)[20] == 51
+
+
 settings3 = st.fixed_dictionaries({"hue": st.integers(-180, 180), "saturation": st.integers(-100, 100),
                                    "lightness": st.integers(-100, 100)})
 

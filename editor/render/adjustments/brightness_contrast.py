@@ -7,13 +7,14 @@ captures): positive contrast takes the brightness into its input, (v + b - 127.5
 round((v - 127.5) (100 + c) / 100 + 127.5) + b; contrast 100 is the threshold v + b >= 127;
 clipped.
 
-Current (CS3 and later): a tone curve that keeps black and white. Adobe has not published
-it; Veil uses the model psd-tools fitted to Photoshop's renders. Contrast c = contrast / 100
-is the natural cubic spline (Curves' own interpolation) through (0, 0), (63, 63 - 25 c),
-(191, 191 + 25 c) and (255, 255): a gentle S, unlike legacy's clipped slope. Brightness
-b = brightness / 150 then moves each point of that curve along the diagonal by
-b t (1 - t) h(t), where h is psd-tools' fitted blend of powers of t; the table is that moved
-curve read back at each input.
+Current (CS3 and later), as SethRobinson/Patchy recovered it from Photoshop's ramps
+(docs/adjustments-calibration.md, "Modern Brightness/Contrast": 449 of 452 8-bit curves
+byte-exact): on 0..1, contrast(brightness(v)), rounded once. Brightness 0 < b <= 100 is the
+gain ray sigma v, sigma = 2^(b/110), up to output 1/2, then the cubic Hermite from there to
+(1, 1) leaving at slope sigma and arriving at slope max(0.1, 1 / (1 + 12 (sigma - 1))),
+clamped to 1; above 100 it is f_(b-100) after f_100; a negative b is the inverse function of
+f_(-b). Contrast c (-50..100) is y = (2 - 2 beta) u^2 + beta u on the lower half, beta =
+1 - 0.0076 c, mirrored through (1/2, 1/2) on the upper half.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Param, Spec, lut_from
-from .curves import curve
 
 
 def legacy(params: dict):
@@ -37,37 +37,48 @@ def legacy(params: dict):
     return fn
 
 
-# psd-tools' fit of Photoshop's brightness bend: h(t) = (|b| (1.65 t^0.35 - t^10)
-# + (1 - |b|) (1.96 t^0.4 + t^4) + t^1.25) / 2.
-_STRONG = ((1.65, 0.35), (-1.0, 10.0))
-_WEAK = ((1.96, 0.4), (1.0, 4.0))
-_COMMON = ((1.0, 1.25),)
+def _brighten(u: np.ndarray, b: float) -> np.ndarray:
+    """Brightness 0 < b <= 100 on 0..1."""
+    sigma = 2.0 ** (b / 110)
+    tau = max(0.1, 1 / (1 + 12 * (sigma - 1)))
+    knee = 0.5 / sigma
+    span = 1 - knee
+    t = np.clip((u - knee) / span, 0, 1)
+    hermite = ((2 * t ** 3 - 3 * t ** 2 + 1) * 0.5 + (t ** 3 - 2 * t ** 2 + t) * span * sigma
+               + (-2 * t ** 3 + 3 * t ** 2) + (t ** 3 - t ** 2) * span * tau)
+    return np.where(u <= knee, sigma * u, np.minimum(hermite, 1.0))
 
 
-def _powers(terms, t: np.ndarray) -> np.ndarray:
-    return sum(a * t ** r for a, r in terms)
+def brightness(u: np.ndarray, b: float) -> np.ndarray:
+    """Brightness b (-150..150) on 0..1."""
+    u = np.asarray(u, np.float64)
+    if b == 0:
+        return u
+    if b > 100:
+        return brightness(_brighten(u, 100), b - 100)
+    if b > 0:
+        return _brighten(u, b)
+    # The inverse of the increasing f_(-b), by bisection (64 halvings reach float64's last bit).
+    lo, hi = np.zeros_like(u), np.ones_like(u)
+    for _ in range(64):
+        mid = (lo + hi) / 2
+        below = brightness(mid, -b) < u
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
 
 
-def brightness_shift(b: float, t: np.ndarray) -> np.ndarray:
-    """How far brightness `b` (-1..1) moves the curve's point at `t` along the diagonal."""
-    h = 0.5 * (abs(b) * _powers(_STRONG, t) + (1 - abs(b)) * _powers(_WEAK, t) + _powers(_COMMON, t))
-    return b * t * (1 - t) * h
+def contrast(u: np.ndarray, c: float) -> np.ndarray:
+    """Contrast c (-50..100) on 0..1."""
+    beta = 1 - 0.0076 * c
 
-
-def contrast_curve(c: float, t: np.ndarray) -> np.ndarray:
-    """Contrast `c` (-0.5..1) as the S-curve through the quarter points, on 0..1."""
-    delta = 25 * c
-    return curve([[0, 0], [63, 63 - delta], [191, 191 + delta], [255, 255]], t * 255) / 255
+    def lower(x):
+        return (2 - 2 * beta) * x * x + beta * x
+    return np.where(u <= 0.5, lower(u), 1 - lower(1 - u))
 
 
 def current(params: dict):
-    b, c = params["brightness"] / 150, params["contrast"] / 100
-
-    def fn(x: np.ndarray) -> np.ndarray:
-        t = np.linspace(0.0, 1.0, 4097)
-        shift = brightness_shift(b, t)
-        return np.interp(np.clip(x, 0, 1), t - shift, contrast_curve(c, t) + shift)
-    return fn
+    b, c = params["brightness"], params["contrast"]
+    return lambda x: contrast(brightness(np.clip(x, 0, 1), b), c)
 
 
 def lut(params: dict) -> np.ndarray:
