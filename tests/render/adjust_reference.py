@@ -224,13 +224,18 @@ def _weight(hue, rng):
     return (d - t) / (d - c) if d > c else 1.0
 
 
-def _hsl_step(rgb, hue, sat, light):
+def _saturation_factor(sat):
+    """Hue/Saturation's factor on the HSL saturation; +100 gives 128 (SethRobinson/Patchy
+    docs/adjustments-calibration.md: a midtone of chroma 1 comes out half saturated)."""
+    return 1 + sat / 100 if sat <= 0 else min(128.0, 1 / max(1e-6, 1 - sat / 100))
+
+
+def _hsl_step(rgb, hue, sat, light, factor=None):
     r, g, b = rgb
     h, lum, s = colorsys.rgb_to_hls(r, g, b)
-    if hue or sat:
+    if hue or sat or factor is not None:
         h = (h + hue / 360) % 1.0
-        k = 1 + sat / 100 if sat <= 0 else 1 / max(1e-6, 1 - sat / 100)  # +100 saturates fully
-        s = min(1.0, max(0.0, s * k))
+        s = min(1.0, max(0.0, s * (_saturation_factor(sat) if factor is None else factor)))
         r, g, b = colorsys.hls_to_rgb(h, lum, s)
     L = light / 100
     if L > 0:
@@ -247,21 +252,24 @@ def hue_saturation(rgb, p):
             _, lum, _ = colorsys.rgb_to_hls(r, g, b)
             lum = _hsl_step((lum, lum, lum), 0, 0, p["colorize"]["lightness"])[0]  # lightness first
             return list(colorsys.hls_to_rgb(p["colorize"]["hue"] / 360, lum, p["colorize"]["saturation"] / 100))
+        # SethRobinson/Patchy docs/adjustments-calibration.md "Per-hue-range bands": the ranges weigh
+        # by the original hue; their lightness first, then the master's; their hue turns add to the
+        # master's; each adds w (factor - 1) to 1, which multiplies the master's factor.
         h, _, s = colorsys.rgb_to_hls(r, g, b)
-        dh = ds = dl = 0.0
+        dh = dl = 0.0
+        extra = 1.0
         if s > 0:
             for name in RANGES:
                 w = _weight(h * 360, p[name]["range"])
-                step = p[name]["saturation"] / 100
                 dh += w * p[name]["hue"]
-                ds += step * w if step <= 0 else step * (1 - (1 - w) ** (1.5 / (1 - step ** 4 + 0.05)))
+                extra += w * (_saturation_factor(p[name]["saturation"]) - 1)
                 dl += w * p[name]["lightness"]
-        dl, ds = min(1.0, max(-1.0, dl / 100)), min(1.0, max(-1.0, ds))
-        col = _hsl_step((r, g, b), 0, 0, p["master"]["lightness"])  # the master's lightness first
-        lo, hi = min(col), max(col)  # the ranges' lightness: toward the pixel's smallest or largest
-        col = [c + dl * (c - lo) if dl < 0 else c + dl * (hi - c) for c in col]
-        col = _hsl_step(col, p["master"]["hue"] + dh, p["master"]["saturation"], 0)  # one hue turn
-        return _hsl_step(col, 0, ds * 100, 0)  # the master's saturation, then the ranges'
+        dl = min(1.0, max(-1.0, dl / 100))
+        lo, hi = min(r, g, b), max(r, g, b)  # the ranges' lightness: toward the pixel's smallest or largest
+        col = [c + dl * (c - lo) if dl < 0 else c + dl * (hi - c) for c in (r, g, b)]
+        col = _hsl_step(col, 0, 0, p["master"]["lightness"])
+        factor = _saturation_factor(p["master"]["saturation"]) * max(0.0, extra)
+        return _hsl_step(col, p["master"]["hue"] + dh, 0, 0, factor)
     return _each(rgb, px)
 
 

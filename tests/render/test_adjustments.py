@@ -188,6 +188,40 @@ def test_hue_saturation_range_falloff_is_photoshops():
     assert weight(90, *reds) == 0 and weight(300, *reds) == 0
 
 
+def _hue_sat(params, rgb):
+    px = np.array([[list(rgb) + [255]]], np.uint8)
+    A.apply("hue_saturation", params, px)
+    return px[0, 0, :3].astype(int)
+
+
+def _range(name, saturation):
+    return {"hue": 0, "saturation": saturation, "lightness": 0,
+            "range": A.hue_saturation.DEFAULT_RANGES[A.hue_saturation.RANGES.index(name)]}
+
+
+def test_hue_saturation_scales_saturation_once_as_photoshop():
+    # SethRobinson/Patchy docs/adjustments-calibration.md "Per-hue-range bands": each range adds
+    # w (factor - 1) to 1, which multiplies the master's factor, in one step limited at full saturation.
+    # (230, 30, 30): lightness 130, half chroma 100. Master +40 (x 5/3) with Reds -60 (x 0.4) is x 2/3
+    # once: half chroma 66.7 (clamping the raise first at 125, then cutting, gave 50: (180, 80, 80)).
+    got = _hue_sat({"master": {"hue": 0, "saturation": 40, "lightness": 0}, "reds": _range("reds", -60)},
+                   (230, 30, 30))
+    assert np.abs(got - [197, 63, 63]).max() <= 1, got
+    # (165, 150, 135) has hue 30: Reds and Yellows weigh 1/2 each. "Weight 0.5 at +50 measures ratio 1.5":
+    got = _hue_sat({"reds": _range("reds", 50)}, (165, 150, 135))
+    assert np.abs(got - [172.5, 150, 127.5]).max() <= 1, got
+    # two half-weighted +60 ranges sum to the full range's x 2.5: half chroma 15 becomes 37.5
+    got = _hue_sat({"reds": _range("reds", 60), "yellows": _range("yellows", 60)}, (165, 150, 135))
+    assert np.abs(got - [187.5, 150, 112.5]).max() <= 1, got
+
+
+def test_hue_saturation_full_raise_is_128_times():
+    # Ibid., "Hue/Saturation master": +100 is x 128, not unbounded: a midtone of chroma 1 ends half saturated
+    got = _hue_sat({"master": {"hue": 0, "saturation": 100, "lightness": 0}}, (128, 127, 127))
+    assert np.abs(got - [191.5, 63.5, 63.5]).max() <= 1, got
+    assert A.hue_saturation.saturation_scale(100) == 128 and A.hue_saturation.saturation_scale(50) == 2
+
+
 tones = st.lists(st.integers(-100, 100), min_size=3, max_size=3)
 
 

@@ -5,14 +5,17 @@ Works in HSL. A colour range (reds, yellows, greens, cyans, blues, magentas) has
 angles a <= b <= c <= d (degrees, around the circle): it applies fully between b and c and
 falls off linearly to nothing at a and at d, Photoshop's range sliders. For a pixel of hue H
 (its original hue) each range weighs w(H). Settings are hue, saturation, lightness in
--180..180, -100..100, -100..100. In order (psd-tools' model, fitted to Photoshop's renders):
-the master's lightness mixes every channel toward white (L > 0: c + (1 - c) L) or black
-(c (1 + L)), L = lightness / 100; the ranges' lightness, weighed, moves each channel toward
-the pixel's largest or smallest (a pure red at Reds -100 is black, a grey stays); the hue
-turns by the master's and the weighed ranges' hue at once; the HSL saturation scales by the
-master's, then by the ranges' (each clamped to 1): by 1 + s for s = saturation / 100 <= 0 and
-by 1 / (1 - s) above, so +100 saturates every colour fully. A range's raise of saturation
-reaches wider than its weight (see _range_saturation).
+-180..180, -100..100, -100..100. In order (SethRobinson/Patchy docs/adjustments-calibration.md,
+"Per-hue-range bands", measured on Photoshop's renders): the ranges' lightness, the sum of
+their weighed settings, moves each channel toward the pixel's largest or smallest (a pure red
+at Reds -100 is black, a grey stays); the master's lightness mixes every channel toward white
+(L > 0: c + (1 - c) L) or black (c (1 + L)), L = lightness / 100; then one turn of the hue by
+the master's and the weighed ranges' hue, and one scale of the HSL saturation by the
+master's factor times 1 + sum of w (k - 1) over the ranges' factors k: a range at full
+weight equals the master slider, two overlapping ranges add, and a master raise and a range
+cut multiply (psd-tools' model applied them as two clamped steps: up to 51 levels off).
+A factor is 1 + s for s = saturation / 100 <= 0 and 1 / (1 - s) above, but never more
+than 128 (Photoshop's +100 leaves a midtone of chroma 1 half saturated, not full).
 
 Colorize: the given hue (0..360) and saturation (0..100) at the pixel's HSL lightness mixed
 toward white or black by the lightness setting (the lightness moves before the colour is
@@ -101,9 +104,10 @@ def _turn(r, g, b, hue6, half_k):
 def saturation_scale(saturation: float) -> float:
     """What a Saturation setting (-100..100) multiplies the HSL saturation by."""
     s = saturation / 100
-    return 1 + s if s <= 0 else 1 / max(1 - s, 1e-6)
+    return 1 + s if s <= 0 else min(MAX_SATURATION_SCALE, 1 / max(1 - s, 1e-6))
 
 
+MAX_SATURATION_SCALE = 128.0
 _saturation_scale = njit(inline="always")(saturation_scale)
 
 
@@ -121,16 +125,6 @@ def _range_lightness(v, mn, mx, light):
     # Written as mixes so that light = +-1 lands exactly on mx or mn: a rounding residue of
     # chroma there would be blown up by a master saturation of +100.
     return v * (ONE + light) - light * mn if light < 0 else v * (ONE - light) + light * mx
-
-
-@njit(inline="always", fastmath=True)
-def _range_saturation(weight, s):
-    """A colour range's saturation step s (-1..1) at a hue where the range weighs `weight`:
-    a raise spreads wider than the weight, the more the larger it is (psd-tools' fit of
-    Photoshop's renders); a cut follows the weight."""
-    if s <= 0:
-        return s * weight
-    return s * (1.0 - (1.0 - weight) ** (1.5 / (1.0 - s ** 4 + 0.05)))
 
 
 @njit(fastmath=True)
@@ -156,11 +150,9 @@ def hue_saturation_planes(planes, n, p):
         base = 7 + 7 * i
         if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
             ranges = True
-    if ranges:  # the master's lightness, then the ranges' (weighed by the hue), then one hue turn
+    if ranges:  # the ranges' lightness, the master's, then one hue turn and saturation scale
         for x in range(n):
             r, g, b = R[x], G[x], B[x]
-            if light != 0:
-                r, g, b = _mix_lightness(r, light), _mix_lightness(g, light), _mix_lightness(b, light)
             mx = max(r, max(g, b))
             mn = min(r, min(g, b))
             dh = ds = dl = 0.0
@@ -171,18 +163,18 @@ def hue_saturation_planes(planes, n, p):
                     if p[base + 4] != 0 or p[base + 5] != 0 or p[base + 6] != 0:
                         wgt = _range_weight(hue_deg, p[base], p[base + 1], p[base + 2], p[base + 3])
                         dh += wgt * p[base + 4]
-                        ds += _range_saturation(wgt, p[base + 5] / 100)
+                        ds += wgt * (_saturation_scale(p[base + 5]) - 1.0)
                         dl += wgt * p[base + 6]
                 dl = min(1.0, max(-1.0, dl / 100))
-                ds = min(1.0, max(-1.0, ds))
             if dl != 0:
                 r, g, b = _range_lightness(r, mn, mx, dl), _range_lightness(g, mn, mx, dl), \
                     _range_lightness(b, mn, mx, dl)
+            if light != 0:
+                r, g, b = _mix_lightness(r, light), _mix_lightness(g, light), _mix_lightness(b, light)
             turn6 = hue6 + np.float32(dh / 60)
-            if turn6 != 0 or half_k != HALF:
-                r, g, b = _turn(r, g, b, turn6, half_k)
-            if ds != 0:
-                r, g, b = _turn(r, g, b, ZERO, np.float32(_saturation_scale(ds * 100) / 2))
+            half_all = half_k * np.float32(max(0.0, 1.0 + ds))
+            if turn6 != 0 or half_all != HALF:
+                r, g, b = _turn(r, g, b, turn6, half_all)
             R[x], G[x], B[x] = to_level(r), to_level(g), to_level(b)
         return
     if hue6 != 0 or half_k != HALF:
