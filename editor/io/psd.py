@@ -40,7 +40,7 @@ from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
 from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_bevel, psd_effects, psd_gradient
+from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_overlay
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -247,11 +247,14 @@ class _OneLayerCompositor(Compositor):
     """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live),
     and at full fill opacity too when not `fill` (the matte of its outer effects)."""
 
-    def __init__(self, target, *args, fill: bool = True, unmasked: bool = False, **kw) -> None:
+    def __init__(self, target, *args, fill: bool = True, unmasked: bool = False, overlays=None, **kw) -> None:
         super().__init__(*args, **kw)
         self._target = target
         self._fill = fill
         self._unmasked = unmasked  # drawn without its layer mask (Layer Mask Hides Effects: Veil applies it after)
+        # overlays(kind, viewport): Veil's drawing of the target's overlays of that kind, as
+        # [(colour, coverage, psd-tools blend mode, opacity 0..1)], or None to let psd-tools draw them
+        self._overlays = overlays
 
     def _get_mask(self, layer, *args, **kw):
         if self._unmasked and layer is self._target:
@@ -267,12 +270,19 @@ class _OneLayerCompositor(Compositor):
     def _add_overlay(self, layer, effect_name, canvas):
         # psd-tools draws a layer's overlays colour, pattern, gradient; Photoshop stacks them
         # pattern, gradient, then colour on top (SethRobinson/Patchy docs/layer-effects-render.md
-        # "Pattern Overlay", pinned by pairwise probes). The first call draws all three in that order.
+        # "Pattern Overlay", pinned by pairwise probes). The first call draws all three in that order,
+        # Veil's own where it draws them: into psd-tools' effect canvas, which folds an overlay into
+        # the layer's colour inside its shape, under its stroke and unfaded by Fill, as Photoshop does.
         if getattr(self, "_overlaid", None) is canvas:
             return
         self._overlaid = canvas
         for name in _PHOTOSHOP_OVERLAY_ORDER:
-            super()._add_overlay(layer, name, canvas)
+            drawn = self._overlays(name, self._viewport) if self._overlays and layer is self._target else None
+            if drawn is None:
+                super()._add_overlay(layer, name, canvas)
+                continue
+            for colour, coverage, mode, opacity in drawn:
+                canvas.over(coverage, colour, mode, opacity)
 
 
 _PHOTOSHOP_OVERLAY_ORDER = ("patternoverlay", "gradientoverlay", "coloroverlay")  # lowest first
@@ -564,7 +574,7 @@ class _PsdReader:
                             for k in kinds & psd_effects.DRAWN_HERE - psd_effects.DRAWN_INTO_LAYER)
             missing = sorted(psd_effects.EFFECT_NAMES.get(k, k)
                              for k in kinds - psd_effects.DRAWN_BY_PSD_TOOLS - psd_effects.DRAWN_HERE)
-            drawn += inner
+            drawn = sorted(drawn + inner)
             parts = [f"rasterised with its {', '.join(drawn)}" if drawn else "rasterised"]
             if layers:
                 parts.append(f"its {', '.join(layers)} drawn as a layer below it")
@@ -637,7 +647,8 @@ class _PsdReader:
         compositor = _OneLayerCompositor(item, viewport, np.zeros((h, w, get_color_channels(self.psd)), np.float32),
                                          np.zeros((h, w, 1), np.float32), layer_filter=lambda layer: layer is item,
                                          widen=make_widen(self.psd), color_mode=self.psd.color_mode, fill=fill,
-                                         unmasked=_mask_hides_effects(item))
+                                         unmasked=_mask_hides_effects(item),
+                                         overlays=lambda kind, vp: self.overlays(item, kind, vp))
         try:
             compositor.apply(item, clip_compositing=True)
             color, _shape, alpha = compositor.finish()
@@ -646,6 +657,54 @@ class _PsdReader:
                       "kept as its stored pixels")
             return None
         return color, alpha[..., 0]
+
+    def overlays(self, item, kind: str, viewport: tuple[int, int, int, int]):
+        """The layer's colour or gradient overlays of `kind` as Veil draws them over `viewport`, for
+        `_OneLayerCompositor`: [(colour (h, w, 3), coverage (h, w, 1), psd-tools blend mode, opacity)],
+        the document's RGB 0..1. None (psd-tools draws them) for other kinds, documents that are not
+        RGB of 8 or 16 bits, and a gradient Veil cannot read (said once)."""
+        if kind not in psd_effects.OVERLAYS_HERE or self.psd.color_mode != ColorMode.RGB or self.psd.depth == 32:
+            return None
+        vx0, vy0, vx1, vy1 = viewport
+        h, w = vy1 - vy0, vx1 - vx0
+        out = []
+        for effect in psd_effects.enabled_effects(item):
+            if psd_effects.effect_kind(effect) != kind:
+                continue
+            try:
+                opacity = min(max(_number_or(effect.opacity, 100.0), 0.0), 100.0) / 100.0
+                mode = effect.blend_mode
+                if kind == "coloroverlay":
+                    colour = paint.draw_solid_color_fill(viewport, self.psd.color_mode, effect.descriptor)[0]
+                    coverage = np.ones((h, w, 1), np.float32)
+                else:
+                    rgba = psd_overlay.gradient_overlay(effect.descriptor, self.overlay_bounds(item),
+                                                        Rect(0, 0, self.psd.width, self.psd.height),
+                                                        Rect(vx0, vy0, w, h)).astype(np.float32) / 255
+                    colour, coverage = rgba[..., :3], rgba[..., 3:]
+            except Exception as e:  # an odd descriptor: psd-tools' drawing of the overlay, said once
+                reason = str(e) if isinstance(e, psd_gradient.NotLive) else type(e).__name__
+                self.warn(f"'{item.name.rstrip(chr(0))}': its {psd_effects.EFFECT_NAMES[kind]} is drawn by "
+                          f"psd-tools ({reason})")
+                return None
+            out.append((colour, coverage, mode, opacity))
+        return out
+
+    def overlay_bounds(self, item) -> Rect:
+        """What an aligned overlay lies over: a pixel layer's visible pixels (nonzero alpha, not
+        its padded channel rectangle), a shape's or fill layer's bounds as its gradient fill's."""
+        x0, y0, x1, y1 = item.bbox
+        if item.kind in _FILL_KINDS or item.kind == "shape" or not item.has_pixels():
+            box = _mask_visible_bounds(item) if item.kind in _FILL_KINDS else None
+            if box is not None:
+                return box
+            return Rect(x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else Rect(0, 0, self.psd.width, self.psd.height)
+        alpha = item.numpy("shape")
+        if alpha is None:
+            return Rect(x0, y0, x1 - x0, y1 - y0)
+        alpha = np.asarray(alpha)
+        visible = (alpha[..., 0] if alpha.ndim == 3 else alpha) > 0
+        return psd_gradient.visible_bounds(visible, x0, y0) or Rect(x0, y0, x1 - x0, y1 - y0)
 
     def rasterised(self, item, name: str) -> Layer:
         """The layer drawn alone by psd-tools (effects, masks and fill opacity in it), cropped to

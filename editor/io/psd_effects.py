@@ -50,11 +50,14 @@ EFFECT_NAMES = {
     "patternoverlay": "pattern overlay", "stroke": "stroke",
 }
 # What psd-tools' per-layer compositing draws (editor/io/psd.py rasterises through it).
-DRAWN_BY_PSD_TOOLS = frozenset({"coloroverlay", "gradientoverlay", "patternoverlay", "stroke"})
+DRAWN_BY_PSD_TOOLS = frozenset({"patternoverlay", "stroke"})
+# The overlays Veil draws into psd-tools' effect canvas, in its stacking (editor/io/psd_overlay.py).
+OVERLAYS_HERE = frozenset({"coloroverlay", "gradientoverlay"})
 # What Veil draws: the outer two as layers below the layer, the others into its pixels.
-DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow", "satin", "bevelemboss"})
+DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow", "satin", "bevelemboss",
+                        *OVERLAYS_HERE})
 INNER = ("satin", "innerglow", "innershadow")  # Photoshop's stacking, lowest first; the bevel above them
-DRAWN_INTO_LAYER = frozenset({*INNER, "bevelemboss"})
+DRAWN_INTO_LAYER = frozenset({*INNER, "bevelemboss", *OVERLAYS_HERE})
 
 _MAX_SIZE = 250.0  # Photoshop's Size and Distance sliders stop here (px); a larger value is hostile
 

@@ -270,12 +270,18 @@ def mapped(settings: dict[str, Any], canvas: Rect, f, new_canvas: Rect) -> dict[
 def fill_pixels(settings: dict[str, Any], rect: Rect, canvas: Rect) -> np.ndarray:
     """(h, w, 4) uint8 straight RGBA of the gradient over a document rect (one fused pass:
     `fill_pixels_reference` is the two-step numpy form it equals)."""
-    sx, sy, dx, dy = _kernel_line(settings, canvas)
+    return pixels_along(settings, rect, _kernel_line(settings, canvas))
+
+
+def pixels_along(settings: dict[str, Any], rect: Rect, line: tuple[float, float, float, float]) -> np.ndarray:
+    """`fill_pixels` for a line (sx, sy, dx, dy) placed by the caller (the kernels sample pixel
+    centres): a PSD Gradient Overlay has its own geometry (editor/io/psd_overlay.py)."""
+    sx, sy, dx, dy = line
     out = np.empty((rect.h, rect.w, 4), np.uint8)
     # An ordered dither tied to document positions (no seams between tiles), or plain rounding.
     dither = BAYER8 if settings.get("dither", True) else _HALF
-    fill_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], sx, sy, dx, dy,
-                table_of(settings), dither)
+    fill_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], float(sx), float(sy),
+                float(dx), float(dy), table_of(settings), dither)
     return out
 
 

@@ -272,7 +272,7 @@ def test_a_colour_overlay_paints_over_a_gradient_overlay():
 
 def test_the_warning_names_what_is_drawn_and_what_is_not():
     doc, _ = _render(_file(C.drop_shadow_desc(), C.bevel_desc(), (b"SoFi", C.color_overlay_block(0, 255, 0)[b"SoFi"])))
-    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its colour overlay, bevel and emboss; "
+    assert doc.warnings == ["'sq': layer with layer effects: rasterised with its bevel and emboss, colour overlay; "
                             "its drop shadow drawn as a layer below it"]
 
 
