@@ -101,7 +101,9 @@ def curves(rgb, p):
     def px(*c):
         out = []
         for x, fn in zip(c, fns, strict=True):
-            y = min(255.0, max(0.0, fn(x * 255)))
+            # the channel's curve rounded to a byte, then the master's (SethRobinson/Patchy
+            # docs/adjustments-calibration.md: component tables first, then Composite)
+            y = math.floor(min(255.0, max(0.0, fn(x * 255))) + 0.5)
             out.append(min(255.0, max(0.0, master(y))) / 255)
         return out
     return _each(rgb, px)

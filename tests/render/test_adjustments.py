@@ -147,6 +147,15 @@ def test_legacy_brightness_contrast_in_photoshops_order():
     assert table[116] == 0 and table[117] == 255
 
 
+def test_curves_round_the_channel_table_before_the_master():
+    # SethRobinson/Patchy docs/adjustments-calibration.md: each curve is a byte table, the channel's
+    # first, then Composite. Red halves its input (1 gives 0.498, a byte 0); a master rising to white
+    # by 10 then maps 0 to 0 (composed in float it read 0.498 x 25.5 = 12.7: 13).
+    table = A.curves.lut({"master": [[0, 0], [10, 255]], "red": [[0, 0], [255, 127]],
+                          "green": [[0, 0], [255, 255]], "blue": [[0, 0], [255, 255]]})
+    assert table[0, 1] == 0 and table[0, 3] == A.curves.curve_table([[0, 0], [10, 255]])[1]
+
+
 def test_current_brightness_contrast_as_photoshop():
     # SethRobinson/Patchy docs/adjustments-calibration.md "Modern Brightness/Contrast": brightness is
     # the gain 2^(b/110) up to output 1/2 (50 at +55 gives 50 sqrt(2) = 70.7), a negative one its

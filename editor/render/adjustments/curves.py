@@ -2,8 +2,9 @@
 
 The curve through the points is the natural cubic spline (second derivative zero at the end
 points), Photoshop's interpolation; outside the first and last points it is flat, and it is
-clamped to 0..255. A channel's curve applies first, then the master curve (composed in
-float, rounded once).
+clamped to 0..255. A channel's table applies first, then the master's, each rounded to a
+byte, as Photoshop's (SethRobinson/Patchy docs/adjustments-calibration.md: all 3,072 bytes of
+its ramp captures matched, the red-plus-composite one pinning the order).
 """
 
 from __future__ import annotations
@@ -61,9 +62,8 @@ def curve_table(points: list[list[float]]) -> np.ndarray:
 
 
 def lut(params: dict) -> np.ndarray:
-    x = np.arange(256, dtype=np.float64)
-    return np.stack([np.floor(curve(params["master"], curve(params[c], x)) + 0.5).astype(np.uint8)
-                     for c in CHANNELS[1:]])
+    master = curve_table(params["master"])
+    return np.stack([master[curve_table(params[c])] for c in CHANNELS[1:]])
 
 
 SPEC = Spec("curves", "Curves", tuple(Param(c, "curve", IDENTITY, 0, 255, c.capitalize()) for c in CHANNELS), lut=lut)
