@@ -31,14 +31,15 @@ reader (libs/psd/asl/kis_asl_xml_parser.cpp) gives a segment the midpoint of the
 from; Veil followed it until Patchy's probes said otherwise.
 
 The angle style's sweep. Adobe's manuals say "Angle gradient: shades in a counterclockwise
-sweep around the starting point" (Photoshop CS2 User Guide p. 493, the Gradient tool), and
-Veil's gradient tool does so; psd-tools' `composite.paint._make_angle_gradient` sweeps
-clockwise on screen. SethRobinson/Patchy settles it for what Photoshop draws: its
+sweep around the starting point" (Photoshop CS2 User Guide p. 493, the Gradient tool);
+psd-tools' `composite.paint._make_angle_gradient` sweeps clockwise on screen.
+SethRobinson/Patchy settles it for what Photoshop draws: its
 `gradient_position` (src/core/blend_math.cpp), calibrated against Photoshop 2026 renders
 ("Angle sweeps one full ramp per revolution starting at the angle direction, increasing
 clockwise on screen"), and shared by its gradient fill layers, whose angle fills it probed
 (docs/gradients.md "Gradient fill layer geometry"). So a gradient fill layer's angle style
-sweeps clockwise (`editor.paint.gradient_fill`), as psd-tools draws it.
+sweeps clockwise (`editor.paint.gradient_fill`), as psd-tools draws it, and so does Veil's
+gradient tool (one engine, as in Photoshop).
 
 Anything that does not read as a gradient (keys missing, no stops, positions outside 0..4096,
 numbers that are not finite, colours psd-tools cannot convert) raises `NotLive` with the reason:

@@ -6,15 +6,26 @@ position t of a pixel centre p (0 at the start, 1 at the end, clamped):
 - linear:    t = (p - s) . d / |d|^2
 - radial:    t = |p - s| / |d|
 - reflected: t = |(p - s) . d| / |d|^2  (linear mirrored about the start)
-- angle:     the counter-clockwise (on screen) sweep from the drag direction, / 360 degrees
+- angle:     the clockwise (on screen) sweep from the drag direction, / 360 degrees; the
+             start pixel itself a quarter turn
 - diamond:   (|a| + |b|) / |d| with a, b the coordinates of p - s along and across d
              (a square standing on its corner, the corner at the end point)
 
-A `Gradient` is a list of `Stop`s (position 0..1, colour, opacity 0..1); a stop's colour can be
-"foreground" or "background", resolved when painting (GIMP's and Photoshop's dynamic presets).
-Colour and opacity are interpolated linearly in straight (not premultiplied) 8-bit sRGB, as
-GIMP and Photoshop do, through a 4096-entry table (16 entries per 8-bit step, so the ordered
-dither that follows has real fractions to work with).
+These are the gradient fill layer's too (`editor.paint.gradient_fill` draws through the same
+kernels), so a drag and a fill layer with the same stops along the same line give the same
+pixels. The angle sweep is Photoshop's as SethRobinson/Patchy calibrated it against Photoshop
+2026 (its `gradient_position`, src/core/blend_math.cpp: "increasing clockwise on screen", the
+centre a quarter turn), one engine for the tool and fill layers as in Photoshop; Adobe's old
+manual's "counterclockwise" does not describe what Photoshop draws.
+
+A `Gradient` is a list of `Stop`s (position 0..1, colour, opacity 0..1) and a smoothness
+(percent, Photoshop's Gradient Editor's); a stop's colour can be "foreground" or
+"background", resolved when painting (GIMP's and Photoshop's dynamic presets). Colour and
+opacity are interpolated in straight (not premultiplied) 8-bit sRGB, as GIMP and Photoshop
+do: at smoothness 0 linearly, above it by Photoshop's Classic interpolation
+(`editor.paint.photoshop_gradient`: each ramp bent towards a cubic through its neighbours),
+through a 4096-entry table (16 entries per 8-bit step, so the ordered dither that follows has
+real fractions to work with).
 
 On a mask a gradient paints the grey of its colours (white reveals, black hides), its opacity
 acting as coverage: "foreground to transparent" with a black foreground fades a hide into
@@ -34,14 +45,15 @@ from numba import njit, prange
 
 from editor.core import BlendMode, Rect
 
+from .photoshop_gradient import LUT_SIZE, classic, classic_rgba, lists_of
 from .target import _ROUND, BAYER8, PaintTarget
 
 SHAPES = ("linear", "radial", "reflected", "angle", "diamond")
 _SHAPE_CODE = {name: k for k, name in enumerate(SHAPES)}
-# The angle style swept clockwise on screen, as Photoshop draws a gradient fill layer's (its
-# centre pixel at a quarter turn); the kernels' code for it, not a shape of the gradient tool.
-ANGLE_CLOCKWISE = len(SHAPES)
-LUT_SIZE = 4096
+DEFAULT_SMOOTHNESS = 100.0  # Photoshop's Gradient Editor's, and its presets'
+# Sub-knots per segment where a smooth ramp on a mask is drawn as straight runs: the chord of
+# the steepest two-stop ease is then within 0.03 of a level of the cubic.
+_SMOOTH_PIECES = 64
 FOREGROUND, BACKGROUND = "foreground", "background"
 
 Colour = tuple[int, int, int]
@@ -82,15 +94,22 @@ class Stop:
 
 @dataclass(frozen=True)
 class Gradient:
-    """A named list of stops (at least one), kept sorted by position."""
+    """A named list of stops (at least one), kept sorted by position, and a smoothness: percent
+    0..100, Photoshop's ('Intr' / 40.96). 0 joins the stops by straight ramps (what a gradient
+    saved without one drew); Photoshop's default, and the built-in presets', is 100."""
 
     name: str
     stops: tuple[Stop, ...] = field(default_factory=tuple)
+    smoothness: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.stops:
             raise ValueError("a gradient needs at least one stop")
         object.__setattr__(self, "stops", tuple(sorted(self.stops, key=lambda s: s.position)))
+        smoothness = float(self.smoothness)
+        if not math.isfinite(smoothness):
+            raise ValueError("a gradient's smoothness is a finite number")
+        object.__setattr__(self, "smoothness", min(100.0, max(0.0, smoothness)))
 
     @property
     def dynamic(self) -> bool:
@@ -98,15 +117,22 @@ class Gradient:
         return any(isinstance(s.color, str) for s in self.stops)
 
     def resolved(self, fg: Colour, bg: Colour) -> Gradient:
-        return Gradient(self.name, tuple(s.resolved(fg, bg) for s in self.stops))
+        return replace(self, stops=tuple(s.resolved(fg, bg) for s in self.stops))
 
     def reversed(self) -> Gradient:
-        return Gradient(self.name, tuple(replace(s, position=1.0 - s.position) for s in self.stops))
+        return replace(self, stops=tuple(replace(s, position=1.0 - s.position) for s in self.stops))
+
+    def lists(self, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)):
+        """The stops as Photoshop's colour and opacity lists (`photoshop_gradient.lists_of`)."""
+        return lists_of([s.to_dict() for s in self.resolved(fg, bg).stops])
 
     def sample(self, t: np.ndarray | float, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)) -> np.ndarray:
         """Straight RGBA 0..255 (float64) at positions t (clamped to 0..1): the reference interpolation."""
-        g = self.resolved(fg, bg)
         t = np.clip(np.asarray(t, np.float64), 0.0, 1.0)
+        if self.smoothness > 0.0:
+            flat = classic_rgba(*self.lists(fg, bg), t.reshape(-1), self.smoothness / 100.0)
+            return flat.reshape(*t.shape, 4)
+        g = self.resolved(fg, bg)
         pos = np.array([s.position for s in g.stops])
         channels = [np.array([s.color[c] for s in g.stops], np.float64) for c in range(3)]
         channels.append(np.array([s.opacity * 255.0 for s in g.stops]))
@@ -116,12 +142,23 @@ class Gradient:
         """(n, 4) float32 straight RGBA 0..255 over t = k / (n - 1)."""
         return self.sample(np.linspace(0.0, 1.0, n), fg, bg).astype(np.float32)
 
+    def table(self, reverse: bool = False, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)) -> np.ndarray:
+        """The table the kernels read, reversed or not: what the gradient tool and a gradient fill
+        layer both draw from. A smooth table is mirrored (Photoshop eases the ramps it has and
+        reverses the result); a straight one is the reversed stops' (as Veil always drew it)."""
+        if self.smoothness > 0.0:
+            table = self.lut(fg, bg)
+            return np.ascontiguousarray(table[::-1]) if reverse else table
+        return (self.reversed() if reverse else self).lut(fg, bg)
+
     def to_dict(self) -> dict:
-        return {"name": self.name, "stops": [s.to_dict() for s in self.stops]}
+        return {"name": self.name, "stops": [s.to_dict() for s in self.stops], "smoothness": self.smoothness}
 
     @classmethod
     def from_dict(cls, d: dict) -> Gradient:
-        return cls(str(d.get("name", "Gradient")), tuple(Stop.from_dict(s) for s in d.get("stops", ())))
+        """Absent, the smoothness is 0: what a gradient saved before Veil had one drew."""
+        return cls(str(d.get("name", "Gradient")), tuple(Stop.from_dict(s) for s in d.get("stops", ())),
+                   float(d.get("smoothness", 0.0)))
 
 
 def foreground_to_background() -> Gradient:
@@ -133,8 +170,9 @@ def foreground_to_transparent() -> Gradient:
 
 
 def builtin_presets() -> list[Gradient]:
-    """What the preset list starts with (the two dynamic ones first, as in Photoshop)."""
-    return [
+    """What the preset list starts with (the two dynamic ones first, as in Photoshop), at
+    Photoshop's default smoothness."""
+    presets = [
         foreground_to_background(),
         foreground_to_transparent(),
         Gradient("Black, White", (Stop(0.0, (0, 0, 0)), Stop(1.0, (255, 255, 255)))),
@@ -145,6 +183,7 @@ def builtin_presets() -> list[Gradient]:
         Gradient("Copper", (Stop(0.0, (151, 70, 26)), Stop(0.3, (251, 216, 197)), Stop(0.83, (108, 46, 22)),
                             Stop(1.0, (239, 219, 205)))),
     ]
+    return [replace(g, smoothness=DEFAULT_SMOOTHNESS) for g in presets]
 
 
 def snap_angle(start: tuple[float, float], end: tuple[float, float], step_degrees: float = 15.0) -> tuple[float, float]:
@@ -180,8 +219,8 @@ def shape_reference(kind: str, xs: np.ndarray, ys: np.ndarray, start: tuple[floa
         across = (ry * dx - rx * dy) / length2
         t = np.abs(along) + np.abs(across)
     elif kind == "angle":
-        theta = np.arctan2(-ry, rx) - math.atan2(-dy, dx)  # y points down: counter-clockwise on screen
-        t = np.mod(theta, 2 * math.pi) / (2 * math.pi)
+        theta = math.atan2(-dy, dx) - np.arctan2(-ry, rx)  # y points down: clockwise on screen
+        t = np.where((rx == 0.0) & (ry == 0.0), 0.25, np.mod(theta, 2 * math.pi) / (2 * math.pi))
     else:
         raise ValueError(f"unknown gradient shape {kind!r}; expected one of {', '.join(SHAPES)}")
     return np.clip(t, 0.0, 1.0)
@@ -200,12 +239,7 @@ def _position(kind, px, py, sx, sy, dx, dy, inv_len2, inv_len, base_angle):
             t = abs(along) + abs((ry * dx - rx * dy) * inv_len2)
     elif kind == 1:
         t = math.sqrt(rx * rx + ry * ry) * inv_len
-    elif kind == 3:
-        theta = math.atan2(-ry, rx) - base_angle
-        turn = 2.0 * math.pi
-        theta = theta - math.floor(theta / turn) * turn
-        t = theta / turn
-    else:  # ANGLE_CLOCKWISE: a gradient fill layer's angle style (editor/paint/gradient_fill.py)
+    else:  # angle: clockwise on screen
         if rx == 0.0 and ry == 0.0:
             return 0.25  # Photoshop's centre pixel (SethRobinson/Patchy src/core/blend_math.cpp)
         theta = base_angle - math.atan2(-ry, rx)
@@ -360,9 +394,21 @@ def linear_mask_kernel(out, doc_x0, doc_y0, sx, sy, dx, dy, knot_s, knot_v, thr_
 
 def _grey_knots(gradient: Gradient, reflected: bool, inverted: bool) -> tuple[np.ndarray, np.ndarray]:
     """(positions, stored greys) where a resolved gradient's grey bends: its stops, with the ends 0
-    and 1 (mirrored about 0 for reflected), for `linear_mask_kernel`."""
-    grey = [0.299 * s.color[0] + 0.587 * s.color[1] + 0.114 * s.color[2] for s in gradient.stops]
-    pos = [0.0] + [s.position for s in gradient.stops] + [1.0]
+    and 1 (mirrored about 0 for reflected), for `linear_mask_kernel`. A smooth gradient's ramps
+    are curves: each is cut into `_SMOOTH_PIECES` chords (its Classic values at their ends)."""
+    weights = np.array([0.299, 0.587, 0.114])
+    pos, grey = [], []
+    colours = gradient.lists()[0]
+    for k, s in enumerate(gradient.stops):
+        previous = gradient.stops[k - 1].position if k else s.position
+        if gradient.smoothness > 0.0 and s.position > previous:
+            inner = np.linspace(previous, s.position, _SMOOTH_PIECES + 1)[1:-1]
+            rgb = np.clip(classic(colours, inner, gradient.smoothness / 100.0), 0.0, 255.0)
+            pos.extend(inner.tolist())
+            grey.extend((rgb @ weights).tolist())
+        pos.append(s.position)
+        grey.append(float(np.dot(s.color, weights)))
+    pos = [0.0] + pos + [1.0]
     val = [grey[0]] + grey + [grey[-1]]
     if reflected:
         pos, val = [-p for p in reversed(pos)] + pos, list(reversed(val)) + val
@@ -432,8 +478,9 @@ class GradientPaint:
                  fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)) -> None:
         self.target = target
         self.settings = settings or GradientSettings()
+        # The fill layer's table (`Gradient.table`): one drawing for the tool and fill layers.
+        self.lut = gradient.table(self.settings.reverse, tuple(fg), tuple(bg))
         g = gradient.reversed() if self.settings.reverse else gradient
-        self.lut = g.lut(tuple(fg), tuple(bg))
         self.resolved = g.resolved(tuple(fg), tuple(bg))
         self.area = target.selection_rect()
         self.area, self.original = target.snapshot(self.area)

@@ -25,9 +25,11 @@ scale x (w (90 - r) + h r) / 90 with r = angle mod 90. Linear runs the whole lin
 end; radial, reflected, angle and diamond start at the centre and reach the end of the line's
 half. The angle style sweeps clockwise on screen from the angle's direction, its centre pixel a
 quarter of the way round: what Photoshop draws by SethRobinson/Patchy's Photoshop-calibrated
-`gradient_position` (src/core/blend_math.cpp: "increasing clockwise on screen"; the gradient
-tool's angle shape sweeps the other way, as Adobe's manual describes the tool). The pixels come
-from the gradient tool's positions and 4096-entry table, dithered and turned into bytes in the same pass (`fill_kernel`; `fill_pixels_reference` is the two-step form).
+`gradient_position` (src/core/blend_math.cpp: "increasing clockwise on screen"), for fill
+layers and the gradient tool alike. The pixels come from the gradient tool's positions and
+4096-entry table (`Gradient.table`), dithered and turned into bytes in the same pass
+(`fill_kernel`; `fill_pixels_reference` is the two-step form): a drag along `line_of` gives
+the same pixels.
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ from editor.core import Rect
 
 from .gradient import (
     _SHAPE_CODE,
-    ANGLE_CLOCKWISE,
     SHAPES,
     Gradient,
     Stop,
@@ -52,13 +53,12 @@ from .gradient import (
     _position,
     gradient_source_kernel,
 )
-from .photoshop_gradient import PsStop, classic_table, lists_of, merged_stops
+from .photoshop_gradient import PsStop, classic_table, merged_stops
 from .target import BAYER8
 
 MAX_STOPS = 1024  # per list: more than any editor makes
 
-_HALF = np.full((8, 8), 0.5, np.float32)
-_FILL_CODE = {**_SHAPE_CODE, "angle": ANGLE_CLOCKWISE}  # the kernels' shape code for each style  # plain rounding, as an 8 x 8 "dither"
+_HALF = np.full((8, 8), 0.5, np.float32)  # plain rounding, as an 8 x 8 "dither"
 
 DEFAULTS: dict[str, Any] = {
     "stops": [{"position": 0.0, "color": [0, 0, 0], "opacity": 1.0},
@@ -73,16 +73,16 @@ def normalised(settings: dict[str, Any]) -> dict[str, Any]:
     out = {**DEFAULTS, **settings}
     if out["style"] not in SHAPES:
         raise ValueError(f"unknown gradient style {out['style']!r}; expected one of {', '.join(SHAPES)}")
-    out["stops"] = [s.to_dict() for s in gradient_of(out).stops]
-    out["angle"], out["scale"] = float(out["angle"]), float(out["scale"])
-    out["offset"] = [float(v) for v in out["offset"]][:2]
-    if out["box"] is not None:
-        out["box"] = [int(v) for v in out["box"]][:4]
     if "smoothness" in out:  # absent: 0, straight ramps (kept absent: Veil's own files stay as they were)
         smoothness = float(out["smoothness"])
         if not math.isfinite(smoothness):
             raise ValueError("the gradient's smoothness is not a finite number")
         out["smoothness"] = min(100.0, max(0.0, smoothness))
+    out["stops"] = [s.to_dict() for s in gradient_of(out).stops]
+    out["angle"], out["scale"] = float(out["angle"]), float(out["scale"])
+    out["offset"] = [float(v) for v in out["offset"]][:2]
+    if out["box"] is not None:
+        out["box"] = [int(v) for v in out["box"]][:4]
     if out.get("photoshop_stops") is not None:
         out["photoshop_stops"] = _checked_lists(out["photoshop_stops"])
     return out
@@ -128,10 +128,8 @@ def table_of(settings: dict[str, Any]) -> np.ndarray:
     """(4096, 4) float32 straight RGBA 0..255 the kernels read (t = k / 4095, reverse applied):
     straight ramps between Veil's stops, or Photoshop's Classic interpolation of its two lists
     when the settings ask for smoothness (`editor.paint.photoshop_gradient`)."""
-    smoothness = min(100.0, max(0.0, float(settings.get("smoothness", 0.0)))) / 100.0
-    if not smoothness > 0.0:  # NaN too: straight ramps, the table Veil has always drawn
-        gradient = gradient_of(settings)
-        return (gradient.reversed() if settings.get("reverse", False) else gradient).lut()
+    if not _smoothness(settings) > 0.0:  # straight ramps, the table Veil has always drawn
+        return gradient_of(settings).table(bool(settings.get("reverse", False)))
     key = {k: settings.get(k) for k in ("stops", "photoshop_stops", "smoothness", "reverse")}
     return _smooth_table(json.dumps(key, sort_keys=True, default=str))
 
@@ -140,17 +138,29 @@ def table_of(settings: dict[str, Any]) -> np.ndarray:
 def _smooth_table(key: str) -> np.ndarray:
     """`table_of` for smoothness above 0, once per gradient (a render asks for it per tile)."""
     settings = json.loads(key)
-    gradient = gradient_of(settings)
-    lists = photoshop_lists(settings) or lists_of([s.to_dict() for s in gradient.stops])
-    table = classic_table(*lists, float(settings["smoothness"]) / 100.0)
-    return np.ascontiguousarray(table[::-1]) if settings.get("reverse", False) else table
+    reverse = bool(settings.get("reverse", False))
+    lists = photoshop_lists(settings)
+    if lists is None:  # Veil's stops: the gradient tool's own table
+        return gradient_of(settings).table(reverse)
+    table = classic_table(*lists, _smoothness(settings) / 100.0)
+    return np.ascontiguousarray(table[::-1]) if reverse else table
+
+
+def _smoothness(settings: dict[str, Any]) -> float:
+    """The settings' smoothness, percent 0..100 (absent or not a number: 0)."""
+    try:
+        value = float(settings.get("smoothness", 0.0))
+    except (TypeError, ValueError):
+        return 0.0
+    return min(100.0, max(0.0, value)) if math.isfinite(value) else 0.0
 
 
 def gradient_of(settings: dict[str, Any]) -> Gradient:
-    """The stops as a `Gradient` (foreground/background resolved to black/white: a fill layer's
-    colours are fixed when it is made)."""
+    """The stops and smoothness as a `Gradient` (foreground/background resolved to black/white:
+    a fill layer's colours are fixed when it is made)."""
     stops = settings.get("stops") or DEFAULTS["stops"]
-    return Gradient("Gradient Fill", tuple(Stop.from_dict(s) for s in stops)).resolved((0, 0, 0), (255, 255, 255))
+    return Gradient("Gradient Fill", tuple(Stop.from_dict(s) for s in stops),
+                    _smoothness(settings)).resolved((0, 0, 0), (255, 255, 255))
 
 
 def box_of(settings: dict[str, Any], canvas: Rect) -> Rect:
@@ -280,7 +290,7 @@ def pixels_along(settings: dict[str, Any], rect: Rect, line: tuple[float, float,
     out = np.empty((rect.h, rect.w, 4), np.uint8)
     # An ordered dither tied to document positions (no seams between tiles), or plain rounding.
     dither = BAYER8 if settings.get("dither", True) else _HALF
-    fill_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], float(sx), float(sy),
+    fill_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")], float(sx), float(sy),
                 float(dx), float(dy), table_of(settings), dither)
     return out
 
@@ -294,7 +304,7 @@ def fill_pixels_reference(settings: dict[str, Any], rect: Rect, canvas: Rect) ->
     """`fill_pixels` in two steps: the gradient tool's kernel into float32, then the dither in numpy."""
     sx, sy, dx, dy = _kernel_line(settings, canvas)
     out = np.empty((rect.h, rect.w, 4), np.float32)
-    gradient_source_kernel(out, rect.x, rect.y, _FILL_CODE[settings.get("style", "linear")], sx, sy, dx, dy,
+    gradient_source_kernel(out, rect.x, rect.y, _SHAPE_CODE[settings.get("style", "linear")], sx, sy, dx, dy,
                            table_of(settings))
     if settings.get("dither", True):
         ys = (rect.y + np.arange(rect.h)) & 7

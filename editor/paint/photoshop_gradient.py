@@ -31,9 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from .gradient import LUT_SIZE
-
 SPAN = 4096.0  # 'Intr' at 100 % smoothness (and a stop's 'Lctn' span)
+LUT_SIZE = 4096  # entries in the table the gradient kernels read (16 per 8-bit level)
 
 # (position 0..1, value, midpoint 0..1): one stop of a colour list (value (r, g, b) 0..255) or
 # of an opacity list (value 0..1).
@@ -144,12 +143,16 @@ def classic(stops: list[PsStop], t: np.ndarray, smoothness: float) -> np.ndarray
     return out
 
 
-def classic_table(colours: list[PsStop], opacities: list[PsStop], smoothness: float,
-                  n: int = LUT_SIZE) -> np.ndarray:
-    """(n, 4) float32 straight RGBA 0..255 over t = k / (n - 1): Photoshop's drawing of its two
+def classic_rgba(colours: list[PsStop], opacities: list[PsStop], t: np.ndarray, smoothness: float) -> np.ndarray:
+    """(n, 4) float64 straight RGBA 0..255 at positions t (n,): Photoshop's drawing of its two
     lists at `smoothness` 0..1 (the cubic may overshoot a stop: clamped, as Photoshop's bytes are)."""
-    t = np.linspace(0.0, 1.0, n)
     s = min(1.0, max(0.0, float(smoothness)))
     rgb = np.clip(classic(colours, t, s), 0.0, 255.0)
     alpha = np.clip(classic(opacities, t, s), 0.0, 1.0) * 255.0
-    return np.concatenate([rgb, alpha], axis=1).astype(np.float32)
+    return np.concatenate([rgb, alpha], axis=1)
+
+
+def classic_table(colours: list[PsStop], opacities: list[PsStop], smoothness: float,
+                  n: int = LUT_SIZE) -> np.ndarray:
+    """(n, 4) float32 `classic_rgba` over t = k / (n - 1): the table the gradient kernels read."""
+    return classic_rgba(colours, opacities, np.linspace(0.0, 1.0, n), smoothness).astype(np.float32)

@@ -74,8 +74,10 @@ def test_shapes_by_hand():
     assert shape_reference("reflected", np.array([-5.0]), np.zeros(1), start, end)[0] == 0.5
     assert shape_reference("radial", np.array([0.0]), np.array([5.0]), start, end)[0] == 0.5
     assert shape_reference("diamond", np.array([2.5]), np.array([2.5]), start, end)[0] == 0.5
-    # Angle: counter-clockwise on screen (y down), a quarter turn is straight up.
-    assert shape_reference("angle", np.array([0.0]), np.array([-5.0]), start, end)[0] == pytest.approx(0.25)
+    # Angle: clockwise on screen (y down), as Photoshop sweeps it: a quarter turn is straight
+    # down, three quarters straight up, and the start itself a quarter turn.
+    t = shape_reference("angle", np.array([0.0, 0.0, 0.0]), np.array([5.0, -5.0, 0.0]), start, end)
+    assert t == pytest.approx([0.25, 0.75, 0.25])
 
 
 def test_stops_interpolate_colour_and_opacity_in_straight_rgb():

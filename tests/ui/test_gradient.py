@@ -58,7 +58,8 @@ def test_linear_gradient_on_a_mask_is_the_expected_ramp(qtbot, zoom):
     start, end = canvas.widget_to_doc(QPointF(wpoint(canvas, *a))), canvas.widget_to_doc(QPointF(wpoint(canvas, *b)))
     xs = np.arange(layer.mask.shape[1]) + 20 + 0.5
     t = np.clip((xs - start.x()) / (end.x() - start.x()), 0, 1)
-    expected = 255 * (1 - t)
+    # The preset's smoothness is Photoshop's default, 100 %: the two-stop ramp eases in and out.
+    expected = 255 * (1 - (t / 2 + 1.5 * t**2 - t**3))
     m = layer.mask.data.astype(float)
     assert np.abs(m - expected[None, :]).max() <= 1.0
     assert (layer.pixels[..., :3] == (30, 90, 160)).all()  # the mask was edited, not the pixels
