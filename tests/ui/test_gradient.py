@@ -207,3 +207,41 @@ def test_zoomed_in_a_large_gradient_renders_the_view_first_and_panning_shows_the
     shot = canvas.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     screen = np.frombuffer(shot.constBits(), np.uint8).reshape(shot.height(), shot.bytesPerLine() // 4, 4)
     np.testing.assert_array_equal(screen[:480, :640, :3], exact[1000:1480, 1500:2140, :3])
+
+
+def test_the_editors_smoothness_slider_is_saved_in_the_presets_and_the_tool_draws_it(qtbot, monkeypatch):
+    """Edit… opens the Gradient Editor; its Smoothness slider (Photoshop's, a preset at 100 %)
+    changes the preset, OK keeps it in the saved presets, and the next drag draws it."""
+    from editor.ui.dialogs.gradient_editor import GradientEditor
+    from editor.ui.tools.gradient import GradientPresets
+
+    doc, layer = masked_doc(offset=(20, 10))
+    canvas, host, tool = with_gradient(qtbot, doc, 1.0)
+    seen: list[int] = []
+
+    def run(dialog: GradientEditor) -> int:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        slider = dialog.stops.smoothness_slider
+        seen.append(slider.value())
+        slider.setFocus()
+        qtbot.keyClick(slider, Qt.Key.Key_Home)
+        for _ in range(3):
+            qtbot.keyClick(slider, Qt.Key.Key_PageUp)  # a page is 10 %
+        assert dialog.stops.smoothness.value() == 30 and dialog.gradient.smoothness == 30.0
+        return 1
+
+    monkeypatch.setattr(GradientEditor, "exec", run)
+    tool.options.edit.click()
+    assert seen == [100]  # Photoshop's default
+    assert tool.options.gradient.smoothness == 30.0
+    assert GradientPresets().items[0].smoothness == 30.0  # saved with the presets
+    assert GradientPresets().items[1].smoothness == 100.0  # the others untouched
+    a, b = (40.0, 60.0), (140.0, 60.0)
+    drag(qtbot, canvas, a, b)
+    start, end = canvas.widget_to_doc(QPointF(wpoint(canvas, *a))), canvas.widget_to_doc(QPointF(wpoint(canvas, *b)))
+    xs = np.arange(layer.mask.shape[1]) + 20 + 0.5
+    t = np.clip((xs - start.x()) / (end.x() - start.x()), 0, 1)
+    eased = t / 2 + 1.5 * t**2 - t**3
+    expected = 255 * (1 - (t + 0.3 * (eased - t)))
+    assert np.abs(layer.mask.data.astype(float) - expected[None, :]).max() <= 1.0

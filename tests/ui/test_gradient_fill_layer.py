@@ -17,6 +17,7 @@ from editor.core.commands import SetSelection
 from editor.paint.gradient_fill import fill_pixels, normalised
 from editor.render import render
 from editor.ui import color_dialog
+from editor.ui.dialogs.gradient_fill_dialog import open_gradient_fill
 from editor.ui.layer_delegate import row_layout
 
 from .conftest import open_file, small_document
@@ -399,3 +400,72 @@ def test_free_transform_moves_a_gradient_fill_with_its_mask(make_window, qtbot):
     assert node.mask.data[30, 40] == 255 and node.mask.data[12, 17] == 0  # the mask went with it
     out = rgb(render(doc))
     assert out[40, box[0] + 1, 0] > 240 and out[40, box[0] + 43, 2] > 240  # red at its left edge, blue at its right
+
+
+def _smooth_red(t: float, smoothness: float) -> float:
+    """Red of the red-to-blue ramp at t, Photoshop's Classic ease blended in by smoothness %."""
+    eased = t / 2 + 1.5 * t**2 - t**3
+    return 255 * (1 - (t + (eased - t) * smoothness / 100))
+
+
+def test_the_smoothness_slider_previews_live_and_survives_ora_and_psd(make_window, qtbot, tmp_path):
+    """The Gradient Fill dialog's Smoothness (the Gradient Editor's): a new layer starts at its
+    preset's 100 %, Photoshop's default; the slider eases the ramp on the canvas before OK, OK is
+    one step, and the value comes back from an ORA and from a PSD ('Intr' = smoothness x 4096)."""
+    from psd_tools import PSDImage
+    from psd_tools.constants import Tag
+
+    window = make_window(small_document())
+    doc = window.document
+    steps = doc.history.index
+    dialog, node = open_from_menu(window)
+    assert dialog.stops.smoothness.value() == 100 and node.gradient["smoothness"] == 100.0
+    set_red_to_blue(dialog)
+    dialog.angle.setValue(0.0)
+    dialog.dither.setChecked(False)
+    x = 30  # a quarter of the way: t = 30.5 / 120
+    t = (x + 0.5) / 120
+    assert abs(int(rgb(render(doc))[40, x, 0]) - _smooth_red(t, 100)) <= 1
+    slider = dialog.stops.smoothness_slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Home)  # all the way down: straight ramps
+    assert dialog.stops.smoothness.value() == 0 and node.gradient["smoothness"] == 0.0
+    assert abs(int(rgb(render(doc))[40, x, 0]) - _smooth_red(t, 0)) <= 1
+    for _ in range(4):
+        qtbot.keyClick(slider, Qt.Key.Key_PageUp)  # a page is 10 %
+    assert slider.value() == 40 and dialog.stops.smoothness.value() == 40
+    assert node.gradient["smoothness"] == 40.0  # live, before OK
+    assert abs(int(rgb(render(doc))[40, x, 0]) - _smooth_red(t, 40)) <= 1
+    qtbot.waitUntil(lambda: abs(shown(window, x, 40).red() - _smooth_red(t, 40)) <= 3, timeout=3000)
+    assert dialog.preset.currentIndex() == -1  # no preset has these stops at 40 %
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert doc.history.index == steps + 1 and normalised(node.gradient)["smoothness"] == 40.0
+    before = render(doc)
+
+    ora, psd = tmp_path / "smooth.ora", tmp_path / "smooth.psd"
+    assert window.files.save_as(str(ora))
+    assert window.files.export(str(psd))
+    (item,) = [layer for layer in PSDImage.open(psd).descendants() if layer.name == node.name]
+    assert float(item.tagged_blocks.get_data(Tag.GRADIENT_FILL_SETTING)[b"Grad"][b"Intr"]) == pytest.approx(0.4 * 4096)
+    for path in (ora, psd):
+        assert open_file(qtbot, window, path)
+        again = next(n for n in window.document.root.children if isinstance(n, GradientFillLayer))
+        assert again.gradient["smoothness"] == pytest.approx(40.0)
+        assert np.abs(render(window.document).astype(int) - before.astype(int)).max() <= 1
+    # Reopened, the dialog shows the layer's smoothness.
+    reopened = open_gradient_fill(window, again)
+    assert reopened.stops.smoothness.value() == 40 and reopened.stops.smoothness_slider.value() == 40
+    reopened.reject()
+
+
+def test_a_layer_made_without_a_smoothness_keeps_none_until_it_is_set(make_window, qtbot):
+    """Veil's gradient fills from before the slider drew straight ramps: the dialog shows 0 %, and
+    OK without touching it records nothing and adds no smoothness."""
+    window = make_window(small_document())
+    doc = window.document
+    node = ops.new_gradient_fill_layer(doc, {"stops": RED_TO_BLUE, "angle": 0.0})
+    steps = doc.history.index
+    dialog = open_gradient_fill(window, node)
+    assert dialog.stops.smoothness.value() == 0
+    dialog.accept()
+    assert "smoothness" not in node.gradient and doc.history.index == steps

@@ -5,7 +5,9 @@ The bar shows the gradient over a checkerboard; the markers under it are the sto
 marker to select it, drag it to move it, click the empty track to add a stop there (its
 colour and opacity taken from the gradient at that point), Delete removes the selected stop
 (a gradient keeps at least two). The selected stop's colour (a colour, or the foreground or
-background colour, resolved when painting), opacity and location are edited below.
+background colour, resolved when painting), opacity and location are edited below, and the
+gradient's Smoothness (Photoshop's, 0..100 %: how far each ramp between stops eases towards
+a curve through its neighbours; 100 % is Photoshop's default) beside them.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSlider,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -176,8 +179,9 @@ class StopBar(QWidget):
 
 
 class StopEditor(QWidget):
-    """The stop bar and the selected stop's colour, opacity and location: the Gradient Editor's
-    right side, and the Gradient Fill dialog's gradient. `edited(gradient)` on every change."""
+    """The stop bar, the gradient's smoothness and the selected stop's colour, opacity and
+    location: the Gradient Editor's right side, and the Gradient Fill dialog's gradient.
+    `edited(gradient)` on every change (each step of a smoothness drag too: a live preview)."""
 
     edited = Signal(object)
 
@@ -221,9 +225,29 @@ class StopEditor(QWidget):
         self.location.valueChanged.connect(self._location_changed)
         self.remove = QPushButton("Delete Stop")
         self.remove.clicked.connect(self.bar.delete_current)
+        self.smoothness_slider = QSlider(Qt.Orientation.Horizontal)
+        self.smoothness_slider.setObjectName("gradient_smoothness_slider")
+        self.smoothness_slider.setRange(0, 100)
+        self.smoothness = QSpinBox()
+        self.smoothness.setObjectName("gradient_smoothness")
+        self.smoothness.setRange(0, 100)
+        self.smoothness.setSuffix(" %")
+        tip = "How far each ramp between stops eases into a curve (0 %: straight ramps; Photoshop's default 100 %)"
+        for w in (self.smoothness_slider, self.smoothness):
+            w.setToolTip(tip)
+        self.smoothness_slider.valueChanged.connect(self.smoothness.setValue)
+        self.smoothness.valueChanged.connect(self.smoothness_slider.setValue)
+        self.smoothness.valueChanged.connect(self._smoothness_changed)
+        smoothness_row = QHBoxLayout()
+        smoothness_row.addWidget(self.smoothness_slider, 1)
+        smoothness_row.addWidget(self.smoothness)
+        # Number fields as wide as their numbers (stretched across the dialog they read as sliders).
+        for spin in (self.opacity, self.location, self.smoothness):
+            spin.setMaximumWidth(110)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.addRow(self.bar)
+        self.form.addRow("Smoothness", smoothness_row)
         self.form.addRow("Colour", colour_row)
         self.form.addRow("Opacity", self.opacity)
         self.form.addRow("Location", self.location)
@@ -235,7 +259,17 @@ class StopEditor(QWidget):
 
     def set_gradient(self, gradient: Gradient) -> None:
         self.bar.set_gradient(gradient, 0)
+        self._updating = True
+        self.smoothness.setValue(round(gradient.smoothness))
+        self._updating = False
         self._show_stop(0)
+
+    def _smoothness_changed(self, value: int) -> None:
+        if self._updating or value == round(self.bar.gradient.smoothness):
+            return
+        g = replace(self.bar.gradient, smoothness=float(value))
+        self.bar.set_gradient(g, self.bar.current)
+        self.edited.emit(g)
 
     def _show_stop(self, index: int) -> None:
         stops = self.bar.gradient.stops
@@ -303,7 +337,7 @@ class GradientEditor(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("gradient_presets")
         self.list.setIconSize(QSize(120, 16))
-        self.list.setMinimumWidth(260)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._show_preset)
         new, delete, reset = QPushButton("New"), QPushButton("Delete"), QPushButton("Defaults")
         new.setToolTip("A new preset: a copy of the selected one")
@@ -363,8 +397,15 @@ class GradientEditor(QDialog):
         for g in self._items:
             QListWidgetItem(self._icon(g), g.name, self.list)
         self.list.blockSignals(False)
+        self._fit_list()
         self.list.setCurrentRow(min(max(0, current), len(self._items) - 1))
         self._show_preset(self.list.currentRow())
+
+    def _fit_list(self) -> None:
+        """As wide as the longest name beside its strip, so no name is cut (at least 260 px)."""
+        names = [self.list.fontMetrics().horizontalAdvance(g.name) for g in self._items]
+        frame = 2 * self.list.frameWidth() + self.list.verticalScrollBar().sizeHint().width()
+        self.list.setMinimumWidth(max(260, self.list.iconSize().width() + max(names, default=0) + 24 + frame))
 
     def _show_preset(self, row: int) -> None:
         if row < 0:

@@ -1,6 +1,6 @@
 """Layer > New Fill Layer > Gradient… and editing a gradient fill layer (Photoshop's Gradient Fill).
 
-The gradient (a preset, then its stops in the Gradient Editor's stop editor), style, angle
+The gradient (a preset, then its stops and smoothness in the Gradient Editor's stop editor), style, angle
 (a spin box and a dial: a positive angle turns the gradient counter-clockwise on screen, as
 on the canvas), scale, reverse, dither, align with layer and offset. The canvas shows every
 change at once. The dialog applies its changes to the layer without recording them; OK
@@ -190,7 +190,7 @@ class GradientFillDialog(QDialog):
             checks.addWidget(box)
         checks.addStretch(1)
         # Number fields as wide as their numbers (stretched across the dialog they read as sliders).
-        for spin in (self.angle, self.scale, self.offset_x, self.offset_y, self.stops.opacity, self.stops.location):
+        for spin in (self.angle, self.scale, self.offset_x, self.offset_y):
             spin.setMaximumWidth(110)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -222,11 +222,15 @@ class GradientFillDialog(QDialog):
     # --- the settings -------------------------------------------------------------
     def settings(self) -> dict[str, Any]:
         """The settings the controls show, as the layer holds them."""
-        stops = self.stops.gradient.resolved(self.fg, self.bg).stops
+        gradient = self.stops.gradient.resolved(self.fg, self.bg)
         offset = self.original["offset"]
+        # A layer without a smoothness (straight ramps, as Veil made them) keeps none until it is set.
+        smoothness = {} if gradient.smoothness == 0.0 and "smoothness" not in self.original else {
+            "smoothness": gradient.smoothness}
         return normalised({
             **self.original,
-            "stops": [s.to_dict() for s in stops],
+            **smoothness,
+            "stops": [s.to_dict() for s in gradient.stops],
             "style": self.style.currentData(),
             "angle": self._number(self.angle, self.original["angle"]),
             "scale": self._number(self.scale, self.original["scale"]),
@@ -245,7 +249,7 @@ class GradientFillDialog(QDialog):
         """Put `settings` in the controls (no preview of its own)."""
         s = normalised(settings)
         self._showing = True
-        gradient = Gradient("Gradient Fill", tuple(Stop.from_dict(d) for d in s["stops"]))
+        gradient = Gradient("Gradient Fill", tuple(Stop.from_dict(d) for d in s["stops"]), s.get("smoothness", 0.0))
         self.stops.set_gradient(gradient)
         self.preset.setCurrentIndex(self._preset_index(gradient))
         self.style.setCurrentIndex(self.style.findData(s["style"]))
@@ -261,9 +265,9 @@ class GradientFillDialog(QDialog):
         self._showing = False
 
     def _preset_index(self, gradient: Gradient) -> int:
-        """The preset whose stops these are (-1: Custom)."""
+        """The preset whose stops and smoothness these are (-1: Custom)."""
         for k, g in enumerate(self.presets.items):
-            if g.resolved(self.fg, self.bg).stops == gradient.stops:
+            if g.resolved(self.fg, self.bg).stops == gradient.stops and g.smoothness == gradient.smoothness:
                 return k
         return -1
 
@@ -338,7 +342,7 @@ def open_gradient_fill(window, node: GradientFillLayer | None = None) -> Gradien
     if node is None:
         presets = GradientPresets()
         first = presets.items[_tool_preset(len(presets.items))].resolved(fg, bg)
-        settings = {**DEFAULTS, "stops": [s.to_dict() for s in first.stops]}
+        settings = {**DEFAULTS, "stops": [s.to_dict() for s in first.stops], "smoothness": first.smoothness}
         node = ops.gradient_fill_for(doc, settings)
         dialog = GradientFillDialog(window, doc, node, adding=ops.new_fill_command(doc, node, "New gradient fill layer"), fg=fg, bg=bg)
     else:
