@@ -247,14 +247,17 @@ class _OneLayerCompositor(Compositor):
     """psd-tools' compositor drawing one layer at full opacity (Veil keeps the opacity live),
     and at full fill opacity too when not `fill` (the matte of its outer effects)."""
 
-    def __init__(self, target, *args, fill: bool = True, unmasked: bool = False, overlays=None, **kw) -> None:
+    def __init__(self, target, *args, fill: bool = True, unmasked: bool = False, overlays=None, interior=None,
+                 **kw) -> None:
         super().__init__(*args, **kw)
         self._target = target
         self._fill = fill
         self._unmasked = unmasked  # drawn without its layer mask (Layer Mask Hides Effects: Veil applies it after)
         # overlays(kind, viewport): Veil's drawing of the target's overlays of that kind, as
-        # [(colour, coverage, psd-tools blend mode, opacity 0..1)], or None to let psd-tools draw them
+        # [(colour, coverage, psd-tools blend mode, opacity 0..1)], or None to let psd-tools draw them;
+        # interior(viewport): its satin, inner glows and inner shadows in the same form, over the overlays
         self._overlays = overlays
+        self._interior = interior
 
     def _get_mask(self, layer, *args, **kw):
         if self._unmasked and layer is self._target:
@@ -283,6 +286,57 @@ class _OneLayerCompositor(Compositor):
                 continue
             for colour, coverage, mode, opacity in drawn:
                 canvas.over(coverage, colour, mode, opacity)
+        if self._interior is not None and layer is self._target:  # over the overlays, under the stroke
+            for colour, coverage, mode, opacity in self._interior(self._viewport):
+                canvas.over(coverage, colour, mode, opacity)
+
+    def _add_stroke_effects(self, layer, shape, canvas, outer, traces_mask):
+        # Photoshop's Overprint off (its default) knocks the layer out under the band at the band's
+        # full coverage whatever the stroke's opacity, interior effects included, and the stroke
+        # shows over what lies below (SethRobinson/Patchy docs/layer-effects-render.md "Overprint band
+        # knockout"); psd-tools blends the band over the layer, as Overprint on does.
+        strokes = [e for e in psd_effects.enabled_effects(layer) if psd_effects.effect_kind(e) == "stroke"] \
+            if layer is self._target and layer.has_effects() else []
+        if strokes and not any(_overprints(e) for e in strokes):
+            canvas = _KnockoutCanvas(canvas)
+        super()._add_stroke_effects(layer, shape, canvas, outer, traces_mask)
+
+
+def _overprints(stroke) -> bool:
+    try:
+        return bool(stroke.overprint)
+    except Exception:  # an unreadable flag: Photoshop's default, off
+        return False
+
+
+class _KnockoutCanvas:
+    """psd-tools' effect canvas as a stroke with Overprint off paints it: a Normal band of coverage
+    k and opacity o leaves the layer (1 - k) of itself and adds the stroke at k x o, so a 50 % band
+    shows half the stroke over what is below the layer. Other modes blend with the backdrop in
+    Photoshop, which a layer drawn alone cannot; they keep psd-tools' blend over the layer."""
+
+    def __init__(self, canvas) -> None:
+        self._canvas = canvas
+
+    def __getattr__(self, name: str):
+        return getattr(self._canvas, name)
+
+    def over(self, coverage, color, blend_mode, opacity) -> None:
+        c = self._canvas
+        if blend_mode != PsdBlend.NORMAL or not coverage.any():
+            c.over(coverage, color, blend_mode, opacity)
+            return
+        try:
+            c._start()
+            color = c._compositor._fit_source(color)
+            k = np.clip(coverage, 0.0, 1.0)
+            premultiplied = (1.0 - k) * c._premultiplied + k * opacity * color
+            alpha = (1.0 - k) * c._alpha + k * opacity
+            shape = psd_utils.union(c._shape, coverage)
+        except AttributeError:  # a psd-tools whose canvas is built otherwise: its own blend
+            c.over(coverage, color, blend_mode, opacity)
+            return
+        c._premultiplied, c._alpha, c._shape = premultiplied, alpha, shape
 
 
 _PHOTOSHOP_OVERLAY_ORDER = ("patternoverlay", "gradientoverlay", "coloroverlay")  # lowest first
@@ -648,7 +702,8 @@ class _PsdReader:
                                          np.zeros((h, w, 1), np.float32), layer_filter=lambda layer: layer is item,
                                          widen=make_widen(self.psd), color_mode=self.psd.color_mode, fill=fill,
                                          unmasked=_mask_hides_effects(item),
-                                         overlays=lambda kind, vp: self.overlays(item, kind, vp))
+                                         overlays=lambda kind, vp: self.overlays(item, kind, vp),
+                                         interior=(lambda vp: self.interior(item, vp)) if fill else None)
         try:
             compositor.apply(item, clip_compositing=True)
             color, _shape, alpha = compositor.finish()
@@ -688,6 +743,33 @@ class _PsdReader:
                           f"psd-tools ({reason})")
                 return None
             out.append((colour, coverage, mode, opacity))
+        return out
+
+    def interior(self, item, viewport: tuple[int, int, int, int]) -> list:
+        """The layer's satin, inner glows and inner shadows (editor/io/psd_effects.py) for
+        `_OneLayerCompositor`, lowest first: each effect's colour (the document's, as psd-tools reads
+        it), its coverage as a share of the layer's own shape (pixels and masks, before Fill and
+        without its stroke), its mode and opacity."""
+        effects = psd_effects.inner_effects(item) if item.has_effects() else []
+        if not effects:
+            return []
+        name = item.name.rstrip("\x00")
+        shape = self.own_coverage(item, viewport)
+        inside = shape > 0
+        out = []
+        for effect in effects:
+            label = psd_effects.EFFECT_NAMES[effect.kind]
+            try:
+                colour = paint.draw_solid_color_fill(viewport, self.psd.color_mode, effect.effect.descriptor)[0]
+                mode = effect.effect.blend_mode
+            except Exception:
+                self.warn(f"'{name}': its {label} has no solid colour and is not shown")
+                continue
+            self.blend(_EffectBlend(effect.effect), f"{name} ({label})")  # says so if Veil has no such mode
+            k = psd_effects.inner_coverage(effect, shape)
+            share = np.zeros_like(k)
+            np.divide(k, shape, out=share, where=inside)
+            out.append((colour, np.clip(share, 0.0, 1.0)[..., None], mode, effect.opacity))
         return out
 
     def overlay_bounds(self, item) -> Rect:
@@ -735,11 +817,9 @@ class _PsdReader:
         color, a = drawn
         if item.fill_opacity == 255:  # the same coverage is its outer effects' matte: not drawn twice
             self.last_drawn = (item, (vx0, vy0, vx1, vy1), a)
-        inner = psd_effects.inner_effects(item) if item.has_effects() else []
         bevels = self.bevels(item, name) if item.has_effects() else []
-        if inner or bevels:
-            rgba = self.with_inner_effects(item, name, self.float_rgba(color, a), inner, (vx0, vy0, vx1, vy1),
-                                           bevels, a)
+        if bevels:
+            rgba = self.with_bevels(item, name, self.float_rgba(color, a), (vx0, vy0, vx1, vy1), bevels, a)
             ys, xs = np.nonzero(rgba[..., 3])
             if len(xs) == 0:
                 return Layer(name, np.zeros((1, 1, 4), np.uint8))
@@ -752,27 +832,16 @@ class _PsdReader:
         rgba = self.float_rgba(color[y0:y1, x0:x1], a[y0:y1, x0:x1])
         return Layer(name, rgba, offset=(int(x0) + vx0, int(y0) + vy0))
 
-    def with_inner_effects(self, item, name: str, rgba: np.ndarray, effects, viewport, bevels=(),
-                           drawn_alpha: np.ndarray | None = None) -> np.ndarray:
-        """`rgba` (the layer as psd-tools drew it over `viewport`, straight sRGB) with its inner
-        glows and inner shadows composited on, each in its colour, mode and opacity, inside the
-        layer's own shape (pixels and masks, before Fill and without its stroke); then its bevel's
-        highlight and shadow, on top of them all (Photoshop stacks Bevel and Emboss above the
-        other interior effects and over the stroke band). The parts of a bevel outside the layer
-        become layers below it (`self.bevel_below`, picked up by `outer_effect_layers`)."""
+    def with_bevels(self, item, name: str, rgba: np.ndarray, viewport, bevels,
+                    drawn_alpha: np.ndarray | None = None) -> np.ndarray:
+        """`rgba` (the layer as psd-tools drew it over `viewport` with its overlays, interior effects
+        and stroke, straight sRGB) with its bevel's highlight and shadow composited on inside the
+        layer's own shape (Photoshop stacks Bevel and Emboss above the other interior effects and
+        over the stroke band). The parts of a bevel outside the layer become layers below it
+        (`self.bevel_below`, picked up by `outer_effect_layers`)."""
         shape = self.own_coverage(item, viewport)
         out = rgba.astype(np.float32) / 255
         cb, ab = out[..., :3], out[..., 3:]
-        for effect in effects:
-            label = psd_effects.EFFECT_NAMES[effect.kind]
-            try:
-                colour = np.asarray(self.color_of(effect.effect.descriptor)[:3], np.float32) / 255
-            except Exception:
-                self.warn(f"'{name}': its {label} has no solid colour and is not shown")
-                continue
-            mode = self.blend(_EffectBlend(effect.effect), f"{name} ({label})")
-            k = psd_effects.inner_coverage(effect, shape) * effect.opacity
-            cb, ab = _composite_inside(cb, ab, k, shape, colour, mode)
         below: list[Layer] = []
         for bevel in bevels:
             # Stroke Emboss bevels the layer with its stroke, as psd-tools drew them (approximate)
@@ -875,7 +944,7 @@ class _PsdReader:
     def outer_effect_layers(self, item, name: str) -> list[Layer]:
         """Layers for the drop shadows and outer glows psd-tools does not draw (editor/io/psd_effects.py),
         bottom first, each in its own colour and blend mode, its opacity the effect's; over them
-        the parts of its bevel that lie outside it (drawn by `with_inner_effects`)."""
+        the parts of its bevel that lie outside it (drawn by `with_bevels`)."""
         bevel_below = self.bevel_below[1] if self.bevel_below is not None and self.bevel_below[0] is item else []
         self.bevel_below = None
         if not psd_effects.outer_effects(item):

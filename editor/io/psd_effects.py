@@ -208,8 +208,8 @@ def satin_coverage(effect: InnerEffect, alpha: np.ndarray) -> np.ndarray:
     h, w = a.shape
     m = max(abs(effect.dx), abs(effect.dy))
     n = int(round(effect.size))
-    big = np.pad(a, m + max(n, 2))
-    o = m + max(n, 2)
+    o = 2 * m + max(n, 2)  # A(p ± v) for p up to m outside the frame reaches 2m beyond it
+    big = np.pad(a, o)
 
     def at(dx: int, dy: int) -> np.ndarray:  # A(p + (dx, dy)) over the padded frame's middle
         return big[o - m + dy:o - m + dy + h + 2 * m, o - m + dx:o - m + dx + w + 2 * m]

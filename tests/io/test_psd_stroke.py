@@ -1,0 +1,107 @@
+"""A Stroke ('FrFX') composited as Photoshop composites it (editor/io/psd.py `_KnockoutCanvas`,
+`_PsdReader.interior`): with Overprint off, Photoshop's default, the band knocks the layer out
+under it at full band coverage whatever the stroke's opacity, so the stroke shows over what lies
+below; the stroke lies over the interior effects (satin, inner glow, inner shadow), which vanish
+under it (SethRobinson/Patchy docs/layer-effects-render.md "Overprint band knockout", "Interior
+effect stacking order"). psd-tools' band geometry is kept; its blend over the layer is what
+Overprint on does. Expected values are worked by hand over a white background."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+from psd_tools import PSDImage
+from psd_tools.constants import Tag
+
+from editor.io.errors import DEFAULT_LIMITS
+from editor.io.psd import read_psd
+from editor.render import flatten_rgba
+
+from . import psd_cases as C
+
+W, H = 40, 32
+RECT = (8, 6, 32, 26)  # the opaque red layer, 24 x 20
+BAND = 3  # px, an inside stroke's band
+
+
+def _file(*effects, fill: int = 255) -> bytes:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        psd.create_pixel_layer(Image.new("RGBA", (W, H), (255, 255, 255, 255)), name="bg")
+        x0, y0, x1, y1 = RECT
+        layer = psd.create_pixel_layer(Image.new("RGBA", (x1 - x0, y1 - y0), (255, 0, 0, 255)), name="sq",
+                                       top=y0, left=x0)
+        layer.fill_opacity = fill
+        C._set(layer, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, C.effects_block(*effects))
+        buf = io.BytesIO()
+        psd.save(buf)
+        return buf.getvalue()
+
+
+def _render(data: bytes) -> np.ndarray:
+    return flatten_rgba(read_psd(data, "stroke.psd", DEFAULT_LIMITS))[..., :3].astype(float)
+
+
+def _stroke(opacity: float = 100.0, overprint: bool = False, position: bytes = b"InsF"):
+    key, d = C.stroke_desc((0, 255, 0), size=float(BAND), position=position, opacity=opacity)
+    d[b"overprint"] = C.Bool(overprint)
+    return key, d
+
+
+def _band(out: np.ndarray) -> np.ndarray:
+    """The top rows of the inside band, away from the corners."""
+    x0, y0, x1, _ = RECT
+    return out[y0:y0 + BAND, x0 + BAND:x1 - BAND]
+
+
+def _middle(out: np.ndarray) -> np.ndarray:
+    x0, y0, x1, y1 = RECT
+    return out[y0 + 8:y1 - 8, x0 + 8:x1 - 8]
+
+
+def test_a_half_opaque_stroke_shows_over_what_is_below_the_layer():
+    out = _render(_file(_stroke(opacity=50.0)))
+    assert np.abs(_band(out) - (127.5, 255, 127.5)).max() <= 1  # half green over the white below
+    assert (_middle(out) == (255, 0, 0)).all()
+
+
+def test_with_overprint_the_stroke_blends_over_the_layer():
+    out = _render(_file(_stroke(opacity=50.0, overprint=True)))
+    assert np.abs(_band(out) - (127.5, 127.5, 0)).max() <= 1  # half green over the red layer
+
+
+def test_a_stroke_at_no_opacity_still_knocks_the_layer_out():
+    out = _render(_file(_stroke(opacity=0.0)))
+    assert (_band(out) == 255).all()
+    assert (_middle(out) == (255, 0, 0)).all()
+
+
+def test_fill_does_not_fade_the_stroke():
+    out = _render(_file(_stroke(opacity=100.0), fill=0))
+    assert (_band(out) == (0, 255, 0)).all()
+    assert (_middle(out) == 255).all()
+
+
+def _inner_glow():
+    key, d = C.outer_glow_desc((0, 0, 0), mode=b"Nrml", opacity=100.0, size=6.0)
+    d.classID = b"IrGl"
+    return b"IrGl", d
+
+
+@pytest.mark.parametrize("effect", [
+    C.satin_desc((0, 0, 0), opacity=100.0, distance=4.0, size=0.0, angle=90.0),
+    C.drop_shadow_desc(opacity=100.0, angle=90.0, distance=2.0, size=4.0, key=b"IrSh"),
+    _inner_glow(),
+], ids=["satin", "inner shadow", "inner glow"])
+def test_interior_effects_lie_under_the_stroke(effect):
+    plain = _render(_file(effect))
+    x0, y0, x1, y1 = RECT
+    assert (plain[y0:y1, x0:x1] != (255, 0, 0)).any()  # the effect shows on the layer alone
+    stroked = _render(_file(effect, _stroke()))
+    assert (stroked[y0:y0 + BAND, x0:x1] == (0, 255, 0)).all()  # and not on the band
+    assert (stroked[y1 - BAND:y1, x0:x1] == (0, 255, 0)).all()
