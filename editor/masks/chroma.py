@@ -51,7 +51,7 @@ from .band_matte import matte_band
 from .color_range import parse_hex
 from .key_core import column_weights, subject_core
 from .screen_plate import screen_plate
-from .words import as_words, channel_shift
+from .words import as_words, word_channel
 
 PRESET_KEYS = {"green": 1, "blue": 2}  # preset name -> key channel (RGB index)
 HOLD_OPENING = 15  # the opening that tells a subject region from strands (wider than 3-px hair with its AA)
@@ -145,9 +145,11 @@ def _scale_rows(grid, step, w, inv_ramp):  # pragma: no cover - compiled
 
 
 @njit(cache=True, fastmath=True)
-def _ramp_row(words, y, sk, sa, sb, offset, scales, step, row):  # pragma: no cover - compiled
+def _ramp_row(words, y, ck, ca, cb, offset, scales, step, row):  # pragma: no cover - compiled
     """Row y's alpha on the ramp, clamped to [0, 1], into `row` (float32):
-    alpha = hi/ramp - (k - o) * scale, with scale blended from the two grid rows around y."""
+    alpha = hi/ramp - (k - o) * scale, with scale blended from the two grid rows around y. k - o is
+    narrowed to int32 before its conversion: numba's int32 arithmetic is 64-bit, and the loop ran
+    in half-width lanes."""
     gh = scales.shape[0]
     gy = (y + 0.5) / step - 0.5
     y0 = min(max(int(np.floor(gy)), 0), gh - 1)
@@ -156,10 +158,10 @@ def _ramp_row(words, y, sk, sa, sb, offset, scales, step, row):  # pragma: no co
     r0, r1, wrow = scales[y0], scales[y1], words[y]
     for x in range(row.shape[0]):
         v = wrow[x]
-        k = np.int32((v >> sk) & 255)
-        o = max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255))
+        k = word_channel(v, ck)
+        o = max(word_channel(v, ca), word_channel(v, cb))
         scale = r0[x] + (r1[x] - r0[x]) * fy
-        row[x] = min(max(offset - np.float32(k - o) * scale, np.float32(0.0)), np.float32(1.0))
+        row[x] = min(max(offset - np.float32(np.int32(k - o)) * scale, np.float32(0.0)), np.float32(1.0))
 
 
 @njit(cache=True, fastmath=True)
@@ -183,10 +185,10 @@ def _widen_row(source, factor, held):  # pragma: no cover - compiled
 
 
 @njit(parallel=True, cache=True, fastmath=True)
-def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out):  # pragma: no cover - compiled
-    """`words` is the RGBA image as one uint32 per pixel; sk, sa, sb are the bit shifts of
-    the key channel and the other two (one load per pixel instead of three). Rows go in
-    blocks with a ring of three ramp rows, so the 3x3 mean costs no second pass. `hold` is the
+def _key_kernel(words, ck, ca, cb, grid, step, hi, lo, clean, hold, factor, out):  # pragma: no cover - compiled
+    """`words` is the RGBA image as one uint32 per pixel (one load per pixel instead of three);
+    ck, ca, cb are the key channel and the other two. Rows go in blocks with a ring of three
+    ramp rows, so the 3x3 mean costs no second pass. `hold` is the
     subject's core at 1/factor of the size (255 holds the pixel opaque; a (1, 1) zero: none),
     widened to a uint8 row once per hold row (`_widen_row`) so the per-pixel loops stay vectorised."""
     h, w = out.shape
@@ -203,12 +205,12 @@ def _key_kernel(words, sk, sa, sb, grid, step, hi, lo, clean, hold, factor, out)
         column = np.empty(w + 2, np.float32)
         held = np.zeros(w, np.uint8)
         held_y = -1
-        _ramp_row(words, max(first - 1, 0), sk, sa, sb, offset, scales, step, rows[0])
-        _ramp_row(words, first, sk, sa, sb, offset, scales, step, rows[1])
+        _ramp_row(words, max(first - 1, 0), ck, ca, cb, offset, scales, step, rows[0])
+        _ramp_row(words, first, ck, ca, cb, offset, scales, step, rows[1])
         for y in range(first, last):
             i = y - first
             above, here, below = rows[i % 3], rows[(i + 1) % 3], rows[(i + 2) % 3]
-            _ramp_row(words, min(y + 1, h - 1), sk, sa, sb, offset, scales, step, below)
+            _ramp_row(words, min(y + 1, h - 1), ck, ca, cb, offset, scales, step, below)
             hy = min(y // factor, hh - 1)
             if hy != held_y:
                 _widen_row(hold[hy], factor, held)
@@ -263,8 +265,7 @@ def chroma_key(pixels: np.ndarray, params: ChromaKeyParams, progress: Callable[[
     else:
         hold, factor = np.zeros((1, 1), np.uint8), 1
     out = np.empty(pixels.shape[:2], np.uint8)
-    shift = [channel_shift(c) for c in (channel, a, b)]
-    _key_kernel(words, shift[0], shift[1], shift[2], grid, float(plate.step), hi, lo, params.clean, hold, factor, out)
+    _key_kernel(words, channel, a, b, grid, float(plate.step), hi, lo, params.clean, hold, factor, out)
     if params.band_matting:
         if progress is not None:
             progress(0.4)

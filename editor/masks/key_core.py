@@ -26,7 +26,7 @@ import numpy as np
 from numba import njit, prange
 
 from .screen_plate import Plate
-from .words import as_words, channel_shift
+from .words import as_words, channel_shift, word_channel
 
 HOLD_OPENING = 15  # full-resolution px: wider than crossing 1-3 px strands with their antialiasing
 HALF_SIZE_ABOVE = 8_000_000  # pixels: above this the sure test runs at half size
@@ -144,13 +144,14 @@ def _mean_row(even, odd, above, here, below, shifts, out):  # pragma: no cover -
 
 
 @njit(cache=True, fastmath=True, error_model="numpy")
-def _sure_row(y, own, means, rows, y0, y1, fy, shifts, floor, inv_ramp, offset, high, far2,
+def _sure_row(y, own, means, rows, y0, y1, fy, channels, floor, inv_ramp, offset, high, far2,
               srow):  # pragma: no cover - compiled
     """The sure test of row y (see _sure_kernel): `own` its shrunk words (padded), `means` the ring
-    of 3x3 mean rows (row r at r % len), `rows` the plate's grid rows blended at y0, y1 by fy."""
+    of 3x3 mean rows (row r at r % len), `rows` the plate's grid rows blended at y0, y1 by fy,
+    `channels` the key channel and the other two."""
     ring = means.shape[0]
     w = srow.shape[0]
-    sk, sa, sb = shifts
+    ck, ca, cb = channels
     k0, k1, p0, p1, q0, q1 = rows[y0, 0], rows[y1, 0], rows[y0, 1], rows[y1, 1], rows[y0, 2], rows[y1, 2]
     mrow = means[y % ring]
     for x in range(w):
@@ -161,7 +162,7 @@ def _sure_row(y, own, means, rows, y0, y1, fy, shifts, floor, inv_ramp, offset, 
         # The pixel's own key (the ramp clamps it; a mean colour would not be clamped, and a
         # third of red beside a screen pixel would key as opaque).
         v = own[x + 1]
-        key = np.float32(np.int32((v >> sk) & 255) - max(np.int32((v >> sa) & 255), np.int32((v >> sb) & 255)))
+        key = np.float32(np.int32(word_channel(v, ck) - max(word_channel(v, ca), word_channel(v, cb))))
         dk = mrow[0, x] - bk
         dp = mrow[1, x] - bp
         dq = mrow[2, x] - bq
@@ -259,7 +260,7 @@ def _sure_kernel(words, factor, ck, ca, cb, shifts, grid, step, floor, hi, lo, c
                 y0 = min(max(int(np.floor(gy)), 0), gh - 1)
                 y1 = min(y0 + 1, gh - 1)
                 fy = np.float32(min(max(gy - y0, 0.0), 1.0))
-                _sure_row(y, small[y % nsmall], means, rows, y0, y1, fy, shifts, floor, inv_ramp, offset, high, far2,
+                _sure_row(y, small[y % nsmall], means, rows, y0, y1, fy, (ck, ca, cb), floor, inv_ramp, offset, high, far2,
                           sure[y])
                 _ramp_test_row(y, h, means, rows, y0, y1, fy, reach, grain, sure[y])
                 y += 1
