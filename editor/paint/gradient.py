@@ -120,7 +120,8 @@ class Gradient:
         return replace(self, stops=tuple(s.resolved(fg, bg) for s in self.stops))
 
     def reversed(self) -> Gradient:
-        return replace(self, stops=tuple(replace(s, position=1.0 - s.position) for s in self.stops))
+        """The mirror image: stops in reverse order (two at one position, a hard edge, swap too)."""
+        return replace(self, stops=tuple(replace(s, position=1.0 - s.position) for s in reversed(self.stops)))
 
     def lists(self, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)):
         """The stops as Photoshop's colour and opacity lists (`photoshop_gradient.lists_of`)."""

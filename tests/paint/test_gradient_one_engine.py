@@ -103,3 +103,20 @@ def test_presets_start_at_photoshops_smoothness_and_keep_theirs():
     assert Gradient.from_dict({"name": "old", "stops": [s.to_dict() for s in g.stops]}).smoothness == 0.0
     with pytest.raises(ValueError):
         Gradient("nan", g.stops, float("nan"))
+
+
+@pytest.mark.parametrize("smoothness", [0.0, 100.0])
+def test_reverse_mirrors_a_hard_edge_too(smoothness):
+    """Reverse is the mirror image (Photoshop's): either side of a hard edge swaps with the rest,
+    for the tool and fill layers alike (the two stops at one position used to keep their order,
+    so the colours beside the edge came out swapped)."""
+    g = Gradient("edge", (Stop(0.0, (0, 0, 0)), Stop(0.5, (255, 0, 0)), Stop(0.5, (0, 0, 255)), Stop(1.0, (0, 255, 0))),
+                 smoothness)
+    mirrored = g.lut()[::-1]
+    t = np.linspace(0.0, 1.0, 4096)
+    away = np.abs(t - 0.5) > 1e-3  # the entries either side of the edge itself
+    assert np.abs(g.table(reverse=True) - mirrored)[away].max() < 1e-3
+    assert np.abs(g.reversed().lut() - mirrored)[away].max() < 1e-3
+    settings = normalised({"stops": [s.to_dict() for s in g.stops], "smoothness": smoothness, "reverse": True})
+    assert np.abs(table_of(settings) - mirrored)[away].max() < 1e-3
+    assert table_of(settings)[2040, 2] > 250 and table_of(settings)[2056, 0] > 250  # blue, then red
