@@ -16,10 +16,12 @@ from .adjustments.planes import call_planes
 
 # Op table columns (int params).
 (SOURCE, MODE, ATOP, MASK_KIND, INVERTED, R0, R1, C0, C1, SY, SX, MY, MX,
- SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX, BLEND_IF, ADJ_FN, ADJ_PTR, ADJ_LEN) = range(25)
-N_INT = 25  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
+ SRC_PTR, SRC_H, SRC_W, MASK_PTR, MASK_H, MASK_W, DY, DX, BLEND_IF, ADJ_FN, ADJ_PTR, ADJ_LEN, ADJ_LUT) = range(26)
+N_INT = 26  # DY, DX: the document position of the buffer's (0, 0) (dissolve's noise is keyed by it)
 # ADJUST ops: ADJ_FN is the address of a planes kernel (adjustments/planes.py), ADJ_PTR and
-# ADJ_LEN its float64 parameters.
+# ADJ_LEN its float64 parameters; ADJ_LUT, when the kernel is planes.LUT, the address of its
+# (3, 256) uint32 tables, channel k's byte shifted to bits 8k (else 0): the row loop then looks
+# them up itself (_lut_row).
 # Op table columns (float params). BLEND_IF ops: BI..BI+31 hold the (2, 4, 4) Blend If table
 # (this layer, underlying) x (gray, red, green, blue) x (black lo, black hi, white lo, white hi).
 OPACITY, DENSITY, FILL_R, FILL_G, FILL_B, FILL_A, BI = range(7)
@@ -630,11 +632,77 @@ def _save_rgba(acc, row):
             row[c * U4 + uint64(ch)] = acc[ch, c]
 
 
+@njit(inline="always", fastmath=True)
+def _adjust_mask(ip, fp, k, r):
+    """Row r of an ADJUST op's uint8 mask from the op's first column, and its mix
+    t = add + mul x mask byte with opacity, invert and density folded in."""
+    mask = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)[r + ip[k, MY]]
+    density = fp[k, DENSITY]
+    if ip[k, INVERTED]:
+        add, mul = fp[k, OPACITY], -fp[k, OPACITY] * density * INV255
+    else:
+        add, mul = fp[k, OPACITY] * (ONE - density), fp[k, OPACITY] * density * INV255
+    return mask, uint64(ip[k, C0] + ip[k, MX]), add, mul
+
+
 @njit(fastmath=True)
-def _adjust_row(acc, scratch, adj_u8, ip_local, r, ip, fp, k):
+def _lut_row(acc, words, r, ip, fp, k):
+    """A per-channel table ADJUST op (Curves, Levels: planes.LUT) in normal mode without Blend
+    If or a feathered mask, on row r, as _adjust_row draws it, in three loops. Only the lookup
+    does not vectorise, so it does the least: a pixel's three levels come packed in one word,
+    and one word of the three looked-up bytes goes back (tables pre-shifted to their byte), a
+    load and a store a pixel where level planes in and out would take three of each. The
+    vectorised loops around it make the packed levels and mix the result in."""
+    c0, c1 = ip[k, C0], ip[k, C1]
+    n = uint64(c1 - c0)
+    a0 = uint64(c0)
+    tables = carray(_address(ip[k, ADJ_LUT]), (3, 256), np.uint32)
+    for c in range(n):
+        i = a0 + c
+        a = acc[3, i]
+        inv = F255 / a if a > ZERO else ZERO
+        lr = uint32(np.int32(min(F255, max(ZERO, acc[0, i] * inv + HALF))))
+        lg = uint32(np.int32(min(F255, max(ZERO, acc[1, i] * inv + HALF))))
+        lb = uint32(np.int32(min(F255, max(ZERO, acc[2, i] * inv + HALF))))
+        words[c] = lr | (lg << B8) | (lb << B16)
+    t_r, t_g, t_b = tables[0], tables[1], tables[2]
+    for c in range(n):
+        p = words[c]
+        words[c] = t_r[p & LOW] | t_g[(p >> B8) & LOW] | t_b[p >> B16]
+    # acc = acc (1 - t) + t alpha s: the adjusted colour s mixed in by t = opacity x mask.
+    if ip[k, MASK_KIND] == MASK_U8:
+        mask, m0, add, mul = _adjust_mask(ip, fp, k, r)
+        for c in range(n):
+            i = a0 + c
+            p = words[c]
+            t = add + mul * np.float32(mask[m0 + c])
+            ta = t * acc[3, i] * INV255
+            u = ONE - t
+            acc[0, i] = acc[0, i] * u + ta * np.float32(np.int32(p & LOW))
+            acc[1, i] = acc[1, i] * u + ta * np.float32(np.int32((p >> B8) & LOW))
+            acc[2, i] = acc[2, i] * u + ta * np.float32(np.int32(p >> B16))
+    else:
+        scale = fp[k, OPACITY] * INV255
+        u = ONE - fp[k, OPACITY]
+        for c in range(n):
+            i = a0 + c
+            p = words[c]
+            ta = scale * acc[3, i]
+            acc[0, i] = acc[0, i] * u + ta * np.float32(np.int32(p & LOW))
+            acc[1, i] = acc[1, i] * u + ta * np.float32(np.int32((p >> B8) & LOW))
+            acc[2, i] = acc[2, i] * u + ta * np.float32(np.int32(p >> B16))
+
+
+@njit(fastmath=True)
+def _adjust_row(acc, scratch, words, adj_u8, ip_local, r, ip, fp, k):
     """An ADJUST op on row r: the row's colour so far as 8-bit straight values into the first
     three scratch planes, the op's planes kernel on them, and the result drawn atop (the
     colour at alpha 1 with the op's opacity, mask, mode and Blend If; alpha is kept)."""
+    mask_kind = ip[k, MASK_KIND]
+    fast = ip[k, MODE] == NORMAL and ip[k, BLEND_IF] == 0 and mask_kind != MASK_F32
+    if fast and ip[k, ADJ_LUT] != 0:
+        _lut_row(acc, words, r, ip, fp, k)
+        return
     c0, c1 = ip[k, C0], ip[k, C1]
     n = uint64(c1 - c0)
     a0 = uint64(c0)
@@ -646,18 +714,11 @@ def _adjust_row(acc, scratch, adj_u8, ip_local, r, ip, fp, k):
         scratch[S_G, c] = np.float32(np.int32(min(F255, max(ZERO, acc[1, i] * inv + HALF))))
         scratch[S_B, c] = np.float32(np.int32(min(F255, max(ZERO, acc[2, i] * inv + HALF))))
     call_planes(ip[k, ADJ_FN], scratch.ctypes.data, scratch.shape[1], c1 - c0, ip[k, ADJ_PTR], ip[k, ADJ_LEN])
-    mask_kind = ip[k, MASK_KIND]
-    if ip[k, MODE] == NORMAL and ip[k, BLEND_IF] == 0 and mask_kind != MASK_F32:
+    if fast:
         # acc = acc (1 - t) + t alpha s: the adjusted colour s mixed in by t = opacity x mask.
         scale = fp[k, OPACITY] * INV255
         if mask_kind == MASK_U8:
-            mask = carray(_address(ip[k, MASK_PTR]), (ip[k, MASK_H], ip[k, MASK_W]), np.uint8)[r + ip[k, MY]]
-            m0 = uint64(c0 + ip[k, MX])
-            density = fp[k, DENSITY]
-            if ip[k, INVERTED]:
-                add, mul = fp[k, OPACITY], -fp[k, OPACITY] * density * INV255
-            else:
-                add, mul = fp[k, OPACITY] * (ONE - density), fp[k, OPACITY] * density * INV255
+            mask, m0, add, mul = _adjust_mask(ip, fp, k, r)
             for c in range(n):
                 i = a0 + c
                 t = add + mul * np.float32(mask[m0 + c])
@@ -713,6 +774,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
     acc = np.empty((4, padded_width(w)), np.float32)
     scratch = np.empty((N_SCRATCH, padded_width(w)), np.float32)
     adj_u8 = np.empty((1, padded_width(w), 4), np.uint8)
+    words = np.empty(padded_width(w), np.uint32)
     ip_local = np.empty(N_INT, np.int64)
     for r in range(y0, y1):
         if has_init:
@@ -731,7 +793,7 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
                 acc[:] = 0
                 fresh = False
             if ip[k, SOURCE] == ADJUST:
-                _adjust_row(acc, scratch, adj_u8, ip_local, r, ip, fp, k)
+                _adjust_row(acc, scratch, words, adj_u8, ip_local, r, ip, fp, k)
                 k += 1
                 continue
             if pair:

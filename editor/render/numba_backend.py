@@ -11,6 +11,7 @@ from numba import parallel_chunksize
 from editor.core import BlendMode, Rect
 
 from . import kernels as K
+from .adjustments import planes
 from .blendmath import hard_mix_fill_step
 from .plan import MaskInput, Op, Source
 
@@ -38,6 +39,7 @@ _DUMMY = np.zeros((1, 1, 4), np.float32)
 _DUMMY_U8_2D = np.zeros((1, 1), np.uint8)
 _DUMMY_F32_2D = np.zeros((1, 1), np.float32)
 _NO_INIT = np.zeros((1, 1, 4), np.float32)
+_BYTE_SHIFTS = np.array([[0], [8], [16]], np.uint32)
 
 
 def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -77,6 +79,9 @@ def _tables(rect: Rect, ops: list[Op]) -> tuple[np.ndarray, np.ndarray, list[np.
                 params = np.zeros(1, np.float64)
             row[K.ADJ_FN] = op.adjust.kernel.address  # type: ignore[attr-defined]
             row[K.ADJ_PTR], row[K.ADJ_LEN] = address(params), params.size
+            if op.adjust.kernel is planes.LUT:  # whole levels 0..255, one table per channel
+                tables = params.reshape(3, 256).astype(np.uint32) << _BYTE_SHIFTS
+                row[K.ADJ_LUT] = address(tables)
         else:
             dtype = np.uint8 if op.source is Source.PIXELS else np.float32
             pixels = np.ascontiguousarray(op.pixels, dtype)
@@ -157,7 +162,6 @@ def warm_up() -> None:
     rect = Rect(0, 0, 2, 2)
     px = np.zeros((2, 2, 4), np.uint8)
     buf = np.zeros((2, 2, 4), np.float32)
-    from .adjustments import planes
     from .plan import AdjustInput
 
     ops = [Op(Source.PIXELS, rect, BlendMode.NORMAL, 1.0, px, mask=M(np.zeros((2, 2), np.uint8), (0, 0))),
