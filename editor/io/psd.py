@@ -17,6 +17,7 @@ from psd_tools.api.utils import get_color_channels
 from psd_tools.composite import paint, vector
 from psd_tools.composite import utils as psd_utils
 from psd_tools.composite.composite import Compositor
+from psd_tools.composite.effects import draw_stroke_effect_split
 from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
@@ -340,6 +341,8 @@ class _KnockoutCanvas:
 
 
 _PHOTOSHOP_OVERLAY_ORDER = ("patternoverlay", "gradientoverlay", "coloroverlay")  # lowest first
+# What Veil draws of a group's interior effects, as layers over its content (`group_interior`).
+_GROUP_INTERIOR = frozenset({"gradientoverlay", "coloroverlay", *psd_effects.INNER})
 
 
 def _number_or(value, default: float) -> float:
@@ -563,9 +566,14 @@ class _PsdReader:
         if item.has_effects():
             kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
             outer = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & {"dropshadow", "outerglow"})
+            over = sorted(psd_effects.EFFECT_NAMES[k] for k in kinds & _GROUP_INTERIOR)
             missing = sorted(psd_effects.EFFECT_NAMES.get(k, k)
-                             for k in kinds - {"dropshadow", "outerglow", "bevelemboss"})
+                             for k in kinds - {"dropshadow", "outerglow", "bevelemboss", "stroke", *_GROUP_INTERIOR})
             parts = [f"its {', '.join(outer)} drawn as a layer below it"] if outer else []
+            if over:
+                parts.append(f"its {', '.join(over)} drawn as layers over its content")
+            if "stroke" in kinds:
+                parts.append("its stroke drawn as layers over its content and below it")
             if "bevelemboss" in kinds:
                 parts.append("its bevel and emboss drawn as layers over its content and below it")
             if missing:
@@ -579,7 +587,8 @@ class _PsdReader:
         the inner part of its bevel goes into the group, over its content (`group_bevel`)."""
         outer = psd_effects.outer_effects(item)
         bevels = self.bevels(item, name, group=True)
-        if not outer and not bevels:
+        kinds = {psd_effects.effect_kind(e) for e in psd_effects.enabled_effects(item)}
+        if not outer and not bevels and not kinds & {*_GROUP_INTERIOR, "stroke"}:
             return []
         alone = group.clone(copy_arrays=False)
         alone.opacity, alone.blend_mode, alone.isolated, alone.visible, alone.clipped = 1.0, BlendMode.NORMAL, True, True, False
@@ -588,9 +597,100 @@ class _PsdReader:
         doc.root.insert(0, alone)
         alpha = np.ascontiguousarray(render_float(doc)[..., 3])
         below = self.effect_layers_from(item, name, alpha, (0, 0)) if outer else []
+        self.group_interior(item, group, name, alpha)
+        below.extend(self.group_stroke(item, group, name, alpha))
         for bevel in bevels:
             below.extend(self.group_bevel(bevel, group, name, alpha))
         return below
+
+    def group_interior(self, item, group: Group, name: str, alpha: np.ndarray) -> None:
+        """A group's gradient and colour overlays, satin, inner glows and inner shadows, in Photoshop's
+        stacking, as layers on top of its children, each in its own mode and opacity over the group's
+        content (SethRobinson/Patchy docs/ps-compat.md "Layer effects on GROUPS": interior effects
+        blend with their own modes over the group's result, pass-through groups included), their
+        coverage the content's `alpha` (the canvas; approximate: over a soft edge they thicken it)."""
+        W, H = self.psd.width, self.psd.height
+        canvas = Rect(0, 0, W, H)
+        shown = psd_gradient.visible_bounds(alpha > 0, 0, 0)
+        if shown is None:
+            return
+        for kind in ("gradientoverlay", "coloroverlay"):
+            for effect in psd_effects.enabled_effects(item):
+                if psd_effects.effect_kind(effect) != kind:
+                    continue
+                label = psd_effects.EFFECT_NAMES[kind]
+                try:
+                    opacity = min(max(_number_or(effect.opacity, 100.0), 0.0), 100.0) / 100.0
+                    if kind == "coloroverlay":
+                        rgba = np.empty((H, W, 4), np.uint8)
+                        rgba[...] = self.color_of(effect.descriptor)
+                    else:
+                        rgba = psd_overlay.gradient_overlay(effect.descriptor, shown, canvas, canvas,
+                                                            color=lambda stop: self.color_of(stop)[:3])
+                except Exception as e:
+                    reason = str(e) if isinstance(e, psd_gradient.NotLive) else type(e).__name__
+                    self.warn(f"'{name}': its {label} is not shown ({reason})")
+                    continue
+                coverage = rgba[..., 3].astype(np.float32) / 255 * alpha
+                layer = self.rgba_layer(f"{name} ({label})", rgba, coverage, opacity,
+                                        self.blend(_EffectBlend(effect), f"{name} ({label})"))
+                if layer is not None:
+                    group.insert(len(group.children), layer)
+        for effect in psd_effects.inner_effects(item):
+            label = psd_effects.EFFECT_NAMES[effect.kind]
+            try:
+                colour = np.asarray(self.color_of(effect.effect.descriptor)[:3], np.float32) / 255
+            except Exception:
+                self.warn(f"'{name}': its {label} has no solid colour and is not shown")
+                continue
+            mode = self.blend(_EffectBlend(effect.effect), f"{name} ({label})")
+            layer = self.coverage_layer(f"{name} ({label})", psd_effects.inner_coverage(effect, alpha),
+                                        (0, 0, W, H), colour, mode, effect.opacity)
+            if layer is not None:
+                group.insert(len(group.children), layer)
+
+    def group_stroke(self, item, group: Group, name: str, alpha: np.ndarray) -> list[Layer]:
+        """A group's strokes, banding its content's `alpha` as psd-tools bands a layer's: the part
+        inside the content as a layer on top of the group's children (over its interior effects),
+        the part beside it returned, to go below the group over its shadows."""
+        W, H = self.psd.width, self.psd.height
+        below = []
+        for effect in psd_effects.enabled_effects(item):
+            if psd_effects.effect_kind(effect) != "stroke":
+                continue
+            try:
+                colour, coverage, inside = draw_stroke_effect_split((0, 0, W, H), alpha[..., None],
+                                                                    effect.descriptor, self.psd)
+                opacity = min(max(_number_or(effect.opacity, 100.0), 0.0), 100.0) / 100.0
+                colour = np.broadcast_to(colour, (H, W, colour.shape[-1]))
+            except Exception as e:  # an odd descriptor: that stroke is left out, said once
+                self.warn(f"'{name}': its stroke is not shown ({type(e).__name__})")
+                continue
+            mode = self.blend(_EffectBlend(effect), f"{name} (stroke)")
+            rgba = self.float_rgba(np.ascontiguousarray(colour, np.float32), np.ones((H, W), np.float32))
+            inner = inside[..., 0]
+            layer = self.rgba_layer(f"{name} (stroke)", rgba, inner, opacity, mode)
+            if layer is not None:
+                group.insert(len(group.children), layer)
+            layer = self.rgba_layer(f"{name} (stroke)", rgba, np.maximum(coverage[..., 0] - inner, 0.0), opacity, mode)
+            if layer is not None:
+                below.append(layer)
+        return below
+
+    def rgba_layer(self, name: str, rgba: np.ndarray, coverage: np.ndarray, opacity: float,
+                   mode: BlendMode) -> Layer | None:
+        """A layer of `rgba`'s colours over the canvas at `coverage`, cropped to what it covers."""
+        cov = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
+        ys, xs = np.nonzero(cov)
+        if len(xs) == 0:
+            return None
+        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        self.count_pixels(int(x1 - x0), int(y1 - y0))
+        px = np.array(rgba[y0:y1, x0:x1], np.uint8)
+        px[..., 3] = cov[y0:y1, x0:x1]
+        layer = Layer(name, px, offset=(int(x0), int(y0)), opacity=opacity)
+        layer.blend_mode = mode
+        return layer
 
     def group_bevel(self, bevel: psd_bevel.Bevel, group: Group, name: str, alpha: np.ndarray) -> list[Layer]:
         """A group's bevel from its content's coverage `alpha` (the canvas): its inner highlight and

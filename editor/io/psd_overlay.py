@@ -54,11 +54,12 @@ def overlay_line(style: str, angle: float, scale: float, offset: tuple[float, fl
     return cx, cy, ux * half, uy * half
 
 
-def gradient_overlay(descriptor: Any, bounds: Rect, canvas: Rect, viewport: Rect) -> np.ndarray:
-    """The overlay's straight RGBA ((h, w, 4) uint8, the stops' colours as psd-tools reads them in an
-    RGB document) over `viewport`, for a layer whose visible bounds are `bounds`. Raises `NotLive`
-    for a descriptor that does not read as a gradient Veil draws (the caller lets psd-tools draw it)."""
-    settings = settings_from_descriptor(descriptor)
+def gradient_overlay(descriptor: Any, bounds: Rect, canvas: Rect, viewport: Rect, color=None) -> np.ndarray:
+    """The overlay's straight RGBA ((h, w, 4) uint8) over `viewport`, for a layer whose visible bounds
+    are `bounds`; `color` turns a colour stop into RGB 0..255 (default: psd-tools' reading in an RGB
+    document). Raises `NotLive` for a descriptor that does not read as a gradient Veil draws (the
+    caller lets psd-tools draw it)."""
+    settings = settings_from_descriptor(descriptor, color=color)
     box = bounds if settings["align"] else canvas
     if box.w <= 0 or box.h <= 0:
         raise NotLive("it lies over an empty box")
