@@ -61,11 +61,15 @@ Colour = tuple[int, int, int]
 
 @dataclass(frozen=True)
 class Stop:
-    """One colour stop: where (0..1), which colour ((r, g, b), "foreground" or "background"), how opaque (0..1)."""
+    """One colour stop: where (0..1), which colour ((r, g, b), "foreground" or "background"), how
+    opaque (0..1), and the midpoint of the ramp that ends at it: where between the stop before
+    and this one the halfway value lies, 0..1 of the way (Photoshop's 'Mdpn', which belongs to
+    the segment's end stop; the first stop's is unused)."""
 
     position: float
     color: Colour | str = (0, 0, 0)
     opacity: float = 1.0
+    midpoint: float = 0.5
 
     def resolved(self, fg: Colour, bg: Colour) -> Stop:
         if self.color == FOREGROUND:
@@ -76,7 +80,10 @@ class Stop:
 
     def to_dict(self) -> dict:
         color = self.color if isinstance(self.color, str) else list(self.color)
-        return {"position": self.position, "color": color, "opacity": self.opacity}
+        out = {"position": self.position, "color": color, "opacity": self.opacity}
+        if self.midpoint != 0.5:  # kept out at 50 %: stops saved before midpoints read the same
+            out["midpoint"] = self.midpoint
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> Stop:
@@ -88,8 +95,11 @@ class Stop:
             color = tuple(int(min(255, max(0, c))) for c in color)[:3]
             if len(color) != 3:
                 raise ValueError("a stop colour has three channels")
+        midpoint = float(d.get("midpoint", 0.5))
+        if not math.isfinite(midpoint):
+            raise ValueError("a stop's midpoint is a finite number")
         return cls(float(min(1.0, max(0.0, d.get("position", 0.0)))), color,
-                   float(min(1.0, max(0.0, d.get("opacity", 1.0)))))
+                   float(min(1.0, max(0.0, d.get("opacity", 1.0)))), min(1.0, max(0.0, midpoint)))
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,12 @@ class Gradient:
         object.__setattr__(self, "smoothness", min(100.0, max(0.0, smoothness)))
 
     @property
+    def curved(self) -> bool:
+        """Drawn by Photoshop's Classic interpolation (smoothness or a midpoint), not by straight
+        ramps between the stops."""
+        return self.smoothness > 0.0 or any(s.midpoint != 0.5 for s in self.stops[1:])
+
+    @property
     def dynamic(self) -> bool:
         """Uses the foreground or background colour."""
         return any(isinstance(s.color, str) for s in self.stops)
@@ -120,8 +136,12 @@ class Gradient:
         return replace(self, stops=tuple(s.resolved(fg, bg) for s in self.stops))
 
     def reversed(self) -> Gradient:
-        """The mirror image: stops in reverse order (two at one position, a hard edge, swap too)."""
-        return replace(self, stops=tuple(replace(s, position=1.0 - s.position) for s in reversed(self.stops)))
+        """The mirror image: stops in reverse order (two at one position, a hard edge, swap too),
+        each ramp's midpoint mirrored onto the ramp's new end stop."""
+        old = self.stops
+        mids = [1.0 - old[k + 1].midpoint if k + 1 < len(old) else 0.5 for k in range(len(old))]
+        return replace(self, stops=tuple(replace(s, position=1.0 - s.position, midpoint=m)
+                                         for s, m in zip(reversed(old), reversed(mids), strict=True)))
 
     def lists(self, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)):
         """The stops as Photoshop's colour and opacity lists (`photoshop_gradient.lists_of`)."""
@@ -130,7 +150,7 @@ class Gradient:
     def sample(self, t: np.ndarray | float, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)) -> np.ndarray:
         """Straight RGBA 0..255 (float64) at positions t (clamped to 0..1): the reference interpolation."""
         t = np.clip(np.asarray(t, np.float64), 0.0, 1.0)
-        if self.smoothness > 0.0:
+        if self.curved:
             flat = classic_rgba(*self.lists(fg, bg), t.reshape(-1), self.smoothness / 100.0)
             return flat.reshape(*t.shape, 4)
         g = self.resolved(fg, bg)
@@ -145,9 +165,9 @@ class Gradient:
 
     def table(self, reverse: bool = False, fg: Colour = (0, 0, 0), bg: Colour = (255, 255, 255)) -> np.ndarray:
         """The table the kernels read, reversed or not: what the gradient tool and a gradient fill
-        layer both draw from. A smooth table is mirrored (Photoshop eases the ramps it has and
+        layer both draw from. A curved table is mirrored (Photoshop eases the ramps it has and
         reverses the result); a straight one is the reversed stops' (as Veil always drew it)."""
-        if self.smoothness > 0.0:
+        if self.curved:
             table = self.lut(fg, bg)
             return np.ascontiguousarray(table[::-1]) if reverse else table
         return (self.reversed() if reverse else self).lut(fg, bg)
@@ -395,15 +415,21 @@ def linear_mask_kernel(out, doc_x0, doc_y0, sx, sy, dx, dy, knot_s, knot_v, thr_
 
 def _grey_knots(gradient: Gradient, reflected: bool, inverted: bool) -> tuple[np.ndarray, np.ndarray]:
     """(positions, stored greys) where a resolved gradient's grey bends: its stops, with the ends 0
-    and 1 (mirrored about 0 for reflected), for `linear_mask_kernel`. A smooth gradient's ramps
+    and 1 (mirrored about 0 for reflected), for `linear_mask_kernel`. A midpoint is a knot of
+    its own (at 0 % smoothness the ramp bends there and only there); a smooth gradient's ramps
     are curves: each is cut into `_SMOOTH_PIECES` chords (its Classic values at their ends)."""
     weights = np.array([0.299, 0.587, 0.114])
     pos, grey = [], []
     colours = gradient.lists()[0]
     for k, s in enumerate(gradient.stops):
         previous = gradient.stops[k - 1].position if k else s.position
+        inner = np.empty(0)
         if gradient.smoothness > 0.0 and s.position > previous:
             inner = np.linspace(previous, s.position, _SMOOTH_PIECES + 1)[1:-1]
+        if s.midpoint != 0.5 and s.position > previous:
+            inner = np.union1d(inner, [previous + (s.position - previous) * s.midpoint])
+            inner = inner[(inner > previous) & (inner < s.position)]
+        if inner.size:
             rgb = np.clip(classic(colours, inner, gradient.smoothness / 100.0), 0.0, 255.0)
             pos.extend(inner.tolist())
             grey.extend((rgb @ weights).tolist())

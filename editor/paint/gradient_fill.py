@@ -2,7 +2,8 @@
 
 Settings (`GradientFillLayer.gradient`, plain JSON; `normalised` fills in the defaults):
 
-- stops: [{"position": 0..1, "color": [r, g, b], "opacity": 0..1}, ...] (`Gradient.from_dict`);
+- stops: [{"position": 0..1, "color": [r, g, b], "opacity": 0..1, "midpoint": 0..1}, ...]
+  (`Stop.from_dict`; "midpoint", of the ramp ending at the stop, absent at 50 %);
 - style: linear, radial, angle, reflected or diamond; angle: degrees, counter-clockwise on
   screen (90 points up); scale: percent; reverse; dither; offset: [x, y] percent of the box;
 - align: true lays the gradient over "box" ([x, y, w, h], the layer's bounds), false (or no
@@ -126,20 +127,20 @@ def photoshop_lists(settings: dict[str, Any]) -> tuple[list[PsStop], list[PsStop
 
 def table_of(settings: dict[str, Any]) -> np.ndarray:
     """(4096, 4) float32 straight RGBA 0..255 the kernels read (t = k / 4095, reverse applied):
-    straight ramps between Veil's stops, or Photoshop's Classic interpolation of its two lists
-    when the settings ask for smoothness (`editor.paint.photoshop_gradient`)."""
-    if not _smoothness(settings) > 0.0:  # straight ramps, the table Veil has always drawn
-        return gradient_of(settings).table(bool(settings.get("reverse", False)))
+    straight ramps between Veil's stops, or Photoshop's Classic interpolation (of the file's
+    own two lists while the stops are theirs) when the settings ask for smoothness or a stop has
+    a midpoint (`Gradient.table`, `editor.paint.photoshop_gradient`)."""
     key = {k: settings.get(k) for k in ("stops", "photoshop_stops", "smoothness", "reverse")}
-    return _smooth_table(json.dumps(key, sort_keys=True, default=str))
+    return _table(json.dumps(key, sort_keys=True, default=str))
 
 
 @functools.lru_cache(maxsize=32)
-def _smooth_table(key: str) -> np.ndarray:
-    """`table_of` for smoothness above 0, once per gradient (a render asks for it per tile)."""
+def _table(key: str) -> np.ndarray:
+    """`table_of`, once per gradient (a render asks for it per tile)."""
     settings = json.loads(key)
     reverse = bool(settings.get("reverse", False))
-    lists = photoshop_lists(settings)
+    # At 0 % the merged stops (a midpoint an extra stop) are exactly the file's lists' drawing.
+    lists = photoshop_lists(settings) if _smoothness(settings) > 0.0 else None
     if lists is None:  # Veil's stops: the gradient tool's own table
         return gradient_of(settings).table(reverse)
     table = classic_table(*lists, _smoothness(settings) / 100.0)

@@ -98,10 +98,11 @@ def merged_stops(colours: list[PsStop], opacities: list[PsStop]) -> list[dict[st
 
 
 def lists_of(stops: list[dict[str, Any]]) -> tuple[list[PsStop], list[PsStop]]:
-    """Veil's stops as Photoshop's two lists (both at every stop's position, midpoints 50 %):
-    what the PSD writer writes and what Photoshop then draws."""
-    colours = [(float(s["position"]), tuple(float(v) for v in s["color"]), 0.5) for s in stops]
-    opacities = [(float(s["position"]), float(s["opacity"]), 0.5) for s in stops]
+    """Veil's stops as Photoshop's two lists (both at every stop's position and with its midpoint,
+    50 % when it has none): what the PSD writer writes and what Photoshop then draws."""
+    colours = [(float(s["position"]), tuple(float(v) for v in s["color"]), float(s.get("midpoint", 0.5)))
+               for s in stops]
+    opacities = [(float(s["position"]), float(s["opacity"]), float(s.get("midpoint", 0.5))) for s in stops]
     return colours, opacities
 
 

@@ -185,3 +185,29 @@ def test_smoothness_and_a_psds_own_lists_survive_ora_and_psd(tmp_path):
     assert float(block[b"Grad"][b"Intr"]) == pytest.approx(0.35 * 4096)
     assert back.find_by_name("grad").gradient["smoothness"] == pytest.approx(35.0)
     assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1
+
+
+@pytest.mark.parametrize("smoothness", [0.0, 35.0])
+def test_a_stops_midpoint_survives_ora_and_psd(tmp_path, smoothness):
+    """A Veil stop's midpoint (the Gradient Editor's diamond) is kept in an ORA's settings and
+    written to a PSD as its stops' 'Mdpn' (percent), which reads back to the same drawing."""
+    from psd_tools.constants import Tag
+
+    stops = [{"position": 0.0, "color": [250, 20, 20], "opacity": 1.0},
+             {"position": 0.5, "color": [20, 20, 250], "opacity": 0.4, "midpoint": 0.25},
+             {"position": 1.0, "color": [20, 200, 20], "opacity": 1.0, "midpoint": 0.7}]
+    settings = {"stops": stops, "style": "linear", "angle": 0.0, "dither": False, "smoothness": smoothness}
+    doc = _gradient_doc(settings)
+    path = tmp_path / "mid.ora"
+    save_document(doc, path)
+    back = open_document(path)
+    assert [s.get("midpoint") for s in back.find_by_name("grad").gradient["stops"]] == [None, 0.25, 0.7]
+    assert np.array_equal(flatten_rgba(back), flatten_rgba(doc))
+    psd, back = _psd_round_trip(doc)
+    (item,) = [layer for layer in psd if layer.name == "grad"]
+    grad = item.tagged_blocks.get_data(Tag.GRADIENT_FILL_SETTING)[b"Grad"]
+    assert [int(c[b"Mdpn"]) for c in grad[b"Clrs"]][1:] == [25, 70]
+    assert [int(o[b"Mdpn"]) for o in grad[b"Trns"]][1:] == [25, 70]
+    assert np.abs(flatten_rgba(back).astype(int) - flatten_rgba(doc).astype(int)).max() <= 1
+    plain = _gradient_doc({**settings, "stops": [{k: v for k, v in s.items() if k != "midpoint"} for s in stops]})
+    assert np.abs(flatten_rgba(plain).astype(int) - flatten_rgba(doc).astype(int)).max() > 20

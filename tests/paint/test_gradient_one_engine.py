@@ -25,7 +25,7 @@ from tests.paint.helpers import mask_doc, pixel_doc
 STOPS = [{"position": 0.0, "color": [200, 30, 10], "opacity": 1.0},
          {"position": 0.35, "color": [20, 220, 60], "opacity": 0.6},
          {"position": 0.35, "color": [250, 250, 0], "opacity": 1.0},  # a hard edge
-         {"position": 1.0, "color": [10, 40, 240], "opacity": 0.2}]
+         {"position": 1.0, "color": [10, 40, 240], "opacity": 0.2, "midpoint": 0.25}]  # Photoshop's 'Mdpn' 25
 W, H = 97, 61
 
 
@@ -120,3 +120,32 @@ def test_reverse_mirrors_a_hard_edge_too(smoothness):
     settings = normalised({"stops": [s.to_dict() for s in g.stops], "smoothness": smoothness, "reverse": True})
     assert np.abs(table_of(settings) - mirrored)[away].max() < 1e-3
     assert table_of(settings)[2040, 2] > 250 and table_of(settings)[2056, 0] > 250  # blue, then red
+
+
+@pytest.mark.parametrize("smoothness", [0.0, 60.0])
+def test_a_midpoint_moves_the_halfway_value_and_reverse_mirrors_it(smoothness):
+    """A stop's midpoint is where its ramp is halfway (Photoshop's remap, before any smoothing);
+    reversed, the ramp and its midpoint mirror with it."""
+    g = Gradient("mid", (Stop(0.0, (0, 0, 0)), Stop(0.4, (200, 200, 200), midpoint=0.3), Stop(1.0, (40, 90, 255),
+                                                                                              midpoint=0.8)), smoothness)
+    plain = Gradient("no midpoints", tuple(Stop(s.position, s.color) for s in g.stops), smoothness)
+    # At its midpoint a ramp has the value it had halfway (eased or not).
+    moved, halfway = g.sample(np.array([0.4 * 0.3, 0.4 + 0.6 * 0.8])), plain.sample(np.array([0.2, 0.7]))
+    assert np.allclose(moved, halfway, atol=1e-9)
+    if smoothness == 0.0:
+        assert np.allclose(moved[:, :3], [[100.0] * 3, [120.0, 145.0, 227.5]], atol=1e-9)
+    assert np.abs(g.lut() - plain.lut()).max() > 30
+    t = np.linspace(0.0, 1.0, 4096)
+    away = np.abs(t - 0.6) > 1e-3  # the mirrored stop at 0.6
+    assert np.abs(g.reversed().lut() - g.lut()[::-1])[away].max() < 0.05
+    assert np.abs(g.table(reverse=True) - g.lut()[::-1]).max() < 1e-3
+    assert [s.to_dict().get("midpoint") for s in g.stops] == [None, 0.3, 0.8]  # 50 % is left out
+
+
+def test_a_midpoint_on_a_mask_bends_the_run_by_run_ramp_there():
+    g = Gradient("mid", (Stop(0.0, (255, 255, 255)), Stop(1.0, (0, 0, 0), midpoint=0.2)))
+    doc, layer = mask_doc(200, 4, value=0)
+    apply_gradient(PaintTarget.current(doc), g, (0.0, 2.0), (200.0, 2.0), GradientSettings(dither=False))
+    t = (np.arange(200) + 0.5) / 200
+    expected = np.where(t <= 0.2, 255 - 127.5 * t / 0.2, 127.5 - 127.5 * (t - 0.2) / 0.8)
+    assert np.abs(layer.mask.data[0] - expected).max() <= 0.51
