@@ -389,6 +389,34 @@ def _normal_u8_pair_row(acc, c0, n, src1, s1, mask1, m1, add1, mul1, src2, s2, m
                 x0, x1, x2, x3, q, _alpha_byte(q) * (add2 + mul2 * np.float32(mask2[m2 + c])))
 
 
+@njit(fastmath=True)
+def _normal_u8_triple_row(acc, c0, n, src1, s1, mask1, m1, add1, mul1, src2, s2, mask2, m2, add2, mul2,
+                          src3, s3, mask3, m3, add3, mul3, fresh):
+    """Three uint8 source-over ops over the same columns in one pass, as _normal_u8_pair_row:
+    a run of three no longer leaves one op to a pass of its own (a run between adjustment
+    layers, or the tail of ten layers: 3 + 3 + 2 + 2 passes rather than five pairs)."""
+    if fresh:
+        for c in range(n):
+            i = c0 + c
+            p, q, o = src1[s1 + c], src2[s2 + c], src3[s3 + c]
+            x0, x1, x2, x3 = _over_u8_values(ZERO, ZERO, ZERO, ZERO, p,
+                                             _alpha_byte(p) * (add1 + mul1 * np.float32(mask1[m1 + c])))
+            x0, x1, x2, x3 = _over_u8_values(x0, x1, x2, x3, q,
+                                             _alpha_byte(q) * (add2 + mul2 * np.float32(mask2[m2 + c])))
+            acc[0, i], acc[1, i], acc[2, i], acc[3, i] = _over_u8_values(
+                x0, x1, x2, x3, o, _alpha_byte(o) * (add3 + mul3 * np.float32(mask3[m3 + c])))
+    else:
+        for c in range(n):
+            i = c0 + c
+            p, q, o = src1[s1 + c], src2[s2 + c], src3[s3 + c]
+            x0, x1, x2, x3 = _over_u8_values(acc[0, i], acc[1, i], acc[2, i], acc[3, i], p,
+                                             _alpha_byte(p) * (add1 + mul1 * np.float32(mask1[m1 + c])))
+            x0, x1, x2, x3 = _over_u8_values(x0, x1, x2, x3, q,
+                                             _alpha_byte(q) * (add2 + mul2 * np.float32(mask2[m2 + c])))
+            acc[0, i], acc[1, i], acc[2, i], acc[3, i] = _over_u8_values(
+                x0, x1, x2, x3, o, _alpha_byte(o) * (add3 + mul3 * np.float32(mask3[m3 + c])))
+
+
 @njit(inline="always")
 def _is_u8_source_over(ip, k):
     return (ip[k, MODE] == NORMAL and ip[k, ATOP] == 0 and ip[k, SOURCE] == PIXELS and ip[k, MASK_KIND] != MASK_F32
@@ -398,6 +426,20 @@ def _is_u8_source_over(ip, k):
 @njit(inline="always")
 def _covers(ip, k, r):
     return ip[k, R0] <= r and r < ip[k, R1]
+
+
+@njit(inline="always")
+def _fused_run(ip, k, r):
+    """How many of the ops from k on draw in one pass on row r: 3 or 2 uint8 source-over ops
+    over the same columns, else 1. A run of four goes as two pairs, not three and one."""
+    n = ip.shape[0]
+    run = 0
+    while (run < 5 and k + run < n and _is_u8_source_over(ip, k + run) and _covers(ip, k + run, r)
+           and ip[k + run, C0] == ip[k, C0] and ip[k + run, C1] == ip[k, C1]):
+        run += 1
+    if run >= 3 and run != 4:
+        return 3
+    return 2 if run >= 2 else 1
 
 
 @njit(inline="always", fastmath=True)
@@ -780,29 +822,34 @@ def composite_band(y0, y1, w, init, has_init, out_f32, write_f32, bgra_ptr, bgra
         if has_init:
             _load_rgba(init[r].reshape(w * 4), acc)
         # Without init the row starts transparent: cleared before the first op that reads it,
-        # unless that op is a pair over the whole row, which then writes it without reading.
+        # unless that op is a pair or triple over the whole row, which then writes it without reading.
         fresh = not has_init
         k = 0
         while k < n:
             if not _covers(ip, k, r):
                 k += 1
                 continue
-            pair = (k + 1 < n and _is_u8_source_over(ip, k) and _is_u8_source_over(ip, k + 1)
-                    and _covers(ip, k + 1, r) and ip[k, C0] == ip[k + 1, C0] and ip[k, C1] == ip[k + 1, C1])
-            if fresh and not (pair and ip[k, C0] == 0 and ip[k, C1] == w):
+            run = _fused_run(ip, k, r)
+            if fresh and not (run > 1 and ip[k, C0] == 0 and ip[k, C1] == w):
                 acc[:] = 0
                 fresh = False
             if ip[k, SOURCE] == ADJUST:
                 _adjust_row(acc, scratch, words, adj_u8, ip_local, r, ip, fp, k)
                 k += 1
                 continue
-            if pair:
+            if run > 1:
                 src1, s1, mask1, m1, add1, mul1 = _u8_op_row(ip, fp, k, r)
                 src2, s2, mask2, m2, add2, mul2 = _u8_op_row(ip, fp, k + 1, r)
-                _normal_u8_pair_row(acc, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]), src1, s1, mask1, m1,
-                                    add1, mul1, src2, s2, mask2, m2, add2, mul2, fresh)
+                if run == 3:
+                    src3, s3, mask3, m3, add3, mul3 = _u8_op_row(ip, fp, k + 2, r)
+                    _normal_u8_triple_row(acc, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]), src1, s1, mask1,
+                                          m1, add1, mul1, src2, s2, mask2, m2, add2, mul2, src3, s3, mask3, m3,
+                                          add3, mul3, fresh)
+                else:
+                    _normal_u8_pair_row(acc, uint64(ip[k, C0]), uint64(ip[k, C1] - ip[k, C0]), src1, s1, mask1, m1,
+                                        add1, mul1, src2, s2, mask2, m2, add2, mul2, fresh)
                 fresh = False
-                k += 2
+                k += run
                 continue
             mode = ip[k, MODE]
             if (mode != NORMAL and mode != DISSOLVE and not is_non_separable(mode) and ip[k, SOURCE] == PIXELS

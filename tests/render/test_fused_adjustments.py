@@ -65,3 +65,33 @@ def test_table_adjustments_looked_up_in_the_row_loop_equal_the_planes_kernel(nam
         assert np.abs(fused - reference).max() <= ULPS
         bgra = [NB.composite_bgra(rect, [op], acc.copy()).astype(int) for op in ops]
         assert np.abs(bgra[0] - bgra[1]).max() <= 1  # a rounding tie may fall either way
+
+
+def layer_ops(count: int, seed: int, region: Rect) -> list[Op]:
+    """uint8 source-over ops with raw, inverted and no masks and opacities below 1."""
+    rng = np.random.default_rng(seed)
+    ops = []
+    for i in range(count):
+        px = rng.integers(0, 256, (H + 2, W + 3, 4), dtype=np.uint8)
+        mask = [None, MaskInput(rng.integers(0, 256, (H, W), dtype=np.uint8), (0, 0)),
+                MaskInput(rng.integers(0, 256, (H, W), dtype=np.uint8), (0, 0), inverted=True, density=0.7)][i % 3]
+        ops.append(Op(Source.PIXELS, region, BlendMode.NORMAL, (0.8, 1.0, 0.45)[i % 3], px, origin=(-1, -2), mask=mask))
+    return ops
+
+
+@pytest.mark.parametrize("count", [3, 4, 5, 7, 10])
+@pytest.mark.parametrize("region", [Rect(0, 0, W, H), Rect(4, 2, W - 9, H - 5)])
+@pytest.mark.parametrize("onto", [False, True])
+def test_runs_of_layers_drawn_in_threes_and_twos_equal_one_op_at_a_time(count, region, onto):
+    """A run of source-over layers drawn three or two to a pass (runs of 3, 5, 7, 10 use the
+    triple) against each op composited on its own, one call after the other."""
+    from editor.render import numba_backend as NB
+
+    rect = Rect(0, 0, W, H)
+    ops = layer_ops(count, count, region)
+    start = backdrop(count) if onto else None
+    fused = NB.composite(rect, ops, None if start is None else start.copy())
+    one_by_one = None if start is None else start.copy()
+    for op in ops:
+        one_by_one = NB.composite(rect, [op], one_by_one)
+    assert np.abs(fused - one_by_one).max() <= ULPS
