@@ -17,7 +17,7 @@ from psd_tools.api.utils import get_color_channels
 from psd_tools.composite import paint, vector
 from psd_tools.composite import utils as psd_utils
 from psd_tools.composite.composite import Compositor
-from psd_tools.composite.effects import draw_stroke_effect_split
+from psd_tools.composite.effects import draw_stroke_effect_split, stroke_bbox
 from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
 from psd_tools.constants import ColorMode, Resource, Tag
@@ -341,6 +341,7 @@ class _KnockoutCanvas:
 
 
 _PHOTOSHOP_OVERLAY_ORDER = ("patternoverlay", "gradientoverlay", "coloroverlay")  # lowest first
+_MAX_STROKE_REACH = 252  # px past the canvas a stroke can show from: Photoshop's 250 px widest, and its edge
 # What Veil draws of a group's interior effects, as layers over its content (`group_interior`).
 _GROUP_INTERIOR = frozenset({"gradientoverlay", "coloroverlay", *psd_effects.INNER})
 
@@ -653,33 +654,54 @@ class _PsdReader:
         """A group's strokes, banding its content's `alpha` as psd-tools bands a layer's: the part
         inside the content as a layer on top of the group's children (over its interior effects),
         the part beside it returned, to go below the group over its shadows."""
-        W, H = self.psd.width, self.psd.height
+        shown = psd_gradient.visible_bounds(alpha > 0, 0, 0)
+        if shown is None:
+            return []
+        H, W = alpha.shape
         below = []
         for effect in psd_effects.enabled_effects(item):
             if psd_effects.effect_kind(effect) != "stroke":
                 continue
-            try:
-                colour, coverage, inside = draw_stroke_effect_split((0, 0, W, H), alpha[..., None],
-                                                                    effect.descriptor, self.psd)
+            try:  # drawn over the content's box grown by the band's reach, not the canvas
+                box = stroke_bbox((shown.x, shown.y, shown.x + shown.w, shown.y + shown.h), effect.descriptor)
+                x0, y0, x1, y1 = max(box[0], -_MAX_STROKE_REACH), max(box[1], -_MAX_STROKE_REACH), \
+                    min(box[2], W + _MAX_STROKE_REACH), min(box[3], H + _MAX_STROKE_REACH)
+                self.count_pixels(x1 - x0, y1 - y0)
+                # where the children run past the canvas the content goes on as at its edge (no band
+                # along the canvas's edge); elsewhere nothing lies beyond it
+                rows, cols = np.clip(np.arange(y0, y1), 0, H - 1), np.clip(np.arange(x0, x1), 0, W - 1)
+                shape = np.array(alpha[np.ix_(rows, cols)], np.float32)[..., None]
+                gx0, gy0, gx1, gy1 = item.bbox
+                if gx0 >= 0:
+                    shape[:, :max(0, -x0)] = 0
+                if gx1 <= W:
+                    shape[:, max(0, W - x0):] = 0
+                if gy0 >= 0:
+                    shape[:max(0, -y0)] = 0
+                if gy1 <= H:
+                    shape[max(0, H - y0):] = 0
+                colour, coverage, inside = draw_stroke_effect_split((x0, y0, x1, y1), shape, effect.descriptor, self.psd)
                 opacity = min(max(_number_or(effect.opacity, 100.0), 0.0), 100.0) / 100.0
-                colour = np.broadcast_to(colour, (H, W, colour.shape[-1]))
+                colour = np.broadcast_to(colour, (y1 - y0, x1 - x0, colour.shape[-1]))
             except Exception as e:  # an odd descriptor: that stroke is left out, said once
                 self.warn(f"'{name}': its stroke is not shown ({type(e).__name__})")
                 continue
             mode = self.blend(_EffectBlend(effect), f"{name} (stroke)")
-            rgba = self.float_rgba(np.ascontiguousarray(colour, np.float32), np.ones((H, W), np.float32))
+            rgba = self.float_rgba(np.ascontiguousarray(colour, np.float32), np.ones(shape.shape[:2], np.float32))
             inner = inside[..., 0]
-            layer = self.rgba_layer(f"{name} (stroke)", rgba, inner, opacity, mode)
+            layer = self.rgba_layer(f"{name} (stroke)", rgba, inner, opacity, mode, (x0, y0))
             if layer is not None:
                 group.insert(len(group.children), layer)
-            layer = self.rgba_layer(f"{name} (stroke)", rgba, np.maximum(coverage[..., 0] - inner, 0.0), opacity, mode)
+            layer = self.rgba_layer(f"{name} (stroke)", rgba, np.maximum(coverage[..., 0] - inner, 0.0), opacity,
+                                    mode, (x0, y0))
             if layer is not None:
                 below.append(layer)
         return below
 
     def rgba_layer(self, name: str, rgba: np.ndarray, coverage: np.ndarray, opacity: float,
-                   mode: BlendMode) -> Layer | None:
-        """A layer of `rgba`'s colours over the canvas at `coverage`, cropped to what it covers."""
+                   mode: BlendMode, origin: tuple[int, int] = (0, 0)) -> Layer | None:
+        """A layer of `rgba`'s colours at `coverage` (both with their top-left at `origin`, the
+        canvas's by default), cropped to what it covers."""
         cov = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
         ys, xs = np.nonzero(cov)
         if len(xs) == 0:
@@ -688,7 +710,7 @@ class _PsdReader:
         self.count_pixels(int(x1 - x0), int(y1 - y0))
         px = np.array(rgba[y0:y1, x0:x1], np.uint8)
         px[..., 3] = cov[y0:y1, x0:x1]
-        layer = Layer(name, px, offset=(int(x0), int(y0)), opacity=opacity)
+        layer = Layer(name, px, offset=(int(x0) + origin[0], int(y0) + origin[1]), opacity=opacity)
         layer.blend_mode = mode
         return layer
 

@@ -113,3 +113,33 @@ def test_the_stroke_lies_over_an_inner_shadow():
     x0, y0, x1, y1 = B
     assert (out[y0:y0 + 2, x0:x1] == (0, 255, 0)).all()
     assert (out[y0 + 2:y0 + 4, x0 + 2:x1 - 2] == 0).all()
+
+
+def test_a_stroke_does_not_band_the_canvas_edge_the_content_runs_past():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        psd.create_pixel_layer(Image.new("RGBA", (W, H), (255, 255, 255, 255)), name="bg")
+        group = psd.create_group(name="g")
+        group.create_pixel_layer(Image.new("RGBA", (30, H + 10), (255, 0, 0, 255)), name="edge", top=-5, left=-10)
+        C._set(group, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO,
+               C.effects_block(C.stroke_desc((0, 255, 0), size=2.0, position=b"InsF")))
+        buf = io.BytesIO()
+        psd.save(buf)
+    _, out = _render(buf.getvalue())
+    assert (out[:, 18:20] == (0, 255, 0)).all()  # the band along the content's own edge
+    assert (out[4:-4, :18] == (255, 0, 0)).all()  # none along the canvas's left, top or bottom
+    assert (out[:2, 4:18] == (255, 0, 0)).all() and (out[-2:, 4:18] == (255, 0, 0)).all()
+    # content that ends at the canvas's edge has its edge there, and is banded along it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        group = psd.create_group(name="g")
+        group.create_pixel_layer(Image.new("RGBA", (W, H), (255, 0, 0, 255)), name="all", top=0, left=0)
+        C._set(group, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO,
+               C.effects_block(C.stroke_desc((0, 255, 0), size=2.0, position=b"InsF")))
+        buf = io.BytesIO()
+        psd.save(buf)
+    _, out = _render(buf.getvalue())
+    assert (out[:2] == (0, 255, 0)).all() and (out[:, :2] == (0, 255, 0)).all() and (out[-2:] == (0, 255, 0)).all()
+    assert (out[2:-2, 2:-2] == (255, 0, 0)).all()
