@@ -69,7 +69,7 @@ def _black_white(item) -> dict[str, Any]:
     if colour is not None:
         try:
             out["tint_color"] = [int(round(float(colour[k]))) for k in (b"Rd  ", b"Grn ", b"Bl  ")]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # an infinite component among them
             pass
     return out
 
@@ -220,7 +220,7 @@ def read_adjustment(item, name: str, warn: Callable[[str], None], *, gray: bool 
     adjustment, read = READERS[type(item).__name__]
     try:
         params = read(item)
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError, struct.error) as error:
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, ArithmeticError, struct.error) as error:
         warn(f"'{name}': its {adjustment.replace('_', ' ')} settings could not be read ({error}); left out")
         return None
     if gray and adjustment in ("levels", "curves"):
