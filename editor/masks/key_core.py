@@ -266,23 +266,60 @@ def _sure_kernel(words, factor, ck, ca, cb, shifts, grid, step, floor, hi, lo, c
                 y += 1
 
 
-def _close_coarse(held: np.ndarray, closing: int) -> np.ndarray:
-    """The closing of `held` (0/1 uint8) by a disc `closing` px wide. A wide disc runs on a grid of
-    half the size (an ellipse's cost grows with its rows): a cell there is held only when all four
-    of its pixels are (so the closing cannot spill past a held region's outline), with the disc
-    grown by two cells to bridge what that narrowing widened; it only bridges seams, and the
-    caller keeps it where the picture is far from the screen, at full detail."""
+def _closing_grid(held: np.ndarray, closing: int) -> tuple[np.ndarray, int]:
+    """The closing of `held` (0/1 uint8) by a disc `closing` px wide, and the scale it is at: 1, or
+    2 for a wide disc, which runs on a grid of half the size (an ellipse's cost grows with its rows):
+    a cell there is held only when all four of its pixels are (so the closing cannot spill past a
+    held region's outline), with the disc grown by two cells to bridge what that narrowing widened;
+    it only bridges seams, and the caller keeps it where the picture is far from the screen, at full
+    detail. A pixel past the grid's even rows and columns is not held at scale 2."""
     if closing < COARSE_CLOSING_FROM or min(held.shape) < 8:
-        return cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (closing, closing)))
-    h, w = held.shape
-    h2, w2 = h // 2, w // 2
-    quad = held[0 : 2 * h2 : 2, 0 : 2 * w2 : 2] & held[1 : 2 * h2 : 2, 0 : 2 * w2 : 2]
-    quad &= held[0 : 2 * h2 : 2, 1 : 2 * w2 : 2] & held[1 : 2 * h2 : 2, 1 : 2 * w2 : 2]
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (closing, closing))
+        return cv2.morphologyEx(held, cv2.MORPH_CLOSE, disc), 1
+    quad = np.empty((held.shape[0] // 2, held.shape[1] // 2), np.uint8)
+    _all_four(held, quad)
     size = max(3, (closing // 2 + 2) | 1)  # +2: the all-four rule narrows a held region by up to a cell each side
-    coarse = cv2.morphologyEx(quad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
-    closed = np.zeros_like(held)
-    closed[: 2 * h2, : 2 * w2] = cv2.resize(coarse, (2 * w2, 2 * h2), interpolation=cv2.INTER_NEAREST)
-    return closed
+    return cv2.morphologyEx(quad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))), 2
+
+
+@njit(cache=True)
+def _all_four(held, quad):  # pragma: no cover - compiled
+    """quad[i, j] = the AND of held's 2x2 block at (2i, 2j)."""
+    for i in range(quad.shape[0]):
+        top, bottom = held[2 * i], held[2 * i + 1]
+        for j in range(quad.shape[1]):
+            quad[i, j] = top[2 * j] & top[2 * j + 1] & bottom[2 * j] & bottom[2 * j + 1]
+
+
+@njit(cache=True)
+def _bridge(held, closed, shift, sure, out):  # pragma: no cover - compiled
+    """out = 255 where `held` (0/1), or where the closing (`closed` (0/1) at 1 / 2**shift of the size,
+    shift 0 or 1) holds and the 3x3 around the pixel, inside the frame, is all far from the screen
+    (sure >= 128, its top bit); else 0. One pass for what was a widening of the closing, an erosion
+    and three frame-sized operations; branch-free byte arithmetic (it vectorises), the erosion a
+    column AND then a row AND, outside the frame counting as far. One thread, as _marked_box."""
+    h, w = held.shape
+    ch, cw = min(closed.shape[0] << shift, h), min(closed.shape[1] << shift, w)
+    seven = np.uint8(7)
+    for y in range(h):
+        top, mid, bottom = sure[max(y - 1, 0)], sure[y], sure[min(y + 1, h - 1)]
+        far = np.empty(w + 2, np.uint8)
+        far[0] = far[w + 1] = np.uint8(1)
+        for x in range(w):
+            far[x + 1] = (top[x] & mid[x] & bottom[x]) >> seven
+        wide = np.zeros(w, np.uint8)  # the closing's row at full size, 0 past its end
+        if y < ch:
+            crow = closed[np.int64(y) >> shift]
+            if shift:
+                for j in range(cw >> 1):
+                    wide[2 * j] = crow[j]
+                    wide[2 * j + 1] = crow[j]
+            else:
+                wide[:cw] = crow[:cw]
+        hrow, orow = held[y], out[y]
+        for x in range(w):
+            v = hrow[x] | (wide[x] & far[x] & far[x + 1] & far[x + 2])
+            orow[x] = np.uint8(np.uint8(0) - v)
 
 
 def core_factor(h: int, w: int) -> int:
@@ -321,26 +358,54 @@ def _hold_in_box(sure: np.ndarray, opening: int, closing: int) -> np.ndarray:
     past every reach (opening, closing, erosion) so the result is bit for bit the whole frame's;
     the box's origin stays even so the coarse closing's 2x2 cells fall where the whole frame's do.
     The subject is often a fraction of the frame, and the morphology cost a third of the key."""
-    core = (sure == 255).view(np.uint8)
     hold = np.zeros_like(sure)
-    x, y, bw, bh = cv2.boundingRect(core)
-    if bw == 0:
+    box = np.empty(4, np.int64)
+    _marked_box(sure, box)
+    y, x, y_end, x_end = box
+    if y_end <= y:
         return hold
     margin = 2 * (closing + opening) + 8
     y0, x0 = max(y - margin, 0) & ~1, max(x - margin, 0) & ~1
-    y1, x1 = min(y + bh + margin, sure.shape[0]), min(x + bw + margin, sure.shape[1])
-    hold[y0:y1, x0:x1] = _held_core(core[y0:y1, x0:x1], sure[y0:y1, x0:x1], opening, closing)
+    y1, x1 = min(y_end + margin, sure.shape[0]), min(x_end + margin, sure.shape[1])
+    marks = sure[y0:y1, x0:x1]
+    _held_core((marks == 255).view(np.uint8), marks, opening, closing, hold[y0:y1, x0:x1])
     return hold
 
 
-def _held_core(core: np.ndarray, sure: np.ndarray, opening: int, closing: int) -> np.ndarray:
-    """The held core (255 held) from the sure test's marks: the sure region (`core`, 0/1) opened, its
-    seams closed over pixels far from the screen."""
+@njit(cache=True)
+def _marked_box(sure, box):  # pragma: no cover - compiled
+    """box = (first row, first column, end row, end column) of sure's 255 marks; ends <= starts when
+    there are none. Each row's first and last mark by a branch-free min and max (it vectorises).
+    One thread: a parallel region's spin-wait cost more CPU than it saved here."""
+    h, w = sure.shape
+    firsts, lasts = np.empty(h, np.int64), np.empty(h, np.int64)
+    for y in range(h):
+        row = sure[y]
+        first, last = w, -1
+        for x in range(w):
+            marked = row[x] == 255
+            first = min(first, x if marked else w)
+            last = max(last, x if marked else -1)
+        firsts[y], lasts[y] = first, last
+    box[0], box[1], box[2], box[3] = h, w, 0, 0
+    for y in range(h):
+        if lasts[y] >= 0:
+            box[0] = min(box[0], y)
+            box[2] = y + 1
+            box[1] = min(box[1], firsts[y])
+            box[3] = max(box[3], lasts[y] + 1)
+
+
+def _held_core(core: np.ndarray, sure: np.ndarray, opening: int, closing: int,
+               out: np.ndarray | None = None) -> np.ndarray:
+    """The held core (255 held) from the sure test's marks, into `out` (a new array if None): the
+    sure region (`core`, 0/1) opened, its seams closed over pixels far from the screen."""
     held = cv2.morphologyEx(core, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (opening, opening)))
     # The seam between two of the subject's colours can look like a blend (olive between yellow
     # and the screen); closing the opened core bridges such seams, but only over pixels whose whole
     # neighbourhood is far from the screen: a notch of screen in the outline stays open. Strands are
     # already gone from the opened core, so the closing cannot join them into a blob.
-    closed = _close_coarse(held, closing)
-    held |= closed & cv2.erode((sure >= 128).view(np.uint8), np.ones((3, 3), np.uint8))
-    return held * np.uint8(255)
+    closed, scale = _closing_grid(held, closing)
+    out = np.empty_like(held) if out is None else out
+    _bridge(held, closed, scale // 2, sure, out)
+    return out

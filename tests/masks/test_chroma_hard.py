@@ -45,14 +45,16 @@ def test_strands_keep_their_fractional_alpha(key):
 
 
 def test_the_coarse_closing_bridges_a_seam_and_stays_inside_the_fine_one():
-    from editor.masks.key_core import _close_coarse
+    from editor.masks.key_core import _closing_grid
 
     rng = np.random.default_rng(3)
     held = np.zeros((400, 600), np.uint8)
     held[50:350, 60:290] = 1
     held[50:350, 300:540] = 1  # a 10-px seam between two of the subject's colours
     held[rng.random(held.shape) < 0.02] = 0  # and pinholes
-    closed = _close_coarse(held, 31)
+    grid, scale = _closing_grid(held, 31)
+    assert scale == 2
+    closed = grid.repeat(2, axis=0).repeat(2, axis=1)
     fine = cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (31, 31)))
     assert closed[60:340, 290:300].all()  # the seam is bridged
     assert closed[60:340, 70:530].all()  # and the pinholes filled
@@ -61,14 +63,30 @@ def test_the_coarse_closing_bridges_a_seam_and_stays_inside_the_fine_one():
 
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_the_hold_on_the_sure_regions_box_is_the_whole_frames(seed):
-    """The hold's morphology runs on the box around the sure region only: bit for bit what it gives
-    on the whole frame, for regions at odd offsets, touching the frame's edges or not, seams and
-    far-from-screen blends (128) included."""
-    from editor.masks.key_core import _held_core, _hold_in_box
+def _held_core_by_cv2(sure: np.ndarray, opening: int, closing: int) -> np.ndarray:
+    """The hold's morphology as whole-frame OpenCV operations: the opening, the closing (on the
+    all-four half-size grid when it is wide), widened back, kept where the 3x3 erosion of the
+    far-from-screen marks holds."""
+    core = (sure == 255).astype(np.uint8)
+    held = cv2.morphologyEx(core, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (opening, opening)))
+    h, w = held.shape
+    if closing < 15 or min(h, w) < 8:
+        closed = cv2.morphologyEx(held, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (closing, closing)))
+    else:
+        h2, w2 = h // 2, w // 2
+        quad = held[0 : 2 * h2 : 2, 0 : 2 * w2 : 2] & held[1 : 2 * h2 : 2, 0 : 2 * w2 : 2]
+        quad &= held[0 : 2 * h2 : 2, 1 : 2 * w2 : 2] & held[1 : 2 * h2 : 2, 1 : 2 * w2 : 2]
+        size = max(3, (closing // 2 + 2) | 1)
+        coarse = cv2.morphologyEx(quad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+        closed = np.zeros_like(held)
+        closed[: 2 * h2, : 2 * w2] = cv2.resize(coarse, (2 * w2, 2 * h2), interpolation=cv2.INTER_NEAREST)
+    held |= closed & cv2.erode((sure >= 128).astype(np.uint8), np.ones((3, 3), np.uint8))
+    return held * np.uint8(255)
 
-    rng = np.random.default_rng(seed)
+
+def _random_marks(rng: np.random.Generator) -> np.ndarray:
+    """Sure-test marks at a random, often odd size: ellipses (255) at odd offsets, some touching the
+    frame's edges, crossed by seams that read as blends (128), with pinholes and far-from-screen noise."""
     h, w = (int(v) for v in rng.integers(300, 700, 2))
     sure = np.zeros((h, w), np.uint8)
     for _ in range(int(rng.integers(1, 4))):
@@ -78,6 +96,29 @@ def test_the_hold_on_the_sure_regions_box_is_the_whole_frames(seed):
         cv2.line(sure, (x - rx, y), (x + rx, y), 128, int(rng.integers(1, 12)))  # a seam that reads as a blend
     sure[(rng.random(sure.shape) < 0.03) & (sure == 255)] = 0  # pinholes
     sure[(rng.random(sure.shape) < 0.01) & (sure == 0)] = 128  # far-from-screen noise on the screen
+    return sure
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4, 5])
+def test_the_holds_fused_bridge_is_opencvs_morphology(seed):
+    """_held_core closes and erodes in one numba pass (_bridge) and shrinks to the coarse grid in
+    another (_all_four): bit for bit the OpenCV operations, on both closing paths, at odd sizes."""
+    from editor.masks.key_core import _held_core
+
+    sure = _random_marks(np.random.default_rng(seed))
+    for opening, closing in ((7, 21), (15, 31), (3, 9), (5, 13)):
+        ours = _held_core((sure == 255).view(np.uint8), sure, opening, closing)
+        assert np.array_equal(ours, _held_core_by_cv2(sure, opening, closing)), (opening, closing)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_hold_on_the_sure_regions_box_is_the_whole_frames(seed):
+    """The hold's morphology runs on the box around the sure region only: bit for bit what it gives
+    on the whole frame, for regions at odd offsets, touching the frame's edges or not, seams and
+    far-from-screen blends (128) included."""
+    from editor.masks.key_core import _held_core, _hold_in_box
+
+    sure = _random_marks(np.random.default_rng(seed))
     for opening, closing in ((7, 21), (15, 31), (3, 9)):
         whole = _held_core((sure == 255).view(np.uint8), sure, opening, closing)
         assert np.array_equal(_hold_in_box(sure, opening, closing), whole)
