@@ -1273,6 +1273,21 @@ class _PsdReader:
             self.paths.append(VectorPath(f"{name} vector mask{suffix}", anchors, closed=sub.is_closed()))
 
 
+def _drop_unreadable_profile(psd: PSDImage) -> str | None:
+    """Take out an embedded ICC profile LittleCMS cannot open (psd-tools would raise on every
+    layer), so the file opens with its colours read as the mode's default; says so."""
+    if Resource.ICC_PROFILE not in psd.image_resources:
+        return None
+    from PIL import ImageCms
+
+    try:
+        ImageCms.ImageCmsProfile(io.BytesIO(psd.image_resources.get_data(Resource.ICC_PROFILE)))
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        del psd.image_resources[Resource.ICC_PROFILE]
+        return "its embedded ICC profile cannot be read: colours shown without it"
+    return None
+
+
 def read_psd(data: bytes, path: str | Path, limits: Limits,
              progress: Callable[[float], None] = lambda fraction: None) -> Document:
     """`progress(fraction)` is called before each layer is read; it may raise to stop."""
@@ -1282,7 +1297,10 @@ def read_psd(data: bytes, path: str | Path, limits: Limits,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         psd = PSDImage.open(io.BytesIO(data))
+        profile_note = _drop_unreadable_profile(psd)
         reader = _PsdReader(psd, path, limits, progress)
+        if profile_note:
+            reader.warn(profile_note)
         doc = Document(width, height)
         nodes = reader.children(psd) if len(psd) else [reader.merged_layer()]
         for node in nodes:

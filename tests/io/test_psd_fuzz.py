@@ -3,7 +3,7 @@ FileFormatError, within a CPU bound, without the memory a hostile declared size 
 
 The originals are valid files psd-tools writes (layers, groups, masks, clipping, vector masks,
 effects, every adjustment block, fill layers; 8, 16 and 32-bit; RGB, grayscale, CMYK, Lab,
-PSB) and flat indexed, bitmap, duotone, multichannel and 16-bit CMYK files written by hand
+PSB), files GIMP and Krita wrote, and flat indexed, bitmap, duotone, multichannel and 16-bit CMYK files written by hand
 (psd-tools cannot make them). Each is cut
 short, has bytes flipped, has a 16- or 32-bit word (a length, a count, a size) overwritten
 by a huge or negative value, or has a descriptor's setting (an effect's size or angle, a
@@ -20,6 +20,7 @@ import struct
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -39,6 +40,7 @@ MUTATIONS_PER_FILE = 15
 CASES_FROM_PSD_TOOLS = ("solid_fill_multiply_with_mask", "shape_rect_with_pixel_mask", "pass_through_with_clip_group",
                         "pixel_layer_color_overlay", "cmyk_document", "grayscale_document", "lab_document",
                         "psb_large_document_format", "gradient_linear", "mask_density", "adjustment_vector_mask")
+FOREIGN = ("gimp-export", "krita-export", "krita-native-export")  # laid out by other programs' writers
 
 
 def _saved(psd: PSDImage) -> bytes:
@@ -105,6 +107,8 @@ def _originals() -> dict[str, bytes]:
         files["duotone"] = _flat(8, 1, 8, bytes(range(256)) * 2)
         files["multichannel"] = _flat(7, 2, 8)
         files["cmyk16"] = _flat(4, 4, 16)
+    for name in FOREIGN:
+        files[name] = (Path(__file__).parent / "fixtures" / "foreign" / f"{name}.psd").read_bytes()
     return files
 
 
@@ -223,3 +227,18 @@ def test_an_infinite_tint_leaves_the_rest_of_the_file(tmp_path):
     opened = open_document(tmp_path / "inf.psd")
     bw = [n for n in opened.root.children if isinstance(n, Adjustment)]
     assert [n.adjustment for n in bw] == ["black_white"] and bw[0].params["tint"]
+
+
+def test_a_damaged_colour_profile_leaves_the_rest_of_the_file(tmp_path):
+    # found by the fuzz on GIMP's file: a profile LittleCMS cannot open refused the whole file
+    good = (Path(__file__).parent / "fixtures" / "foreign" / "gimp-export.psd").read_bytes()
+    data = bytearray(good)
+    at = data.find(b"acsp")  # the profile's signature, 36 bytes into its header
+    assert at > 0
+    data[at:at + 4] = b"xxxx"
+    (tmp_path / "good.psd").write_bytes(good)
+    (tmp_path / "icc.psd").write_bytes(bytes(data))
+    doc, expected = open_document(tmp_path / "icc.psd"), open_document(tmp_path / "good.psd")
+    assert any("ICC profile" in w for w in doc.warnings)
+    assert len(doc.layers()) == len(expected.layers()) > 0
+    assert np.abs(flatten_rgba(doc).astype(int) - flatten_rgba(expected)).max() <= 8  # GIMP embeds sRGB
