@@ -245,3 +245,34 @@ def test_the_editors_smoothness_slider_is_saved_in_the_presets_and_the_tool_draw
     eased = t / 2 + 1.5 * t**2 - t**3
     expected = 255 * (1 - (t + 0.3 * (eased - t)))
     assert np.abs(layer.mask.data.astype(float) - expected[None, :]).max() <= 1.0
+
+
+def test_a_midpoint_diamond_drags_and_its_location_types(qtbot):
+    """Beside the selected stop each ramp shows its midpoint diamond (Photoshop's): a drag moves
+    where the ramp is halfway, the Location field then edits it (5..95 %), and a click on a stop
+    gives the field back to the stop."""
+    from editor.ui.dialogs.gradient_editor import GradientEditor
+
+    g = Gradient("Two", (Stop(0.0, (0, 0, 0)), Stop(1.0, (255, 255, 255))))
+    dialog = GradientEditor([g], 0)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    bar = dialog.bar
+    y = int(bar._bar().bottom() + 6)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(int(bar.x_of(1.0)), y))  # the white stop
+    assert bar.current == 1 and bar.shown_midpoints() == [1]
+    assert bar.midpoint_x(1) == pytest.approx(bar.x_of(0.5))
+    qtbot.mousePress(bar, Qt.MouseButton.LeftButton, pos=QPoint(round(bar.x_of(0.5)), y))
+    qtbot.mouseMove(bar, QPoint(round(bar.x_of(0.25)), y))
+    qtbot.mouseRelease(bar, Qt.MouseButton.LeftButton, pos=QPoint(round(bar.x_of(0.25)), y))
+    assert dialog.gradient.stops[1].midpoint == pytest.approx(0.25, abs=0.01)
+    assert dialog.location.value() == 25 and not dialog.opacity.isEnabled()
+    assert dialog.gradient.sample(np.array([0.25]))[0, 0] == pytest.approx(127.5, abs=1.5)  # halfway there
+    dialog.location.setValue(70)
+    assert dialog.gradient.stops[1].midpoint == pytest.approx(0.7)
+    dialog.location.setValue(2)  # a midpoint stays 5..95 % of its ramp
+    assert dialog.gradient.stops[1].midpoint == pytest.approx(0.05)
+    assert dialog.gradients()[0].stops[1].midpoint == pytest.approx(0.05)  # the preset took it
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(int(bar.x_of(1.0)), y))
+    assert bar.current_mid is None and dialog.location.value() == 100 and dialog.opacity.isEnabled()

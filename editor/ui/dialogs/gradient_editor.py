@@ -4,7 +4,9 @@ preset's stops on the right.
 The bar shows the gradient over a checkerboard; the markers under it are the stops. Click a
 marker to select it, drag it to move it, click the empty track to add a stop there (its
 colour and opacity taken from the gradient at that point), Delete removes the selected stop
-(a gradient keeps at least two). The selected stop's colour (a colour, or the foreground or
+(a gradient keeps at least two). Beside the selected stop, a diamond on each ramp is that
+ramp's midpoint (Photoshop's: where it is halfway); drag it (5..95 % of the ramp), or click it
+and type its Location. The selected stop's colour (a colour, or the foreground or
 background colour, resolved when painting), opacity and location are edited below, and the
 gradient's Smoothness (Photoshop's, 0..100 %: how far each ramp between stops eases towards
 a curve through its neighbours; 100 % is Photoshop's default) beside them.
@@ -52,28 +54,39 @@ BAR_H = 28
 MARKER = 9
 
 
+MID_MIN, MID_MAX = 0.05, 0.95  # Photoshop's range for a midpoint diamond
+DIAMOND = 4
+
+
 class StopBar(QWidget):
     """The gradient strip and its stop markers; emits `selected(index)`, `edited(gradient)`,
-    and `pressed` and `released` when a press or drag on it starts and ends."""
+    and `pressed` and `released` when a press or drag on it starts and ends. With `midpoints`
+    the ramps beside the selected stop show their midpoint diamonds: `midpoint_selected(index)`
+    (the stop whose ramp it is, `current_mid`) when one is clicked."""
 
     selected = Signal(int)
+    midpoint_selected = Signal(int)
     edited = Signal(object)
     pressed = Signal()
     released = Signal()
 
-    def __init__(self, fg, bg, parent: QWidget | None = None) -> None:
+    def __init__(self, fg, bg, parent: QWidget | None = None, *, midpoints: bool = False) -> None:
         super().__init__(parent)
         self.fg, self.bg = fg, bg
         self.gradient = builtin_presets()[0]
         self.current = 0
+        self.current_mid: int | None = None
+        self.midpoints = midpoints
         self._dragging = False
+        self._dragging_mid = False
         self.setMinimumSize(360, BAR_H + 2 * MARKER + 8)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("Click the track to add a stop; drag a stop to move it; Delete removes it")
 
-    def set_gradient(self, gradient: Gradient, current: int = 0) -> None:
+    def set_gradient(self, gradient: Gradient, current: int = 0, mid: int | None = None) -> None:
         self.gradient = gradient
         self.current = min(max(0, current), len(gradient.stops) - 1)
+        self.current_mid = mid
         self.update()
 
     # --- geometry -----------------------------------------------------------------
@@ -98,6 +111,41 @@ class StopBar(QWidget):
                 best = (d, k)
         return None if best is None else best[1]
 
+    def midpoint_x(self, index: int) -> float | None:
+        """Where the midpoint of the ramp ending at stop `index` is drawn (None: no such ramp)."""
+        stops = self.gradient.stops
+        if not 0 < index < len(stops) or stops[index].position <= stops[index - 1].position:
+            return None
+        p0, p1 = stops[index - 1].position, stops[index].position
+        return self.x_of(p0 + (p1 - p0) * stops[index].midpoint)
+
+    def shown_midpoints(self) -> list[int]:
+        """The ramps whose diamonds show: either side of the selected stop (as in Photoshop)."""
+        if not self.midpoints:
+            return []
+        return [k for k in (self.current, self.current + 1) if self.midpoint_x(k) is not None]
+
+    def _diamond_y(self) -> float:
+        return self._bar().bottom() + DIAMOND  # hanging from the bar, above the stops' lower half
+
+    def midpoint_at(self, x: float, y: float) -> int | None:
+        """The diamond at (x, y); below the diamonds the track still adds a stop."""
+        if not self._bar().bottom() <= y < self._diamond_y() + DIAMOND:
+            return None
+        for k in self.shown_midpoints():
+            if abs(self.midpoint_x(k) - x) <= DIAMOND + 2:
+                return k
+        return None
+
+    def set_midpoint(self, index: int, midpoint: float) -> None:
+        """The ramp ending at stop `index` is halfway at `midpoint` (0.05..0.95) of its way."""
+        stops = list(self.gradient.stops)
+        stops[index] = replace(stops[index], midpoint=round(min(MID_MAX, max(MID_MIN, midpoint)), 3))
+        self.gradient = replace(self.gradient, stops=tuple(stops))
+        self.current_mid = index
+        self.update()
+        self.edited.emit(self.gradient)
+
     # --- painting -----------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -117,8 +165,18 @@ class StopBar(QWidget):
             path.closeSubpath()
             colour = s.resolved(self.fg, self.bg).color
             p.setBrush(QColor(*colour))
-            p.setPen(QPen(QColor(255, 255, 255) if k == self.current else QColor(0, 0, 0), 2 if k == self.current else 1))
+            selected = k == self.current and self.current_mid is None
+            p.setPen(QPen(QColor(255, 255, 255) if selected else QColor(0, 0, 0), 2 if selected else 1))
             p.drawPath(path)
+        for k in self.shown_midpoints():
+            x, y = self.midpoint_x(k), self._diamond_y()
+            diamond = QPainterPath(QPointF(x, y - DIAMOND))
+            for px, py in ((x + DIAMOND, y), (x, y + DIAMOND), (x - DIAMOND, y)):
+                diamond.lineTo(px, py)
+            diamond.closeSubpath()
+            p.setBrush(self.palette().highlight().color() if k == self.current_mid else QColor(200, 200, 200))
+            p.setPen(QPen(QColor(0, 0, 0), 1))
+            p.drawPath(diamond)
         p.end()
 
     # --- input --------------------------------------------------------------------
@@ -126,6 +184,13 @@ class StopBar(QWidget):
         self.pressed.emit()
         pos = event.position()
         k = self.stop_at(pos.x(), pos.y())
+        mid = self.midpoint_at(pos.x(), pos.y()) if k is None else None
+        if mid is not None:
+            self.current_mid = mid
+            self._dragging_mid = True
+            self.midpoint_selected.emit(mid)
+            self.update()
+            return
         if k is None and pos.y() >= self._bar().bottom():
             t = self.position_at(pos.x())
             r, g, b, a = self.gradient.sample(t, self.fg, self.bg)
@@ -136,18 +201,25 @@ class StopBar(QWidget):
             self.edited.emit(new)
         if k is not None:
             self.current = k
+            self.current_mid = None
             self._dragging = True
             self.selected.emit(k)
             self.update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._dragging_mid and self.current_mid is not None:
+            stops, k = self.gradient.stops, self.current_mid
+            p0, p1 = stops[k - 1].position, stops[k].position
+            self.set_midpoint(k, round((self.position_at(event.position().x()) - p0) / (p1 - p0), 2))
+            self.midpoint_selected.emit(k)
+            return
         if not self._dragging:
             return
         t = round(self.position_at(event.position().x()), 3)
         self.move_stop(self.current, t)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._dragging = False
+        self._dragging = self._dragging_mid = False
         self.released.emit()
 
     def move_stop(self, index: int, position: float) -> None:
@@ -162,7 +234,7 @@ class StopBar(QWidget):
         self.edited.emit(new)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.current_mid is None:
             self.delete_current()
             return
         super().keyPressEvent(event)
@@ -193,8 +265,9 @@ class StopEditor(QWidget):
         super().__init__(parent)
         self.fg, self.bg = tuple(fg), tuple(bg)
         self._updating = False
-        self.bar = StopBar(self.fg, self.bg)
+        self.bar = StopBar(self.fg, self.bg, midpoints=True)
         self.bar.selected.connect(self._show_stop)
+        self.bar.midpoint_selected.connect(self._show_midpoint)
         self.bar.edited.connect(self.edited)
         self.kind = QComboBox()
         self.kind.setObjectName("stop_kind")
@@ -222,6 +295,7 @@ class StopEditor(QWidget):
         self.location.setObjectName("stop_location")
         self.location.setRange(0, 100)
         self.location.setSuffix(" %")
+        self.location.setToolTip("The selected stop's place on the gradient, or the selected midpoint's on its ramp")
         self.location.valueChanged.connect(self._location_changed)
         self.remove = QPushButton("Delete Stop")
         self.remove.clicked.connect(self.bar.delete_current)
@@ -268,18 +342,31 @@ class StopEditor(QWidget):
         if self._updating or value == round(self.bar.gradient.smoothness):
             return
         g = replace(self.bar.gradient, smoothness=float(value))
-        self.bar.set_gradient(g, self.bar.current)
+        self.bar.set_gradient(g, self.bar.current, self.bar.current_mid)
         self.edited.emit(g)
 
     def _show_stop(self, index: int) -> None:
         stops = self.bar.gradient.stops
         s = stops[min(index, len(stops) - 1)]
         self._updating = True
+        for w in (self.kind, self.opacity, self.remove):
+            w.setEnabled(True)
+        self.location.setRange(0, 100)
         self.kind.setCurrentIndex(max(0, self.kind.findData(s.color if isinstance(s.color, str) else "colour")))
         self._paint_swatch(s.resolved(self.fg, self.bg).color)
         self.colour.setEnabled(not isinstance(s.color, str))
         self.opacity.setValue(round(s.opacity * 100))
         self.location.setValue(round(s.position * 100))
+        self._updating = False
+
+    def _show_midpoint(self, index: int) -> None:
+        """A midpoint selected: Location is its place on its ramp (Photoshop's); the stop's
+        colour and opacity rest until a stop is selected again."""
+        self._updating = True
+        for w in (self.kind, self.colour, self.opacity, self.remove):
+            w.setEnabled(False)
+        self.location.setRange(round(MID_MIN * 100), round(MID_MAX * 100))
+        self.location.setValue(round(self.bar.gradient.stops[index].midpoint * 100))
         self._updating = False
 
     def _paint_swatch(self, rgb) -> None:
@@ -308,7 +395,11 @@ class StopEditor(QWidget):
         self._set_stop(replace(s, color=colour, opacity=self.opacity.value() / 100.0))
 
     def _location_changed(self, value: int) -> None:
-        if not self._updating:
+        if self._updating:
+            return
+        if self.bar.current_mid is not None:
+            self.bar.set_midpoint(self.bar.current_mid, value / 100.0)
+        else:
             self.bar.move_stop(self.bar.current, value / 100.0)
 
     def set_stop_colour(self, rgb) -> None:
