@@ -126,21 +126,26 @@ def _mean_row(even, odd, above, here, below, shifts, out):  # pragma: no cover -
     """out (3, w) float32: the 3x3 mean, in the channels at `shifts`, of three shrunk rows (their
     three-column sums `even` and `odd` at rows above, here, below), rounded as cv2.blur rounds a
     uint8 box of nine, (sum + 4) // 9 (here as a multiply and shift, exact up to 9 * 255)."""
-    w = out.shape[1]
-    mask, four = np.uint32(0xFFFF), np.uint32(4)
-    e0, e1, e2, o0, o1, o2 = even[above], even[here], even[below], odd[above], odd[here], odd[below]
     for c in range(3):
         s = shifts[c]
-        bit = np.uint32(s & 16)
-        plane = out[c]
-        if (s >> 3) & 1:
-            for x in range(w):
-                lane = ((o0[x] + o1[x] + o2[x]) >> bit) & mask
-                plane[x] = np.float32(((lane + four) * np.uint32(7282)) >> np.uint32(16))
-        else:
-            for x in range(w):
-                lane = ((e0[x] + e1[x] + e2[x]) >> bit) & mask
-                plane[x] = np.float32(((lane + four) * np.uint32(7282)) >> np.uint32(16))
+        sums = odd if (s >> 3) & 1 else even
+        _lane_mean(sums[above], sums[here], sums[below], (s & 16) != 0, out[c])
+
+
+@njit(cache=True, fastmath=True, error_model="numpy")
+def _lane_mean(s0, s1, s2, high, plane):  # pragma: no cover - compiled
+    """plane = the rounded ninth of s0 + s1 + s2's low (or `high`) 16-bit lane. Constant shifts and
+    32-bit casts throughout: numba types a shift by a run-time amount, and uint32 arithmetic, as
+    64-bit, which halved the lanes."""
+    mask, four, sixteen, ninth = np.uint32(0xFFFF), np.uint32(4), np.uint32(16), np.uint32(7282)
+    if high:
+        for x in range(plane.shape[0]):
+            lane = np.uint32(np.uint32(s0[x] + s1[x] + s2[x]) >> sixteen)
+            plane[x] = np.float32(np.uint32(np.uint32(np.uint32(lane + four) * ninth) >> sixteen))
+    else:
+        for x in range(plane.shape[0]):
+            lane = np.uint32(np.uint32(s0[x] + s1[x] + s2[x]) & mask)
+            plane[x] = np.float32(np.uint32(np.uint32(np.uint32(lane + four) * ninth) >> sixteen))
 
 
 @njit(cache=True, fastmath=True, error_model="numpy")
