@@ -34,3 +34,24 @@ def test_without_even_light_one_colour_for_the_frame():
     plate = screen_plate(s.image, 1, even_light=False)
     assert plate.grid.shape == (1, 1, 3)
     assert plate.grid[0, 0, 1] > plate.grid[0, 0, 0] + 60
+
+
+@pytest.mark.parametrize("shape", [(333, 517, 4), (250, 371, 3), (64, 900, 4)])
+def test_the_cell_order_statistics_are_the_sorted_samples(shape):
+    """_cell_medians sorts each cell's 16 samples with a network run across a grid row at once: the
+    median and IQR / 1.349 of the plainly sorted samples, per cell and channel, at odd sizes, RGB and RGBA."""
+    from editor.masks.screen_plate import SUBSAMPLES, _cell_medians, grid_step
+
+    pixels = np.random.default_rng(shape[1]).integers(0, 256, shape, np.uint8)
+    step = grid_step(shape)
+    median, spread = _cell_medians(pixels, step)
+    gh, gw = median.shape[:2]
+    offsets = np.array([int((i + 0.5) * step / SUBSAMPLES) for i in range(SUBSAMPLES)])
+    ys = (np.arange(gh)[:, None] * step + offsets[None, :]).reshape(-1)
+    xs = (np.arange(gw)[:, None] * step + offsets[None, :]).reshape(-1)
+    samples = pixels[ys][:, xs, :3].astype(np.int32).reshape(gh, SUBSAMPLES, gw, SUBSAMPLES, 3)
+    ordered = np.sort(samples.transpose(0, 2, 4, 1, 3).reshape(gh, gw, 3, -1), axis=-1)
+    m = ordered.shape[-1]
+    assert np.array_equal(median, (0.5 * (ordered[..., m // 2 - 1] + ordered[..., m // 2])).astype(np.float32))
+    iqr = (ordered[..., (3 * m) // 4] - ordered[..., m // 4]).astype(np.float32)
+    assert np.array_equal(spread, iqr / np.float32(1.349))
