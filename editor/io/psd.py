@@ -41,7 +41,7 @@ from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
 from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_overlay
+from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -479,6 +479,10 @@ class _PsdReader:
                                                     gray=self.psd.color_mode == ColorMode.GRAYSCALE)
             if adjustment is None:
                 return []
+            if self.psd.color_mode == ColorMode.CMYK and adjustment.adjustment in psd_inks.INK_KINDS:
+                self.warn(f"'{name}': a CMYK document's {adjustment.adjustment.replace('_', ' ')} works on the "
+                          "inks; kept as the Color Lookup that does the same to the converted colours")
+                adjustment = psd_inks.on_inks(adjustment, self.icc)
             node = adjustment
             self.apply_mask(item, node, 0, 0, self.psd.width, self.psd.height, vector=True)  # Pen-made masks too
         else:
