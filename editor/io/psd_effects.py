@@ -3,7 +3,8 @@ shadow, inner glow and satin (Bevel and Emboss: editor/io/psd_bevel.py).
 
 psd-tools (1.26) draws a layer's colour, gradient and pattern overlays and its stroke, and
 nothing else; a drop shadow, the most common effect in real files, was simply missing. Veil
-draws the two outer effects itself, each as a layer of its own under the layer that casts it
+draws the colour and gradient overlays into psd-tools' effect canvas (editor/io/psd_overlay.py),
+leaving it the pattern overlay and the stroke, and draws the two outer effects itself, each as a layer of its own under the layer that casts it
 (its colour, its blend mode, its opacity times the layer's opacity), which is where Photoshop
 composites them: below the layer's content, against the layers below.
 
@@ -25,9 +26,8 @@ Geometry, from Photoshop's Layer Style dialog and its descriptors (lfx2 'DrSh' /
   pixels;
 - "Layer Knocks Out Drop Shadow" (`layerConceals`) hides the shadow under the layer's own
   coverage.
-Inner shadow, inner glow and satin are drawn into the layer's own pixels (`inner_coverage`), over
-its content and under nothing psd-tools draws but its stroke, as Photoshop stacks them below
-the stroke and above the overlays; they are not faded by Fill ("Blend Interior Effects as
+Inner shadow, inner glow and satin are drawn into the layer's own pixels (`inner_coverage`) inside
+psd-tools' effect canvas, over the overlays and under the stroke, as Photoshop stacks them; they are not faded by Fill ("Blend Interior Effects as
 Group" off, Photoshop's default). Bevel and Emboss is drawn over them all (its outer part as
 layers below the layer, over its shadows and glows).
 Not modelled (named in the reader's warning instead): noise, contours other than Linear,
