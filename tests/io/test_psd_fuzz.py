@@ -33,6 +33,7 @@ from editor.io.psd_write import write_psd
 from editor.render import adjustments, flatten_rgba
 
 from . import psd_cases as C
+from .test_fuzz import flip_bytes, truncate
 
 CPU_LIMIT_S = 2.0
 RSS_GROWTH_LIMIT = 400 << 20  # bytes the whole run may add to the process's peak
@@ -110,17 +111,6 @@ def _originals() -> dict[str, bytes]:
     for name in FOREIGN:
         files[name] = (Path(__file__).parent / "fixtures" / "foreign" / f"{name}.psd").read_bytes()
     return files
-
-
-def flip_bytes(data: bytes, rnd: random.Random) -> bytes:
-    out = bytearray(data)
-    for _ in range(rnd.randint(1, 12)):
-        out[rnd.randrange(len(out))] = rnd.randrange(256)
-    return bytes(out)
-
-
-def truncate(data: bytes, rnd: random.Random) -> bytes:
-    return data[: rnd.randrange(len(data))]
 
 
 HUGE = (0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 0x40000000, 0x00FFFFFF, 0x0001_0000)
