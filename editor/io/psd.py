@@ -706,14 +706,23 @@ class _PsdReader:
                    mode: BlendMode, origin: tuple[int, int] = (0, 0)) -> Layer | None:
         """A layer of `rgba`'s colours at `coverage` (both with their top-left at `origin`, the
         canvas's by default), cropped to what it covers."""
+        return self._covering_layer(name, coverage, origin, opacity, mode,
+                                    lambda box: np.asarray(rgba[box][..., :3], np.uint8))
+
+    def _covering_layer(self, name: str, coverage: np.ndarray, origin: tuple[int, int], opacity: float,
+                        mode: BlendMode, colours: Callable[[tuple[slice, slice]], np.ndarray]) -> Layer | None:
+        """A layer whose alpha is `coverage` and whose colours are `colours(box)`, cropped to the box
+        the coverage covers (None when it covers nothing); `origin` is the coverage's top-left."""
         cov = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
         ys, xs = np.nonzero(cov)
         if len(xs) == 0:
             return None
         x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
         self.count_pixels(int(x1 - x0), int(y1 - y0))
-        px = np.array(rgba[y0:y1, x0:x1], np.uint8)
-        px[..., 3] = cov[y0:y1, x0:x1]
+        box = (slice(y0, y1), slice(x0, x1))
+        px = np.empty((y1 - y0, x1 - x0, 4), np.uint8)
+        px[..., :3] = colours(box)
+        px[..., 3] = cov[box]
         layer = Layer(name, px, offset=(int(x0) + origin[0], int(y0) + origin[1]), opacity=opacity)
         layer.blend_mode = mode
         return layer
@@ -1029,18 +1038,8 @@ class _PsdReader:
     def coverage_layer(self, name: str, coverage: np.ndarray, viewport, colour: np.ndarray, mode: BlendMode,
                        opacity: float) -> Layer | None:
         """A layer of `colour` whose alpha is `coverage` (over `viewport`), cropped to what it covers."""
-        cov = np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8)
-        ys, xs = np.nonzero(cov)
-        if len(xs) == 0:
-            return None
-        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
-        self.count_pixels(int(x1 - x0), int(y1 - y0))
-        px = np.empty((y1 - y0, x1 - x0, 4), np.uint8)
-        px[..., :3] = np.clip(colour * 255 + 0.5, 0, 255).astype(np.uint8)
-        px[..., 3] = cov[y0:y1, x0:x1]
-        layer = Layer(name, px, offset=(int(x0) + viewport[0], int(y0) + viewport[1]), opacity=opacity)
-        layer.blend_mode = mode
-        return layer
+        rgb = np.clip(colour * 255 + 0.5, 0, 255).astype(np.uint8)
+        return self._covering_layer(name, coverage, (viewport[0], viewport[1]), opacity, mode, lambda box: rgb)
 
     def own_coverage(self, item, viewport) -> np.ndarray:
         """The layer's own coverage over `viewport` ((h, w) float32): its pixels' alpha (all of the
