@@ -16,7 +16,7 @@ from psd_tools.api import pil_io
 from psd_tools.api.utils import get_color_channels
 from psd_tools.composite import paint, vector
 from psd_tools.composite import utils as psd_utils
-from psd_tools.composite.composite import Compositor
+from psd_tools.composite.composite import Compositor, _OuterEffect, paste
 from psd_tools.composite.effects import draw_stroke_effect_split, stroke_bbox
 from psd_tools.composite.widen import make_widen
 from psd_tools.constants import BlendMode as PsdBlend
@@ -41,7 +41,7 @@ from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
 from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay
+from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay, psd_stroke
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -249,7 +249,7 @@ class _OneLayerCompositor(Compositor):
     and at full fill opacity too when not `fill` (the matte of its outer effects)."""
 
     def __init__(self, target, *args, fill: bool = True, unmasked: bool = False, overlays=None, interior=None,
-                 **kw) -> None:
+                 stroke_paint=None, **kw) -> None:
         super().__init__(*args, **kw)
         self._target = target
         self._fill = fill
@@ -259,6 +259,9 @@ class _OneLayerCompositor(Compositor):
         # interior(viewport): its satin, inner glows and inner shadows in the same form, over the overlays
         self._overlays = overlays
         self._interior = interior
+        # stroke_paint(effect, box): Veil's paint of a gradient stroke over psd-tools' stroke box,
+        # (colour (h, w, 3), opacity (h, w, 1)), or None to let psd-tools paint it
+        self._stroke_paint = stroke_paint
 
     def _get_mask(self, layer, *args, **kw):
         if self._unmasked and layer is self._target:
@@ -300,7 +303,33 @@ class _OneLayerCompositor(Compositor):
             if layer is self._target and layer.has_effects() else []
         if strokes and not any(_overprints(e) for e in strokes):
             canvas = _KnockoutCanvas(canvas)
-        super()._add_stroke_effects(layer, shape, canvas, outer, traces_mask)
+        paints = [self._stroke_paint(e) for e in strokes] if self._stroke_paint else []
+        if not any(p is not None for p in paints):
+            super()._add_stroke_effects(layer, shape, canvas, outer, traces_mask)
+            return
+        if not isinstance(shape, np.ndarray):
+            shape = np.broadcast_to(np.float32(shape), (self.height, self.width, 1))
+        for effect, paint_of in zip(strokes, paints, strict=True):  # psd-tools' loop, with Veil's paint
+            try:
+                bbox = stroke_bbox(layer.bbox, effect.descriptor, layer._psd._max_alloc_bytes)
+                if bbox[0] >= bbox[2] or bbox[1] >= bbox[3]:
+                    continue
+                traced = self._trace_shape(layer, bbox, shape, traces_mask)
+                color, band, inside = draw_stroke_effect_split(bbox, traced, effect.descriptor, layer._psd)
+                fade: float | np.ndarray = 1.0
+                if paint_of is not None:
+                    color, fade = paint_of(bbox)
+                    fade = paste(self._viewport, bbox, fade)
+                opacity = effect.opacity / 100.0
+                mode = effect.blend_mode
+            except (AttributeError, KeyError, OverflowError, TypeError, ValueError, ZeroDivisionError):
+                continue  # an unreadable stroke: psd-tools leaves it out too
+            color, band, inside = (paste(self._viewport, bbox, a) for a in (color, band, inside))
+            overlap = np.minimum(inside, canvas.region)
+            canvas.over(canvas.within(overlap), color, mode, opacity * fade)
+            beside = np.minimum(band - overlap, 1.0 - canvas.region)
+            if beside.any():
+                outer.append(_OuterEffect(color, beside, opacity * canvas.opacity * fade, mode))
 
 
 def _overprints(stroke) -> bool:
@@ -838,7 +867,8 @@ class _PsdReader:
                                          widen=make_widen(self.psd), color_mode=self.psd.color_mode, fill=fill,
                                          unmasked=_mask_hides_effects(item),
                                          overlays=lambda kind, vp: self.overlays(item, kind, vp),
-                                         interior=(lambda vp: self.interior(item, vp)) if fill else None)
+                                         interior=(lambda vp: self.interior(item, vp)) if fill else None,
+                                         stroke_paint=lambda effect: self.stroke_paint(item, effect))
         try:
             compositor.apply(item, clip_compositing=True)
             color, _shape, alpha = compositor.finish()
@@ -879,6 +909,22 @@ class _PsdReader:
                 return None
             out.append((colour, coverage, mode, opacity))
         return out
+
+    def stroke_paint(self, item, effect):
+        """Veil's paint of a gradient stroke (editor/io/psd_stroke.py) as a function of psd-tools' stroke
+        box, for `_OneLayerCompositor`; None (psd-tools paints it) for other strokes, documents that are
+        not RGB of 8 or 16 bits, and a gradient Veil cannot read (said once)."""
+        if not psd_stroke.is_gradient(effect.descriptor) or self.psd.color_mode != ColorMode.RGB \
+                or self.psd.depth == 32:
+            return None
+        bounds, canvas = self.overlay_bounds(item), Rect(0, 0, self.psd.width, self.psd.height)
+        try:
+            psd_gradient.settings_from_descriptor(effect.descriptor)
+        except Exception as e:
+            reason = str(e) if isinstance(e, psd_gradient.NotLive) else type(e).__name__
+            self.warn(f"'{item.name.rstrip(chr(0))}': its gradient stroke is drawn by psd-tools ({reason})")
+            return None
+        return lambda box: psd_stroke.stroke_gradient(effect.descriptor, bounds, canvas, box)
 
     def interior(self, item, viewport: tuple[int, int, int, int]) -> list:
         """The layer's satin, inner glows and inner shadows (editor/io/psd_effects.py) for

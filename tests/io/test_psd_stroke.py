@@ -105,3 +105,50 @@ def test_interior_effects_lie_under_the_stroke(effect):
     stroked = _render(_file(effect, _stroke()))
     assert (stroked[y0:y0 + BAND, x0:x1] == (0, 255, 0)).all()  # and not on the band
     assert (stroked[y1 - BAND:y1, x0:x1] == (0, 255, 0)).all()
+
+
+# A gradient stroke is laid as Photoshop lays a Gradient Overlay (SethRobinson/Patchy docs/gradients.md:
+# one `gradient_position` for both): aligned with the layer's visible bounds, centre snapped to a pixel
+# centre, the ramp floor(span / 2) pixels each way, sampled at pixel centres; its opacity stops fade it.
+BLUE, YELLOW = np.array([0, 0, 255.0]), np.array([255, 255, 0.0])
+
+
+def _gradient_stroke(opacities=C.OPAQUE, position: bytes = b"OutF"):
+    key, d = _stroke(position=position)
+    d[b"PntT"] = C.Enumerated(typeID=b"FrFl", enum=b"GrFl")
+    block = C.gradient_block([(0, (0, 0, 255), 50), (4096, (255, 255, 0), 50)], opacities=opacities, angle=0.0)
+    for k, v in block.items():
+        d[k] = v
+    return key, d
+
+
+def _t(x: int) -> float:
+    """Where pixel column x samples the angle-0 ramp over RECT: from 8.5 to 32.5 (span 24)."""
+    return min(1.0, max(0.0, (x + 0.5 - (RECT[0] + 0.5)) / (RECT[2] - RECT[0])))
+
+
+def test_a_gradient_stroke_spans_the_layer_not_the_stroke_box():
+    out = _render(_file(_gradient_stroke()))
+    y = RECT[1] - 1  # the outside band's row next to the layer
+    for x in (RECT[0] - 2, RECT[0] + 2, 20, RECT[2] - 3, RECT[2] + 1):
+        want = BLUE + (YELLOW - BLUE) * _t(x)
+        assert np.abs(out[y, x] - want).max() <= 2, (x, out[y, x], want)
+
+
+def test_a_gradient_strokes_opacity_stops_fade_it():
+    out = _render(_file(_gradient_stroke(opacities=[(0, 100.0, 50), (4096, 0.0, 50)])))
+    y = RECT[1] - 1
+    for x in (RECT[0] + 2, 20, RECT[2] - 3):
+        t = _t(x)
+        want = (BLUE + (YELLOW - BLUE) * t) * (1 - t) + 255 * t  # over the white below
+        assert np.abs(out[y, x] - want).max() <= 2, (x, out[y, x], want)
+
+
+def test_an_inside_gradient_stroke_knocks_the_layer_out_under_its_fade():
+    out = _render(_file(_gradient_stroke(opacities=[(0, 100.0, 50), (4096, 0.0, 50)], position=b"InsF")))
+    y = RECT[1]  # the inside band's top row: Overprint off shows the faded stroke over the white below
+    for x in (RECT[0] + 4, 20, RECT[2] - 4):
+        t = _t(x)
+        want = (BLUE + (YELLOW - BLUE) * t) * (1 - t) + 255 * t
+        assert np.abs(out[y, x] - want).max() <= 2, (x, out[y, x], want)
+    assert (_middle(out) == (255, 0, 0)).all()
