@@ -259,7 +259,7 @@ class _OneLayerCompositor(Compositor):
         # interior(viewport): its satin, inner glows and inner shadows in the same form, over the overlays
         self._overlays = overlays
         self._interior = interior
-        # stroke_paint(effect, box): Veil's paint of a gradient stroke over psd-tools' stroke box,
+        # stroke_paint(effect)(box, traced): Veil's paint of a gradient stroke over psd-tools' stroke box,
         # (colour (h, w, 3), opacity (h, w, 1)), or None to let psd-tools paint it
         self._stroke_paint = stroke_paint
 
@@ -318,7 +318,7 @@ class _OneLayerCompositor(Compositor):
                 color, band, inside = draw_stroke_effect_split(bbox, traced, effect.descriptor, layer._psd)
                 fade: float | np.ndarray = 1.0
                 if paint_of is not None:
-                    color, fade = paint_of(bbox)
+                    color, fade = paint_of(bbox, traced)
                     fade = paste(self._viewport, bbox, fade)
                 opacity = effect.opacity / 100.0
                 mode = effect.blend_mode
@@ -919,12 +919,13 @@ class _PsdReader:
             return None
         bounds, canvas = self.overlay_bounds(item), Rect(0, 0, self.psd.width, self.psd.height)
         try:
-            psd_gradient.settings_from_descriptor(effect.descriptor)
+            descriptor = effect.descriptor
+            psd_stroke.stroke_gradient(descriptor, bounds, canvas, (0, 0, 1, 1), np.zeros((1, 1), np.float32))
         except Exception as e:
             reason = str(e) if isinstance(e, psd_gradient.NotLive) else type(e).__name__
             self.warn(f"'{item.name.rstrip(chr(0))}': its gradient stroke is drawn by psd-tools ({reason})")
             return None
-        return lambda box: psd_stroke.stroke_gradient(effect.descriptor, bounds, canvas, box)
+        return lambda box, traced: psd_stroke.stroke_gradient(descriptor, bounds, canvas, box, traced)
 
     def interior(self, item, viewport: tuple[int, int, int, int]) -> list:
         """The layer's satin, inner glows and inner shadows (editor/io/psd_effects.py) for

@@ -152,3 +152,43 @@ def test_an_inside_gradient_stroke_knocks_the_layer_out_under_its_fade():
         want = (BLUE + (YELLOW - BLUE) * t) * (1 - t) + 255 * t
         assert np.abs(out[y, x] - want).max() <= 2, (x, out[y, x], want)
     assert (_middle(out) == (255, 0, 0)).all()
+
+
+def _shape_burst(position: bytes, size: float, reverse: bool = False):
+    key, d = _gradient_stroke(position=position)
+    d[b"Type"] = C.Enumerated(typeID=b"GrdT", enum=b"shapeburst")
+    d[b"Rvrs"] = C.Bool(reverse)
+    d[b"Sz  "] = C.UnitFloat(unit=C.Unit.Pixels, value=size)
+    return key, d
+
+
+# Shape Burst: t = (s - lo) / (hi - lo), s the centre-to-centre distance to the contour (+ inside,
+# - outside), the limits the band's plus the coverage's 1 px: Outside (-(size + 1), 0), Inside
+# (0, size + 1), Center (-(size/2 + 1), size/2 + 1); t = 0 (the first stop) at the outer limit.
+@pytest.mark.parametrize(("position", "size", "rows"), [
+    (b"OutF", 3.0, {-1: 3 / 4, -2: 2 / 4, -3: 1 / 4}),
+    (b"InsF", 3.0, {0: 1 / 4, 1: 2 / 4, 2: 3 / 4}),
+    (b"CtrF", 4.0, {-2: 1 / 6, -1: 2 / 6, 0: 4 / 6, 1: 5 / 6}),
+], ids=["outside", "inside", "center"])
+@pytest.mark.parametrize("reverse", [False, True], ids=["", "reversed"])
+def test_a_shape_burst_stroke_ramps_across_the_band(position, size, rows, reverse):
+    out = _render(_file(_shape_burst(position, size, reverse)))
+    for dy, t in rows.items():
+        t = 1 - t if reverse else t
+        want = BLUE + (YELLOW - BLUE) * t
+        got = out[RECT[1] + dy, 14:26]  # away from the corners
+        assert np.abs(got - want).max() <= 2, (dy, got[0], want)
+
+
+@pytest.mark.parametrize("spoil", ["noise", "no stops", "shape burst without size"])
+def test_a_gradient_stroke_veil_cannot_read_is_left_to_psd_tools_and_said(spoil):
+    key, d = _shape_burst(b"OutF", 3.0) if spoil.startswith("shape") else _gradient_stroke()
+    if spoil == "noise":
+        d[b"Grad"][b"GrdF"] = C.Enumerated(typeID=b"GrdF", enum=b"ClNs")
+    elif spoil == "no stops":
+        del d[b"Grad"][b"Clrs"]
+    else:
+        d[b"Sz  "] = C.UnitFloat(unit=C.Unit.Pixels, value=float("nan"))
+    doc = read_psd(_file((key, d)), "stroke.psd", DEFAULT_LIMITS)
+    assert any("gradient stroke is drawn by psd-tools" in w for w in doc.warnings)
+    assert flatten_rgba(doc).shape == (H, W, 4)
