@@ -714,6 +714,10 @@ class _PsdReader:
                 if gy1 <= H:
                     shape[max(0, H - y0):] = 0
                 colour, coverage, inside = draw_stroke_effect_split((x0, y0, x1, y1), shape, effect.descriptor, self.psd)
+                paint_of = self.stroke_paint(item, effect, shown)
+                if paint_of is not None:  # a gradient laid over the content's visible bounds, faded by its stops
+                    colour, fade = paint_of((x0, y0, x1, y1), shape)
+                    coverage, inside = coverage * fade, inside * fade
                 opacity = min(max(_number_or(effect.opacity, 100.0), 0.0), 100.0) / 100.0
                 colour = np.broadcast_to(colour, (y1 - y0, x1 - x0, colour.shape[-1]))
             except Exception as e:  # an odd descriptor: that stroke is left out, said once
@@ -910,14 +914,16 @@ class _PsdReader:
             out.append((colour, coverage, mode, opacity))
         return out
 
-    def stroke_paint(self, item, effect):
+    def stroke_paint(self, item, effect, bounds: Rect | None = None):
         """Veil's paint of a gradient stroke (editor/io/psd_stroke.py) as a function of psd-tools' stroke
-        box, for `_OneLayerCompositor`; None (psd-tools paints it) for other strokes, documents that are
-        not RGB of 8 or 16 bits, and a gradient Veil cannot read (said once)."""
+        box and the traced coverage over it, for `_OneLayerCompositor` and `group_stroke`; `bounds` what
+        an aligned gradient lies over (default: the layer's `overlay_bounds`). None (psd-tools paints
+        it) for other strokes, documents that are not RGB of 8 or 16 bits, and a gradient Veil cannot
+        read (said once)."""
         if not psd_stroke.is_gradient(effect.descriptor) or self.psd.color_mode != ColorMode.RGB \
                 or self.psd.depth == 32:
             return None
-        bounds, canvas = self.overlay_bounds(item), Rect(0, 0, self.psd.width, self.psd.height)
+        bounds, canvas = bounds or self.overlay_bounds(item), Rect(0, 0, self.psd.width, self.psd.height)
         try:
             descriptor = effect.descriptor
             psd_stroke.stroke_gradient(descriptor, bounds, canvas, (0, 0, 1, 1), np.zeros((1, 1), np.float32))

@@ -107,6 +107,22 @@ def test_a_stroke_bands_the_content_outside_and_inside():
     assert (inner[y0 - 1, x0:x1] == 255).all()
 
 
+def test_a_gradient_stroke_lies_over_the_whole_contents_bounds():
+    key, d = C.stroke_desc(size=2.0, position=b"OutF")
+    d[b"PntT"] = C.Enumerated(typeID=b"FrFl", enum=b"GrFl")
+    for k, v in C.gradient_block([(0, (0, 0, 0), 50), (4096, (255, 255, 255), 50)], opacities=C.OPAQUE,
+                                 angle=0.0).items():
+        d[k] = v
+    _, out = _render(_file((key, d)))
+    # as the overlay: the content spans x 6..40, centre 23.5, half ramp 17, pixel centres
+    xs = np.arange(W) + 0.5
+    expected = 255 * np.clip(0.5 + (xs - 23.5) / 34, 0, 1)
+    row = out[A[1] - 1, :, 0]  # the band's row above both children
+    over = np.zeros(W, bool)
+    over[A[0]:A[2]] = over[B[0]:B[2]] = True
+    assert np.abs(row[over] - expected[over]).max() <= 1.5
+
+
 def test_the_stroke_lies_over_an_inner_shadow():
     _, out = _render(_file(C.drop_shadow_desc(opacity=100, angle=90, distance=4, size=0, key=b"IrSh"),
                            C.stroke_desc((0, 255, 0), size=2.0, position=b"InsF")))
