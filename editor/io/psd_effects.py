@@ -4,7 +4,8 @@ shadow, inner glow and satin (Bevel and Emboss: editor/io/psd_bevel.py).
 psd-tools (1.26) draws a layer's colour, gradient and pattern overlays and its stroke, and
 nothing else; a drop shadow, the most common effect in real files, was simply missing. Veil
 draws the colour and gradient overlays into psd-tools' effect canvas (editor/io/psd_overlay.py),
-leaving it the pattern overlay and the stroke, and draws the two outer effects itself, each as a layer of its own under the layer that casts it
+leaving it the pattern overlay and the stroke's band (a gradient stroke's paint is Veil's:
+editor/io/psd_stroke.py), and draws the two outer effects itself, each as a layer of its own under the layer that casts it
 (its colour, its blend mode, its opacity times the layer's opacity), which is where Photoshop
 composites them: below the layer's content, against the layers below.
 
