@@ -197,6 +197,29 @@ def test_hue_saturation_range_falloff_is_photoshops():
     assert weight(90, *reds) == 0 and weight(300, *reds) == 0
 
 
+@SETTINGS
+@given(st.lists(st.tuples(st.lists(st.integers(0, 359), min_size=4, max_size=4), st.integers(0, 359), settings3),
+                min_size=1, max_size=6),
+       st.lists(st.floats(0, 359.999), min_size=20, max_size=20))
+@example([([10, 10, 40, 40], 0, {"hue": 30, "saturation": -50, "lightness": 20})], [10.0, 9.999, 40.0, 40.001, 25.5])
+@example([([0, 30, 60, 90], 300, {"hue": 0, "saturation": 60, "lightness": 0})], [300.0, 359.5, 0.0, 0.5, 29.999])
+def test_hue_saturation_range_table_is_the_weighed_sum(ranges, hues):
+    # The per-degree table the kernel reads must give each hue what weighing every range gives, even
+    # where a slider pair meets (a step) and where a range wraps past 360.
+    hs = A.hue_saturation
+    params = {"master": {"hue": 0, "saturation": 0, "lightness": 0}}
+    for name, (angles, turn, chosen) in zip(hs.RANGES, ranges, strict=False):
+        params[name] = {**chosen, "range": [(v + turn) % 360 for v in sorted(angles)]}
+    packed = hs.pack(hs.SPEC.normalise(params))
+    for hue in hues + [float(v) for i in range(len(ranges)) for v in packed[7 + 7 * i: 11 + 7 * i]]:
+        want = np.zeros(3)
+        for i in range(6):
+            a, b, c, d, h, s, l_ = packed[7 + 7 * i: 14 + 7 * i]
+            want += hs.range_weight_deg(hue, a, b, c, d) * np.array([h, hs.saturation_scale(s) - 1, l_])
+        got = hs._ranges_at(packed, hue) if len(packed) > hs.N_PARAMS else (0.0, 0.0, 0.0)
+        assert np.allclose(got, want, atol=1e-9), (hue, got, want)
+
+
 def _hue_sat(params, rgb):
     px = np.array([[list(rgb) + [255]]], np.uint8)
     A.apply("hue_saturation", params, px)
