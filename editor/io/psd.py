@@ -41,7 +41,7 @@ from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
 from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay, psd_stroke
+from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay, psd_pattern, psd_stroke
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
 
@@ -883,10 +883,10 @@ class _PsdReader:
         return color, alpha[..., 0]
 
     def overlays(self, item, kind: str, viewport: tuple[int, int, int, int]):
-        """The layer's colour or gradient overlays of `kind` as Veil draws them over `viewport`, for
+        """The layer's colour, gradient or pattern overlays of `kind` as Veil draws them over `viewport`, for
         `_OneLayerCompositor`: [(colour (h, w, 3), coverage (h, w, 1), psd-tools blend mode, opacity)],
         the document's RGB 0..1. None (psd-tools draws them) for other kinds, documents that are not
-        RGB of 8 or 16 bits, and a gradient Veil cannot read (said once)."""
+        RGB of 8 or 16 bits, and a gradient or pattern Veil cannot read (said once)."""
         if kind not in psd_effects.OVERLAYS_HERE or self.psd.color_mode != ColorMode.RGB or self.psd.depth == 32:
             return None
         vx0, vy0, vx1, vy1 = viewport
@@ -901,6 +901,9 @@ class _PsdReader:
                 if kind == "coloroverlay":
                     colour = paint.draw_solid_color_fill(viewport, self.psd.color_mode, effect.descriptor)[0]
                     coverage = np.ones((h, w, 1), np.float32)
+                elif kind == "patternoverlay":
+                    rgba = psd_pattern.pattern_overlay(effect.descriptor, self.psd, item, Rect(vx0, vy0, w, h))
+                    colour, coverage = rgba[..., :3], rgba[..., 3:]
                 else:
                     rgba = psd_overlay.gradient_overlay(effect.descriptor, self.overlay_bounds(item),
                                                         Rect(0, 0, self.psd.width, self.psd.height),

@@ -3,8 +3,8 @@ shadow, inner glow and satin (Bevel and Emboss: editor/io/psd_bevel.py).
 
 psd-tools (1.26) draws a layer's colour, gradient and pattern overlays and its stroke, and
 nothing else; a drop shadow, the most common effect in real files, was simply missing. Veil
-draws the colour and gradient overlays into psd-tools' effect canvas (editor/io/psd_overlay.py),
-leaving it the pattern overlay and the stroke's band (a gradient stroke's paint is Veil's:
+draws the colour, gradient and pattern overlays into psd-tools' effect canvas (editor/io/psd_overlay.py,
+editor/io/psd_pattern.py), leaving it the stroke's band (a gradient stroke's paint is Veil's:
 editor/io/psd_stroke.py), and draws the two outer effects itself, each as a layer of its own under the layer that casts it
 (its colour, its blend mode, its opacity times the layer's opacity), which is where Photoshop
 composites them: below the layer's content, against the layers below.
@@ -51,9 +51,10 @@ EFFECT_NAMES = {
     "patternoverlay": "pattern overlay", "stroke": "stroke",
 }
 # What psd-tools' per-layer compositing draws (editor/io/psd.py rasterises through it).
-DRAWN_BY_PSD_TOOLS = frozenset({"patternoverlay", "stroke"})
-# The overlays Veil draws into psd-tools' effect canvas, in its stacking (editor/io/psd_overlay.py).
-OVERLAYS_HERE = frozenset({"coloroverlay", "gradientoverlay"})
+DRAWN_BY_PSD_TOOLS = frozenset({"stroke"})
+# The overlays Veil draws into psd-tools' effect canvas, in its stacking (editor/io/psd_overlay.py,
+# editor/io/psd_pattern.py).
+OVERLAYS_HERE = frozenset({"coloroverlay", "gradientoverlay", "patternoverlay"})
 # What Veil draws: the outer two as layers below the layer, the others into its pixels.
 DRAWN_HERE = frozenset({"dropshadow", "outerglow", "innershadow", "innerglow", "satin", "bevelemboss",
                         *OVERLAYS_HERE})
