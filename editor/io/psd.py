@@ -41,9 +41,10 @@ from editor.core.paths import Anchor, VectorPath
 from editor.render import blendmath, render_float
 from editor.render import kinds as render_kinds
 
-from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay, psd_pattern, psd_stroke
+from . import psd_adjust, psd_bevel, psd_effects, psd_gradient, psd_inks, psd_overlay, psd_stroke
 from .errors import FileFormatError, Limits
 from .images import check_pixel_limit
+from .psd_pattern import pattern_overlay
 
 _PSD_NAMES = {BlendMode.ADD: PsdBlend.LINEAR_DODGE} | {
     mode: PsdBlend[mode.name] for mode in BlendMode if mode is not BlendMode.ADD
@@ -902,7 +903,7 @@ class _PsdReader:
                     colour = paint.draw_solid_color_fill(viewport, self.psd.color_mode, effect.descriptor)[0]
                     coverage = np.ones((h, w, 1), np.float32)
                 elif kind == "patternoverlay":
-                    rgba = psd_pattern.pattern_overlay(effect.descriptor, self.psd, item, Rect(vx0, vy0, w, h))
+                    rgba = pattern_overlay(effect.descriptor, self.psd, item, Rect(vx0, vy0, w, h))
                     colour, coverage = rgba[..., :3], rgba[..., 3:]
                 else:
                     rgba = psd_overlay.gradient_overlay(effect.descriptor, self.overlay_bounds(item),
