@@ -373,7 +373,7 @@ class _KnockoutCanvas:
 _PHOTOSHOP_OVERLAY_ORDER = ("patternoverlay", "gradientoverlay", "coloroverlay")  # lowest first
 _MAX_STROKE_REACH = 252  # px past the canvas a stroke can show from: Photoshop's 250 px widest, and its edge
 # What Veil draws of a group's interior effects, as layers over its content (`group_interior`).
-_GROUP_INTERIOR = frozenset({"gradientoverlay", "coloroverlay", *psd_effects.INNER})
+_GROUP_INTERIOR = frozenset({"patternoverlay", "gradientoverlay", "coloroverlay", *psd_effects.INNER})
 
 
 def _number_or(value, default: float) -> float:
@@ -639,7 +639,7 @@ class _PsdReader:
         return below
 
     def group_interior(self, item, group: Group, name: str, alpha: np.ndarray) -> None:
-        """A group's gradient and colour overlays, satin, inner glows and inner shadows, in Photoshop's
+        """A group's pattern, gradient and colour overlays, satin, inner glows and inner shadows, in Photoshop's
         stacking, as layers on top of its children, each in its own mode and opacity over the group's
         content (SethRobinson/Patchy docs/ps-compat.md "Layer effects on GROUPS": interior effects
         blend with their own modes over the group's result, pass-through groups included), their
@@ -649,7 +649,7 @@ class _PsdReader:
         shown = psd_gradient.visible_bounds(alpha > 0, 0, 0)
         if shown is None:
             return
-        for kind in ("gradientoverlay", "coloroverlay"):
+        for kind in _PHOTOSHOP_OVERLAY_ORDER:
             for effect in psd_effects.enabled_effects(item):
                 if psd_effects.effect_kind(effect) != kind:
                     continue
@@ -659,6 +659,9 @@ class _PsdReader:
                     if kind == "coloroverlay":
                         rgba = np.empty((H, W, 4), np.uint8)
                         rgba[...] = self.color_of(effect.descriptor)
+                    elif kind == "patternoverlay":
+                        rgba = np.rint(np.clip(pattern_overlay(effect.descriptor, self.psd, item, canvas), 0, 1) * 255)
+                        rgba = rgba.astype(np.uint8)
                     else:
                         rgba = psd_overlay.gradient_overlay(effect.descriptor, shown, canvas, canvas,
                                                             color=lambda stop: self.color_of(stop)[:3])

@@ -181,3 +181,24 @@ def test_missing_pattern_falls_back_to_psd_tools_with_a_warning():
 def test_hostile_scale_falls_back_with_a_warning(bad):
     doc, _ = _render(_file(_overlay(scale=bad), _pattern(TILE)))
     assert any("pattern overlay is drawn by psd-tools" in w for w in doc.warnings)
+
+
+def test_group_pattern_overlay_tiles_over_its_content():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        psd = PSDImage.new("RGBA", (W, H))
+        psd.create_pixel_layer(Image.new("RGBA", (W, H), (255, 255, 255, 255)), name="bg")
+        group = psd.create_group(name="g")
+        x0, y0, x1, y1 = RECT
+        px = np.full((y1 - y0, x1 - x0, 4), (128, 128, 128, 255), np.uint8)
+        group.create_pixel_layer(Image.fromarray(px, "RGBA"), name="sq", top=y0, left=x0)
+        C._set(group, Tag.OBJECT_BASED_EFFECTS_LAYER_INFO, C.effects_block(_overlay(phase=(1.0, 2.0))))
+        info = psd._record.layer_and_mask_information
+        if info.tagged_blocks is None:
+            info.tagged_blocks = TaggedBlocks()
+        info.tagged_blocks[Tag.PATTERNS1] = TaggedBlock(key=Tag.PATTERNS1, data=Patterns([_pattern(TILE)]))
+        buf = io.BytesIO()
+        psd.save(buf)
+    doc, out = _render(buf.getvalue())
+    assert np.abs(_inside(out) - _expected(TILE, (1, 2))).max() <= 1
+    assert not any("pattern overlay" in w and "not shown" in w for w in doc.warnings)
