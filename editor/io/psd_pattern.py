@@ -32,6 +32,7 @@ from .psd_gradient import NotLive
 
 __all__ = ["NotLive", "pattern_overlay", "pattern_rgba", "tile"]
 
+_BAND_ROWS = 128
 _MAX_TILE_SIDE = 1 << 14  # a tile past this is not one Photoshop writes: psd-tools' drawing instead
 
 
@@ -93,16 +94,20 @@ def tile(panel: np.ndarray, viewport: Rect, anchor: tuple[float, float], scale: 
         panel = _box_average(panel, max(1, round(1.0 / scale)))
     theta = math.radians(angle)
     c, s = math.cos(theta), math.sin(theta)
-    px, py = xs[None, :], ys[:, None]
-    u = (c * px - s * py) / scale
-    v = (s * px + c * py) / scale
-    u0, v0 = np.floor(u), np.floor(v)
-    fu, fv = (u - u0)[..., None].astype(np.float32), (v - v0)[..., None].astype(np.float32)
-    c0, r0 = u0.astype(np.int64) % tw, v0.astype(np.int64) % th
-    c1, r1 = (c0 + 1) % tw, (r0 + 1) % th
-    top = panel[r0, c0] * (1 - fu) + panel[r0, c1] * fu
-    bottom = panel[r1, c0] * (1 - fu) + panel[r1, c1] * fu
-    return (top * (1 - fv) + bottom * fv).astype(np.float32)
+    out = np.empty((viewport.h, viewport.w, panel.shape[2]), np.float32)
+    px = xs[None, :]
+    for start in range(0, viewport.h, _BAND_ROWS):  # in bands: the sampling's temporaries stay small
+        py = ys[start:start + _BAND_ROWS, None]
+        u = (c * px - s * py) / scale
+        v = (s * px + c * py) / scale
+        u0, v0 = np.floor(u), np.floor(v)
+        fu, fv = (u - u0)[..., None].astype(np.float32), (v - v0)[..., None].astype(np.float32)
+        c0, r0 = u0.astype(np.int64) % tw, v0.astype(np.int64) % th
+        c1, r1 = (c0 + 1) % tw, (r0 + 1) % th
+        top = panel[r0, c0] * (1 - fu) + panel[r0, c1] * fu
+        bottom = panel[r1, c0] * (1 - fu) + panel[r1, c1] * fu
+        out[start:start + _BAND_ROWS] = top * (1 - fv) + bottom * fv
+    return out
 
 
 def _number(descriptor: Any, key: bytes, default: float) -> float:

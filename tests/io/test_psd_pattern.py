@@ -202,3 +202,12 @@ def test_group_pattern_overlay_tiles_over_its_content():
     doc, out = _render(buf.getvalue())
     assert np.abs(_inside(out) - _expected(TILE, (1, 2))).max() <= 1
     assert not any("pattern overlay" in w and "not shown" in w for w in doc.warnings)
+
+
+def test_sampling_in_bands_equals_one_pass():
+    rng = np.random.default_rng(7)
+    panel = rng.random((7, 11, 4)).astype(np.float32)
+    whole = tile(panel, Rect(-3, 5, 40, 300), (2.5, -1.0), 1.7, 30.0)
+    top = tile(panel, Rect(-3, 5, 40, 129), (2.5, -1.0), 1.7, 30.0)
+    assert np.allclose(whole[:129], top, atol=1e-6)
+    assert np.allclose(whole[200:], tile(panel, Rect(-3, 205, 40, 100), (2.5, -1.0), 1.7, 30.0), atol=1e-6)
