@@ -87,9 +87,12 @@ def tile(panel: np.ndarray, viewport: Rect, anchor: tuple[float, float], scale: 
     ys = np.arange(viewport.y, viewport.y + viewport.h, dtype=np.float64) - ay
     xs = np.arange(viewport.x, viewport.x + viewport.w, dtype=np.float64) - ax
     if scale == 1.0 and angle == 0.0:  # texel for texel: the fractional part of the anchor drops
-        rows = np.floor(ys).astype(np.int64) % th
-        cols = np.floor(xs).astype(np.int64) % tw
-        return panel[rows[:, None], cols[None, :]].astype(np.float32)
+        if viewport.h <= 0 or viewport.w <= 0:
+            return np.zeros((max(viewport.h, 0), max(viewport.w, 0), panel.shape[2]), np.float32)
+        # whole rows and columns in order from the first pixel's texel: the tile rolled and repeated
+        start = np.roll(panel, (-(int(math.floor(ys[0])) % th), -(int(math.floor(xs[0])) % tw)), axis=(0, 1))
+        reps = (-(-viewport.h // th), -(-viewport.w // tw), 1)
+        return np.ascontiguousarray(np.tile(start.astype(np.float32), reps)[:viewport.h, :viewport.w])
     if scale < 1.0:
         panel = _box_average(panel, max(1, round(1.0 / scale)))
     theta = math.radians(angle)
